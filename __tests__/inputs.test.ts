@@ -1,0 +1,148 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLAUDE_VERSION, DEFAULT_CONTINUATION_PROMPT, readInputs, type InputSource } from '../src/inputs.js';
+import { splitShellWords } from '../src/shell-words.js';
+
+const base = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
+writeFileSync(path.join(base, 'task.md'), 'Fix the build\n');
+writeFileSync(path.join(base, 'empty.md'), '  \n');
+
+function source(inputs: Record<string, string>): InputSource & { secrets: string[] } {
+  const secrets: string[] = [];
+  return { secrets, getInput: (name) => inputs[name] ?? '', setSecret: (value) => secrets.push(value) };
+}
+
+const read = (inputs: Record<string, string>) => readInputs(source(inputs), base);
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    const config = read({ prompt: 'Do it' });
+    expect(config).toMatchObject({
+      prompt: 'Do it',
+      continuationPrompt: DEFAULT_CONTINUATION_PROMPT,
+      maxIterations: 10,
+      hardLimit: 50,
+      noChangeThreshold: 3,
+      sameErrorThreshold: 5,
+      maxBudgetUsd: undefined,
+      iterationTimeoutMs: 30 * 60_000,
+      apiRetries: 2,
+      workingDirectory: base,
+      permissionMode: 'bypassPermissions',
+      claudeArgs: [],
+      claudeVersion: DEFAULT_CLAUDE_VERSION,
+      failOn: ['failed', 'timed_out'],
+      openIssueOn: [],
+      issueLabels: ['autonomous-loop'],
+      maxTurns: undefined,
+      warnings: [],
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the prompt from a file relative to the working directory', () => {
+    expect(read({ 'prompt-file': 'task.md' }).prompt).toBe('Fix the build\n');
+  });
+
+  it.each([
+    [{}, /Set one of the inputs 'prompt' and 'prompt-file'/],
+    [{ prompt: 'a', 'prompt-file': 'task.md' }, /exactly one of the inputs 'prompt' and 'prompt-file'/],
+    [{ 'prompt-file': 'missing.md' }, /Input 'prompt-file' is "missing.md", but .*missing.md does not exist/],
+    [{ 'prompt-file': 'empty.md' }, /Input 'prompt-file' is "empty.md", but .* is empty/],
+    [
+      { prompt: 'a', 'max-iterations': 'ten' },
+      /Input 'max-iterations' must be a whole number of at least 1, got "ten"/,
+    ],
+    [{ prompt: 'a', 'max-iterations': '0' }, /'max-iterations' must be a whole number of at least 1, got "0"/],
+    [{ prompt: 'a', 'max-iterations': '2.5' }, /'max-iterations' must be a whole number of at least 1, got "2.5"/],
+    [{ prompt: 'a', 'hard-limit': '-1' }, /'hard-limit' must be a whole number of at least 1, got "-1"/],
+    [{ prompt: 'a', 'no-change-threshold': '0' }, /'no-change-threshold' must be a whole number of at least 1/],
+    [{ prompt: 'a', 'same-error-threshold': 'x' }, /'same-error-threshold' must be a whole number of at least 1/],
+    [{ prompt: 'a', 'api-retries': '-1' }, /'api-retries' must be a whole number of at least 0, got "-1"/],
+    [{ prompt: 'a', 'max-turns': '0' }, /'max-turns' must be a whole number of at least 1, got "0"/],
+    [{ prompt: 'a', 'max-budget-usd': '0' }, /Input 'max-budget-usd' must be a positive number, got "0"/],
+    [{ prompt: 'a', 'max-budget-usd': '$5' }, /'max-budget-usd' must be a positive number, got "\$5"/],
+    [
+      { prompt: 'a', 'iteration-timeout-minutes': '-2' },
+      /'iteration-timeout-minutes' must be a positive number, got "-2"/,
+    ],
+    [{ prompt: 'a', 'permission-mode': 'yolo' }, /Input 'permission-mode' is "yolo"; expected one of: acceptEdits/],
+    [{ prompt: 'a', 'fail-on': 'failed,exploded' }, /Input 'fail-on' has an unknown status "exploded"/],
+    [{ prompt: 'a', 'open-issue-on': 'limit' }, /Input 'open-issue-on' has an unknown status "limit"/],
+    [
+      { prompt: 'a', 'working-directory': 'nope' },
+      /Input 'working-directory' is "nope", but .*nope is not a directory/,
+    ],
+    [{ prompt: 'a', 'claude-args': '--model "opus' }, /Input 'claude-args' is "--model "opus": unclosed double quote/],
+    [
+      { prompt: 'a', 'anthropic-api-key': 'k', 'claude-code-oauth-token': 't' },
+      /Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token'/,
+    ],
+  ])('rejects %j', (inputs, message) => {
+    expect(() => read(inputs as Record<string, string>)).toThrow(message);
+  });
+
+  it('accepts fractions for the timeout and the budget, and 0 retries', () => {
+    const config = read({
+      prompt: 'a',
+      'iteration-timeout-minutes': '0.05',
+      'max-budget-usd': '2.5',
+      'api-retries': '0',
+    });
+    expect(config.iterationTimeoutMs).toBe(3000);
+    expect(config.maxBudgetUsd).toBe(2.5);
+    expect(config.apiRetries).toBe(0);
+  });
+
+  it('clamps max-iterations to the hard limit, with a warning', () => {
+    const config = read({ prompt: 'a', 'max-iterations': '80', 'hard-limit': '50' });
+    expect(config.maxIterations).toBe(50);
+    expect(config.warnings).toEqual([
+      expect.stringContaining("'max-iterations' is 80, above 'hard-limit' 50: using 50"),
+    ]);
+  });
+
+  it('masks every secret as soon as it is read', () => {
+    const src = source({ prompt: 'a', 'anthropic-api-key': 'sk-1', 'github-token': 'ghs_2' });
+    readInputs(src, base);
+    expect(src.secrets).toEqual(['sk-1', 'ghs_2']);
+  });
+
+  it('masks secrets even when another input is invalid', () => {
+    const src = source({ prompt: 'a', 'claude-code-oauth-token': 'tok', 'max-iterations': 'x' });
+    expect(() => readInputs(src, base)).toThrow();
+    expect(src.secrets).toEqual(['tok']);
+  });
+
+  it('parses status lists, labels and none', () => {
+    const config = read({
+      prompt: 'a',
+      'fail-on': 'none',
+      'open-issue-on': 'iteration_limit_reached, no_progress\nrepeated_error',
+      'issue-labels': 'autonomous-loop, needs human',
+    });
+    expect(config.failOn).toEqual([]);
+    expect(config.openIssueOn).toEqual(['iteration_limit_reached', 'no_progress', 'repeated_error']);
+    expect(config.issueLabels).toEqual(['autonomous-loop', 'needs human']);
+  });
+});
+
+describe('splitShellWords', () => {
+  it.each([
+    ['', []],
+    ['--model opus', ['--model', 'opus']],
+    ['  a   b\tc\n', ['a', 'b', 'c']],
+    [`--append-system-prompt "be brief" --x 'it''s'`, ['--append-system-prompt', 'be brief', '--x', 'its']],
+    [`"a \\"b\\" c" d\\ e`, ['a "b" c', 'd e']],
+    [`'$HOME' "$HOME" ; rm -rf / | cat`, ['$HOME', '$HOME', ';', 'rm', '-rf', '/', '|', 'cat']],
+    [`""`, ['']],
+  ])('splits %j', (input, words) => {
+    expect(splitShellWords(input)).toEqual(words);
+  });
+
+  it('rejects an unclosed quote', () => {
+    expect(() => splitShellWords(`'abc`)).toThrow('unclosed single quote');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and exactly the seed's
+ * rules, in the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
+ * The loop checks the gate before it records an iteration, so `ready: true` on the last allowed iteration completes.
+ */
+
+export interface BreakerLimits {
+  maxIterations: number;
+  noChangeThreshold: number;
+  sameErrorThreshold: number;
+}
+
+export type TripCause = 'max_iterations' | 'no_changes' | 'same_error';
+
+export class CircuitBreaker {
+  iterationCount = 0;
+  runsWithoutChanges = 0;
+  sameErrorCount = 0;
+  lastError: string | undefined;
+  /** Set once the breaker has opened; it stays open. */
+  trip: { cause: TripCause; reason: string } | undefined;
+
+  constructor(readonly limits: BreakerLimits) {}
+
+  get isOpen(): boolean {
+    return this.trip !== undefined;
+  }
+
+  /** Records one finished iteration; returns true while the loop may go on. */
+  recordIteration(hadChanges: boolean, error: string | undefined): boolean {
+    this.iterationCount += 1;
+
+    if (this.iterationCount >= this.limits.maxIterations) {
+      return this.open('max_iterations', `Maximum iterations (${this.limits.maxIterations}) reached`);
+    }
+
+    if (hadChanges) {
+      this.runsWithoutChanges = 0;
+    } else {
+      this.runsWithoutChanges += 1;
+      if (this.runsWithoutChanges >= this.limits.noChangeThreshold) {
+        return this.open('no_changes', `No file changes for ${this.runsWithoutChanges} consecutive runs`);
+      }
+    }
+
+    if (error !== undefined && error === this.lastError) {
+      this.sameErrorCount += 1;
+      if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
+        return this.open('same_error', `Same error repeated ${this.sameErrorCount} times: ${error}`);
+      }
+    } else if (error !== undefined) {
+      this.lastError = error;
+      this.sameErrorCount = 1;
+    } else {
+      this.lastError = undefined;
+      this.sameErrorCount = 0;
+    }
+    return true;
+  }
+
+  private open(cause: TripCause, reason: string): false {
+    this.trip = { cause, reason };
+    return false;
+  }
+}

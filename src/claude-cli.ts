@@ -1,0 +1,87 @@
+/**
+ * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
+ */
+import { GATE_END, GATE_START } from './gate.js';
+import type { LoopConfig } from './inputs.js';
+
+/** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
+export const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
+The loop runs you again and again, resuming this session, until you declare the task complete.
+At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command):
+
+${GATE_START}
+ready: true or false
+reason: "one sentence: why the task is or is not complete"
+progress: "one sentence: what has been accomplished so far"
+blockers: ["what still stands in the way", "one short item each"]
+${GATE_END}
+
+- ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
+- ready: false while work remains; list the concrete blockers, most important first. The loop runs you again.
+- A gate that you quote from a file or a command's output does not count: only the block at the end of your reply.`;
+
+export interface IterationCall {
+  /** Resume exactly this session (iterations 2..n and retries). */
+  resumeSessionId: string | undefined;
+  /** Fall back to --continue: only when a later iteration has never seen a session id. */
+  continueLastSession: boolean;
+}
+
+export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall): string[] {
+  const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
+  if (call.resumeSessionId) args.push('--resume', call.resumeSessionId);
+  else if (call.continueLastSession) args.push('--continue');
+  if (config.model) args.push('--model', config.model);
+  if (config.maxTurns !== undefined) args.push('--max-turns', String(config.maxTurns));
+  if (config.allowedTools) args.push('--allowedTools', config.allowedTools);
+  if (config.disallowedTools) args.push('--disallowedTools', config.disallowedTools);
+  args.push('--append-system-prompt', GATE_SYSTEM_PROMPT);
+  args.push(...config.claudeArgs);
+  return args;
+}
+
+/**
+ * Variables that must never reach Claude: the inputs (they hold the tokens), the runner's own credentials for
+ * caches, artifacts and OIDC, and our own API key variables (set again below from the inputs only).
+ */
+const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/;
+
+export interface ClaudeEnvironment {
+  env: Record<string, string>;
+  /** Things worth saying in the log, e.g. that IS_SANDBOX was set. */
+  notes: string[];
+}
+
+export function buildClaudeEnv(
+  config: Readonly<LoopConfig>,
+  parentEnv: NodeJS.ProcessEnv,
+  runningAsRoot: boolean,
+): ClaudeEnvironment {
+  const env: Record<string, string> = {};
+  const notes: string[] = [];
+  const withheldByValue: string[] = [];
+  for (const [name, value] of Object.entries(parentEnv)) {
+    if (value === undefined || WITHHELD.test(name)) continue;
+    // The github-token input is for the issue only, whatever variable a workflow also put it in.
+    if (config.githubToken !== '' && value === config.githubToken) {
+      withheldByValue.push(name);
+      continue;
+    }
+    env[name] = value;
+  }
+  if (withheldByValue.length > 0) {
+    notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
+  }
+  if (config.anthropicApiKey) env.ANTHROPIC_API_KEY = config.anthropicApiKey;
+  if (config.claudeCodeOauthToken) {
+    env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
+    // An API key from the job's environment would win over the token the user chose.
+    delete env.ANTHROPIC_API_KEY;
+  }
+  env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
+  if (runningAsRoot && config.permissionMode === 'bypassPermissions' && env.IS_SANDBOX !== '1') {
+    env.IS_SANDBOX = '1';
+    notes.push('Running as root with bypassPermissions: set IS_SANDBOX=1 so that the CLI accepts it.');
+  }
+  return { env, notes };
+}

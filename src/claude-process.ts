@@ -1,0 +1,164 @@
+/**
+ * Runs the CLI once: spawns it directly (no shell) in its own process group, writes the prompt to stdin, streams
+ * stdout line by line into a `StreamState`, appends the raw bytes to the transcript, and stops the whole group on a
+ * time-out, on cancellation, or when the CLI lingers after its result line.
+ */
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { LineSplitter } from './line-splitter.js';
+import { StreamState, type StreamEvent } from './stream-json.js';
+
+export interface ProcessRequest {
+  executable: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Sent on stdin, so its size is never limited by the command line. */
+  prompt: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Raw stdout goes here (the JSONL transcript). */
+  transcript: Writable;
+  onEvent(event: StreamEvent): void;
+  /** How long the CLI may linger after its result line before it is stopped. */
+  resultGraceMs?: number;
+  /** Between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface ProcessOutcome {
+  stream: StreamState;
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+  /** The last few KiB of stderr, for error reasons. */
+  stderrTail: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** It lingered after its result line and was stopped: the result line still stands. */
+  stoppedAfterResult: boolean;
+  /** The CLI could not be started at all (missing, not executable). */
+  spawnError: string | undefined;
+  durationMs: number;
+}
+
+const STDERR_TAIL_BYTES = 8 * 1024;
+
+export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcome> {
+  const started = Date.now();
+  const stream = new StreamState();
+  const resultGraceMs = request.resultGraceMs ?? 5_000;
+  const killGraceMs = request.killGraceMs ?? 3_000;
+
+  return new Promise((resolve) => {
+    let stderrTail = '';
+    let timedOut = false;
+    let cancelled = false;
+    let stoppedAfterResult = false;
+    let spawnError: string | undefined;
+    let exitCode: number | null = null;
+    let exitSignal: NodeJS.Signals | null = null;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    const child = spawn(request.executable, request.args, {
+      cwd: request.cwd,
+      env: request.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
+      detached: true,
+    });
+
+    const killGroup = (signal: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const stop = (): void => {
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
+    };
+
+    const splitter = new LineSplitter((line) => {
+      const hadResult = stream.result !== undefined;
+      for (const event of stream.consume(line)) request.onEvent(event);
+      if (!hadResult && stream.result !== undefined) {
+        // The iteration is over once the result line is in; a CLI that does not exit is stopped.
+        timers.push(
+          setTimeout(() => {
+            stoppedAfterResult = true;
+            stop();
+          }, resultGraceMs),
+        );
+      }
+    });
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!request.transcript.write(chunk)) {
+        child.stdout.pause();
+        request.transcript.once('drain', () => child.stdout.resume());
+      }
+      splitter.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    // The CLI may exit before it reads the prompt (a usage error): that is reported by its exit, not by EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(request.prompt);
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, request.timeoutMs),
+    );
+    const onAbort = (): void => {
+      cancelled = true;
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), Math.min(killGraceMs, 2_000)));
+    };
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      splitter.end();
+      for (const timer of timers) clearTimeout(timer);
+      request.signal.removeEventListener('abort', onAbort);
+      resolve({
+        stream,
+        exitCode,
+        exitSignal,
+        stderrTail: stderrTail.trim(),
+        timedOut,
+        cancelled,
+        stoppedAfterResult,
+        spawnError,
+        durationMs: Date.now() - started,
+      });
+    };
+
+    child.on('error', (error) => {
+      spawnError = error.message;
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      exitCode = code;
+      exitSignal = signal;
+      // A tool may have left a background process holding stdout open: give the pipe a moment, then stop the group.
+      timers.push(
+        setTimeout(() => {
+          killGroup('SIGKILL');
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish();
+        }, 2_000),
+      );
+    });
+    child.on('close', finish);
+  });
+}

@@ -1,0 +1,276 @@
+/**
+ * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
+ * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
+ * loop's status, outputs or exit code.
+ */
+import { createHash } from 'node:crypto';
+import { getOctokit } from '@actions/github';
+import type { LoopOutcome, LoopStatus } from './outcome.js';
+
+export interface IssueContext {
+  serverUrl: string;
+  apiUrl: string;
+  /** owner/repo */
+  repository: string;
+  workflow: string;
+  job: string;
+  runId: string;
+}
+
+export interface IssueOptions {
+  token: string;
+  labels: readonly string[];
+  prompt: string;
+}
+
+export interface IssueLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+/** GitHub rejects bodies above 65,536 characters; stay well below. */
+export const MAX_BODY_LENGTH = 60_000;
+export const MAX_TASK_LENGTH = 4_000;
+const MAX_FIELD_LENGTH = 1_000;
+const MAX_BLOCKER_LENGTH = 500;
+const MAX_BLOCKERS_LENGTH = 20_000;
+const MAX_TITLE_LENGTH = 200;
+/** Open issues looked at when searching for the loop's own (100 per page). */
+const MAX_PAGES = 10;
+
+export function shouldOpenIssue(status: LoopStatus, openIssueOn: readonly LoopStatus[]): boolean {
+  return openIssueOn.includes(status);
+}
+
+export function issueContextFromEnv(env: NodeJS.ProcessEnv): IssueContext {
+  const value = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
+  return {
+    serverUrl: value('GITHUB_SERVER_URL', 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: value('GITHUB_API_URL', 'https://api.github.com').replace(/\/+$/, ''),
+    repository: value('GITHUB_REPOSITORY'),
+    workflow: value('GITHUB_WORKFLOW'),
+    job: value('GITHUB_JOB'),
+    runId: value('GITHUB_RUN_ID'),
+  };
+}
+
+/** The short id of "the same loop": same repository, workflow, job and task. */
+export function loopId(context: IssueContext, prompt: string): string {
+  return createHash('sha256')
+    .update([context.repository, context.workflow, context.job, prompt].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** Hidden in the issue body; only hex digits inside, so nothing can close it early. */
+export function loopMarker(context: IssueContext, prompt: string): string {
+  return `<!-- autonomous-loop:${loopId(context, prompt)} -->`;
+}
+
+export function runUrl(context: IssueContext): string {
+  return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
+}
+
+export function renderIssueTitle(outcome: LoopOutcome): string {
+  const count = `${outcome.iterations} ${outcome.iterations === 1 ? 'iteration' : 'iterations'}`;
+  const what =
+    outcome.status === 'failed'
+      ? `failed: ${oneLine(outcome.reason) || 'failed'}`
+      : `stopped: ${statusWords(outcome.status)}`;
+  return truncate(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
+}
+
+export function renderIssue(
+  outcome: LoopOutcome,
+  prompt: string,
+  context: IssueContext,
+): { title: string; body: string } {
+  const task = truncate(prompt.trim(), MAX_TASK_LENGTH);
+  const trimmedNote =
+    task.length < prompt.trim().length ? `, trimmed to ${MAX_TASK_LENGTH.toLocaleString('en-US')}` : '';
+  const fence = codeFence(task);
+  const body = [
+    loopMarker(context, prompt),
+    `The autonomous loop in workflow ${inline(context.workflow || 'unknown', 200)}, job ${inline(context.job || 'unknown', 200)} stopped with status \`${outcome.status}\`.`,
+    '',
+    renderDetails(outcome, context),
+    '',
+    '<details>',
+    `<summary>Task (${prompt.trim().length.toLocaleString('en-US')} characters${trimmedNote})</summary>`,
+    '',
+    fence,
+    task,
+    fence,
+    '',
+    '</details>',
+    '',
+    'A later stop of the same loop (same repository, workflow, job and task) adds a comment here while this issue is open.',
+  ].join('\n');
+  return { title: renderIssueTitle(outcome), body: truncate(body, MAX_BODY_LENGTH) };
+}
+
+/** What a repeated stop of the same loop adds to its open issue. */
+export function renderIssueComment(outcome: LoopOutcome, context: IssueContext): string {
+  const body = [`The loop stopped again with status \`${outcome.status}\`.`, '', renderDetails(outcome, context)].join(
+    '\n',
+  );
+  return truncate(body, MAX_BODY_LENGTH);
+}
+
+function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
+  const gate = outcome.lastGate;
+  const lines = [
+    `- **Status:** \`${outcome.status}\` (${statusWords(outcome.status)})`,
+    `- **Reason:** ${inline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
+  ];
+  if (gate?.reason) lines.push(`- **Claude's last assessment:** ${inline(gate.reason, MAX_FIELD_LENGTH)}`);
+  lines.push(
+    `- **Progress:** ${inline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`,
+    `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`,
+    `- **Cost:** $${outcome.costUsd.toFixed(4)} USD`,
+    `- **Files changed:** ${outcome.filesChanged}`,
+    `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`,
+    `- **Workflow run:** ${runUrl(context)}`,
+    '',
+    '### Blockers',
+    '',
+    renderBlockers(gate?.blockers ?? []),
+  );
+  return lines.join('\n');
+}
+
+function renderBlockers(blockers: readonly string[]): string {
+  const items = blockers.map((blocker) => inline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
+  if (items.length === 0) return 'None reported.';
+  const lines: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    const line = `- [ ] ${item}`;
+    if (length + line.length > MAX_BLOCKERS_LENGTH) {
+      lines.push(`- ... and ${items.length - lines.length} more`);
+      break;
+    }
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Opens an issue, or comments on the open one of the same loop (found by its marker among the open issues
+ * with the first label). Returns undefined, after a warning, when GitHub says no or cannot be reached.
+ */
+export async function openOrUpdateIssue(
+  outcome: LoopOutcome,
+  options: IssueOptions,
+  context: IssueContext,
+  log: IssueLog,
+): Promise<{ number: number; url: string } | undefined> {
+  const [owner, repo] = context.repository.split('/');
+  if (!owner || !repo) {
+    log.warning(`Could not open an issue: GITHUB_REPOSITORY is "${context.repository}", expected owner/repo.`);
+    return undefined;
+  }
+  if (options.token === '') {
+    log.warning("Could not open an issue: the input 'github-token' is empty.");
+    return undefined;
+  }
+  // The token never goes into the text, even if the task quotes it.
+  const redact = (text: string): string => text.split(options.token).join('***');
+  const marker = loopMarker(context, options.prompt);
+  let step = 'look for an open issue of this loop';
+  try {
+    const octokit = getOctokit(options.token, { baseUrl: context.apiUrl });
+    let existing: { number: number; html_url: string } | undefined;
+    let pages = 0;
+    const search = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: 'open',
+      per_page: 100,
+      ...(options.labels.length > 0 ? { labels: options.labels[0] } : {}),
+    });
+    for await (const page of search) {
+      existing = page.data.find((issue) => !issue.pull_request && (issue.body ?? '').includes(marker));
+      if (existing || ++pages >= MAX_PAGES) break;
+    }
+
+    if (existing) {
+      step = `comment on issue #${existing.number}`;
+      await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: existing.number,
+        body: redact(renderIssueComment(outcome, context)),
+      });
+      log.info(`Commented on the open issue of this loop: ${existing.html_url}`);
+      return { number: existing.number, url: existing.html_url };
+    }
+
+    step = 'open an issue';
+    const { title, body } = renderIssue(outcome, options.prompt, context);
+    const created = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: redact(title),
+      body: redact(body),
+      labels: [...options.labels],
+    });
+    log.info(`Opened issue #${created.data.number}: ${created.data.html_url}`);
+    return { number: created.data.number, url: created.data.html_url };
+  } catch (error) {
+    log.warning(`Could not ${step} in ${context.repository}: ${describeFailure(error, context.apiUrl)}`);
+    return undefined;
+  }
+}
+
+function describeFailure(error: unknown, apiUrl: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const fields = typeof error === 'object' && error !== null ? (error as { status?: unknown; response?: unknown }) : {};
+  if (typeof fields.status !== 'number') return message;
+  // Octokit reports a network failure as status 500 without a response.
+  if (fields.response === undefined) return `could not reach the GitHub API at ${apiUrl} (${message}).`;
+  const status = fields.status;
+  const permission =
+    "The token in 'github-token' needs `issues: write`: add it to the `permissions:` of the workflow or job.";
+  if (status === 403 || status === 404) return `GitHub answered ${status} (${message}). ${permission}`;
+  if (status === 401) return `GitHub answered 401 (${message}): the token in 'github-token' is not valid.`;
+  if (status === 410) return `GitHub answered 410 (${message}): issues are disabled in this repository.`;
+  return `GitHub answered ${status} (${message}).`;
+}
+
+function statusWords(status: LoopStatus): string {
+  return status.replace(/_/g, ' ');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** One line of markdown-safe text: no HTML, no comment delimiters, no @mentions that would notify someone. */
+function inline(text: string, max: number): string {
+  return truncate(oneLine(text), max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(?=\w)/g, '@&#8203;');
+}
+
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(max - 1, 0));
+  // Do not leave half of a surrogate pair behind.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
+function codeFence(text: string): string {
+  let longest = 0;
+  let run = 0;
+  for (const char of text) {
+    run = char === '`' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return '`'.repeat(Math.max(3, longest + 1));
+}

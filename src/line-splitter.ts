@@ -1,0 +1,73 @@
+/**
+ * Splits a byte stream into lines without ever holding more than one line (up to a cap) in memory. A line longer
+ * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
+ * the transcript, which is written from the chunks, not from here.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private overflowing = false;
+  droppedLines = 0;
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLineBytes = 64 * 1024 * 1024,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let newline = chunk.indexOf(10, start);
+    while (newline >= 0) {
+      if (this.pendingBytes === 0 && !this.overflowing) {
+        // The common case: a whole line inside one chunk, decoded straight from it.
+        if (newline - start <= this.maxLineBytes) this.emit(chunk.toString('utf8', start, newline));
+        else this.droppedLines += 1;
+      } else {
+        this.append(chunk.subarray(start, newline));
+        this.flush();
+      }
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) this.append(chunk.subarray(start));
+  }
+
+  /** Call when the stream ends: a last line without a newline still counts. */
+  end(): void {
+    if (this.pendingBytes > 0 || this.overflowing) this.flush();
+  }
+
+  private append(part: Buffer): void {
+    if (part.length === 0 || this.overflowing) return;
+    if (this.pendingBytes + part.length > this.maxLineBytes) {
+      this.overflowing = true;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    // Stream chunks are fresh buffers, never reused, so a view is enough.
+    this.pending.push(part);
+    this.pendingBytes += part.length;
+  }
+
+  private flush(): void {
+    if (this.overflowing) {
+      this.droppedLines += 1;
+      this.overflowing = false;
+      return;
+    }
+    if (this.pendingBytes === 0) {
+      this.pending = [];
+      return;
+    }
+    const line =
+      this.pending.length === 1 ? this.pending[0].toString('utf8') : Buffer.concat(this.pending).toString('utf8');
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.emit(line);
+  }
+
+  private emit(line: string): void {
+    if (line.length > 0 && line !== '\r') this.onLine(line);
+  }
+}

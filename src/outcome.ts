@@ -1,0 +1,77 @@
+/**
+ * What a run of the loop ends with. One `LoopOutcome` carries everything the reports need; the outputs, the job
+ * summary and the issue are all functions of it.
+ */
+import type { Gate } from './gate.js';
+
+export const STATUSES = [
+  'completed',
+  'iteration_limit_reached',
+  'no_progress',
+  'repeated_error',
+  'budget_exceeded',
+  'timed_out',
+  'cancelled',
+  'failed',
+] as const;
+
+export type LoopStatus = (typeof STATUSES)[number];
+
+export function isStatus(value: string): value is LoopStatus {
+  return (STATUSES as readonly string[]).includes(value);
+}
+
+/** One iteration as the reports show it (a row of the summary's table). */
+export interface IterationRecord {
+  /** 1-based. */
+  number: number;
+  durationMs: number;
+  turns: number;
+  costUsd: number;
+  /** The work tree differs from before the iteration (content, or a new commit). */
+  changed: boolean;
+  /** The last gate Claude printed in this iteration, if any. */
+  gate: Gate | undefined;
+  /** Re-runs after transient API errors before this iteration's final attempt. */
+  retries: number;
+  /** Short notes on those retries, e.g. "529 overloaded, waited 5 s". */
+  retryNotes: string[];
+  /** The result line's subtype (`success`, `error_max_turns`, ...), if a result line arrived. */
+  subtype: string | undefined;
+  /** Why the iteration itself failed, if it did. */
+  error: string | undefined;
+}
+
+export interface LoopOutcome {
+  status: LoopStatus;
+  reason: string;
+  /** Iterations started (a retry is not a new iteration). */
+  iterations: number;
+  /** The effective iteration limit (max-iterations after the hard-limit clamp). */
+  maxIterations: number;
+  records: IterationRecord[];
+  /** The last gate seen in any iteration. */
+  lastGate: Gate | undefined;
+  sessionId: string;
+  costUsd: number;
+  turns: number;
+  filesChanged: number;
+  transcriptFile: string;
+}
+
+/** An outcome for a loop that never started, e.g. because an input was invalid. */
+export function failedBeforeStart(reason: string, maxIterations = 0): LoopOutcome {
+  return {
+    status: 'failed',
+    reason,
+    iterations: 0,
+    maxIterations,
+    records: [],
+    lastGate: undefined,
+    sessionId: '',
+    costUsd: 0,
+    turns: 0,
+    filesChanged: 0,
+    transcriptFile: '',
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
+ * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
+ * transcript, so memory stays flat however long an iteration runs.
+ */
+import { parseGate, GATE_START, type Gate } from './gate.js';
+
+/** The `result` line that ends a run of the CLI. */
+export interface ResultInfo {
+  subtype: string;
+  isError: boolean;
+  apiErrorStatus: number | undefined;
+  /** The final text, or the error text when `isError`. */
+  text: string;
+  sessionId: string | undefined;
+  turns: number;
+  /** This run's own cost, whichever CLI generation produced the line. */
+  costUsd: number;
+}
+
+/** What one line means for the live log. */
+export type StreamEvent =
+  | { kind: 'init'; sessionId: string; model: string; version: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'tool_use'; name: string; input: unknown }
+  | { kind: 'tool_error'; text: string }
+  | { kind: 'api_retry'; attempt: number; maxRetries: number; status: number | undefined; error: string }
+  | { kind: 'result'; result: ResultInfo };
+
+const NONE: readonly StreamEvent[] = Object.freeze([]);
+
+export class StreamState {
+  sessionId: string | undefined;
+  /** The last gate in Claude's own top-level text. */
+  lastGate: Gate | undefined;
+  lastAssistantText: string | undefined;
+  result: ResultInfo | undefined;
+  lines = 0;
+  malformedLines = 0;
+  toolCalls = 0;
+
+  /** Consumes one line; returns what it means for the log (nothing for lines the log does not show). */
+  consume(line: string): readonly StreamEvent[] {
+    this.lines += 1;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.malformedLines += 1;
+      return NONE;
+    }
+    if (!isRecord(message)) {
+      this.malformedLines += 1;
+      return NONE;
+    }
+    switch (message.type) {
+      case 'system': {
+        const event = this.onSystem(message);
+        return event ? [event] : NONE;
+      }
+      case 'assistant':
+        return this.onAssistant(message);
+      case 'user':
+        return onUser(message);
+      case 'result':
+        return [this.onResult(message)];
+      default:
+        return NONE;
+    }
+  }
+
+  private onSystem(message: Record<string, unknown>): StreamEvent | undefined {
+    if (message.subtype === 'init') {
+      const sessionId = str(message.session_id);
+      if (sessionId) this.sessionId = sessionId;
+      return {
+        kind: 'init',
+        sessionId: sessionId ?? '',
+        model: str(message.model) ?? '',
+        version: str(message.claude_code_version) ?? '',
+      };
+    }
+    if (message.subtype === 'api_retry') {
+      return {
+        kind: 'api_retry',
+        attempt: num(message.attempt),
+        maxRetries: num(message.max_retries),
+        status: typeof message.error_status === 'number' ? message.error_status : undefined,
+        error: str(message.error) ?? '',
+      };
+    }
+    return undefined;
+  }
+
+  private onAssistant(message: Record<string, unknown>): readonly StreamEvent[] {
+    const sessionId = str(message.session_id);
+    if (sessionId) this.sessionId = sessionId;
+    // A sub-agent's messages carry the id of the Task call that started them: they are not Claude's own word.
+    const topLevel = message.parent_tool_use_id === null || message.parent_tool_use_id === undefined;
+    const events: StreamEvent[] = [];
+    // The CLI prints one content block per line; older ones put several in one line, so walk them all.
+    for (const block of contentBlocks(message)) {
+      if (block.type === 'text' && typeof block.text === 'string') {
+        if (!topLevel) continue;
+        this.lastAssistantText = block.text;
+        if (block.text.includes(GATE_START)) {
+          const gate = parseGate(block.text);
+          if (gate) this.lastGate = gate;
+        }
+        events.push({ kind: 'text', text: block.text });
+      } else if (block.type === 'tool_use' && typeof block.name === 'string') {
+        this.toolCalls += 1;
+        if (topLevel) events.push({ kind: 'tool_use', name: block.name, input: block.input });
+      }
+    }
+    return events;
+  }
+
+  private onResult(message: Record<string, unknown>): StreamEvent {
+    const result: ResultInfo = {
+      subtype: str(message.subtype) ?? 'unknown',
+      isError: message.is_error === true,
+      apiErrorStatus: typeof message.api_error_status === 'number' ? message.api_error_status : undefined,
+      text: resultText(message),
+      sessionId: str(message.session_id),
+      turns: num(message.num_turns),
+      costUsd: runCost(message),
+    };
+    if (result.sessionId) this.sessionId = result.sessionId;
+    this.result = result;
+    return { kind: 'result', result };
+  }
+}
+
+/** Tool output is never searched for a gate: it can hold any text from the repository. Only errors are logged. */
+function onUser(message: Record<string, unknown>): readonly StreamEvent[] {
+  if (message.parent_tool_use_id !== null && message.parent_tool_use_id !== undefined) return NONE;
+  const events: StreamEvent[] = [];
+  for (const block of contentBlocks(message)) {
+    if (block.type === 'tool_result' && block.is_error === true) {
+      events.push({ kind: 'tool_error', text: toolResultText(block.content) });
+    }
+  }
+  return events;
+}
+
+/**
+ * Newer CLIs (2.1.2xx and later) report `total_cost_usd` cumulatively over a resumed session and the run's own cost
+ * in `model_usage_since_last_result`; older ones report the run's own cost in `total_cost_usd`.
+ */
+function runCost(message: Record<string, unknown>): number {
+  const sinceLast = message.model_usage_since_last_result;
+  if (isRecord(sinceLast)) {
+    let sum = 0;
+    for (const usage of Object.values(sinceLast)) {
+      if (isRecord(usage)) sum += num(usage.costUSD);
+    }
+    return sum;
+  }
+  return num(message.total_cost_usd);
+}
+
+function resultText(message: Record<string, unknown>): string {
+  if (typeof message.result === 'string') return message.result;
+  if (Array.isArray(message.errors)) return message.errors.filter((e) => typeof e === 'string').join('; ');
+  return '';
+}
+
+function toolResultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
+      .filter((text) => text !== '')
+      .join('\n');
+  }
+  return '';
+}
+
+function contentBlocks(message: Record<string, unknown>): Array<Record<string, unknown>> {
+  const inner = message.message;
+  if (!isRecord(inner) || !Array.isArray(inner.content)) return [];
+  return inner.content.filter(isRecord);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
