@@ -38852,8 +38852,15 @@ async function runLoop(settings, deps, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
+ */
+
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_BLOCKERS = 50;
+/** A table row stays readable; the whole text is in the transcript. */
+const MAX_CELL = 1000;
 function outcomeOutputs(outcome, issue) {
     return {
         status: outcome.status,
@@ -38900,9 +38907,10 @@ function renderSummary(outcome, issue) {
     head.push('', '### Blockers', '');
     if (blockers.length === 0)
         head.push('None reported.');
-    else
-        for (const blocker of blockers)
-            head.push(`- ${report_inline(blocker)}`);
+    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
+        head.push(`- ${report_inline(blocker)}`);
+    if (blockers.length > MAX_LISTED_BLOCKERS)
+        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
     head.push('', '### Progress', '', report_inline(outcome.lastGate?.progress ?? '') || 'None reported.');
     const table = [];
     if (outcome.records.length > 0) {
@@ -38916,7 +38924,7 @@ function renderSummary(outcome, issue) {
                 ...record.retryNotes.map((note) => `retry: ${report_inline(note)}`),
                 record.error ? `error: ${report_inline(record.error)}` : '',
             ].filter((note) => note !== '');
-            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | $${formatCost(record.costUsd)} | ${record.changed ? 'yes' : 'no'} | ${cell(gate)} | ${cell(notes.join('<br>'))} |`);
+            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | $${formatCost(record.costUsd)} | ${record.changed ? 'yes' : 'no'} | ${cell(shorten(gate, MAX_CELL))} | ${cell(shorten(notes.join('<br>'), MAX_CELL))} |`);
         }
     }
     return fitSummary(head.join('\n'), table);
@@ -38947,10 +38955,9 @@ function fitSummary(head, table) {
 function formatCost(usd) {
     return usd.toFixed(4);
 }
-/** One line of markdown-safe text, bounded in length. */
+/** One line of text, bounded in length. */
 function report_inline(text) {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat.length > 2000 ? `${flat.slice(0, 1999)}…` : flat;
+    return shorten(text.replace(/\s+/g, ' ').trim(), 2000);
 }
 function cell(text) {
     return text.replace(/\|/g, '\\|');

@@ -1,10 +1,14 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
+import { shorten } from './live-log.js';
 import type { LoopOutcome } from './outcome.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_BLOCKERS = 50;
+/** A table row stays readable; the whole text is in the transcript. */
+const MAX_CELL = 1000;
 
 export interface IssueRef {
   number: number;
@@ -58,7 +62,8 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
   const blockers = outcome.lastGate?.blockers ?? [];
   head.push('', '### Blockers', '');
   if (blockers.length === 0) head.push('None reported.');
-  else for (const blocker of blockers) head.push(`- ${inline(blocker)}`);
+  for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS)) head.push(`- ${inline(blocker)}`);
+  if (blockers.length > MAX_LISTED_BLOCKERS) head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
 
   head.push('', '### Progress', '', inline(outcome.lastGate?.progress ?? '') || 'None reported.');
 
@@ -85,7 +90,7 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
       table.push(
         `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | $${formatCost(record.costUsd)} | ${
           record.changed ? 'yes' : 'no'
-        } | ${cell(gate)} | ${cell(notes.join('<br>'))} |`,
+        } | ${cell(shorten(gate, MAX_CELL))} | ${cell(shorten(notes.join('<br>'), MAX_CELL))} |`,
       );
     }
   }
@@ -118,10 +123,9 @@ export function formatCost(usd: number): string {
   return usd.toFixed(4);
 }
 
-/** One line of markdown-safe text, bounded in length. */
+/** One line of text, bounded in length. */
 function inline(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 2000 ? `${flat.slice(0, 1999)}…` : flat;
+  return shorten(text.replace(/\s+/g, ' ').trim(), 2000);
 }
 
 function cell(text: string): string {

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcessOutcome } from '../src/claude-process.js';
+import { iterationFailure, resetTime, retryDelayMs, type IterationFailure } from '../src/failure.js';
+import { StreamState } from '../src/stream-json.js';
+
+const withKey = { anthropicApiKey: 'k', claudeCodeOauthToken: '' };
+const withToken = { anthropicApiKey: '', claudeCodeOauthToken: 't' };
+const none = { anthropicApiKey: '', claudeCodeOauthToken: '' };
+
+function outcome(result: object | undefined, extra: Partial<ProcessOutcome> = {}): ProcessOutcome {
+  const stream = new StreamState();
+  if (result) stream.consume(JSON.stringify({ type: 'result', subtype: 'success', ...result }));
+  return {
+    stream,
+    exitCode: 1,
+    exitSignal: null,
+    stderrTail: '',
+    timedOut: false,
+    cancelled: false,
+    stoppedAfterResult: false,
+    spawnError: undefined,
+    durationMs: 10,
+    ...extra,
+  };
+}
+const apiError = (status: number | null, text: string) =>
+  outcome({ is_error: true, api_error_status: status, result: text });
+
+describe('iterationFailure: the CLI’s real error texts', () => {
+  it.each([
+    [429, 'API Error: Request rejected (429) · Rate limited, please retry'],
+    [529, 'API Error: Repeated 529 Overloaded errors · check status.anthropic.com'],
+    [500, 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}'],
+    [null, 'API Error: Unable to connect to API (ECONNRESET)'],
+    [null, 'API Error: Request timed out.'],
+    [null, 'API Error: Connection error.'],
+  ])('%s %s is transient', (status, text) => {
+    expect(iterationFailure(apiError(status, text), withKey)).toMatchObject({ kind: 'transient', message: text });
+  });
+
+  it('401 is an authentication failure that names the input in use', () => {
+    const failure = iterationFailure(apiError(401, 'Invalid API key · Fix external API key'), withKey);
+    expect(failure?.kind).toBe('auth');
+    expect(failure?.message).toBe(
+      "The Anthropic API rejected the API key or token (401): check the 'anthropic-api-key' input. The CLI said: Invalid API key · Fix external API key",
+    );
+    expect(iterationFailure(apiError(401, 'OAuth token has expired'), withToken)?.message).toContain(
+      "'claude-code-oauth-token'",
+    );
+    expect(iterationFailure(apiError(403, 'Forbidden'), withKey)?.kind).toBe('auth');
+  });
+
+  it('"Not logged in" without credentials says which inputs to set', () => {
+    const failure = iterationFailure(apiError(null, 'Not logged in · Please run /login'), none);
+    expect(failure).toMatchObject({ kind: 'auth' });
+    expect(failure?.message).toContain(
+      "has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input",
+    );
+  });
+
+  it('a turn cap and a clean run are not failures; a lingering CLI stopped after its result is fine', () => {
+    expect(iterationFailure(outcome({ subtype: 'error_max_turns', is_error: true }), withKey)).toBeUndefined();
+    expect(iterationFailure(outcome({ is_error: false }, { exitCode: 0 }), withKey)).toBeUndefined();
+    expect(
+      iterationFailure(outcome({ is_error: false }, { exitCode: null, stoppedAfterResult: true }), withKey),
+    ).toBeUndefined();
+  });
+
+  it('the CLI’s own budget stop is a budget failure', () => {
+    expect(iterationFailure(outcome({ subtype: 'error_max_budget_usd', is_error: true }), withKey)?.kind).toBe(
+      'budget',
+    );
+  });
+
+  it('no result line: the exit and the end of stderr', () => {
+    const failure = iterationFailure(
+      outcome(undefined, { exitCode: 1, stderrTail: 'line 1\nError: --verbose is required' }),
+      withKey,
+    );
+    expect(failure).toMatchObject({
+      kind: 'other',
+      message: 'claude exited with code 1 without a result line: line 1 | Error: --verbose is required',
+    });
+    expect(iterationFailure(outcome(undefined, { exitCode: 0 }), withKey)?.message).toContain(
+      'exited with code 0 without a result line',
+    );
+    expect(iterationFailure(outcome(undefined, { spawnError: 'spawn EACCES' }), withKey)?.message).toBe(
+      'Could not start claude: spawn EACCES',
+    );
+  });
+
+  it('an error during execution is not retried', () => {
+    const failure = iterationFailure(
+      outcome({
+        subtype: 'error_during_execution',
+        is_error: true,
+        result: 'No conversation found with session ID: x',
+      }),
+      withKey,
+    );
+    expect(failure?.kind).toBe('other');
+  });
+});
+
+describe('retry timing', () => {
+  const transient: IterationFailure = { kind: 'transient', message: 'x', resetAt: undefined };
+
+  it('starts at 5 s, doubles, and stops growing at 60 s', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(transient, n, 30 * 60_000))).toEqual([
+      5_000, 10_000, 20_000, 40_000, 60_000, 60_000,
+    ]);
+  });
+
+  it('waits until a reset time within the iteration timeout, and not for one beyond it', () => {
+    const now = 1_700_000_000_000;
+    expect(retryDelayMs({ ...transient, resetAt: now + 90_000 }, 1, 30 * 60_000, now)).toBe(90_000);
+    expect(retryDelayMs({ ...transient, resetAt: now + 3_600_000 }, 1, 30 * 60_000, now)).toBeUndefined();
+    expect(retryDelayMs({ ...transient, resetAt: now - 1 }, 1, 30 * 60_000, now)).toBe(5_000);
+  });
+
+  it('finds reset times in error texts', () => {
+    expect(resetTime('Claude AI usage limit reached|1700000100', 0)).toBe(1_700_000_100_000);
+    expect(resetTime('Rate limited. Please retry after 30 seconds', 1000)).toBe(31_000);
+    expect(resetTime('API Error: Repeated 529 Overloaded errors')).toBeUndefined();
+  });
+});

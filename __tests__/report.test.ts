@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT } from '../src/claude-cli.js';
+import { parseGate } from '../src/gate.js';
+import { readInputs } from '../src/inputs.js';
+import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/outcome.js';
+import { outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/report.js';
+
+const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord => ({
+  number,
+  durationMs: 12_300,
+  turns: 4,
+  costUsd: 0.0123,
+  changed: true,
+  gate: { ready: false, reason: 'tests | failing', blockers: ['Fix a', 'Fix b'], extra: {} },
+  retries: 0,
+  retryNotes: [],
+  subtype: 'success',
+  error: undefined,
+  ...extra,
+});
+
+const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
+  status: 'iteration_limit_reached',
+  reason: 'Maximum iterations (2) reached',
+  iterations: 2,
+  maxIterations: 2,
+  records: [
+    record(1),
+    record(2, { changed: false, retries: 1, retryNotes: ['attempt 1 failed: 529; retried after 5 s'] }),
+  ],
+  lastGate: { ready: false, reason: 'r', progress: 'Half of it', blockers: ['Fix a', 'Fix b'], extra: {} },
+  sessionId: 'sess-9',
+  costUsd: 0.0246,
+  turns: 8,
+  filesChanged: 3,
+  transcriptFile: '/tmp/t.jsonl',
+  ...extra,
+});
+
+describe('outcomeOutputs', () => {
+  it('gives every output of the contract', () => {
+    expect(outcomeOutputs(outcome(), { number: 7, url: 'https://github.com/o/r/issues/7' })).toEqual({
+      status: 'iteration_limit_reached',
+      iterations: '2',
+      reason: 'Maximum iterations (2) reached',
+      blockers: '["Fix a","Fix b"]',
+      progress: 'Half of it',
+      'session-id': 'sess-9',
+      'cost-usd': '0.0246',
+      turns: '8',
+      'files-changed': '3',
+      'transcript-file': '/tmp/t.jsonl',
+      'issue-number': '7',
+      'issue-url': 'https://github.com/o/r/issues/7',
+    });
+  });
+
+  it('gives empty values, not missing ones, for a loop that never started', () => {
+    const outputs = outcomeOutputs(failedBeforeStart('bad input'));
+    expect(Object.keys(outputs)).toHaveLength(12);
+    expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
+  });
+});
+
+describe('renderSummary', () => {
+  it('puts status and reason first, then the numbers, blockers, progress and the iteration table', () => {
+    const summary = renderSummary(outcome());
+    expect(summary.split('\n').slice(0, 3)).toEqual([
+      '## 🔁 Autonomous loop: `iteration_limit_reached`',
+      '',
+      '**Reason:** Maximum iterations (2) reached',
+    ]);
+    expect(summary).toContain('| Iterations | 2 of 2 |');
+    expect(summary).toContain('| Total cost | $0.0246 |');
+    expect(summary).toContain('| Session id | `sess-9` |');
+    expect(summary).toContain('### Blockers\n\n- Fix a\n- Fix b');
+    expect(summary).toContain('### Progress\n\nHalf of it');
+    expect(summary).toContain(
+      '| 1 | 12.3 s | 4 | $0.0123 | yes | not ready: tests \\| failing (blockers: Fix a; Fix b) |  |',
+    );
+    expect(summary).toContain('| 2 | 12.3 s | 4 | $0.0123 | no |');
+    expect(summary).toContain('retry: attempt 1 failed: 529; retried after 5 s');
+  });
+
+  it('says explicitly when no blockers were reported', () => {
+    expect(renderSummary(outcome({ lastGate: undefined }))).toContain('### Blockers\n\nNone reported.');
+  });
+
+  it('stays under GitHub’s 1 MiB limit however long the iterations are', () => {
+    const huge = 'word '.repeat(400);
+    const records = Array.from({ length: 50 }, (_, i) =>
+      record(i + 1, { gate: { ready: false, reason: huge, blockers: Array(200).fill(huge), extra: {} } }),
+    );
+    const lastGate = { ready: false, reason: huge, progress: huge, blockers: Array(200).fill(huge), extra: {} };
+    const summary = renderSummary(outcome({ records, lastGate, iterations: 50, maxIterations: 50 }));
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
+    // Long cells are shortened, so every row still fits (a failure here would print a megabyte: compare booleans).
+    expect(summary.includes('**Reason:** Maximum iterations (2) reached')).toBe(true);
+    expect(summary.includes('| 1 | 12.3 s')).toBe(true);
+    expect(summary.includes('| 50 | 12.3 s')).toBe(true);
+    expect(summary.includes('- … and 150 more')).toBe(true);
+  });
+
+  it('drops middle rows rather than the head when even short rows would not fit', () => {
+    const notes = Array.from({ length: 40 }, () => 'n'.repeat(990));
+    const records = Array.from({ length: 2000 }, (_, i) => record(i + 1, { retryNotes: notes }));
+    const summary = renderSummary(outcome({ records }));
+    expect(Buffer.byteLength(summary) <= SUMMARY_LIMIT_BYTES).toBe(true);
+    expect(summary.startsWith('## 🔁 Autonomous loop')).toBe(true);
+    expect(/\| … \| \d+ iterations omitted to stay under GitHub's 1 MiB summary limit/.test(summary)).toBe(true);
+    expect(summary.includes('| 2000 | 12.3 s')).toBe(true);
+  });
+});
+
+describe('the CLI command line and environment', () => {
+  const config = readInputs(
+    {
+      getInput: (name) =>
+        ({ prompt: 'p', 'anthropic-api-key': 'sk-1', 'github-token': 'ghs-1', 'claude-args': '--x "a b"' })[name] ?? '',
+      setSecret: () => undefined,
+    },
+    process.cwd(),
+  );
+
+  it('resumes by id, falls back to --continue, never both', () => {
+    const first = buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: false });
+    expect(first).not.toContain('--resume');
+    expect(first).not.toContain('--continue');
+    expect(first.slice(-2)).toEqual(['--x', 'a b']);
+    expect(buildClaudeArgs(config, { resumeSessionId: 's', continueLastSession: true })).toEqual(
+      expect.arrayContaining(['--resume', 's']),
+    );
+    expect(buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: true })).toContain('--continue');
+  });
+
+  it('teaches Claude a gate that the parser reads', () => {
+    expect(parseGate(GATE_SYSTEM_PROMPT)).toMatchObject({ ready: false });
+  });
+
+  it('withholds inputs, runner tokens and the github token; passes the API key', () => {
+    const { env, notes } = buildClaudeEnv(
+      config,
+      { PATH: '/bin', INPUT_PROMPT: 'p', ACTIONS_RUNTIME_TOKEN: 'rt', GH_TOKEN: 'ghs-1', ANTHROPIC_API_KEY: 'other' },
+      false,
+    );
+    expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: 'sk-1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+    expect(notes).toEqual(['Not passed to Claude because they hold the github-token input: GH_TOKEN.']);
+  });
+
+  it('sets IS_SANDBOX only for root with bypassPermissions', () => {
+    expect(buildClaudeEnv(config, {}, true).env.IS_SANDBOX).toBe('1');
+    expect(buildClaudeEnv(config, {}, false).env.IS_SANDBOX).toBeUndefined();
+    expect(buildClaudeEnv({ ...config, permissionMode: 'acceptEdits' }, {}, true).env.IS_SANDBOX).toBeUndefined();
+  });
+
+  it('an OAuth token wins over an API key from the job environment', () => {
+    const { env } = buildClaudeEnv(
+      { ...config, anthropicApiKey: '', claudeCodeOauthToken: 'tok' },
+      { ANTHROPIC_API_KEY: 'x' },
+      false,
+    );
+    expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe('tok');
+    expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+  });
+});

