@@ -31,9 +31,17 @@ describe('iterationFailure: the CLI’s real error texts', () => {
     [429, 'API Error: Request rejected (429) · Rate limited, please retry'],
     [529, 'API Error: Repeated 529 Overloaded errors · check status.anthropic.com'],
     [500, 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}'],
+    [
+      529,
+      'API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:4000).',
+    ],
     [null, 'API Error: Unable to connect to API (ECONNRESET)'],
-    [null, 'API Error: Request timed out.'],
-    [null, 'API Error: Connection error.'],
+    [null, 'API Error: Connection dropped (ECONNRESET). Check the gateway set in ANTHROPIC_BASE_URL, then try again.'],
+    [null, 'API Error: Connection to the API was lost (ECONNRESET). This is usually temporary — try again.'],
+    [
+      null,
+      'Request timed out. If the API is slow to answer, or a proxy or gateway holds responses, set API_TIMEOUT_MS above 2000.',
+    ],
   ])('%s %s is transient', (status, text) => {
     expect(iterationFailure(apiError(status, text), withKey)).toMatchObject({ kind: 'transient', message: text });
   });
@@ -59,6 +67,14 @@ describe('iterationFailure: the CLI’s real error texts', () => {
   });
 
   it('a turn cap and a clean run are not failures; a lingering CLI stopped after its result is fine', () => {
+    // 2.1.330's turn cap: no `result` field, an `errors` array instead, exit 1.
+    const capped = outcome({
+      subtype: 'error_max_turns',
+      is_error: true,
+      errors: ['Reached maximum number of turns (1)'],
+    });
+    expect(iterationFailure(capped, withKey)).toBeUndefined();
+    expect(capped.stream.result?.text).toBe('Reached maximum number of turns (1)');
     expect(iterationFailure(outcome({ subtype: 'error_max_turns', is_error: true }), withKey)).toBeUndefined();
     expect(iterationFailure(outcome({ is_error: false }, { exitCode: 0 }), withKey)).toBeUndefined();
     expect(
