@@ -133,6 +133,20 @@ describe('the CLI command line and environment', () => {
     expect(buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: true })).toContain('--continue');
   });
 
+  it('folds a user --append-system-prompt into the gate protocol instead of losing either', () => {
+    const args = buildClaudeArgs(
+      {
+        ...config,
+        claudeArgs: ['--append-system-prompt', 'Be brief.', '--append-system-prompt=Use British English.', '--x'],
+      },
+      { resumeSessionId: undefined, continueLastSession: false },
+    );
+    expect(args.filter((arg) => arg.startsWith('--append-system-prompt'))).toEqual(['--append-system-prompt']);
+    const prompt = args[args.indexOf('--append-system-prompt') + 1];
+    expect(prompt).toBe(`${GATE_SYSTEM_PROMPT}\n\nBe brief.\n\nUse British English.`);
+    expect(args.at(-1)).toBe('--x');
+  });
+
   it('teaches Claude a gate that the parser reads', () => {
     expect(parseGate(GATE_SYSTEM_PROMPT)).toMatchObject({ ready: false });
   });

@@ -32479,9 +32479,25 @@ function buildClaudeArgs(config, call) {
         args.push('--allowedTools', config.allowedTools);
     if (config.disallowedTools)
         args.push('--disallowedTools', config.disallowedTools);
-    args.push('--append-system-prompt', GATE_SYSTEM_PROMPT);
-    args.push(...config.claudeArgs);
+    // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
+    const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
+    args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));
+    args.push(...rest);
     return args;
+}
+function takeAppendedPrompts(claudeArgs) {
+    const appended = [];
+    const rest = [];
+    for (let i = 0; i < claudeArgs.length; i++) {
+        const arg = claudeArgs[i];
+        if (arg === '--append-system-prompt' && i + 1 < claudeArgs.length)
+            appended.push(claudeArgs[++i]);
+        else if (arg.startsWith('--append-system-prompt='))
+            appended.push(arg.slice('--append-system-prompt='.length));
+        else
+            rest.push(arg);
+    }
+    return { appended, rest };
 }
 /**
  * Variables that must never reach Claude: the inputs (they hold the tokens), the runner's own credentials for
@@ -32617,13 +32633,17 @@ function isExecutableFile(file) {
  * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
  * the transcript, which is written from the chunks, not from here.
  */
-class LineSplitter {
+class ByteLineSplitter {
     onLine;
     maxLineBytes;
     pending = [];
     pendingBytes = 0;
     overflowing = false;
     droppedLines = 0;
+    /**
+     * @param onLine receives each line without its newline, as a view into the stream's chunks (or a fresh buffer for
+     *   a line that spanned chunks): read it during the call, do not keep it. Empty lines and lone `\r`s are skipped.
+     */
     constructor(onLine, maxLineBytes = 64 * 1024 * 1024) {
         this.onLine = onLine;
         this.maxLineBytes = maxLineBytes;
@@ -32633,9 +32653,9 @@ class LineSplitter {
         let newline = chunk.indexOf(10, start);
         while (newline >= 0) {
             if (this.pendingBytes === 0 && !this.overflowing) {
-                // The common case: a whole line inside one chunk, decoded straight from it.
+                // The common case: a whole line inside one chunk, passed on as a view of it.
                 if (newline - start <= this.maxLineBytes)
-                    this.emit(chunk.toString('utf8', start, newline));
+                    this.emit(chunk.subarray(start, newline));
                 else
                     this.droppedLines += 1;
             }
@@ -32677,14 +32697,20 @@ class LineSplitter {
             this.pending = [];
             return;
         }
-        const line = this.pending.length === 1 ? this.pending[0].toString('utf8') : Buffer.concat(this.pending).toString('utf8');
+        const line = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
         this.pending = [];
         this.pendingBytes = 0;
         this.emit(line);
     }
     emit(line) {
-        if (line.length > 0 && line !== '\r')
+        if (line.length > 0 && !(line.length === 1 && line[0] === 13))
             this.onLine(line);
+    }
+}
+/** The same, with each line decoded as UTF-8 (a character split across chunks is joined before decoding). */
+class LineSplitter extends ByteLineSplitter {
+    constructor(onLine, maxLineBytes) {
+        super((line) => onLine(line.toString('utf8')), maxLineBytes);
     }
 }
 
@@ -32696,6 +32722,9 @@ class LineSplitter {
  */
 
 const NONE = Object.freeze([]);
+/** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
+const USER_LINE_START = Buffer.from('{"type":"user"');
+const IS_ERROR_KEY = Buffer.from('"is_error"');
 class StreamState {
     sessionId;
     /** The last gate in Claude's own top-level text. */
@@ -32705,6 +32734,18 @@ class StreamState {
     lines = 0;
     malformedLines = 0;
     toolCalls = 0;
+    /**
+     * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
+     * neither decoded nor parsed: it can mean nothing (only tool errors in user lines do), and such lines are most of
+     * the bytes a session writes. It still counts as a line, not as a malformed one even if it were.
+     */
+    consumeBytes(line) {
+        if (isQuietUserLine(line)) {
+            this.lines += 1;
+            return NONE;
+        }
+        return this.consume(line.toString('utf8'));
+    }
     /** Consumes one line; returns what it means for the log (nothing for lines the log does not show). */
     consume(line) {
         this.lines += 1;
@@ -32815,6 +32856,32 @@ function onUser(message) {
     return events;
 }
 /**
+ * A line that starts the way the CLI starts a user line and has nowhere the bytes `"is_error"`, a colon and a value
+ * starting with `t`. A tool error is a real `"is_error":true` key, which JSON.stringify writes as those very bytes;
+ * text inside a string can only add false alarms (its quotes are escaped), and a false alarm just means parsing.
+ */
+function isQuietUserLine(line) {
+    if (line.length < USER_LINE_START.length)
+        return false;
+    if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0)
+        return false;
+    for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
+        let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
+        if (line[next] !== 0x3a /* : */)
+            continue;
+        next = skipJsonSpace(line, next + 1);
+        if (line[next] === 0x74 /* t */)
+            return false;
+    }
+    return true;
+}
+function skipJsonSpace(line, from) {
+    let at = from;
+    while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d))
+        at++;
+    return at;
+}
+/**
  * Newer CLIs (2.1.2xx and later) report `total_cost_usd` cumulatively over a resumed session and the run's own cost
  * in `model_usage_since_last_result`; older ones report the run's own cost in `total_cost_usd`.
  */
@@ -32910,9 +32977,9 @@ function runClaudeProcess(request) {
             killGroup('SIGTERM');
             timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
         };
-        const splitter = new LineSplitter((line) => {
+        const splitter = new ByteLineSplitter((line) => {
             const hadResult = stream.result !== undefined;
-            for (const event of stream.consume(line))
+            for (const event of stream.consumeBytes(line))
                 request.onEvent(event);
             if (!hadResult && stream.result !== undefined) {
                 // The iteration is over once the result line is in; a CLI that does not exit is stopped.
@@ -38477,7 +38544,7 @@ function formatEvent(event) {
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
-            return `✗ tool error: ${shorten(live_log_oneLine(event.text), MAX_TOOL_ERROR)}`;
+            return `✗ tool error: ${oneLineShortened(event.text, MAX_TOOL_ERROR)}`;
         case 'api_retry':
             return `… API error${event.status ? ` ${event.status}` : ''} (${event.error}), the CLI retries (${event.attempt}/${event.maxRetries})`;
         case 'result':
@@ -38495,10 +38562,23 @@ function describeToolInput(name, input) {
     if (name === 'TodoWrite' && Array.isArray(value))
         return ` (${value.length} items)`;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return text === undefined || text === '' ? '' : ` ${shorten(live_log_oneLine(text), MAX_ARGUMENT)}`;
+    return text === undefined || text === '' ? '' : ` ${oneLineShortened(text, MAX_ARGUMENT)}`;
 }
 function live_log_oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
+}
+/**
+ * `shorten(oneLine(text), max)` without collapsing the whole of a long text (a tool error can be megabytes of test
+ * output). Collapsing a prefix gives a prefix of the collapsed whole, so once that is longer than `max` it decides.
+ */
+function oneLineShortened(text, max) {
+    const window = 4 * max;
+    if (text.length > window) {
+        const head = live_log_oneLine(text.slice(0, window));
+        if (head.length > max)
+            return shorten(head, max);
+    }
+    return shorten(live_log_oneLine(text), max);
 }
 function shorten(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -35,9 +35,23 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   if (config.maxTurns !== undefined) args.push('--max-turns', String(config.maxTurns));
   if (config.allowedTools) args.push('--allowedTools', config.allowedTools);
   if (config.disallowedTools) args.push('--disallowedTools', config.disallowedTools);
-  args.push('--append-system-prompt', GATE_SYSTEM_PROMPT);
-  args.push(...config.claudeArgs);
+  // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
+  const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
+  args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));
+  args.push(...rest);
   return args;
+}
+
+function takeAppendedPrompts(claudeArgs: readonly string[]): { appended: string[]; rest: string[] } {
+  const appended: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < claudeArgs.length; i++) {
+    const arg = claudeArgs[i];
+    if (arg === '--append-system-prompt' && i + 1 < claudeArgs.length) appended.push(claudeArgs[++i]);
+    else if (arg.startsWith('--append-system-prompt=')) appended.push(arg.slice('--append-system-prompt='.length));
+    else rest.push(arg);
+  }
+  return { appended, rest };
 }
 
 /**

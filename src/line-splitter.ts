@@ -3,14 +3,18 @@
  * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
  * the transcript, which is written from the chunks, not from here.
  */
-export class LineSplitter {
+export class ByteLineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private overflowing = false;
   droppedLines = 0;
 
+  /**
+   * @param onLine receives each line without its newline, as a view into the stream's chunks (or a fresh buffer for
+   *   a line that spanned chunks): read it during the call, do not keep it. Empty lines and lone `\r`s are skipped.
+   */
   constructor(
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (line: Buffer) => void,
     private readonly maxLineBytes = 64 * 1024 * 1024,
   ) {}
 
@@ -19,8 +23,8 @@ export class LineSplitter {
     let newline = chunk.indexOf(10, start);
     while (newline >= 0) {
       if (this.pendingBytes === 0 && !this.overflowing) {
-        // The common case: a whole line inside one chunk, decoded straight from it.
-        if (newline - start <= this.maxLineBytes) this.emit(chunk.toString('utf8', start, newline));
+        // The common case: a whole line inside one chunk, passed on as a view of it.
+        if (newline - start <= this.maxLineBytes) this.emit(chunk.subarray(start, newline));
         else this.droppedLines += 1;
       } else {
         this.append(chunk.subarray(start, newline));
@@ -60,14 +64,20 @@ export class LineSplitter {
       this.pending = [];
       return;
     }
-    const line =
-      this.pending.length === 1 ? this.pending[0].toString('utf8') : Buffer.concat(this.pending).toString('utf8');
+    const line = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     this.emit(line);
   }
 
-  private emit(line: string): void {
-    if (line.length > 0 && line !== '\r') this.onLine(line);
+  private emit(line: Buffer): void {
+    if (line.length > 0 && !(line.length === 1 && line[0] === 13)) this.onLine(line);
+  }
+}
+
+/** The same, with each line decoded as UTF-8 (a character split across chunks is joined before decoding). */
+export class LineSplitter extends ByteLineSplitter {
+  constructor(onLine: (line: string) => void, maxLineBytes?: number) {
+    super((line) => onLine(line.toString('utf8')), maxLineBytes);
   }
 }

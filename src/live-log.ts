@@ -34,7 +34,7 @@ export function formatEvent(event: StreamEvent): string | undefined {
     case 'tool_use':
       return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
     case 'tool_error':
-      return `✗ tool error: ${shorten(oneLine(event.text), MAX_TOOL_ERROR)}`;
+      return `✗ tool error: ${oneLineShortened(event.text, MAX_TOOL_ERROR)}`;
     case 'api_retry':
       return `… API error${event.status ? ` ${event.status}` : ''} (${event.error}), the CLI retries (${event.attempt}/${event.maxRetries})`;
     case 'result':
@@ -50,11 +50,24 @@ function describeToolInput(name: string, input: unknown): string {
   const value = fields[key];
   if (name === 'TodoWrite' && Array.isArray(value)) return ` (${value.length} items)`;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === undefined || text === '' ? '' : ` ${shorten(oneLine(text), MAX_ARGUMENT)}`;
+  return text === undefined || text === '' ? '' : ` ${oneLineShortened(text, MAX_ARGUMENT)}`;
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * `shorten(oneLine(text), max)` without collapsing the whole of a long text (a tool error can be megabytes of test
+ * output). Collapsing a prefix gives a prefix of the collapsed whole, so once that is longer than `max` it decides.
+ */
+function oneLineShortened(text: string, max: number): string {
+  const window = 4 * max;
+  if (text.length > window) {
+    const head = oneLine(text.slice(0, window));
+    if (head.length > max) return shorten(head, max);
+  }
+  return shorten(oneLine(text), max);
 }
 
 export function shorten(text: string, max: number): string {

@@ -29,6 +29,10 @@ export type StreamEvent =
 
 const NONE: readonly StreamEvent[] = Object.freeze([]);
 
+/** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
+const USER_LINE_START = Buffer.from('{"type":"user"');
+const IS_ERROR_KEY = Buffer.from('"is_error"');
+
 export class StreamState {
   sessionId: string | undefined;
   /** The last gate in Claude's own top-level text. */
@@ -38,6 +42,19 @@ export class StreamState {
   lines = 0;
   malformedLines = 0;
   toolCalls = 0;
+
+  /**
+   * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
+   * neither decoded nor parsed: it can mean nothing (only tool errors in user lines do), and such lines are most of
+   * the bytes a session writes. It still counts as a line, not as a malformed one even if it were.
+   */
+  consumeBytes(line: Buffer): readonly StreamEvent[] {
+    if (isQuietUserLine(line)) {
+      this.lines += 1;
+      return NONE;
+    }
+    return this.consume(line.toString('utf8'));
+  }
 
   /** Consumes one line; returns what it means for the log (nothing for lines the log does not show). */
   consume(line: string): readonly StreamEvent[] {
@@ -142,6 +159,29 @@ function onUser(message: Record<string, unknown>): readonly StreamEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * A line that starts the way the CLI starts a user line and has nowhere the bytes `"is_error"`, a colon and a value
+ * starting with `t`. A tool error is a real `"is_error":true` key, which JSON.stringify writes as those very bytes;
+ * text inside a string can only add false alarms (its quotes are escaped), and a false alarm just means parsing.
+ */
+function isQuietUserLine(line: Buffer): boolean {
+  if (line.length < USER_LINE_START.length) return false;
+  if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0) return false;
+  for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
+    let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
+    if (line[next] !== 0x3a /* : */) continue;
+    next = skipJsonSpace(line, next + 1);
+    if (line[next] === 0x74 /* t */) return false;
+  }
+  return true;
+}
+
+function skipJsonSpace(line: Buffer, from: number): number {
+  let at = from;
+  while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d)) at++;
+  return at;
 }
 
 /**

@@ -1,0 +1,679 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the action's own overhead, next to the physical limit it is measured against, in one run.
+ *
+ *   1. Start-up: launching `node dist/index.js` until the first CLI spawn, against a bare `node -e 0`.
+ *   2. Per-iteration overhead (fingerprint and bookkeeping) on a 10,000-file, 200 MB git repository, against one
+ *      `git status`.
+ *   3. Transcript throughput and peak RSS for 30 MB, 300 MB and 1 GB of stream-json in one iteration, against the
+ *      stand-in CLI alone writing to /dev/null.
+ *   4. The bundle: size of dist/ and its start-up alone.
+ *
+ * It benchmarks the committed dist/index.js as it is (a warning says when it is older than src/). Results: a table
+ * on stdout, bench/results/latest.json and bench/results/latest.md.
+ *
+ *   node bench/run.mjs [--quick] [--runs N] [--only startup,iteration,throughput,bundle] [--bundle file.js]
+ *
+ * --quick skips the 1 GB transcript and runs fewer repetitions; --runs overrides the repetitions of every part;
+ * --bundle measures another build of the action (e.g. an older dist/index.js kept for a before/after comparison).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import yaml from 'js-yaml';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = path.join(ROOT, 'bench');
+const PRODUCER = path.join(BENCH, 'producer.mjs');
+const STAND_IN = path.join(BENCH, 'stand-in.sh');
+const RSS_PROBE = pathToFileURL(path.join(BENCH, 'rss-probe.mjs')).href;
+const CACHE = path.join(os.tmpdir(), 'autonomous-loop-bench');
+
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string', default: 'bundle,startup,iteration,throughput' },
+    bundle: { type: 'string', default: path.join(ROOT, 'dist', 'index.js') },
+  },
+});
+const BUNDLE = path.resolve(options.bundle);
+const only = new Set(options.only.split(','));
+const runs = (normal, quick) => (options.runs ? Number(options.runs) : options.quick ? quick : normal);
+
+const GOALS = {
+  startupAboveNodeMs: 150,
+  iterationVsGitStatus: 2,
+  throughputVsProducer: 1.5,
+  peakRssMb: 100,
+};
+const MB = 1_000_000;
+const SIZES = options.quick ? [30 * MB, 300 * MB] : [30 * MB, 300 * MB, 1000 * MB];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small tools
+
+const now = () => performance.timeOrigin + performance.now();
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const summary = (values) => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+  runs: values.length,
+});
+const ms = (value) => `${value.toFixed(1)} ms`;
+const spread = (s) => `${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
+const log = (text) => process.stdout.write(`${text}\n`);
+
+/** Spawns a process and resolves with its wall time (spawn to exit), exit code and stdout size. */
+function timed(command, args, { env = process.env, cwd = ROOT, stdout = 'pipe', stdin = 'ignore' } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = now();
+    const child = spawn(command, args, { env, cwd, stdio: [stdin, stdout, 'pipe'] });
+    let stdoutBytes = 0;
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => (stdoutBytes += chunk.length));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      const wallMs = now() - started;
+      child.on('close', () => resolve({ started, wallMs, code, signal, stdoutBytes, stderr }));
+    });
+  });
+}
+
+function git(cwd, ...args) {
+  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The action, run as the GitHub runner runs it
+
+const metadata = yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+
+/** Runner-style environment: INPUT_<NAME> with hyphens kept and action.yml defaults filled in. */
+function runnerEnv(workspace, inputs, extra = {}) {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bench-runner-'));
+  const runnerTemp = path.join(work, 'temp');
+  mkdirSync(runnerTemp);
+  writeFileSync(path.join(work, 'output'), '');
+  writeFileSync(path.join(work, 'summary.md'), '');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    LANG: 'C.UTF-8',
+    GITHUB_OUTPUT: path.join(work, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(work, 'summary.md'),
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'octo/widgets',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: runnerTemp,
+    ...extra,
+  };
+  const all = { 'anthropic-api-key': 'sk-ant-bench', 'open-issue-on': 'none', ...inputs };
+  for (const [name, input] of Object.entries(metadata.inputs)) {
+    if (input.default !== undefined && !(name in all)) {
+      all[name] = input.default.includes('${{') ? 'ghs_bench_token' : input.default;
+    }
+  }
+  for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return { env, work, runnerTemp };
+}
+
+function outputsOf(work) {
+  const text = readFileSync(path.join(work, 'output'), 'utf8');
+  const outputs = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (!match) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i]);
+    outputs[match[1]] = value.join('\n');
+  }
+  return outputs;
+}
+
+async function runAction({ workspace, inputs, env, nodeArgs = [], expectStatus }) {
+  const runner = runnerEnv(workspace, inputs, env);
+  try {
+    const result = await timed(process.execPath, [...nodeArgs, BUNDLE], { env: runner.env, cwd: workspace });
+    const outputs = outputsOf(runner.work);
+    if (expectStatus && outputs.status !== expectStatus) {
+      throw new Error(
+        `The action ended with status "${outputs.status}" (exit ${result.code}), expected ${expectStatus}: ` +
+          `${outputs.reason ?? ''}\n${result.stderr}`,
+      );
+    }
+    const transcripts = readdirSync(runner.runnerTemp).map((name) => statSync(path.join(runner.runnerTemp, name)).size);
+    return { ...result, outputs, transcriptBytes: transcripts.reduce((a, b) => a + b, 0) };
+  } finally {
+    rmSync(runner.work, { recursive: true, force: true });
+  }
+}
+
+function makeSmallRepo() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-repo-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(path.join(dir, 'README.md'), '# bench\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}
+
+function readStamps(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [kind, seconds] = line.split(' ');
+      return { kind, at: Number(seconds.replace(',', '.')) * 1000 };
+    });
+}
+
+/** A short transcript for the instant stand-in: init, a text with a gate, the result line. */
+function standInTranscript(dir, ready) {
+  const file = path.join(dir, `transcript-${ready}.jsonl`);
+  const session = 'bench-session';
+  const gate = `Done for now.\n<COMPLETION_GATE>\nready: ${ready}\nreason: "bench"\nprogress: "bench"\nblockers: []\n</COMPLETION_GATE>`;
+  const lines = [
+    { type: 'system', subtype: 'init', session_id: session, model: 'stand-in', claude_code_version: '9.9.9' },
+    { type: 'assistant', message: { content: [{ type: 'text', text: gate }] }, parent_tool_use_id: null },
+    { type: 'result', subtype: 'success', is_error: false, result: gate, num_turns: 1, total_cost_usd: 0.01 },
+  ];
+  writeFileSync(file, lines.map((line) => `${JSON.stringify({ ...line, session_id: session })}\n`).join(''));
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The machine
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  let commit = 'unknown';
+  try {
+    commit = git(ROOT, 'rev-parse', '--short', 'HEAD').trim();
+    if (git(ROOT, 'status', '--porcelain', '--', 'src', 'dist').trim() !== '') commit += ' + uncommitted changes';
+  } catch {
+    // Not a git checkout.
+  }
+  return {
+    cpu: model,
+    cores: os.cpus().length,
+    memoryGb: +(os.totalmem() / 1024 ** 3).toFixed(1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    git: git(ROOT, '--version').trim(),
+    commit,
+    bundle: path.relative(ROOT, BUNDLE) || BUNDLE,
+    command: `node bench/run.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString(),
+  };
+}
+
+function warnIfStale() {
+  if (BUNDLE !== path.join(ROOT, 'dist', 'index.js')) return;
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      const file = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(file) : statSync(file).mtimeMs);
+    }, 0);
+  if (newest(path.join(ROOT, 'src')) > statSync(BUNDLE).mtimeMs) {
+    log('WARNING: dist/index.js is older than src/: this measures the committed bundle, not the current sources.');
+    log('         Run `npm run bundle` first to measure the sources.\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. The bundle (first, it is the quickest)
+
+async function benchBundle() {
+  const dir = path.dirname(BUNDLE);
+  const files = readdirSync(dir).map((name) => {
+    const content = readFileSync(path.join(dir, name));
+    return { name, bytes: content.length, gzipBytes: gzipSync(content).length };
+  });
+  const repo = makeSmallRepo();
+  const node = [];
+  const alone = [];
+  // Missing prompt: the action reads its inputs, writes all outputs and the summary, and exits 1.
+  const n = runs(15, 7);
+  for (let i = 0; i < n; i++) {
+    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    const run = await runAction({ workspace: repo, inputs: { prompt: '', 'prompt-file': '' } });
+    if (run.code !== 1 || run.outputs.status !== 'failed') throw new Error(`Invalid inputs should fail: ${run.stderr}`);
+    alone.push(run.wallMs);
+  }
+  rmSync(repo, { recursive: true, force: true });
+  return {
+    files,
+    totalBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    nodeMs: summary(node),
+    bundleAloneMs: summary(alone),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Start-up
+
+async function benchStartup() {
+  const repo = makeSmallRepo();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-startup-'));
+  const transcript = standInTranscript(scratch, true);
+  const node = [];
+  const toVersion = [];
+  const toIteration = [];
+  const total = [];
+  const n = runs(15, 7);
+  for (let i = 0; i < n; i++) {
+    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    const stamps = path.join(scratch, `stamps-${i}`);
+    const run = await runAction({
+      workspace: repo,
+      inputs: { prompt: 'Go', 'claude-path': STAND_IN, 'max-iterations': '1' },
+      env: { BENCH_STAMPS: stamps, BENCH_TRANSCRIPT: transcript },
+      expectStatus: 'completed',
+    });
+    const [version, start] = readStamps(stamps);
+    if (version?.kind !== 'version' || start?.kind !== 'start') throw new Error('The stand-in left no stamps.');
+    toVersion.push(version.at - run.started);
+    toIteration.push(start.at - run.started);
+    total.push(run.wallMs);
+  }
+  // The stand-in's own start: bash up to its first stamp, which the spans above include.
+  const standIn = [];
+  for (let i = 0; i < n; i++) {
+    const stamps = path.join(scratch, `own-${i}`);
+    const run = await timed(STAND_IN, ['--version'], { env: { ...process.env, BENCH_STAMPS: stamps } });
+    standIn.push(readStamps(stamps)[0].at - run.started);
+  }
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+  return {
+    nodeMs: summary(node),
+    toFirstSpawnMs: summary(toVersion),
+    toFirstIterationMs: summary(toIteration),
+    wholeRunMs: summary(total),
+    standInStartMs: summary(standIn),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Per-iteration overhead on a big repository
+
+const BIG_FILES = 10_000;
+const BIG_BYTES = 200 * MB;
+
+/** 10,000 files of 200 MB in all, one commit; built once and kept under the system's temp directory. */
+function bigRepo() {
+  const dir = path.join(CACHE, `repo-${BIG_FILES}-files-${BIG_BYTES / MB}mb-v1`);
+  const done = `${dir}.complete`;
+  if (existsSync(done) && existsSync(path.join(dir, '.git'))) return { dir, builtMs: 0 };
+  const started = now();
+  log(`Building the ${BIG_FILES}-file, ${BIG_BYTES / MB} MB repository in ${dir} (once; it is kept for later runs)...`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  let seed = 12345;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x100000000;
+  };
+  const words = 'const let return if else for while function import export from await async class new this'.split(' ');
+  let pool = '';
+  while (pool.length < 1 << 20) {
+    const indent = ' '.repeat(Math.floor(random() * 4) * 2);
+    const line = Array.from({ length: 4 + Math.floor(random() * 8) }, () =>
+      random() < 0.5 ? words[Math.floor(random() * words.length)] : Math.floor(random() * 1e9).toString(36),
+    ).join(' ');
+    pool += `${indent}${line};\n`;
+  }
+  const average = BIG_BYTES / BIG_FILES;
+  for (let i = 0; i < BIG_FILES; i++) {
+    const folder = path.join(dir, `pkg-${String(Math.floor(i / 100)).padStart(3, '0')}`, 'src');
+    if (i % 100 === 0) mkdirSync(folder, { recursive: true });
+    const size = Math.floor(average * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000));
+    const offset = Math.floor(random() * (pool.length - size));
+    writeFileSync(path.join(folder, `module-${i}.ts`), `// module ${i}\n${pool.slice(offset, offset + size)}`);
+  }
+  git(dir, '-c', 'core.compression=1', 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'A big repository');
+  writeFileSync(done, '');
+  return { dir, builtMs: now() - started };
+}
+
+/** Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. */
+async function fingerprintAlone(repo, n) {
+  let ts;
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    return undefined;
+  }
+  const source = readFileSync(path.join(ROOT, 'src', 'workspace.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-workspace-'));
+  const file = path.join(dir, 'workspace.mjs');
+  writeFileSync(file, outputText);
+  try {
+    const { Workspace } = await import(pathToFileURL(file).href);
+    const workspace = await Workspace.open(repo);
+    try {
+      await workspace.fingerprint();
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const started = now();
+        await workspace.fingerprint();
+        times.push(now() - started);
+      }
+      return summary(times);
+    } finally {
+      workspace.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchIteration() {
+  const { dir: repo, builtMs } = bigRepo();
+  const tree = git(repo, 'ls-tree', '-r', '-l', 'HEAD')
+    .split('\n')
+    .filter((line) => line !== '');
+  const files = tree.length;
+  const bytes = tree.reduce((sum, line) => sum + Number(line.split(/\s+/)[3]), 0);
+  // Warm: one of each before timing.
+  git(repo, 'status', '--porcelain');
+  const status = [];
+  const n = runs(15, 7);
+  for (let i = 0; i < n; i++) status.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
+  const fingerprint = await fingerprintAlone(repo, n);
+
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-iteration-'));
+  const transcript = standInTranscript(scratch, false);
+  const ITERATIONS = 10;
+  const gaps = [];
+  const standIn = [];
+  const wall = { 1: [], [ITERATIONS]: [] };
+  const loops = runs(5, 3);
+  for (let i = 0; i < loops; i++) {
+    for (const iterations of [1, ITERATIONS]) {
+      const stamps = path.join(scratch, `stamps-${i}-${iterations}`);
+      const run = await runAction({
+        workspace: repo,
+        inputs: {
+          prompt: 'Go',
+          'claude-path': STAND_IN,
+          'max-iterations': String(iterations),
+          'no-change-threshold': '1000',
+          'same-error-threshold': '1000',
+        },
+        env: { BENCH_STAMPS: stamps, BENCH_TRANSCRIPT: transcript },
+        expectStatus: 'iteration_limit_reached',
+      });
+      wall[iterations].push(run.wallMs);
+      const marks = readStamps(stamps).filter((mark) => mark.kind !== 'version');
+      for (let k = 0; k + 1 < marks.length; k += 2) standIn.push(marks[k + 1].at - marks[k].at);
+      for (let k = 1; k + 1 < marks.length; k += 2) gaps.push(marks[k + 1].at - marks[k].at);
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  const marginal = (median(wall[ITERATIONS]) - median(wall[1])) / (ITERATIONS - 1) - median(standIn);
+  return {
+    repo: { dir: repo, files, bytes, builtMs },
+    gitStatusMs: summary(status),
+    fingerprintMs: fingerprint,
+    betweenIterationsMs: summary(gaps),
+    marginalIterationMs: marginal,
+    standInIterationMs: summary(standIn),
+    wallMs: { one: summary(wall[1]), ten: summary(wall[ITERATIONS]) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Transcript throughput and memory
+
+async function benchThroughput() {
+  const repo = makeSmallRepo();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-throughput-'));
+  const results = [];
+  try {
+    for (const size of SIZES) {
+      const n = size >= 1000 * MB ? runs(5, 1) : runs(7, 3);
+      const producer = [];
+      const pipeFloor = [];
+      const action = [];
+      const rss = [];
+      let transcriptBytes = 0;
+      for (let i = 0; i < n; i++) {
+        // Each run writes the transcript to disk: start every one with no dirty pages left from the one before.
+        execFileSync('sync');
+        const devNull = openSync('/dev/null', 'w');
+        try {
+          const env = { ...process.env, BENCH_BYTES: String(size) };
+          producer.push((await timed(process.execPath, [PRODUCER], { env, stdout: devNull })).wallMs);
+        } finally {
+          closeSync(devNull);
+        }
+        // What moving the bytes costs at all: through a pipe into a file, as the transcript is.
+        const sink = path.join(scratch, 'cat.jsonl');
+        const floor = await timed('sh', ['-c', `"${process.execPath}" "${PRODUCER}" | cat > "${sink}"`], {
+          env: { ...process.env, BENCH_BYTES: String(size) },
+        });
+        rmSync(sink, { force: true });
+        pipeFloor.push(floor.wallMs);
+
+        execFileSync('sync');
+        const rssFile = path.join(scratch, 'rss');
+        rmSync(rssFile, { force: true });
+        const run = await runAction({
+          workspace: repo,
+          inputs: { prompt: 'Go', 'claude-path': PRODUCER, 'max-iterations': '1' },
+          env: { BENCH_BYTES: String(size), BENCH_RSS_FILE: rssFile },
+          nodeArgs: ['--import', RSS_PROBE],
+          expectStatus: 'completed',
+        });
+        if (run.transcriptBytes < size)
+          throw new Error(`The transcript has ${run.transcriptBytes} bytes, not ${size}.`);
+        transcriptBytes = run.transcriptBytes;
+        action.push(run.wallMs);
+        rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+      }
+      results.push({
+        bytes: size,
+        transcriptBytes,
+        producerAloneMs: summary(producer),
+        pipeToFileMs: summary(pipeFloor),
+        actionMs: summary(action),
+        peakRssMb: summary(rss),
+        ratio: median(action) / median(producer),
+        ratioToPipe: median(action) / median(pipeFloor),
+        mbPerSecond: size / MB / (median(action) / 1000),
+      });
+      log(`  ${size / MB} MB: action ${ms(median(action))}, producer alone ${ms(median(producer))}`);
+    }
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+function verdicts(results) {
+  const list = [];
+  if (results.startup) {
+    const above = results.startup.toFirstSpawnMs.median - results.startup.nodeMs.median;
+    list.push({
+      goal: `Start-up: first CLI spawn at most ${GOALS.startupAboveNodeMs} ms after a bare node start`,
+      measured: `${above.toFixed(1)} ms above (${ms(results.startup.toFirstSpawnMs.median)} vs ${ms(results.startup.nodeMs.median)})`,
+      pass: above <= GOALS.startupAboveNodeMs,
+    });
+  }
+  if (results.iteration) {
+    const ratio = results.iteration.betweenIterationsMs.median / results.iteration.gitStatusMs.median;
+    list.push({
+      goal: `Per-iteration overhead at most ${GOALS.iterationVsGitStatus}× one git status (10,000 files, 200 MB)`,
+      measured: `${ratio.toFixed(2)}× (${ms(results.iteration.betweenIterationsMs.median)} vs ${ms(results.iteration.gitStatusMs.median)})`,
+      pass: ratio <= GOALS.iterationVsGitStatus,
+    });
+  }
+  if (results.throughput) {
+    const worst = results.throughput.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    list.push({
+      goal: `Transcript wall time at most ${GOALS.throughputVsProducer}× the stand-in alone writing to /dev/null`,
+      measured: results.throughput.map((r) => `${r.bytes / MB} MB ${r.ratio.toFixed(2)}×`).join(', '),
+      pass: worst.ratio <= GOALS.throughputVsProducer,
+    });
+    const peaks = results.throughput.map((r) => r.peakRssMb.median);
+    const flat = Math.max(...peaks) - Math.min(...peaks) <= 0.1 * GOALS.peakRssMb;
+    list.push({
+      goal: `Peak RSS at most ${GOALS.peakRssMb} MB, flat across sizes (within ${0.1 * GOALS.peakRssMb} MB)`,
+      measured: peaks.map((p, i) => `${results.throughput[i].bytes / MB} MB: ${p.toFixed(1)} MB`).join(', '),
+      pass: Math.max(...peaks) <= GOALS.peakRssMb && flat,
+    });
+  }
+  return list;
+}
+
+function markdown(results) {
+  const m = results.machine;
+  const out = [];
+  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB RAM, ${m.os}; Node ${m.node}; ${m.git}.`);
+  out.push(`Command: \`${m.command}\` on ${m.date.slice(0, 10)}, bundle \`${m.bundle}\` (commit ${m.commit}).`);
+  out.push('Times are medians (min–max) of the runs shown.', '');
+  out.push('| Goal | Measured | Verdict |', '| --- | --- | --- |');
+  for (const v of results.verdicts) out.push(`| ${v.goal} | ${v.measured} | ${v.pass ? 'pass' : 'MISS'} |`);
+  out.push('');
+  if (results.startup) {
+    const s = results.startup;
+    out.push('**Start-up** (a one-file repository, the instant bash stand-in `bench/stand-in.sh`)', '');
+    out.push('| Span from launching `node dist/index.js` | Median | Min–max | Runs |', '| --- | ---: | ---: | ---: |');
+    const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
+    row('`node -e 0`, whole run (the limit)', s.nodeMs);
+    row('to the first CLI spawn (`claude --version` starts)', s.toFirstSpawnMs);
+    row('to the first iteration (the CLI starts with the prompt)', s.toFirstIterationMs);
+    row('whole run, one iteration', s.wholeRunMs);
+    row('(the stand-in alone: spawn to its first stamp)', s.standInStartMs);
+    out.push('');
+  }
+  if (results.iteration) {
+    const it = results.iteration;
+    out.push(`**Per iteration** (${it.repo.files} files, ${(it.repo.bytes / MB).toFixed(0)} MB, instant stand-in)`, '');
+    out.push('| Measure | Median | Min–max | Runs |', '| --- | ---: | ---: | ---: |');
+    const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
+    row('`git status --porcelain`, warm (the limit)', it.gitStatusMs);
+    if (it.fingerprintMs) row('`Workspace.fingerprint()` alone (src/workspace.ts)', it.fingerprintMs);
+    row('action: from one CLI exit to the next CLI start', it.betweenIterationsMs);
+    row('the stand-in itself, per iteration', it.standInIterationMs);
+    row('action, whole run of 1 iteration', it.wallMs.one);
+    row('action, whole run of 10 iterations', it.wallMs.ten);
+    out.push(
+      `| marginal cost of an iteration: (10-run − 1-run) / 9 − stand-in | ${ms(it.marginalIterationMs)} | | |`,
+      '',
+    );
+  }
+  if (results.throughput) {
+    out.push('**Transcript throughput and memory** (one iteration, `bench/producer.mjs` as the CLI)', '');
+    out.push(
+      '| Stream-json | Stand-in alone → /dev/null | Stand-in → pipe → `cat` > file | Action | Action ÷ alone | Action ÷ pipe | Action MB/s | Peak RSS | Runs |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const r of results.throughput) {
+      out.push(
+        `| ${r.bytes / MB} MB | ${ms(r.producerAloneMs.median)} | ${ms(r.pipeToFileMs.median)} | ${ms(r.actionMs.median)} (${spread(r.actionMs)}) | ` +
+          `${r.ratio.toFixed(2)}× | ${r.ratioToPipe.toFixed(2)}× | ${r.mbPerSecond.toFixed(0)} | ${r.peakRssMb.median.toFixed(1)} MB (${r.peakRssMb.min.toFixed(1)}–${r.peakRssMb.max.toFixed(1)}) | ${r.actionMs.runs} |`,
+      );
+    }
+    out.push('');
+  }
+  if (results.bundle) {
+    const b = results.bundle;
+    out.push('**Bundle**', '');
+    out.push('| File | Bytes | Gzipped |', '| --- | ---: | ---: |');
+    for (const f of b.files)
+      out.push(`| dist/${f.name} | ${f.bytes.toLocaleString('en')} | ${f.gzipBytes.toLocaleString('en')} |`);
+    out.push(`| total | ${b.totalBytes.toLocaleString('en')} | |`, '');
+    out.push(
+      `Start-up of the bundle alone (invalid inputs: it reads them, writes every output and the summary, exits 1): ` +
+        `${ms(b.bundleAloneMs.median)} (${spread(b.bundleAloneMs)}), against \`node -e 0\` ${ms(b.nodeMs.median)} ` +
+        `(${spread(b.nodeMs)}): ${(b.bundleAloneMs.median - b.nodeMs.median).toFixed(1)} ms for loading the bundle ` +
+        `and reporting. ${b.nodeMs.runs} runs each.`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+if (!existsSync(BUNDLE)) {
+  log(`${BUNDLE} does not exist: run \`npm run bundle\` first.`);
+  process.exit(1);
+}
+warnIfStale();
+mkdirSync(CACHE, { recursive: true });
+const results = { machine: machine() };
+log(
+  `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}: ${results.machine.command}\n`,
+);
+const started = now();
+if (only.has('bundle')) {
+  log('Bundle...');
+  results.bundle = await benchBundle();
+}
+if (only.has('startup')) {
+  log('Start-up...');
+  results.startup = await benchStartup();
+}
+if (only.has('iteration')) {
+  log('Per-iteration overhead...');
+  results.iteration = await benchIteration();
+}
+if (only.has('throughput')) {
+  log(`Transcript throughput (${SIZES.map((s) => `${s / MB} MB`).join(', ')})...`);
+  results.throughput = await benchThroughput();
+}
+results.verdicts = verdicts(results);
+results.durationS = (now() - started) / 1000;
+
+const text = markdown(results);
+log(`\n${text}`);
+log(`(${results.durationS.toFixed(0)} s)`);
+mkdirSync(path.join(BENCH, 'results'), { recursive: true });
+writeFileSync(path.join(BENCH, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(BENCH, 'results', 'latest.md'), `${text}\n`);
+log('Written: bench/results/latest.json, bench/results/latest.md');
