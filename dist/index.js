@@ -32990,9 +32990,17 @@ function runClaudeProcess(request) {
             }
         });
         child.stdout.on('data', (chunk) => {
-            if (!request.transcript.write(chunk)) {
+            // A transcript that failed (disk full) is given up: reading never waits for it.
+            const { transcript } = request;
+            if (!transcript.errored && !transcript.write(chunk)) {
                 child.stdout.pause();
-                request.transcript.once('drain', () => child.stdout.resume());
+                const resume = () => {
+                    transcript.off('drain', resume);
+                    transcript.off('error', resume);
+                    child.stdout.resume();
+                };
+                transcript.on('drain', resume);
+                transcript.on('error', resume);
             }
             splitter.push(chunk);
         });
@@ -39131,11 +39139,19 @@ async function runConfiguredLoop(config, signal) {
             info(note);
         const transcriptFile = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`);
         transcript = (0,external_node_fs_namespaceObject.createWriteStream)(transcriptFile);
+        // A full disk loses the transcript, not the loop: the reports do not depend on it.
+        let transcriptFailed = false;
+        transcript.on('error', (error) => {
+            if (!transcriptFailed)
+                core_warning(`Could not write the transcript ${transcriptFile}: ${error.message}`);
+            transcriptFailed = true;
+        });
         const openTranscript = transcript;
         const deps = {
             transcriptFile,
             runIteration: (request) => {
-                openTranscript.write(`${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`);
+                if (!openTranscript.errored)
+                    openTranscript.write(`${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`);
                 return runClaudeProcess({
                     executable: claude.path,
                     args: buildClaudeArgs(config, request),
@@ -39165,13 +39181,15 @@ async function runConfiguredLoop(config, signal) {
                 warning: core_warning,
             },
         };
-        return await runLoop(config, deps, signal);
+        const outcome = await runLoop(config, deps, signal);
+        // Name no transcript file that does not hold the transcript.
+        return transcriptFailed ? { ...outcome, transcriptFile: '' } : outcome;
     }
     catch (error) {
         return failedBeforeStart(error.message, config.maxIterations);
     }
     finally {
-        if (transcript)
+        if (transcript && !transcript.errored)
             await new Promise((resolve) => transcript?.end(resolve));
         workspace.dispose();
     }

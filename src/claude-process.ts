@@ -96,9 +96,17 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
     });
 
     child.stdout.on('data', (chunk: Buffer) => {
-      if (!request.transcript.write(chunk)) {
+      // A transcript that failed (disk full) is given up: reading never waits for it.
+      const { transcript } = request;
+      if (!transcript.errored && !transcript.write(chunk)) {
         child.stdout.pause();
-        request.transcript.once('drain', () => child.stdout.resume());
+        const resume = (): void => {
+          transcript.off('drain', resume);
+          transcript.off('error', resume);
+          child.stdout.resume();
+        };
+        transcript.on('drain', resume);
+        transcript.on('error', resume);
       }
       splitter.push(chunk);
     });

@@ -90,14 +90,21 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
       `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`,
     );
     transcript = createWriteStream(transcriptFile);
+    // A full disk loses the transcript, not the loop: the reports do not depend on it.
+    let transcriptFailed = false;
+    transcript.on('error', (error) => {
+      if (!transcriptFailed) core.warning(`Could not write the transcript ${transcriptFile}: ${error.message}`);
+      transcriptFailed = true;
+    });
     const openTranscript = transcript;
 
     const deps: LoopDeps = {
       transcriptFile,
       runIteration: (request) => {
-        openTranscript.write(
-          `${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`,
-        );
+        if (!openTranscript.errored)
+          openTranscript.write(
+            `${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`,
+          );
         return runClaudeProcess({
           executable: claude.path,
           args: buildClaudeArgs(config, request),
@@ -128,11 +135,13 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
         warning: core.warning,
       },
     };
-    return await runLoop(config, deps, signal);
+    const outcome = await runLoop(config, deps, signal);
+    // Name no transcript file that does not hold the transcript.
+    return transcriptFailed ? { ...outcome, transcriptFile: '' } : outcome;
   } catch (error) {
     return failedBeforeStart((error as Error).message, config.maxIterations);
   } finally {
-    if (transcript) await new Promise<void>((resolve) => transcript?.end(resolve));
+    if (transcript && !transcript.errored) await new Promise<void>((resolve) => transcript?.end(resolve));
     workspace.dispose();
   }
 }

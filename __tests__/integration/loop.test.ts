@@ -377,6 +377,17 @@ describe('the loop, end to end with a stand-in CLI', () => {
     expect(claude.sleepers().filter(isAlive)).toEqual([]);
   });
 
+  it('goes on without the transcript when it cannot be written', async () => {
+    const { run } = await loop(
+      [[{ text: gate(true, 'done anyway') }, result()]],
+      {},
+      { RUNNER_TEMP: '/nonexistent/runner-temp' },
+    );
+    expect(run.outputs.status).toBe('completed');
+    expect(run.stdout).toMatch(/::warning::Could not write the transcript \/nonexistent\/runner-temp\/.*ENOENT/);
+    expect(run.outputs['transcript-file']).toBe('');
+  });
+
   it('handles a multi-hundred-megabyte transcript', async () => {
     const { run } = await loop([
       [{ flood: { lineBytes: 4000, totalBytes: 300 * 1024 * 1024 } }, { text: gate(true, 'big') }, result()],
