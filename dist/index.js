@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3098);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8386);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3098:
+/***/ 8386:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32229,8 +32229,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -32538,6 +32536,8 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/claude-install.ts
@@ -39057,6 +39057,43 @@ function truncateBytes(text, limit) {
     return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
 }
 
+;// CONCATENATED MODULE: ./src/transcript.ts
+/**
+ * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI.
+ * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
+ * and its reports do not depend on it.
+ */
+
+class Transcript {
+    file;
+    stream;
+    failed = false;
+    constructor(file, warn) {
+        this.file = file;
+        this.stream = (0,external_node_fs_namespaceObject.createWriteStream)(file);
+        this.stream.on('error', (error) => {
+            if (!this.failed)
+                warn(`Could not write the transcript ${file}: ${error.message}`);
+            this.failed = true;
+        });
+    }
+    /** The file, or '' once writing it failed: never name a file that does not hold the transcript. */
+    get path() {
+        return this.failed ? '' : this.file;
+    }
+    markRun(iteration, attempt) {
+        if (this.stream.errored)
+            return;
+        const marker = { type: 'autonomous_loop', iteration, attempt, started_at: new Date().toISOString() };
+        this.stream.write(`${JSON.stringify(marker)}\n`);
+    }
+    close() {
+        if (this.stream.errored)
+            return Promise.resolve();
+        return new Promise((resolve) => this.stream.end(resolve));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
@@ -39137,21 +39174,12 @@ async function runConfiguredLoop(config, signal) {
         const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
         for (const note of notes)
             info(note);
-        const transcriptFile = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`);
-        transcript = (0,external_node_fs_namespaceObject.createWriteStream)(transcriptFile);
-        // A full disk loses the transcript, not the loop: the reports do not depend on it.
-        let transcriptFailed = false;
-        transcript.on('error', (error) => {
-            if (!transcriptFailed)
-                core_warning(`Could not write the transcript ${transcriptFile}: ${error.message}`);
-            transcriptFailed = true;
-        });
-        const openTranscript = transcript;
+        const runTranscript = new Transcript(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`), core_warning);
+        transcript = runTranscript;
         const deps = {
-            transcriptFile,
+            transcriptFile: runTranscript.file,
             runIteration: (request) => {
-                if (!openTranscript.errored)
-                    openTranscript.write(`${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`);
+                runTranscript.markRun(request.number, request.attempt);
                 return runClaudeProcess({
                     executable: claude.path,
                     args: buildClaudeArgs(config, request),
@@ -39160,7 +39188,7 @@ async function runConfiguredLoop(config, signal) {
                     prompt: request.prompt,
                     timeoutMs: config.iterationTimeoutMs,
                     signal,
-                    transcript: openTranscript,
+                    transcript: runTranscript.stream,
                     onEvent: (event) => {
                         const line = formatEvent(event);
                         if (line !== undefined)
@@ -39182,15 +39210,13 @@ async function runConfiguredLoop(config, signal) {
             },
         };
         const outcome = await runLoop(config, deps, signal);
-        // Name no transcript file that does not hold the transcript.
-        return transcriptFailed ? { ...outcome, transcriptFile: '' } : outcome;
+        return { ...outcome, transcriptFile: runTranscript.path };
     }
     catch (error) {
         return failedBeforeStart(error.message, config.maxIterations);
     }
     finally {
-        if (transcript && !transcript.errored)
-            await new Promise((resolve) => transcript?.end(resolve));
+        await transcript?.close();
         workspace.dispose();
     }
 }

@@ -3,7 +3,6 @@
  * the step fails. Every path, including invalid inputs and cancellation, ends with all outputs and a job summary.
  */
 import * as core from '@actions/core';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildClaudeArgs, buildClaudeEnv } from './claude-cli.js';
@@ -15,6 +14,7 @@ import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
 import { failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
+import { Transcript } from './transcript.js';
 import { Workspace } from './workspace.js';
 
 export async function run(): Promise<void> {
@@ -76,7 +76,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
   } catch (error) {
     return failedBeforeStart((error as Error).message, config.maxIterations);
   }
-  let transcript: WriteStream | undefined;
+  let transcript: Transcript | undefined;
   try {
     const claude = await locateClaude(config.claudePath, config.claudeVersion, process.env, core.info);
     core.info(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
@@ -85,26 +85,19 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
     const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
     for (const note of notes) core.info(note);
 
-    const transcriptFile = path.join(
-      process.env.RUNNER_TEMP || os.tmpdir(),
-      `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`,
+    const runTranscript = new Transcript(
+      path.join(
+        process.env.RUNNER_TEMP || os.tmpdir(),
+        `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`,
+      ),
+      core.warning,
     );
-    transcript = createWriteStream(transcriptFile);
-    // A full disk loses the transcript, not the loop: the reports do not depend on it.
-    let transcriptFailed = false;
-    transcript.on('error', (error) => {
-      if (!transcriptFailed) core.warning(`Could not write the transcript ${transcriptFile}: ${error.message}`);
-      transcriptFailed = true;
-    });
-    const openTranscript = transcript;
+    transcript = runTranscript;
 
     const deps: LoopDeps = {
-      transcriptFile,
+      transcriptFile: runTranscript.file,
       runIteration: (request) => {
-        if (!openTranscript.errored)
-          openTranscript.write(
-            `${JSON.stringify({ type: 'autonomous_loop', iteration: request.number, attempt: request.attempt, started_at: new Date().toISOString() })}\n`,
-          );
+        runTranscript.markRun(request.number, request.attempt);
         return runClaudeProcess({
           executable: claude.path,
           args: buildClaudeArgs(config, request),
@@ -113,7 +106,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
           prompt: request.prompt,
           timeoutMs: config.iterationTimeoutMs,
           signal,
-          transcript: openTranscript,
+          transcript: runTranscript.stream,
           onEvent: (event) => {
             const line = formatEvent(event);
             if (line !== undefined) core.info(line);
@@ -136,12 +129,11 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
       },
     };
     const outcome = await runLoop(config, deps, signal);
-    // Name no transcript file that does not hold the transcript.
-    return transcriptFailed ? { ...outcome, transcriptFile: '' } : outcome;
+    return { ...outcome, transcriptFile: runTranscript.path };
   } catch (error) {
     return failedBeforeStart((error as Error).message, config.maxIterations);
   } finally {
-    if (transcript && !transcript.errored) await new Promise<void>((resolve) => transcript?.end(resolve));
+    await transcript?.close();
     workspace.dispose();
   }
 }
