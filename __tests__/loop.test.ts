@@ -110,6 +110,7 @@ describe('runLoop', () => {
       prompt: 'Do the task',
       resumeSessionId: undefined,
       continueLastSession: false,
+      timeoutMs: 60_000,
     });
   });
 
@@ -216,6 +217,20 @@ describe('runLoop', () => {
     // Iterations 1..3 each had a retry; blocker 'b' repeated four times trips at iteration 4.
     expect(outcome).toMatchObject({ status: 'repeated_error', iterations: 4 });
     expect(outcome.records.map((r) => r.retries)).toEqual([1, 1, 1, 0]);
+  });
+
+  it('counts retries and their waits against the iteration timeout', async () => {
+    const overloaded = {
+      lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529 Overloaded' })],
+      exitCode: 1,
+    };
+    // Each run takes 1 s (the harness): 1 s + 5 s wait + 1 s, then a 10 s wait would pass the 12 s timeout.
+    const { outcome, requests, sleeps } = await run([overloaded], { iterationTimeoutMs: 12_000, apiRetries: 5 });
+    expect(requests.map((r) => r.timeoutMs)).toEqual([12_000, 6_000]);
+    expect(sleeps).toEqual([5_000]);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toBe('API Error: 529 Overloaded (no retry: it would not end within the iteration timeout)');
+    expect(outcome.records[0].durationMs).toBe(7_000);
   });
 
   it('never retries an authentication error, and names the input', async () => {

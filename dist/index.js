@@ -38719,12 +38719,13 @@ const FIRST_RETRY_DELAY_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 60_000;
 /**
  * How long to wait before retry number `retry` (1-based): 5 s doubling to at most 60 s, or until the limit resets
- * when the error says so. Undefined when the reset lies beyond the iteration time-out: waiting would not help.
+ * when the error says so. Undefined when the reset lies beyond what is left of the iteration timeout: waiting would
+ * not help.
  */
-function retryDelayMs(failure, retry, timeoutMs, now = Date.now()) {
+function retryDelayMs(failure, retry, remainingMs, now = Date.now()) {
     if (failure.resetAt !== undefined) {
         const wait = failure.resetAt - now;
-        if (wait > timeoutMs)
+        if (wait > remainingMs)
             return undefined;
         if (wait > 0)
             return wait;
@@ -38860,6 +38861,7 @@ async function runLoop(settings, deps, signal) {
         let run;
         let failure;
         const retryNotes = [];
+        /** CLI runs and the waits between retries: all of it counts against the iteration timeout. */
         let durationMs = 0;
         let iterationCost = 0;
         let iterationTurns = 0;
@@ -38870,6 +38872,7 @@ async function runLoop(settings, deps, signal) {
                 prompt,
                 resumeSessionId: sessionId,
                 continueLastSession: number > 1 && sessionId === undefined,
+                timeoutMs: Math.max(1, settings.iterationTimeoutMs - durationMs),
             });
             sessionId = run.stream.sessionId ?? sessionId;
             durationMs += run.durationMs;
@@ -38878,15 +38881,20 @@ async function runLoop(settings, deps, signal) {
             failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
             if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
                 break;
-            const delay = retryDelayMs(failure, attempt, settings.iterationTimeoutMs);
-            if (delay === undefined) {
-                failure = { ...failure, message: `${failure.message} (the limit resets after the iteration timeout)` };
+            const remainingMs = settings.iterationTimeoutMs - durationMs;
+            const delay = retryDelayMs(failure, attempt, remainingMs);
+            if (delay === undefined || delay >= remainingMs) {
+                failure = {
+                    ...failure,
+                    message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
+                };
                 break;
             }
             const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
             retryNotes.push(note);
             deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
             await deps.sleep(delay, signal);
+            durationMs += delay;
             if (signal.aborted)
                 break;
         }
@@ -39186,7 +39194,7 @@ async function runConfiguredLoop(config, signal) {
                     env,
                     cwd: config.workingDirectory,
                     prompt: request.prompt,
-                    timeoutMs: config.iterationTimeoutMs,
+                    timeoutMs: request.timeoutMs,
                     signal,
                     transcript: runTranscript.stream,
                     onEvent: (event) => {

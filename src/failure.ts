@@ -102,17 +102,18 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 
 /**
  * How long to wait before retry number `retry` (1-based): 5 s doubling to at most 60 s, or until the limit resets
- * when the error says so. Undefined when the reset lies beyond the iteration time-out: waiting would not help.
+ * when the error says so. Undefined when the reset lies beyond what is left of the iteration timeout: waiting would
+ * not help.
  */
 export function retryDelayMs(
   failure: IterationFailure,
   retry: number,
-  timeoutMs: number,
+  remainingMs: number,
   now = Date.now(),
 ): number | undefined {
   if (failure.resetAt !== undefined) {
     const wait = failure.resetAt - now;
-    if (wait > timeoutMs) return undefined;
+    if (wait > remainingMs) return undefined;
     if (wait > 0) return wait;
   }
   return Math.min(FIRST_RETRY_DELAY_MS * 2 ** (retry - 1), MAX_RETRY_DELAY_MS);

@@ -18,6 +18,8 @@ export interface IterationRequest {
   prompt: string;
   resumeSessionId: string | undefined;
   continueLastSession: boolean;
+  /** What is left of the iteration timeout: retries and their waits count against it too. */
+  timeoutMs: number;
 }
 
 export interface LoopLog {
@@ -96,6 +98,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
     let run: ProcessOutcome;
     let failure: IterationFailure | undefined;
     const retryNotes: string[] = [];
+    /** CLI runs and the waits between retries: all of it counts against the iteration timeout. */
     let durationMs = 0;
     let iterationCost = 0;
     let iterationTurns = 0;
@@ -106,6 +109,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
         prompt,
         resumeSessionId: sessionId,
         continueLastSession: number > 1 && sessionId === undefined,
+        timeoutMs: Math.max(1, settings.iterationTimeoutMs - durationMs),
       });
       sessionId = run.stream.sessionId ?? sessionId;
       durationMs += run.durationMs;
@@ -113,15 +117,20 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
       iterationTurns += run.stream.result?.turns ?? 0;
       failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
       if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
-      const delay = retryDelayMs(failure, attempt, settings.iterationTimeoutMs);
-      if (delay === undefined) {
-        failure = { ...failure, message: `${failure.message} (the limit resets after the iteration timeout)` };
+      const remainingMs = settings.iterationTimeoutMs - durationMs;
+      const delay = retryDelayMs(failure, attempt, remainingMs);
+      if (delay === undefined || delay >= remainingMs) {
+        failure = {
+          ...failure,
+          message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
+        };
         break;
       }
       const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
       retryNotes.push(note);
       deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
       await deps.sleep(delay, signal);
+      durationMs += delay;
       if (signal.aborted) break;
     }
     costUsd += iterationCost;

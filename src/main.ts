@@ -104,7 +104,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
           env,
           cwd: config.workingDirectory,
           prompt: request.prompt,
-          timeoutMs: config.iterationTimeoutMs,
+          timeoutMs: request.timeoutMs,
           signal,
           transcript: runTranscript.stream,
           onEvent: (event) => {
