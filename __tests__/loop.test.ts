@@ -201,7 +201,7 @@ describe('runLoop', () => {
       reason: 'API Error: Repeated 529 Overloaded errors',
       iterations: 1,
     });
-    expect(outcome.records[0].retries).toBe(2);
+    expect(outcome.records[0].retryNotes).toHaveLength(2);
   });
 
   it('a recovered retry is not a new iteration and not a same error for the breaker', async () => {
@@ -216,7 +216,7 @@ describe('runLoop', () => {
     });
     // Iterations 1..3 each had a retry; blocker 'b' repeated four times trips at iteration 4.
     expect(outcome).toMatchObject({ status: 'repeated_error', iterations: 4 });
-    expect(outcome.records.map((r) => r.retries)).toEqual([1, 1, 1, 0]);
+    expect(outcome.records.map((r) => r.retryNotes.length)).toEqual([1, 1, 1, 0]);
   });
 
   it('counts retries and their waits against the iteration timeout', async () => {

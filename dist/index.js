@@ -38914,7 +38914,6 @@ async function runLoop(settings, deps, signal) {
             costUsd: iterationCost,
             changed,
             gate,
-            retries: retryNotes.length,
             retryNotes,
             subtype: run.stream.result?.subtype,
             error: failure?.message,

@@ -149,7 +149,6 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
       costUsd: iterationCost,
       changed,
       gate,
-      retries: retryNotes.length,
       retryNotes,
       subtype: run.stream.result?.subtype,
       error: failure?.message,

@@ -32,9 +32,7 @@ export interface IterationRecord {
   changed: boolean;
   /** The last gate Claude printed in this iteration, if any. */
   gate: Gate | undefined;
-  /** Re-runs after transient API errors before this iteration's final attempt. */
-  retries: number;
-  /** Short notes on those retries, e.g. "529 overloaded, waited 5 s". */
+  /** One note per re-run after a transient API error, e.g. "attempt 1 failed: …; retried after 5 s". */
   retryNotes: string[];
   /** The result line's subtype (`success`, `error_max_turns`, ...), if a result line arrived. */
   subtype: string | undefined;
