@@ -9,6 +9,7 @@ const record = (number: number, extra: Partial<IterationRecord> = {}): Iteration
   number,
   durationMs: 12_300,
   turns: 4,
+  toolCalls: 6,
   costUsd: 0.0123,
   changed: true,
   gate: { ready: false, reason: 'tests | failing', blockers: ['Fix a', 'Fix b'], extra: {} },

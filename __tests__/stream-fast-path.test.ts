@@ -56,8 +56,8 @@ const otherLine = fc.oneof(
 const brokenLine = fc.string({ maxLength: 60 }).map((rest) => `{"type":"user"${rest}`);
 
 function snapshot(state: StreamState) {
-  const { sessionId, lastGate, lastAssistantText, result, lines, toolCalls } = state;
-  return { sessionId, lastGate, lastAssistantText, result, lines, toolCalls };
+  const { sessionId, lastGate, result, lines, toolCalls } = state;
+  return { sessionId, lastGate, result, lines, toolCalls };
 }
 
 describe('StreamState.consumeBytes', () => {

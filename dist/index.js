@@ -32729,7 +32729,6 @@ class StreamState {
     sessionId;
     /** The last gate in Claude's own top-level text. */
     lastGate;
-    lastAssistantText;
     result;
     lines = 0;
     malformedLines = 0;
@@ -32811,7 +32810,6 @@ class StreamState {
             if (block.type === 'text' && typeof block.text === 'string') {
                 if (!topLevel)
                     continue;
-                this.lastAssistantText = block.text;
                 if (block.text.includes(GATE_START)) {
                     const gate = parseGate(block.text);
                     if (gate)
@@ -38865,6 +38863,7 @@ async function runLoop(settings, deps, signal) {
         let durationMs = 0;
         let iterationCost = 0;
         let iterationTurns = 0;
+        let toolCalls = 0;
         for (let attempt = 1;; attempt++) {
             run = await deps.runIteration({
                 number,
@@ -38878,6 +38877,10 @@ async function runLoop(settings, deps, signal) {
             durationMs += run.durationMs;
             iterationCost += run.stream.result?.costUsd ?? 0;
             iterationTurns += run.stream.result?.turns ?? 0;
+            toolCalls += run.stream.toolCalls;
+            if (run.stream.malformedLines > 0) {
+                deps.log.warning(`Iteration ${number}: skipped ${run.stream.malformedLines} of ${run.stream.lines} lines of the CLI's output that were not JSON.`);
+            }
             failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
             if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
                 break;
@@ -38911,6 +38914,7 @@ async function runLoop(settings, deps, signal) {
             number,
             durationMs,
             turns: iterationTurns,
+            toolCalls,
             costUsd: iterationCost,
             changed,
             gate,
@@ -39211,6 +39215,7 @@ async function runConfiguredLoop(config, signal) {
                 endIteration: (record, verdict) => {
                     endGroup();
                     info(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+                        `${record.toolCalls} tool calls, ` +
                         `$${formatCost(record.costUsd)}, ${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
                 },
                 warning: core_warning,

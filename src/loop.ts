@@ -102,6 +102,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
     let durationMs = 0;
     let iterationCost = 0;
     let iterationTurns = 0;
+    let toolCalls = 0;
     for (let attempt = 1; ; attempt++) {
       run = await deps.runIteration({
         number,
@@ -115,6 +116,12 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
       durationMs += run.durationMs;
       iterationCost += run.stream.result?.costUsd ?? 0;
       iterationTurns += run.stream.result?.turns ?? 0;
+      toolCalls += run.stream.toolCalls;
+      if (run.stream.malformedLines > 0) {
+        deps.log.warning(
+          `Iteration ${number}: skipped ${run.stream.malformedLines} of ${run.stream.lines} lines of the CLI's output that were not JSON.`,
+        );
+      }
       failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
       if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
       const remainingMs = settings.iterationTimeoutMs - durationMs;
@@ -146,6 +153,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
       number,
       durationMs,
       turns: iterationTurns,
+      toolCalls,
       costUsd: iterationCost,
       changed,
       gate,

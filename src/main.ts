@@ -122,6 +122,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
           core.endGroup();
           core.info(
             `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+              `${record.toolCalls} tool calls, ` +
               `$${formatCost(record.costUsd)}, ${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
           );
         },

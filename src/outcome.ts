@@ -27,6 +27,7 @@ export interface IterationRecord {
   number: number;
   durationMs: number;
   turns: number;
+  toolCalls: number;
   costUsd: number;
   /** The work tree differs from before the iteration (content, or a new commit). */
   changed: boolean;

@@ -37,7 +37,6 @@ export class StreamState {
   sessionId: string | undefined;
   /** The last gate in Claude's own top-level text. */
   lastGate: Gate | undefined;
-  lastAssistantText: string | undefined;
   result: ResultInfo | undefined;
   lines = 0;
   malformedLines = 0;
@@ -119,7 +118,6 @@ export class StreamState {
     for (const block of contentBlocks(message)) {
       if (block.type === 'text' && typeof block.text === 'string') {
         if (!topLevel) continue;
-        this.lastAssistantText = block.text;
         if (block.text.includes(GATE_START)) {
           const gate = parseGate(block.text);
           if (gate) this.lastGate = gate;

@@ -92,7 +92,9 @@ describe('the loop, end to end with a stand-in CLI', () => {
     expect(run.stdout).toContain('::group::Iteration 1 of 10');
     expect(run.stdout).toContain('::group::Iteration 2 of 10');
     expect(run.stdout).toContain('→ Write notes.md');
-    expect(run.stdout).toMatch(/Iteration 1: [\d.]+ s, 3 turns, \$0\.2500, files changed → not ready: Tests missing/);
+    expect(run.stdout).toMatch(
+      /Iteration 1: [\d.]+ s, 3 turns, 1 tool calls, \$0\.2500, files changed → not ready: Tests missing/,
+    );
     expect(run.stdout).not.toContain('"type":"assistant"');
 
     // The transcript keeps every raw line of both iterations.
@@ -263,6 +265,9 @@ describe('the loop, end to end with a stand-in CLI', () => {
       ],
     ]);
     expect(run.outputs.status).toBe('completed');
+    expect(run.stdout).toContain(
+      "::warning::Iteration 1: skipped 2 of 7 lines of the CLI's output that were not JSON.",
+    );
   });
 
   it('fails with the CLI error text when the CLI fails', async () => {
