@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT } from '../src/claude-cli.js';
+import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT, withoutSecrets } from '../src/claude-cli.js';
 import { parseGate } from '../src/gate.js';
 import { readInputs } from '../src/inputs.js';
 import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/outcome.js';
@@ -156,6 +156,14 @@ describe('the CLI command line and environment', () => {
     );
     expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: 'sk-1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(notes).toEqual(['Not passed to Claude because they hold the github-token input: GH_TOKEN.']);
+  });
+
+  it('withoutSecrets drops inputs, runner tokens and any variable holding a secret', () => {
+    const parent = { PATH: '/bin', INPUT_X: '1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', A: 'sk-1', B: 'ghs-1', C: '' };
+    expect(withoutSecrets(parent, ['sk-1', 'ghs-1', ''])).toEqual({
+      env: { PATH: '/bin', C: '' },
+      withheldByValue: ['A', 'B'],
+    });
   });
 
   it('sets IS_SANDBOX only for root with bypassPermissions', () => {

@@ -32498,24 +32498,32 @@ function takeAppendedPrompts(claudeArgs) {
     return { appended, rest };
 }
 /**
- * Variables that must never reach Claude: the inputs (they hold the tokens), the runner's own credentials for
- * caches, artifacts and OIDC, and our own API key variables (set again below from the inputs only).
+ * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), and the runner's
+ * own credentials for caches, artifacts and OIDC.
  */
 const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/;
-function buildClaudeEnv(config, parentEnv, runningAsRoot) {
+/**
+ * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
+ * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
+ * Claude (`claude --version`, the npm install and its install scripts).
+ */
+function withoutSecrets(parentEnv, secrets) {
     const env = {};
-    const notes = [];
     const withheldByValue = [];
     for (const [name, value] of Object.entries(parentEnv)) {
         if (value === undefined || WITHHELD.test(name))
             continue;
-        // The github-token input is for the issue only, whatever variable a workflow also put it in.
-        if (config.githubToken !== '' && value === config.githubToken) {
+        if (secrets.some((secret) => secret !== '' && value === secret))
             withheldByValue.push(name);
-            continue;
-        }
-        env[name] = value;
+        else
+            env[name] = value;
     }
+    return { env, withheldByValue };
+}
+function buildClaudeEnv(config, parentEnv, runningAsRoot) {
+    const notes = [];
+    // The github-token input is for the issue only, whatever variable a workflow also put it in.
+    const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
     if (withheldByValue.length > 0) {
         notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
     }
@@ -32554,21 +32562,22 @@ const execFileAsync = (0,external_node_util_.promisify)(external_node_child_proc
 class ClaudeNotFoundError extends Error {
     name = 'ClaudeNotFoundError';
 }
+/** @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`). */
 async function locateClaude(claudePath, claudeVersion, env, log) {
     if (claudePath !== '') {
         const resolved = external_node_path_default().resolve(claudePath);
         if (!isExecutableFile(resolved)) {
             throw new ClaudeNotFoundError(`Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`);
         }
-        return { path: resolved, version: await versionOf(resolved), source: 'claude-path' };
+        return { path: resolved, version: await versionOf(resolved, env), source: 'claude-path' };
     }
     const onPath = findOnPath('claude', env.PATH ?? '');
     if (onPath)
-        return { path: onPath, version: await versionOf(onPath), source: 'PATH' };
+        return { path: onPath, version: await versionOf(onPath, env), source: 'PATH' };
     const prefix = external_node_path_default().join(env.RUNNER_TOOL_CACHE || external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
     const cached = external_node_path_default().join(prefix, 'node_modules', '.bin', 'claude');
     if (isExecutableFile(cached)) {
-        const version = await versionOf(cached).catch(() => '');
+        const version = await versionOf(cached, env).catch(() => '');
         if (version !== '')
             return { path: cached, version, source: 'tool cache' };
     }
@@ -32593,12 +32602,12 @@ async function locateClaude(claudePath, claudeVersion, env, log) {
     if (!isExecutableFile(cached)) {
         throw new ClaudeNotFoundError(`npm installed @anthropic-ai/claude-code@${claudeVersion}, but ${cached} is missing.`);
     }
-    return { path: cached, version: await versionOf(cached), source: 'installed' };
+    return { path: cached, version: await versionOf(cached, env), source: 'installed' };
 }
 /** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
-async function versionOf(executable) {
+async function versionOf(executable, env) {
     try {
-        const { stdout } = await execFileAsync(executable, ['--version'], { timeout: 30_000 });
+        const { stdout } = await execFileAsync(executable, ['--version'], { env, timeout: 30_000 });
         return stdout.trim().split(/\s/)[0] ?? '';
     }
     catch (error) {
@@ -39179,7 +39188,9 @@ async function runConfiguredLoop(config, signal) {
     }
     let transcript;
     try {
-        const claude = await locateClaude(config.claudePath, config.claudeVersion, process.env, info);
+        const secrets = [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken];
+        const toolEnv = withoutSecrets(process.env, secrets).env;
+        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, info);
         info(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         const runningAsRoot = process.getuid?.() === 0;
         const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);

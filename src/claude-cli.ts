@@ -55,8 +55,8 @@ function takeAppendedPrompts(claudeArgs: readonly string[]): { appended: string[
 }
 
 /**
- * Variables that must never reach Claude: the inputs (they hold the tokens), the runner's own credentials for
- * caches, artifacts and OIDC, and our own API key variables (set again below from the inputs only).
+ * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), and the runner's
+ * own credentials for caches, artifacts and OIDC.
  */
 const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/;
 
@@ -66,23 +66,33 @@ export interface ClaudeEnvironment {
   notes: string[];
 }
 
+/**
+ * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
+ * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
+ * Claude (`claude --version`, the npm install and its install scripts).
+ */
+export function withoutSecrets(
+  parentEnv: NodeJS.ProcessEnv,
+  secrets: readonly string[],
+): { env: Record<string, string>; withheldByValue: string[] } {
+  const env: Record<string, string> = {};
+  const withheldByValue: string[] = [];
+  for (const [name, value] of Object.entries(parentEnv)) {
+    if (value === undefined || WITHHELD.test(name)) continue;
+    if (secrets.some((secret) => secret !== '' && value === secret)) withheldByValue.push(name);
+    else env[name] = value;
+  }
+  return { env, withheldByValue };
+}
+
 export function buildClaudeEnv(
   config: Readonly<LoopConfig>,
   parentEnv: NodeJS.ProcessEnv,
   runningAsRoot: boolean,
 ): ClaudeEnvironment {
-  const env: Record<string, string> = {};
   const notes: string[] = [];
-  const withheldByValue: string[] = [];
-  for (const [name, value] of Object.entries(parentEnv)) {
-    if (value === undefined || WITHHELD.test(name)) continue;
-    // The github-token input is for the issue only, whatever variable a workflow also put it in.
-    if (config.githubToken !== '' && value === config.githubToken) {
-      withheldByValue.push(name);
-      continue;
-    }
-    env[name] = value;
-  }
+  // The github-token input is for the issue only, whatever variable a workflow also put it in.
+  const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
   if (withheldByValue.length > 0) {
     notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
   }

@@ -20,6 +20,7 @@ export class ClaudeNotFoundError extends Error {
   override name = 'ClaudeNotFoundError';
 }
 
+/** @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`). */
 export async function locateClaude(
   claudePath: string,
   claudeVersion: string,
@@ -33,16 +34,16 @@ export async function locateClaude(
         `Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`,
       );
     }
-    return { path: resolved, version: await versionOf(resolved), source: 'claude-path' };
+    return { path: resolved, version: await versionOf(resolved, env), source: 'claude-path' };
   }
 
   const onPath = findOnPath('claude', env.PATH ?? '');
-  if (onPath) return { path: onPath, version: await versionOf(onPath), source: 'PATH' };
+  if (onPath) return { path: onPath, version: await versionOf(onPath, env), source: 'PATH' };
 
   const prefix = path.join(env.RUNNER_TOOL_CACHE || path.join(os.tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
   const cached = path.join(prefix, 'node_modules', '.bin', 'claude');
   if (isExecutableFile(cached)) {
-    const version = await versionOf(cached).catch(() => '');
+    const version = await versionOf(cached, env).catch(() => '');
     if (version !== '') return { path: cached, version, source: 'tool cache' };
   }
 
@@ -74,13 +75,13 @@ export async function locateClaude(
       `npm installed @anthropic-ai/claude-code@${claudeVersion}, but ${cached} is missing.`,
     );
   }
-  return { path: cached, version: await versionOf(cached), source: 'installed' };
+  return { path: cached, version: await versionOf(cached, env), source: 'installed' };
 }
 
 /** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
-async function versionOf(executable: string): Promise<string> {
+async function versionOf(executable: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(executable, ['--version'], { timeout: 30_000 });
+    const { stdout } = await execFileAsync(executable, ['--version'], { env, timeout: 30_000 });
     return stdout.trim().split(/\s/)[0] ?? '';
   } catch (error) {
     throw new ClaudeNotFoundError(`${executable} --version failed: ${(error as Error).message.split('\n')[0]}`);

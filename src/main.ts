@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import os from 'node:os';
 import path from 'node:path';
-import { buildClaudeArgs, buildClaudeEnv } from './claude-cli.js';
+import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
 import { locateClaude } from './claude-install.js';
 import { runClaudeProcess } from './claude-process.js';
 import { InputError, readInputs, type LoopConfig } from './inputs.js';
@@ -78,7 +78,9 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
   }
   let transcript: Transcript | undefined;
   try {
-    const claude = await locateClaude(config.claudePath, config.claudeVersion, process.env, core.info);
+    const secrets = [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken];
+    const toolEnv = withoutSecrets(process.env, secrets).env;
+    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, core.info);
     core.info(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
     const runningAsRoot = process.getuid?.() === 0;

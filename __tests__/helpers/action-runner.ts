@@ -146,6 +146,8 @@ export interface FakeClaude {
     cwd: string;
     env: Record<string, string>;
   }>;
+  /** The environments `claude --version` ran with. */
+  versionCalls(): Array<{ env: Record<string, string> }>;
   sleepers(): number[];
 }
 
@@ -165,6 +167,7 @@ export function fakeClaude(invocations: FakeStep[][]): FakeClaude {
   return {
     env: { FAKE_CLAUDE_SCENARIO: scenario, FAKE_CLAUDE_STATE: state },
     calls: () => readLines('calls.jsonl').map((line) => JSON.parse(line)),
+    versionCalls: () => readLines('version-calls.jsonl').map((line) => JSON.parse(line)),
     sleepers: () => readLines('sleepers').map(Number),
   };
 }

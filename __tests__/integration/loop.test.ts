@@ -341,6 +341,12 @@ describe('the loop, end to end with a stand-in CLI', () => {
     expect(JSON.stringify(env)).not.toContain(GITHUB_TOKEN);
     expect(JSON.stringify(env)).not.toContain('runtime-secret');
     expect(JSON.stringify(env)).not.toContain('oidc-secret');
+    // `claude --version` runs before any iteration: it gets no secret at all, not even the API key.
+    const [versionCall] = claude.versionCalls();
+    expect(Object.keys(versionCall.env).filter((name) => name.startsWith('INPUT_'))).toEqual([]);
+    for (const secret of [API_KEY, GITHUB_TOKEN, 'runtime-secret', 'oidc-secret']) {
+      expect(JSON.stringify(versionCall.env)).not.toContain(secret);
+    }
     const everything = runnerLog(run.stdout) + run.stderr + run.summary + JSON.stringify(run.outputs);
     expect(everything).not.toContain(API_KEY);
     expect(everything).not.toContain(GITHUB_TOKEN);
