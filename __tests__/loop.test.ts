@@ -53,7 +53,7 @@ function harness(script: ScriptedRun[]) {
   const verdicts: string[] = [];
   let tree = 0;
   const deps: LoopDeps = {
-    transcriptFile: '/tmp/t.jsonl',
+    transcriptFile: () => '/tmp/t.jsonl',
     runIteration: async (request) => {
       requests.push(request);
       const step = script[Math.min(requests.length - 1, script.length - 1)];
@@ -103,6 +103,7 @@ describe('runLoop', () => {
       iterations: 1,
       filesChanged: 1,
       sessionId: 'sess-1',
+      transcriptFile: '/tmp/t.jsonl',
     });
     expect(requests[0]).toEqual({
       number: 1,

@@ -150,7 +150,7 @@ describe('formatEvent', () => {
 describe('LineSplitter', () => {
   const split = (chunks: string[], max?: number) => {
     const lines: string[] = [];
-    const splitter = new LineSplitter((line) => lines.push(line), max);
+    const splitter = new LineSplitter((line) => lines.push(line.toString('utf8')), max);
     for (const chunk of chunks) splitter.push(Buffer.from(chunk));
     splitter.end();
     return { lines, dropped: splitter.droppedLines };
@@ -163,7 +163,7 @@ describe('LineSplitter', () => {
   it('keeps multi-byte characters split across chunks intact', () => {
     const bytes = Buffer.from('"héllo ✓"\n');
     const lines: string[] = [];
-    const splitter = new LineSplitter((line) => lines.push(line));
+    const splitter = new LineSplitter((line) => lines.push(line.toString('utf8')));
     splitter.push(bytes.subarray(0, 3));
     splitter.push(bytes.subarray(3, 12));
     splitter.push(bytes.subarray(12));

@@ -57,7 +57,8 @@ let toolNumber = 0;
 const uuid = () => `${(messageNumber * 7919).toString(16).padStart(8, '0')}-bench-4000-8000-${messageNumber}`;
 const line = (message) => `${JSON.stringify({ ...message, session_id: sessionId, uuid: uuid() })}\n`;
 
-function assistantText(text) {
+/** One assistant line holding one content block, as the CLI prints them. */
+function assistantLine(block, outputTokens) {
   messageNumber += 1;
   return line({
     type: 'assistant',
@@ -66,29 +67,17 @@ function assistantText(text) {
       type: 'message',
       role: 'assistant',
       model: 'claude-stand-in',
-      content: [{ type: 'text', text }],
+      content: [block],
       stop_reason: null,
-      usage: { input_tokens: 4, cache_read_input_tokens: 20_000, output_tokens: 120 },
+      usage: { input_tokens: 4, cache_read_input_tokens: 20_000, output_tokens: outputTokens },
     },
     parent_tool_use_id: null,
   });
 }
+const assistantText = (text) => assistantLine({ type: 'text', text }, 120);
 function toolUse(name, input) {
-  messageNumber += 1;
   toolNumber += 1;
-  return line({
-    type: 'assistant',
-    message: {
-      id: `msg_${messageNumber}`,
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-stand-in',
-      content: [{ type: 'tool_use', id: `toolu_${toolNumber}`, name, input }],
-      stop_reason: null,
-      usage: { input_tokens: 4, cache_read_input_tokens: 20_000, output_tokens: 80 },
-    },
-    parent_tool_use_id: null,
-  });
+  return assistantLine({ type: 'tool_use', id: `toolu_${toolNumber}`, name, input }, 80);
 }
 /** As the CLI writes them: the result for the model, and again for the SDK in `tool_use_result`. */
 function toolResult(content, isError, toolUseResult) {

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8386);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1675);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8386:
+/***/ 1675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32642,7 +32642,7 @@ function isExecutableFile(file) {
  * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
  * the transcript, which is written from the chunks, not from here.
  */
-class ByteLineSplitter {
+class LineSplitter {
     onLine;
     maxLineBytes;
     pending = [];
@@ -32714,12 +32714,6 @@ class ByteLineSplitter {
     emit(line) {
         if (line.length > 0 && !(line.length === 1 && line[0] === 13))
             this.onLine(line);
-    }
-}
-/** The same, with each line decoded as UTF-8 (a character split across chunks is joined before decoding). */
-class LineSplitter extends ByteLineSplitter {
-    constructor(onLine, maxLineBytes) {
-        super((line) => onLine(line.toString('utf8')), maxLineBytes);
     }
 }
 
@@ -32984,7 +32978,7 @@ function runClaudeProcess(request) {
             killGroup('SIGTERM');
             timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
         };
-        const splitter = new ByteLineSplitter((line) => {
+        const splitter = new LineSplitter((line) => {
             const hadResult = stream.result !== undefined;
             for (const event of stream.consumeBytes(line))
                 request.onEvent(event);
@@ -38308,12 +38302,29 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/text.ts
+/** Small text helpers shared by the log, the job summary and the issue. */
+/** Whitespace runs (newlines included) folded into single spaces. */
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** At most `max` characters, with `…` where it was cut; never half of a surrogate pair. */
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = text.slice(0, Math.max(max - 1, 0));
+    if (/[\uD800-\uDBFF]$/.test(cut))
+        cut = cut.slice(0, -1);
+    return `${cut}…`;
+}
+
 ;// CONCATENATED MODULE: ./src/issue.ts
 /**
  * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
  * loop's status, outputs or exit code.
  */
+
 
 
 /** GitHub rejects bodies above 65,536 characters; stay well below. */
@@ -38358,10 +38369,10 @@ function renderIssueTitle(outcome) {
     const what = outcome.status === 'failed'
         ? `failed: ${oneLine(outcome.reason) || 'failed'}`
         : `stopped: ${statusWords(outcome.status)}`;
-    return truncate(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
+    return shorten(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
 }
 function renderIssue(outcome, prompt, context) {
-    const task = truncate(prompt.trim(), MAX_TASK_LENGTH);
+    const task = shorten(prompt.trim(), MAX_TASK_LENGTH);
     const trimmedNote = task.length < prompt.trim().length ? `, trimmed to ${MAX_TASK_LENGTH.toLocaleString('en-US')}` : '';
     const fence = codeFence(task);
     const body = [
@@ -38381,12 +38392,12 @@ function renderIssue(outcome, prompt, context) {
         '',
         'A later stop of the same loop (same repository, workflow, job and task) adds a comment here while this issue is open.',
     ].join('\n');
-    return { title: renderIssueTitle(outcome), body: truncate(body, MAX_BODY_LENGTH) };
+    return { title: renderIssueTitle(outcome), body: shorten(body, MAX_BODY_LENGTH) };
 }
 /** What a repeated stop of the same loop adds to its open issue. */
 function renderIssueComment(outcome, context) {
     const body = [`The loop stopped again with status \`${outcome.status}\`.`, '', renderDetails(outcome, context)].join('\n');
-    return truncate(body, MAX_BODY_LENGTH);
+    return shorten(body, MAX_BODY_LENGTH);
 }
 function renderDetails(outcome, context) {
     const gate = outcome.lastGate;
@@ -38499,25 +38510,13 @@ function describeFailure(error, apiUrl) {
 function statusWords(status) {
     return status.replace(/_/g, ' ');
 }
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
 /** One line of markdown-safe text: no HTML, no comment delimiters, no @mentions that would notify someone. */
 function inline(text, max) {
-    return truncate(oneLine(text), max)
+    return shorten(oneLine(text), max)
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/@(?=\w)/g, '@&#8203;');
-}
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    let cut = text.slice(0, Math.max(max - 1, 0));
-    // Do not leave half of a surrogate pair behind.
-    if (/[\uD800-\uDBFF]$/.test(cut))
-        cut = cut.slice(0, -1);
-    return `${cut}…`;
 }
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */
 function codeFence(text) {
@@ -38531,6 +38530,7 @@ function codeFence(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/live-log.ts
+
 const MAX_ARGUMENT = 120;
 const MAX_TEXT = 4000;
 const MAX_TOOL_ERROR = 500;
@@ -38579,9 +38579,6 @@ function describeToolInput(name, input) {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return text === undefined || text === '' ? '' : ` ${oneLineShortened(text, MAX_ARGUMENT)}`;
 }
-function live_log_oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
 /**
  * `shorten(oneLine(text), max)` without collapsing the whole of a long text (a tool error can be megabytes of test
  * output). Collapsing a prefix gives a prefix of the collapsed whole, so once that is longer than `max` it decides.
@@ -38589,14 +38586,11 @@ function live_log_oneLine(text) {
 function oneLineShortened(text, max) {
     const window = 4 * max;
     if (text.length > window) {
-        const head = live_log_oneLine(text.slice(0, window));
+        const head = oneLine(text.slice(0, window));
         if (head.length > max)
             return shorten(head, max);
     }
-    return shorten(live_log_oneLine(text), max);
-}
-function shorten(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+    return shorten(oneLine(text), max);
 }
 
 ;// CONCATENATED MODULE: ./src/breaker.ts
@@ -38856,7 +38850,7 @@ async function runLoop(settings, deps, signal) {
             costUsd,
             turns,
             filesChanged,
-            transcriptFile: deps.transcriptFile,
+            transcriptFile: deps.transcriptFile(),
         };
     };
     const cancelledReason = () => `The job was cancelled during iteration ${records.length || 1}.`;
@@ -39065,7 +39059,7 @@ function formatCost(usd) {
 }
 /** One line of text, bounded in length. */
 function report_inline(text) {
-    return shorten(text.replace(/\s+/g, ' ').trim(), 2000);
+    return shorten(oneLine(text), 2000);
 }
 function cell(text) {
     return text.replace(/\|/g, '\\|');
@@ -39199,7 +39193,7 @@ async function runConfiguredLoop(config, signal) {
         const runTranscript = new Transcript(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`), core_warning);
         transcript = runTranscript;
         const deps = {
-            transcriptFile: runTranscript.file,
+            transcriptFile: () => runTranscript.path,
             runIteration: (request) => {
                 runTranscript.markRun(request.number, request.attempt);
                 return runClaudeProcess({
@@ -39232,8 +39226,7 @@ async function runConfiguredLoop(config, signal) {
                 warning: core_warning,
             },
         };
-        const outcome = await runLoop(config, deps, signal);
-        return { ...outcome, transcriptFile: runTranscript.path };
+        return await runLoop(config, deps, signal);
     }
     catch (error) {
         return failedBeforeStart(error.message, config.maxIterations);

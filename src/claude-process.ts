@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { ByteLineSplitter } from './line-splitter.js';
+import { LineSplitter } from './line-splitter.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
 
 export interface ProcessRequest {
@@ -81,7 +81,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
     };
 
-    const splitter = new ByteLineSplitter((line) => {
+    const splitter = new LineSplitter((line) => {
       const hadResult = stream.result !== undefined;
       for (const event of stream.consumeBytes(line)) request.onEvent(event);
       if (!hadResult && stream.result !== undefined) {

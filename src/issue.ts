@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { getOctokit } from '@actions/github';
 import type { LoopOutcome, LoopStatus } from './outcome.js';
+import { oneLine, shorten } from './text.js';
 
 export interface IssueContext {
   serverUrl: string;
@@ -77,7 +78,7 @@ export function renderIssueTitle(outcome: LoopOutcome): string {
     outcome.status === 'failed'
       ? `failed: ${oneLine(outcome.reason) || 'failed'}`
       : `stopped: ${statusWords(outcome.status)}`;
-  return truncate(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
+  return shorten(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
 }
 
 export function renderIssue(
@@ -85,7 +86,7 @@ export function renderIssue(
   prompt: string,
   context: IssueContext,
 ): { title: string; body: string } {
-  const task = truncate(prompt.trim(), MAX_TASK_LENGTH);
+  const task = shorten(prompt.trim(), MAX_TASK_LENGTH);
   const trimmedNote =
     task.length < prompt.trim().length ? `, trimmed to ${MAX_TASK_LENGTH.toLocaleString('en-US')}` : '';
   const fence = codeFence(task);
@@ -106,7 +107,7 @@ export function renderIssue(
     '',
     'A later stop of the same loop (same repository, workflow, job and task) adds a comment here while this issue is open.',
   ].join('\n');
-  return { title: renderIssueTitle(outcome), body: truncate(body, MAX_BODY_LENGTH) };
+  return { title: renderIssueTitle(outcome), body: shorten(body, MAX_BODY_LENGTH) };
 }
 
 /** What a repeated stop of the same loop adds to its open issue. */
@@ -114,7 +115,7 @@ export function renderIssueComment(outcome: LoopOutcome, context: IssueContext):
   const body = [`The loop stopped again with status \`${outcome.status}\`.`, '', renderDetails(outcome, context)].join(
     '\n',
   );
-  return truncate(body, MAX_BODY_LENGTH);
+  return shorten(body, MAX_BODY_LENGTH);
 }
 
 function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
@@ -243,25 +244,13 @@ function statusWords(status: LoopStatus): string {
   return status.replace(/_/g, ' ');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
 /** One line of markdown-safe text: no HTML, no comment delimiters, no @mentions that would notify someone. */
 function inline(text: string, max: number): string {
-  return truncate(oneLine(text), max)
+  return shorten(oneLine(text), max)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/@(?=\w)/g, '@&#8203;');
-}
-
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, Math.max(max - 1, 0));
-  // Do not leave half of a surrogate pair behind.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
 }
 
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */

@@ -3,7 +3,7 @@
  * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
  * the transcript, which is written from the chunks, not from here.
  */
-export class ByteLineSplitter {
+export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private overflowing = false;
@@ -72,12 +72,5 @@ export class ByteLineSplitter {
 
   private emit(line: Buffer): void {
     if (line.length > 0 && !(line.length === 1 && line[0] === 13)) this.onLine(line);
-  }
-}
-
-/** The same, with each line decoded as UTF-8 (a character split across chunks is joined before decoding). */
-export class LineSplitter extends ByteLineSplitter {
-  constructor(onLine: (line: string) => void, maxLineBytes?: number) {
-    super((line) => onLine(line.toString('utf8')), maxLineBytes);
   }
 }

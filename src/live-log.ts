@@ -3,6 +3,7 @@
  * tool's name and its main argument), tool errors. Pure, so the wording is tested without a CLI.
  */
 import type { StreamEvent } from './stream-json.js';
+import { oneLine, shorten } from './text.js';
 
 const MAX_ARGUMENT = 120;
 const MAX_TEXT = 4000;
@@ -53,10 +54,6 @@ function describeToolInput(name: string, input: unknown): string {
   return text === undefined || text === '' ? '' : ` ${oneLineShortened(text, MAX_ARGUMENT)}`;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
 /**
  * `shorten(oneLine(text), max)` without collapsing the whole of a long text (a tool error can be megabytes of test
  * output). Collapsing a prefix gives a prefix of the collapsed whole, so once that is longer than `max` it decides.
@@ -68,8 +65,4 @@ function oneLineShortened(text: string, max: number): string {
     if (head.length > max) return shorten(head, max);
   }
   return shorten(oneLine(text), max);
-}
-
-export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

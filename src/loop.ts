@@ -35,7 +35,8 @@ export interface LoopDeps {
   /** Resolves early when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   log: LoopLog;
-  transcriptFile: string;
+  /** Read when the loop ends: '' if the transcript could not be written. */
+  transcriptFile(): string;
 }
 
 export type LoopSettings = Pick<
@@ -85,7 +86,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
       costUsd,
       turns,
       filesChanged,
-      transcriptFile: deps.transcriptFile,
+      transcriptFile: deps.transcriptFile(),
     };
   };
   const cancelledReason = (): string => `The job was cancelled during iteration ${records.length || 1}.`;

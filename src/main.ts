@@ -97,7 +97,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
     transcript = runTranscript;
 
     const deps: LoopDeps = {
-      transcriptFile: runTranscript.file,
+      transcriptFile: () => runTranscript.path,
       runIteration: (request) => {
         runTranscript.markRun(request.number, request.attempt);
         return runClaudeProcess({
@@ -131,8 +131,7 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
         warning: core.warning,
       },
     };
-    const outcome = await runLoop(config, deps, signal);
-    return { ...outcome, transcriptFile: runTranscript.path };
+    return await runLoop(config, deps, signal);
   } catch (error) {
     return failedBeforeStart((error as Error).message, config.maxIterations);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
-import { shorten } from './live-log.js';
+import { oneLine, shorten } from './text.js';
 import type { LoopOutcome } from './outcome.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
@@ -125,7 +125,7 @@ export function formatCost(usd: number): string {
 
 /** One line of text, bounded in length. */
 function inline(text: string): string {
-  return shorten(text.replace(/\s+/g, ' ').trim(), 2000);
+  return shorten(oneLine(text), 2000);
 }
 
 function cell(text: string): string {
