@@ -10,9 +10,11 @@ import {
   type IssueContext,
 } from '../src/issue.js';
 import type { LoopOutcome } from '../src/outcome.js';
+import { Secrets } from '../src/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
 const TOKEN = 'ghs_FAKEtoken1234567890abcdefSECRET';
+const SECRETS = new Secrets([TOKEN]);
 const PROMPT = 'Make the test suite pass.\nDo not touch the public API.';
 
 function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
@@ -31,6 +33,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     },
     sessionId: '0b9c2f5e-1111-2222-3333-444455556666',
     costUsd: 1.23456,
+    costKnown: true,
     turns: 42,
     filesChanged: 3,
     transcriptFile: '/tmp/transcript.jsonl',
@@ -229,7 +232,12 @@ describe('openOrUpdateIssue with the real Octokit', () => {
 
   it('opens an issue on the first stop', async () => {
     const log = recordingLog();
-    const result = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, log);
+    const result = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      log,
+    );
 
     expect(result).toEqual({ number: 1, url: 'https://github.com/owner/repo/issues/1' });
     expect(log.warnings).toEqual([]);
@@ -254,11 +262,16 @@ describe('openOrUpdateIssue with the real Octokit', () => {
   });
 
   it('comments on the open issue of the same loop instead of opening another', async () => {
-    const first = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, recordingLog());
+    const first = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      recordingLog(),
+    );
     const log = recordingLog();
     const second = await openOrUpdateIssue(
       outcome({ status: 'no_progress', reason: 'No file changed in 3 iterations.', iterations: 3 }),
-      { token: TOKEN, labels, prompt: PROMPT },
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
       { ...ctx, runId: '43' },
       log,
     );
@@ -277,7 +290,7 @@ describe('openOrUpdateIssue with the real Octokit', () => {
   });
 
   it('opens a new issue for a different task, job or workflow', async () => {
-    const options = { token: TOKEN, labels, prompt: PROMPT };
+    const options = { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS };
     await openOrUpdateIssue(outcome(), options, ctx, recordingLog());
     await openOrUpdateIssue(outcome(), { ...options, prompt: 'Another task.' }, ctx, recordingLog());
     await openOrUpdateIssue(outcome(), options, { ...ctx, job: 'other-job' }, recordingLog());
@@ -301,7 +314,12 @@ describe('openOrUpdateIssue with the real Octokit', () => {
     });
     ctx = { ...ctx, apiUrl: api.url };
 
-    const result = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, recordingLog());
+    const result = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      recordingLog(),
+    );
 
     expect(result?.number).toBe(3);
     expect(api.comments.map((comment: { issue_number: number }) => comment.issue_number)).toEqual([3]);
@@ -313,7 +331,12 @@ describe('openOrUpdateIssue with the real Octokit', () => {
     api.failWith(403, 'POST /repos/owner/repo/issues');
     const log = recordingLog();
 
-    const result = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, log);
+    const result = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      log,
+    );
 
     expect(result).toBeUndefined();
     expect(log.warnings).toHaveLength(1);
@@ -325,11 +348,16 @@ describe('openOrUpdateIssue with the real Octokit', () => {
   });
 
   it('warns on 403 while commenting too', async () => {
-    await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, recordingLog());
+    await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS }, ctx, recordingLog());
     api.failWith(403, /^POST .*\/comments$/);
     const log = recordingLog();
 
-    const result = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, log);
+    const result = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      log,
+    );
 
     expect(result).toBeUndefined();
     expect(log.warnings[0]).toMatch(/comment on issue #1.*issues: write/);
@@ -339,7 +367,12 @@ describe('openOrUpdateIssue with the real Octokit', () => {
     await api.close();
     const log = recordingLog();
 
-    const result = await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, ctx, log);
+    const result = await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      log,
+    );
 
     expect(result).toBeUndefined();
     expect(log.warnings).toHaveLength(1);
@@ -351,9 +384,16 @@ describe('openOrUpdateIssue with the real Octokit', () => {
 
   it('warns without a token or a repository and sends nothing', async () => {
     const log = recordingLog();
-    expect(await openOrUpdateIssue(outcome(), { token: '', labels, prompt: PROMPT }, ctx, log)).toBeUndefined();
     expect(
-      await openOrUpdateIssue(outcome(), { token: TOKEN, labels, prompt: PROMPT }, { ...ctx, repository: '' }, log),
+      await openOrUpdateIssue(outcome(), { token: '', labels, prompt: PROMPT, secrets: SECRETS }, ctx, log),
+    ).toBeUndefined();
+    expect(
+      await openOrUpdateIssue(
+        outcome(),
+        { token: TOKEN, labels, prompt: PROMPT, secrets: SECRETS },
+        { ...ctx, repository: '' },
+        log,
+      ),
     ).toBeUndefined();
     expect(log.warnings).toHaveLength(2);
     expect(api.requests).toHaveLength(0);
@@ -363,7 +403,7 @@ describe('openOrUpdateIssue with the real Octokit', () => {
     const prompt = `Use the token ${TOKEN} to publish.`;
     await openOrUpdateIssue(
       outcome({ status: 'failed', reason: `bad credentials ${TOKEN}` }),
-      { token: TOKEN, labels, prompt },
+      { token: TOKEN, labels, prompt, secrets: SECRETS },
       ctx,
       recordingLog(),
     );
@@ -373,7 +413,12 @@ describe('openOrUpdateIssue with the real Octokit', () => {
   });
 
   it('lists all open issues when no label is configured', async () => {
-    await openOrUpdateIssue(outcome(), { token: TOKEN, labels: [], prompt: PROMPT }, ctx, recordingLog());
+    await openOrUpdateIssue(
+      outcome(),
+      { token: TOKEN, labels: [], prompt: PROMPT, secrets: SECRETS },
+      ctx,
+      recordingLog(),
+    );
     expect(api.requests[0].query.labels).toBeUndefined();
     expect(api.issues[0].labels).toEqual([]);
   });

@@ -11,11 +11,13 @@ const record = (number: number, extra: Partial<IterationRecord> = {}): Iteration
   turns: 4,
   toolCalls: 6,
   costUsd: 0.0123,
+  costKnown: true,
   changed: true,
   gate: { ready: false, reason: 'tests | failing', blockers: ['Fix a', 'Fix b'], extra: {} },
   retryNotes: [],
   subtype: 'success',
   error: undefined,
+  deniedTools: {},
   ...extra,
 });
 
@@ -28,6 +30,7 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   lastGate: { ready: false, reason: 'r', progress: 'Half of it', blockers: ['Fix a', 'Fix b'], extra: {} },
   sessionId: 'sess-9',
   costUsd: 0.0246,
+  costKnown: true,
   turns: 8,
   filesChanged: 3,
   transcriptFile: '/tmp/t.jsonl',

@@ -40,8 +40,8 @@ describe('StreamState', () => {
       text: 'ok',
       sessionId: 's1',
       turns: 4,
-      costUsd: 0.02,
     });
+    expect(state.costUsd).toBe(0.02);
     expect(event.kind).toBe('result');
   });
 
@@ -68,7 +68,7 @@ describe('StreamState', () => {
         model_usage_since_last_result: { a: { costUSD: 0.0005 }, b: { costUSD: 0.0003 } },
       }),
     );
-    expect(state.result?.costUsd).toBeCloseTo(0.0008);
+    expect(state.costUsd).toBeCloseTo(0.0008);
   });
 
   it('reads API errors from the result line', () => {

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9998);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1675:
+/***/ 9998:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29275,11 +29275,11 @@ __nccwpck_require__.d(core_namespaceObject, {
   setOutput: () => (setOutput),
   setSecret: () => (setSecret),
   startGroup: () => (startGroup),
-  summary: () => (summary),
+  summary: () => (summary_summary),
   toPlatformPath: () => (toPlatformPath),
   toPosixPath: () => (toPosixPath),
   toWin32Path: () => (toWin32Path),
-  warning: () => (core_warning)
+  warning: () => (warning)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -30680,7 +30680,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = _summary;
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -32126,7 +32126,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -32229,6 +32229,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -32473,6 +32475,8 @@ function buildClaudeArgs(config, call) {
         args.push('--model', config.model);
     if (config.maxTurns !== undefined)
         args.push('--max-turns', String(config.maxTurns));
+    if (call.maxBudgetUsd !== undefined)
+        args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
     if (config.allowedTools)
         args.push('--allowedTools', config.allowedTools);
     if (config.disallowedTools)
@@ -32498,10 +32502,11 @@ function takeAppendedPrompts(claudeArgs) {
     return { appended, rest };
 }
 /**
- * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), and the runner's
- * own credentials for caches, artifacts and OIDC.
+ * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
+ * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
+ * the action's outputs, the job summary, or variables and PATH entries for every later step.
  */
-const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/;
+const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
 /**
  * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
  * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
@@ -32544,8 +32549,6 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/claude-install.ts
@@ -32732,10 +32735,24 @@ class StreamState {
     sessionId;
     /** The last gate in Claude's own top-level text. */
     lastGate;
+    /** The last result line: it says how the run ended. */
     result;
+    /** A run prints more than one result line when a background sub-agent wakes Claude up again. */
+    resultLines = 0;
+    /** Turns over all result lines. */
+    turns = 0;
     lines = 0;
     malformedLines = 0;
     toolCalls = 0;
+    /** Tool calls denied by the permission mode, by tool name, each call counted once over all result lines. */
+    deniedTools = {};
+    /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
+    invalidCosts = [];
+    deniedCallIds = new Set();
+    /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
+    costSinceLastResults;
+    /** Older CLIs: `total_cost_usd` of the last result line, which covers the whole run. */
+    lastTotalCost;
     /**
      * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
      * neither decoded nor parsed: it can mean nothing (only tool errors in user lines do), and such lines are most of
@@ -32828,6 +32845,14 @@ class StreamState {
         }
         return events;
     }
+    /**
+     * This run's own cost over all its result lines. Newer CLIs (2.1.2xx and later) report `total_cost_usd`
+     * cumulatively over a resumed session and each line's own share in `model_usage_since_last_result` (the second
+     * line after a background sub-agent has `{}` there); older ones report the run's cost in `total_cost_usd`.
+     */
+    get costUsd() {
+        return this.costSinceLastResults ?? this.lastTotalCost ?? 0;
+    }
     onResult(message) {
         const result = {
             subtype: str(message.subtype) ?? 'unknown',
@@ -32836,12 +32861,52 @@ class StreamState {
             text: resultText(message),
             sessionId: str(message.session_id),
             turns: num(message.num_turns),
-            costUsd: runCost(message),
         };
         if (result.sessionId)
             this.sessionId = result.sessionId;
         this.result = result;
+        this.resultLines += 1;
+        this.turns += result.turns;
+        this.addCost(message);
+        this.addDenials(message.permission_denials);
         return { kind: 'result', result };
+    }
+    addCost(message) {
+        const sinceLast = message.model_usage_since_last_result;
+        if (isRecord(sinceLast)) {
+            let sum = 0;
+            for (const [model, usage] of Object.entries(sinceLast)) {
+                if (isRecord(usage) && usage.costUSD !== undefined)
+                    sum += this.validCost(usage.costUSD, `costUSD of ${model}`);
+            }
+            this.costSinceLastResults = (this.costSinceLastResults ?? 0) + sum;
+        }
+        else if (message.total_cost_usd !== undefined) {
+            this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
+        }
+    }
+    validCost(value, field) {
+        if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+            return value;
+        this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+        return 0;
+    }
+    addDenials(denials) {
+        if (!Array.isArray(denials))
+            return;
+        for (const denial of denials) {
+            if (!isRecord(denial))
+                continue;
+            const tool = str(denial.tool_name) ?? 'unknown tool';
+            const id = str(denial.tool_use_id);
+            if (id !== undefined) {
+                // A later result line may list the same denial again.
+                if (this.deniedCallIds.has(id))
+                    continue;
+                this.deniedCallIds.add(id);
+            }
+            this.deniedTools[tool] = (this.deniedTools[tool] ?? 0) + 1;
+        }
     }
 }
 /** Tool output is never searched for a gate: it can hold any text from the repository. Only errors are logged. */
@@ -32881,22 +32946,6 @@ function skipJsonSpace(line, from) {
     while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d))
         at++;
     return at;
-}
-/**
- * Newer CLIs (2.1.2xx and later) report `total_cost_usd` cumulatively over a resumed session and the run's own cost
- * in `model_usage_since_last_result`; older ones report the run's own cost in `total_cost_usd`.
- */
-function runCost(message) {
-    const sinceLast = message.model_usage_since_last_result;
-    if (isRecord(sinceLast)) {
-        let sum = 0;
-        for (const usage of Object.values(sinceLast)) {
-            if (isRecord(usage))
-                sum += num(usage.costUSD);
-        }
-        return sum;
-    }
-    return num(message.total_cost_usd);
 }
 function resultText(message) {
     if (typeof message.result === 'string')
@@ -32992,22 +33041,18 @@ function runClaudeProcess(request) {
         });
         child.stdout.on('data', (chunk) => {
             // A transcript that failed (disk full) is given up: reading never waits for it.
-            const { transcript } = request;
-            if (!transcript.errored && !transcript.write(chunk)) {
+            if (!request.transcript.write(chunk)) {
                 child.stdout.pause();
-                const resume = () => {
-                    transcript.off('drain', resume);
-                    transcript.off('error', resume);
-                    child.stdout.resume();
-                };
-                transcript.on('drain', resume);
-                transcript.on('error', resume);
+                request.transcript.onDrain(() => child.stdout.resume());
             }
             splitter.push(chunk);
         });
-        child.stderr.on('data', (chunk) => {
-            stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
-        });
+        const keepStderr = (bytes) => {
+            if (bytes.length > 0)
+                stderrTail = (stderrTail + bytes.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+        };
+        const stderrRedactor = request.secrets.streamRedactor();
+        child.stderr.on('data', (chunk) => keepStderr(stderrRedactor.push(chunk)));
         // The CLI may exit before it reads the prompt (a usage error): that is reported by its exit, not by EPIPE.
         child.stdin.on('error', () => undefined);
         child.stdin.end(request.prompt);
@@ -33029,6 +33074,7 @@ function runClaudeProcess(request) {
                 return;
             settled = true;
             splitter.end();
+            keepStderr(stderrRedactor.end());
             for (const timer of timers)
                 clearTimeout(timer);
             request.signal.removeEventListener('abort', onAbort);
@@ -33037,6 +33083,7 @@ function runClaudeProcess(request) {
                 exitCode,
                 exitSignal,
                 stderrTail: stderrTail.trim(),
+                droppedLines: splitter.droppedLines,
                 timedOut,
                 cancelled,
                 stoppedAfterResult,
@@ -33088,10 +33135,18 @@ function failedBeforeStart(reason, maxIterations = 0) {
         lastGate: undefined,
         sessionId: '',
         costUsd: 0,
+        costKnown: true,
         turns: 0,
         filesChanged: 0,
         transcriptFile: '',
     };
+}
+/** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
+function describeDenials(deniedTools) {
+    return Object.entries(deniedTools)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([tool, count]) => `${tool} (${count})`)
+        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/shell-words.ts
@@ -38318,12 +38373,253 @@ function shorten(text, max) {
     return `${cut}…`;
 }
 
+;// CONCATENATED MODULE: ./src/untrusted-text.ts
+/**
+ * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
+ * cache passes through here on its way out, and is made safe for where it goes:
+ *
+ * - anywhere (the log, the summary, the outputs, the GitHub API, the transcript): the action's secrets are replaced
+ *   by `***`, also the piece of one that a truncation left at the edge of a text (`Secrets`);
+ * - the log: no line can be read by the runner as a workflow command (`LogDoor`);
+ * - Markdown and HTML (job summary, issue, comment): no raw HTML, no comment that hides the rest of the page, no
+ *   @-mention that notifies someone, no remote image, no text that breaks out of a table cell or a code fence.
+ *
+ * Pure but for `LogDoor`, which writes through the function it is given.
+ */
+
+
+const REDACTED = '***';
+const REDACTED_BYTES = Buffer.from(REDACTED);
+/**
+ * The shortest piece of a secret that a cut can leave behind and that is still redacted. Shorter pieces carry too
+ * little of the secret to matter, and redacting them would blank out ordinary words that happen to share a prefix.
+ */
+const MIN_PARTIAL_SECRET = 6;
+/** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
+const CUT_MARK = '…';
+class Secrets {
+    /** Longest first, so that a secret containing another is replaced whole. */
+    values;
+    buffers;
+    constructor(values) {
+        const unique = new Set();
+        for (const value of values)
+            if (value !== undefined && value.trim() !== '')
+                unique.add(value);
+        this.values = [...unique].sort((a, b) => b.length - a.length);
+        this.buffers = this.values.map((value) => Buffer.from(value));
+    }
+    get isEmpty() {
+        return this.values.length === 0;
+    }
+    /**
+     * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
+     * of a secret at the start of the text (a tail of a longer output), or the start of one at the end of the text or
+     * just before a `…` (a shortened text).
+     */
+    redact(text) {
+        if (this.values.length === 0 || text === '')
+            return text;
+        let result = text;
+        for (const secret of this.values) {
+            if (result.includes(secret))
+                result = result.split(secret).join(REDACTED);
+        }
+        // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
+        const pieces = result.split(CUT_MARK);
+        for (const secret of this.values) {
+            if (secret.length <= MIN_PARTIAL_SECRET)
+                continue;
+            pieces[0] = redactLeadingTail(pieces[0], secret);
+            for (let i = 0; i < pieces.length; i++)
+                pieces[i] = redactTrailingHead(pieces[i], secret);
+        }
+        return pieces.join(CUT_MARK);
+    }
+    /** A copy of a plain value (objects, arrays, strings) with every string redacted. */
+    redactDeep(value) {
+        if (this.values.length === 0)
+            return value;
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.walk(item));
+        if (typeof value === 'object' && value !== null) {
+            const copy = {};
+            for (const [key, item] of Object.entries(value))
+                copy[key] = this.walk(item);
+            return copy;
+        }
+        return value;
+    }
+    /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
+    streamRedactor() {
+        return new StreamRedactor(this.buffers);
+    }
+}
+/** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactLeadingTail(text, secret) {
+    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+        if (text.startsWith(secret.slice(secret.length - k)))
+            return REDACTED + text.slice(k);
+    }
+    return text;
+}
+/** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactTrailingHead(text, secret) {
+    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+        if (text.endsWith(secret.slice(0, k)))
+            return text.slice(0, text.length - k) + REDACTED;
+    }
+    return text;
+}
+/**
+ * Redacts secrets in a stream of chunks. The end of a chunk that could be the start of a secret is held back until
+ * the next chunk shows whether it is; at the end of the stream a held-back piece long enough to matter is redacted.
+ * Chunks without any of it (nearly all) pass through as they are, without a copy.
+ */
+class StreamRedactor {
+    secrets;
+    carry = Buffer.alloc(0);
+    longest;
+    constructor(secrets) {
+        this.secrets = secrets;
+        this.longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
+    }
+    push(chunk) {
+        if (this.secrets.length === 0)
+            return chunk;
+        const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
+        const hold = this.heldBackLength(data);
+        this.carry = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
+        return hold > 0 ? data.subarray(0, data.length - hold) : data;
+    }
+    /** What is still held back, redacted if it is a long enough piece of a secret. */
+    end() {
+        const rest = this.carry;
+        this.carry = Buffer.alloc(0);
+        return rest.length >= MIN_PARTIAL_SECRET ? REDACTED_BYTES : rest;
+    }
+    /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
+    heldBackLength(data) {
+        const from = Math.max(0, data.length - (this.longest - 1));
+        let earliest = data.length;
+        for (const secret of this.secrets) {
+            const first = secret[0];
+            for (let at = data.indexOf(first, Math.max(from, data.length - secret.length + 1)); at >= 0 && at < earliest;) {
+                if (data.subarray(at).equals(secret.subarray(0, data.length - at))) {
+                    earliest = at;
+                    break;
+                }
+                at = data.indexOf(first, at + 1);
+            }
+        }
+        return data.length - earliest;
+    }
+}
+function replaceSecrets(data, secrets) {
+    // Most chunks hold no secret: look before building anything.
+    if (!secrets.some((secret) => data.includes(secret)))
+        return data;
+    const parts = [];
+    let position = 0;
+    for (;;) {
+        let at = -1;
+        let found;
+        for (const secret of secrets) {
+            const index = data.indexOf(secret, position);
+            // Secrets are sorted longest first: on a tie the longer one wins.
+            if (index >= 0 && (at < 0 || index < at)) {
+                at = index;
+                found = secret;
+            }
+        }
+        if (found === undefined)
+            break;
+        parts.push(data.subarray(position, at), REDACTED_BYTES);
+        position = at + found.length;
+    }
+    parts.push(data.subarray(position));
+    return Buffer.concat(parts);
+}
+/**
+ * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
+ * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
+ * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
+ * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
+ * readable: the runner shows the two window lines, and the text as it is.
+ */
+class LogDoor {
+    secrets;
+    write;
+    newToken;
+    openToken;
+    constructor(secrets, write, newToken = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+        this.secrets = secrets;
+        this.write = write;
+        this.newToken = newToken;
+    }
+    /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
+    text(message) {
+        if (this.openToken === undefined) {
+            this.openToken = this.newToken();
+            this.write(`::stop-commands::${this.openToken}\n`);
+        }
+        this.write(`${this.secrets.redact(message)}\n`);
+    }
+    /** Call before the action writes a command of its own: it must be read as one. */
+    closeWindow() {
+        if (this.openToken === undefined)
+            return;
+        this.write(`::${this.openToken}::\n`);
+        this.openToken = undefined;
+    }
+    /** A message for an annotation (`::warning::`): its data is escaped by @actions/core, so only secrets matter. */
+    annotation(message) {
+        this.closeWindow();
+        return this.secrets.redact(message);
+    }
+}
+/**
+ * One line of Markdown that renders as the text it is: HTML and comment delimiters escaped, @-mentions that would
+ * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
+ */
+function markdownInline(text, max) {
+    return escapeMarkdown(shorten(oneLine(text), max));
+}
+/** `markdownInline` for a table cell: a `|` would end the cell. */
+function markdownCell(text, max) {
+    return markdownInline(text, max).replace(/\|/g, '\\|');
+}
+function escapeMarkdown(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[\w-])/g, '@\u200B')
+        .replace(/!\[/g, '!\\[');
+}
+/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
+function codeFence(text) {
+    let longest = 0;
+    let run = 0;
+    for (const char of text) {
+        run = char === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+
 ;// CONCATENATED MODULE: ./src/issue.ts
 /**
  * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
  * loop's status, outputs or exit code.
  */
+
 
 
 
@@ -38377,7 +38673,7 @@ function renderIssue(outcome, prompt, context) {
     const fence = codeFence(task);
     const body = [
         loopMarker(context, prompt),
-        `The autonomous loop in workflow ${inline(context.workflow || 'unknown', 200)}, job ${inline(context.job || 'unknown', 200)} stopped with status \`${outcome.status}\`.`,
+        `The autonomous loop in workflow ${markdownInline(context.workflow || 'unknown', 200)}, job ${markdownInline(context.job || 'unknown', 200)} stopped with status \`${outcome.status}\`.`,
         '',
         renderDetails(outcome, context),
         '',
@@ -38403,15 +38699,15 @@ function renderDetails(outcome, context) {
     const gate = outcome.lastGate;
     const lines = [
         `- **Status:** \`${outcome.status}\` (${statusWords(outcome.status)})`,
-        `- **Reason:** ${inline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
+        `- **Reason:** ${markdownInline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
     ];
     if (gate?.reason)
-        lines.push(`- **Claude's last assessment:** ${inline(gate.reason, MAX_FIELD_LENGTH)}`);
-    lines.push(`- **Progress:** ${inline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** $${outcome.costUsd.toFixed(4)} USD`, `- **Files changed:** ${outcome.filesChanged}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []));
+        lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, MAX_FIELD_LENGTH)}`);
+    lines.push(`- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []));
     return lines.join('\n');
 }
 function renderBlockers(blockers) {
-    const items = blockers.map((blocker) => inline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
+    const items = blockers.map((blocker) => markdownInline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
     if (items.length === 0)
         return 'None reported.';
     const lines = [];
@@ -38441,8 +38737,9 @@ async function openOrUpdateIssue(outcome, options, context, log) {
         log.warning("Could not open an issue: the input 'github-token' is empty.");
         return undefined;
     }
-    // The token never goes into the text, even if the task quotes it.
-    const redact = (text) => text.split(options.token).join('***');
+    // No secret goes into the text, even if the task quotes one. The outcome was redacted already; this pass also
+    // covers the task and anything a renderer adds.
+    const redact = (text) => options.secrets.redact(text);
     const marker = loopMarker(context, options.prompt);
     let step = 'look for an open issue of this loop';
     try {
@@ -38509,24 +38806,6 @@ function describeFailure(error, apiUrl) {
 }
 function statusWords(status) {
     return status.replace(/_/g, ' ');
-}
-/** One line of markdown-safe text: no HTML, no comment delimiters, no @mentions that would notify someone. */
-function inline(text, max) {
-    return shorten(oneLine(text), max)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@(?=\w)/g, '@&#8203;');
-}
-/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
-function codeFence(text) {
-    let longest = 0;
-    let run = 0;
-    for (const char of text) {
-        run = char === '`' ? run + 1 : 0;
-        longest = Math.max(longest, run);
-    }
-    return '`'.repeat(Math.max(3, longest + 1));
 }
 
 ;// CONCATENATED MODULE: ./src/live-log.ts
@@ -38819,138 +39098,238 @@ function sameFingerprint(a, b) {
 
 
 
+
 const STATUS_OF_TRIP = {
     max_iterations: 'iteration_limit_reached',
     no_changes: 'no_progress',
     same_error: 'repeated_error',
 };
+/** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
+const MIN_CLI_BUDGET_USD = 0.0001;
 async function runLoop(settings, deps, signal) {
+    const progress = {
+        records: [],
+        start: undefined,
+        current: undefined,
+        sessionId: undefined,
+        lastGate: undefined,
+        costUsd: 0,
+        costKnown: true,
+        turns: 0,
+        deniedTools: {},
+        warnedOfDroppedLines: false,
+    };
+    try {
+        return await iterate(settings, deps, signal, progress);
+    }
+    catch (error) {
+        // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported.
+        const when = progress.records.length === 0 ? 'before iteration 1' : `after iteration ${progress.records.length}`;
+        const reason = error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${error.message}`;
+        return finish(settings, deps, progress, 'failed', reason);
+    }
+}
+async function iterate(settings, deps, signal, progress) {
     const breaker = new CircuitBreaker({
         maxIterations: settings.maxIterations,
         noChangeThreshold: settings.noChangeThreshold,
         sameErrorThreshold: settings.sameErrorThreshold,
     });
-    const records = [];
-    const start = await deps.fingerprint();
-    let current = start;
-    let sessionId;
-    let lastGate;
-    let costUsd = 0;
-    let turns = 0;
-    const finish = async (status, reason) => {
-        const filesChanged = await deps.countChangedFiles(start, current).catch(() => 0);
-        return {
-            status,
-            reason,
-            iterations: records.length,
-            maxIterations: settings.maxIterations,
-            records,
-            lastGate,
-            sessionId: sessionId ?? '',
-            costUsd,
-            turns,
-            filesChanged,
-            transcriptFile: deps.transcriptFile(),
-        };
-    };
-    const cancelledReason = () => `The job was cancelled during iteration ${records.length || 1}.`;
+    progress.start = await lookAtWorkTree(deps, 'before iteration 1');
+    progress.current = progress.start;
+    const cancelledReason = () => `The job was cancelled during iteration ${progress.records.length || 1}.`;
     for (let number = 1;; number++) {
         if (signal.aborted)
-            return finish('cancelled', cancelledReason());
+            return finish(settings, deps, progress, 'cancelled', cancelledReason());
         deps.log.startIteration(number, settings.maxIterations);
-        const prompt = number === 1 ? settings.prompt : settings.continuationPrompt;
-        let run;
-        let failure;
-        const retryNotes = [];
-        /** CLI runs and the waits between retries: all of it counts against the iteration timeout. */
-        let durationMs = 0;
-        let iterationCost = 0;
-        let iterationTurns = 0;
-        let toolCalls = 0;
-        for (let attempt = 1;; attempt++) {
-            run = await deps.runIteration({
-                number,
-                attempt,
-                prompt,
-                resumeSessionId: sessionId,
-                continueLastSession: number > 1 && sessionId === undefined,
-                timeoutMs: Math.max(1, settings.iterationTimeoutMs - durationMs),
-            });
-            sessionId = run.stream.sessionId ?? sessionId;
-            durationMs += run.durationMs;
-            iterationCost += run.stream.result?.costUsd ?? 0;
-            iterationTurns += run.stream.result?.turns ?? 0;
-            toolCalls += run.stream.toolCalls;
-            if (run.stream.malformedLines > 0) {
-                deps.log.warning(`Iteration ${number}: skipped ${run.stream.malformedLines} of ${run.stream.lines} lines of the CLI's output that were not JSON.`);
-            }
-            failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
-            if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
-                break;
-            const remainingMs = settings.iterationTimeoutMs - durationMs;
-            const delay = retryDelayMs(failure, attempt, remainingMs);
-            if (delay === undefined || delay >= remainingMs) {
-                failure = {
-                    ...failure,
-                    message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
-                };
-                break;
-            }
-            const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
-            retryNotes.push(note);
-            deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
-            await deps.sleep(delay, signal);
-            durationMs += delay;
-            if (signal.aborted)
-                break;
-        }
-        costUsd += iterationCost;
-        turns += iterationTurns;
-        // On cancellation the runner kills everything seconds later: report with what is known instead of a git scan.
-        const after = signal.aborted ? current : await deps.fingerprint();
-        const changed = !sameFingerprint(current, after);
-        current = after;
-        const gate = run.stream.lastGate;
-        if (gate)
-            lastGate = gate;
-        const record = {
-            number,
-            durationMs,
-            turns: iterationTurns,
-            toolCalls,
-            costUsd: iterationCost,
-            changed,
-            gate,
-            retryNotes,
-            subtype: run.stream.result?.subtype,
-            error: failure?.message,
-        };
-        records.push(record);
+        const { run, failure, record } = await runIteration(settings, deps, signal, progress, number);
+        progress.records.push(record);
         const stop = async (status, reason) => {
             deps.log.endIteration(record, `${status}: ${reason}`);
-            return finish(status, reason);
+            return finish(settings, deps, progress, status, reason);
         };
         if (run.cancelled || signal.aborted)
             return stop('cancelled', cancelledReason());
+        // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
+        let after;
+        try {
+            after = await lookAtWorkTree(deps, `after iteration ${number}`);
+        }
+        catch (error) {
+            return stop('failed', error.message);
+        }
+        record.changed = !sameFingerprint(progress.current, after);
+        progress.current = after;
         if (run.timedOut) {
             const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
             return stop('timed_out', `Iteration ${number} ran longer than 'iteration-timeout-minutes' (${minutes}) and was stopped.`);
         }
+        const gate = record.gate;
+        // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
+        // spent either way, and `budget_exceeded` would send a bot after a task that is done.
+        if (gate?.ready && (failure === undefined || failure.kind === 'budget')) {
+            if (failure)
+                deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
+            return stop('completed', gate.reason || 'Claude reported the task complete.');
+        }
         if (failure?.kind === 'budget')
-            return stop('budget_exceeded', failure.message);
+            return stop('budget_exceeded', budgetReason(settings, progress, failure));
         if (failure)
             return stop('failed', failure.message);
-        if (gate?.ready)
-            return stop('completed', gate.reason || 'Claude reported the task complete.');
-        if (!breaker.recordIteration(changed, gate?.blockers?.[0])) {
+        if (!breaker.recordIteration(record.changed, gate?.blockers?.[0])) {
             const trip = breaker.trip;
-            return stop(STATUS_OF_TRIP[trip.cause], trip.reason);
+            return stop(STATUS_OF_TRIP[trip.cause], withDenials(trip.reason, settings, progress));
         }
-        if (settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd) {
-            return stop('budget_exceeded', `The loop has cost $${costUsd.toFixed(4)}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd}).`);
+        if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
+            return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
         deps.log.endIteration(record, gate ? `not ready: ${gate.reason || 'no reason given'}` : 'no COMPLETION_GATE, continuing');
     }
+}
+/** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
+async function runIteration(settings, deps, signal, progress, number) {
+    const record = {
+        number,
+        durationMs: 0,
+        turns: 0,
+        toolCalls: 0,
+        costUsd: 0,
+        costKnown: true,
+        changed: false,
+        gate: undefined,
+        retryNotes: [],
+        subtype: undefined,
+        error: undefined,
+        deniedTools: {},
+    };
+    let run;
+    let failure;
+    for (let attempt = 1;; attempt++) {
+        const remainingBudget = settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
+        run = await deps.runIteration({
+            number,
+            attempt,
+            prompt: number === 1 ? settings.prompt : settings.continuationPrompt,
+            resumeSessionId: progress.sessionId,
+            continueLastSession: number > 1 && progress.sessionId === undefined,
+            // CLI runs and the waits between retries: all of it counts against the iteration timeout.
+            timeoutMs: Math.max(1, settings.iterationTimeoutMs - record.durationMs),
+            maxBudgetUsd: remainingBudget === undefined
+                ? undefined
+                : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
+        });
+        progress.sessionId = run.stream.sessionId ?? progress.sessionId;
+        addRun(record, run);
+        reportOddities(deps, progress, number, run);
+        failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
+        if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
+            break;
+        const remainingMs = settings.iterationTimeoutMs - record.durationMs;
+        const delay = retryDelayMs(failure, attempt, remainingMs);
+        if (delay === undefined || delay >= remainingMs) {
+            failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
+            break;
+        }
+        const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
+        record.retryNotes.push(note);
+        deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
+        await deps.sleep(delay, signal);
+        record.durationMs += delay;
+        if (signal.aborted)
+            break;
+    }
+    record.gate = run.stream.lastGate;
+    record.subtype = run.stream.result?.subtype;
+    record.error = failure?.message;
+    if (record.gate)
+        progress.lastGate = record.gate;
+    progress.costUsd += record.costUsd;
+    progress.costKnown &&= record.costKnown;
+    progress.turns += record.turns;
+    for (const [tool, count] of Object.entries(record.deniedTools)) {
+        progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
+    }
+    return { run, failure, record };
+}
+/** Adds one run of the CLI (an attempt) to its iteration's record. */
+function addRun(record, run) {
+    record.durationMs += run.durationMs;
+    record.costUsd += run.stream.costUsd;
+    // A CLI that was stopped, or died, before its result line spent money nobody reported.
+    if (run.stream.resultLines === 0 && run.spawnError === undefined)
+        record.costKnown = false;
+    record.turns += run.stream.turns;
+    record.toolCalls += run.stream.toolCalls;
+    for (const [tool, count] of Object.entries(run.stream.deniedTools)) {
+        record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
+    }
+}
+/** What the CLI printed that the loop had to skip or ignore is said, never silently dropped. */
+function reportOddities(deps, progress, number, run) {
+    const { stream } = run;
+    if (stream.malformedLines > 0) {
+        deps.log.warning(`Iteration ${number}: skipped ${stream.malformedLines} of ${stream.lines} lines of the CLI's output that were not JSON.`);
+    }
+    if (stream.invalidCosts.length > 0) {
+        deps.log.warning(`Iteration ${number}: ignored cost values that are not a non-negative number: ${stream.invalidCosts.join(', ')}.`);
+    }
+    if (run.droppedLines > 0 && !progress.warnedOfDroppedLines) {
+        progress.warnedOfDroppedLines = true;
+        deps.log.warning(`Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
+            `(64 MiB) without reading them; they are in the transcript. Said once per loop.`);
+    }
+}
+class WorkTreeError extends Error {
+    name = 'WorkTreeError';
+}
+async function lookAtWorkTree(deps, when) {
+    try {
+        return await deps.fingerprint();
+    }
+    catch (error) {
+        throw new WorkTreeError(`Could not look at the work tree ${when}: ${error.message}`);
+    }
+}
+function budgetReason(settings, progress, cliStop) {
+    const spent = `${progress.costKnown ? '' : 'at least '}$${progress.costUsd.toFixed(4)}`;
+    if (settings.maxBudgetUsd === undefined)
+        return cliStop.message;
+    const how = cliStop ? `; the CLI stopped at what was left of it (${cliStop.message})` : '';
+    return withDenials(`The loop has cost ${spent}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd})${how}.`, settings, progress);
+}
+/** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
+function withDenials(reason, settings, progress) {
+    const denied = describeDenials(progress.deniedTools);
+    if (denied === '')
+        return reason;
+    return (`${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
+        `allow them with 'allowed-tools' or choose another 'permission-mode'.`);
+}
+async function finish(settings, deps, progress, status, reason) {
+    let filesChanged = 0;
+    if (progress.start && progress.current) {
+        try {
+            filesChanged = await deps.countChangedFiles(progress.start, progress.current);
+        }
+        catch (error) {
+            filesChanged = undefined;
+            deps.log.warning(`Could not count the files changed since the loop started: ${error.message}`);
+        }
+    }
+    return {
+        status,
+        reason,
+        iterations: progress.records.length,
+        maxIterations: settings.maxIterations,
+        records: progress.records,
+        lastGate: progress.lastGate,
+        sessionId: progress.sessionId ?? '',
+        costUsd: progress.costUsd,
+        costKnown: progress.costKnown,
+        turns: progress.turns,
+        filesChanged,
+        transcriptFile: deps.transcriptFile(),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -38958,26 +39337,52 @@ async function runLoop(settings, deps, signal) {
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
 
+
+
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 const MAX_LISTED_BLOCKERS = 50;
 /** A table row stays readable; the whole text is in the transcript. */
 const MAX_CELL = 1000;
+const report_MAX_TEXT = 2000;
+/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
+const MAX_OUTPUT_TEXT = 64 * 1024;
+const MAX_OUTPUT_BLOCKER = 2000;
 function outcomeOutputs(outcome, issue) {
     return {
         status: outcome.status,
         iterations: String(outcome.iterations),
-        reason: outcome.reason,
-        blockers: JSON.stringify(outcome.lastGate?.blockers ?? []),
-        progress: outcome.lastGate?.progress ?? '',
+        reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
+        blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
+        progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
         'session-id': outcome.sessionId,
         'cost-usd': formatCost(outcome.costUsd),
         turns: String(outcome.turns),
-        'files-changed': String(outcome.filesChanged),
+        'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
         'transcript-file': outcome.transcriptFile,
         'issue-number': issue ? String(issue.number) : '',
         'issue-url': issue?.url ?? '',
     };
+}
+/**
+ * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
+ * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
+ */
+function blockersOutput(blockers) {
+    const kept = [];
+    let length = 2;
+    for (const blocker of blockers) {
+        const item = shorten(blocker, MAX_OUTPUT_BLOCKER);
+        const itemLength = JSON.stringify(item).length + 1;
+        if (length + itemLength > MAX_OUTPUT_TEXT - 200)
+            break;
+        kept.push(item);
+        length += itemLength;
+    }
+    if (kept.length < blockers.length) {
+        kept.push(`… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`);
+    }
+    return JSON.stringify(kept);
 }
 const STATUS_ICON = {
     completed: '✅',
@@ -38989,19 +39394,20 @@ const STATUS_ICON = {
     cancelled: '🚫',
     failed: '❌',
 };
+/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
 function renderSummary(outcome, issue) {
     const head = [
         `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
         '',
-        `**Reason:** ${report_inline(outcome.reason) || '(none given)'}`,
+        `**Reason:** ${markdownInline(outcome.reason, report_MAX_TEXT) || '(none given)'}`,
         '',
         '| | |',
         '|---|---|',
         `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-        `| Total cost | $${formatCost(outcome.costUsd)} |`,
+        `| Total cost | ${totalCost(outcome)} |`,
         `| Turns | ${outcome.turns} |`,
-        `| Files changed | ${outcome.filesChanged} |`,
-        `| Session id | ${outcome.sessionId ? `\`${outcome.sessionId}\`` : '(none)'} |`,
+        `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
+        `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
     ];
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
@@ -39010,26 +39416,52 @@ function renderSummary(outcome, issue) {
     if (blockers.length === 0)
         head.push('None reported.');
     for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
-        head.push(`- ${report_inline(blocker)}`);
+        head.push(`- ${markdownInline(blocker, report_MAX_TEXT)}`);
     if (blockers.length > MAX_LISTED_BLOCKERS)
         head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
-    head.push('', '### Progress', '', report_inline(outcome.lastGate?.progress ?? '') || 'None reported.');
+    head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', report_MAX_TEXT) || 'None reported.');
     const table = [];
     if (outcome.records.length > 0) {
         table.push('', '### Iterations', '', '| # | Duration | Turns | Cost | Changed | Gate | Notes |', '|---|---|---|---|---|---|---|');
         for (const record of outcome.records) {
-            const gate = record.gate
-                ? `${record.gate.ready ? 'ready' : 'not ready'}: ${report_inline(record.gate.reason ?? '')}${record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.map(report_inline).join('; ')})` : ''}`
-                : 'no gate';
-            const notes = [
-                record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
-                ...record.retryNotes.map((note) => `retry: ${report_inline(note)}`),
-                record.error ? `error: ${report_inline(record.error)}` : '',
-            ].filter((note) => note !== '');
-            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | $${formatCost(record.costUsd)} | ${record.changed ? 'yes' : 'no'} | ${cell(shorten(gate, MAX_CELL))} | ${cell(shorten(notes.join('<br>'), MAX_CELL))} |`);
+            const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
+            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record)} | ${notesCell(record)} |`);
         }
     }
     return fitSummary(head.join('\n'), table);
+}
+function totalCost(outcome) {
+    if (outcome.costKnown)
+        return `$${formatCost(outcome.costUsd)}`;
+    return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+function gateCell(record) {
+    if (!record.gate)
+        return 'no gate';
+    const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
+    return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
+}
+function notesCell(record) {
+    const denied = describeDenials(record.deniedTools);
+    const notes = [
+        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
+        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
+        denied ? `denied: ${denied}` : '',
+        ...record.retryNotes.map((note) => `retry: ${note}`),
+        record.error ? `error: ${record.error}` : '',
+    ].filter((note) => note !== '');
+    const cells = [];
+    let length = 0;
+    for (const note of notes) {
+        const cell = markdownCell(note, MAX_CELL);
+        if (length + cell.length > MAX_CELL && cells.length > 0) {
+            cells.push(`… and ${notes.length - cells.length} more`);
+            break;
+        }
+        cells.push(cell);
+        length += cell.length;
+    }
+    return cells.join('<br>');
 }
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
 function fitSummary(head, table) {
@@ -39057,13 +39489,6 @@ function fitSummary(head, table) {
 function formatCost(usd) {
     return usd.toFixed(4);
 }
-/** One line of text, bounded in length. */
-function report_inline(text) {
-    return shorten(oneLine(text), 2000);
-}
-function cell(text) {
-    return text.replace(/\|/g, '\\|');
-}
 function truncateBytes(text, limit) {
     const buffer = Buffer.from(text);
     if (buffer.length <= limit)
@@ -39073,7 +39498,8 @@ function truncateBytes(text, limit) {
 
 ;// CONCATENATED MODULE: ./src/transcript.ts
 /**
- * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI.
+ * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
+ * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
  * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
  * and its reports do not depend on it.
  */
@@ -39081,9 +39507,11 @@ function truncateBytes(text, limit) {
 class Transcript {
     file;
     stream;
+    redactor;
     failed = false;
-    constructor(file, warn) {
+    constructor(file, secrets, warn) {
         this.file = file;
+        this.redactor = secrets.streamRedactor();
         this.stream = (0,external_node_fs_namespaceObject.createWriteStream)(file);
         this.stream.on('error', (error) => {
             if (!this.failed)
@@ -39095,16 +39523,41 @@ class Transcript {
     get path() {
         return this.failed ? '' : this.file;
     }
+    write(chunk) {
+        if (this.failed || this.stream.errored)
+            return true;
+        const redacted = this.redactor.push(chunk);
+        return redacted.length === 0 || this.stream.write(redacted);
+    }
+    onDrain(callback) {
+        if (this.failed || this.stream.errored)
+            return callback();
+        const done = () => {
+            this.stream.off('drain', done);
+            this.stream.off('error', done);
+            callback();
+        };
+        this.stream.on('drain', done);
+        this.stream.on('error', done);
+    }
     markRun(iteration, attempt) {
+        this.flushHeldBack();
         if (this.stream.errored)
             return;
         const marker = { type: 'autonomous_loop', iteration, attempt, started_at: new Date().toISOString() };
         this.stream.write(`${JSON.stringify(marker)}\n`);
     }
     close() {
+        this.flushHeldBack();
         if (this.stream.errored)
             return Promise.resolve();
         return new Promise((resolve) => this.stream.end(resolve));
+    }
+    /** The end of the last run that could have been the start of a secret. */
+    flushHeldBack() {
+        const rest = this.redactor.end();
+        if (rest.length > 0 && !this.stream.errored)
+            this.stream.write(rest);
     }
 }
 
@@ -39112,7 +39565,13 @@ class Transcript {
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
  * the step fails. Every path, including invalid inputs and cancellation, ends with all outputs and a job summary.
+ *
+ * Everything this file prints goes through the one door for untrusted text (`untrusted-text.ts`): plain lines
+ * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
+ * report is made of it.
  */
+
+
 
 
 
@@ -39129,50 +39588,77 @@ class Transcript {
 
 async function run() {
     const cancel = new AbortController();
+    const secrets = actionSecrets();
+    const door = new LogDoor(secrets, (text) => process.stdout.write(text));
+    const log = {
+        text: (message) => door.text(message),
+        warning: (message) => warning(door.annotation(message)),
+        startGroup: (name) => {
+            door.closeWindow();
+            startGroup(name);
+        },
+        endGroup: () => {
+            door.closeWindow();
+            endGroup();
+        },
+    };
     const onSignal = (signal) => {
         if (!cancel.signal.aborted)
-            core_warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
+            log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
         cancel.abort();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-        await runAction(cancel.signal);
+        await runAction(cancel.signal, secrets, door, log);
     }
     finally {
+        // A window left open would keep the runner from reading the commands of every later step.
+        door.closeWindow();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
 }
-async function runAction(signal) {
+/** Every secret the action holds: the credential inputs, and the runner's own tokens in its environment. */
+function actionSecrets() {
+    return new Secrets([
+        getInput('anthropic-api-key'),
+        getInput('claude-code-oauth-token'),
+        getInput('github-token'),
+        process.env.ACTIONS_RUNTIME_TOKEN,
+        process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    ]);
+}
+async function runAction(signal, secrets, door, log) {
     let config;
     try {
         config = readInputs(core_namespaceObject, process.env.GITHUB_WORKSPACE || process.cwd());
     }
     catch (error) {
         const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
-        await report(failedBeforeStart(message));
-        setFailed(message);
+        await report(failedBeforeStart(message), undefined, secrets, door, log);
+        setFailed(door.annotation(message));
         return;
     }
     for (const warning of config.warnings)
-        core_warning(warning);
-    const outcome = await runConfiguredLoop(config, signal);
+        log.warning(warning);
+    // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
+    const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log));
     let issue;
     if (config.openIssueOn.includes(outcome.status) && !signal.aborted) {
-        issue = await openOrUpdateIssue(outcome, { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt }, issueContextFromEnv(process.env), { info: info, warning: core_warning });
+        issue = await openOrUpdateIssue(outcome, { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets }, issueContextFromEnv(process.env), { info: log.text, warning: log.warning });
     }
-    await report(outcome, issue);
-    info(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
-        `$${formatCost(outcome.costUsd)}: ${outcome.reason}`);
+    await report(outcome, issue, secrets, door, log);
+    log.text(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
+        `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${outcome.reason}`);
     if (config.failOn.includes(outcome.status)) {
-        setFailed(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`);
+        setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`));
     }
     else if (outcome.status !== 'completed') {
-        core_warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
+        log.warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
     }
 }
-async function runConfiguredLoop(config, signal) {
+async function runConfiguredLoop(config, signal, secrets, log) {
     let workspace;
     try {
         workspace = await Workspace.open(config.workingDirectory);
@@ -39182,15 +39668,18 @@ async function runConfiguredLoop(config, signal) {
     }
     let transcript;
     try {
-        const secrets = [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken];
-        const toolEnv = withoutSecrets(process.env, secrets).env;
-        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, info);
-        info(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+        const toolEnv = withoutSecrets(process.env, [
+            config.githubToken,
+            config.anthropicApiKey,
+            config.claudeCodeOauthToken,
+        ]).env;
+        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text);
+        log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         const runningAsRoot = process.getuid?.() === 0;
         const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
         for (const note of notes)
-            info(note);
-        const runTranscript = new Transcript(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`), core_warning);
+            log.text(note);
+        const runTranscript = new Transcript(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`), secrets, log.warning);
         transcript = runTranscript;
         const deps = {
             transcriptFile: () => runTranscript.path,
@@ -39204,11 +39693,12 @@ async function runConfiguredLoop(config, signal) {
                     prompt: request.prompt,
                     timeoutMs: request.timeoutMs,
                     signal,
-                    transcript: runTranscript.stream,
+                    transcript: runTranscript,
+                    secrets,
                     onEvent: (event) => {
                         const line = formatEvent(event);
                         if (line !== undefined)
-                            info(line);
+                            log.text(line);
                     },
                 });
             },
@@ -39216,14 +39706,16 @@ async function runConfiguredLoop(config, signal) {
             countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
             sleep,
             log: {
-                startIteration: (number, max) => startGroup(`Iteration ${number} of ${max}`),
+                startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
                 endIteration: (record, verdict) => {
-                    endGroup();
-                    info(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-                        `${record.toolCalls} tool calls, ` +
-                        `$${formatCost(record.costUsd)}, ${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
+                    log.endGroup();
+                    const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+                    const denied = describeDenials(record.deniedTools);
+                    log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+                        `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+                        `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
                 },
-                warning: core_warning,
+                warning: log.warning,
             },
         };
         return await runLoop(config, deps, signal);
@@ -39236,19 +39728,49 @@ async function runConfiguredLoop(config, signal) {
         workspace.dispose();
     }
 }
-async function report(outcome, issue) {
-    for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue)))
-        setOutput(name, value);
+async function report(outcome, issue, secrets, door, log) {
+    // Without GITHUB_OUTPUT (a local run) @actions/core prints outputs as commands.
+    door.closeWindow();
+    // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
+    endWithNewline(process.env.GITHUB_OUTPUT);
+    endWithNewline(process.env.GITHUB_STEP_SUMMARY);
+    for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue))) {
+        setOutput(name, secrets.redact(value));
+    }
+    const summary = secrets.redact(renderSummary(outcome, issue));
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
-            await summary.addRaw(renderSummary(outcome, issue), true).write({ overwrite: false });
+            await summary_summary.addRaw(summary, true).write({ overwrite: false });
         }
         catch (error) {
-            core_warning(`Could not write the job summary: ${error.message}`);
+            log.warning(`Could not write the job summary: ${error.message}`);
         }
     }
     else {
-        info(renderSummary(outcome, issue));
+        log.text(summary);
+    }
+}
+/** Appends a newline to a file that is not empty and does not end with one. */
+function endWithNewline(file) {
+    if (!file)
+        return;
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+        const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
+        if (size === 0)
+            return;
+        const last = Buffer.alloc(1);
+        (0,external_node_fs_namespaceObject.readSync)(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a)
+            (0,external_node_fs_namespaceObject.appendFileSync)(file, '\n');
+    }
+    catch {
+        // A missing file is reported by the write that needs it.
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function sleep(ms, signal) {

@@ -25,6 +25,8 @@ export interface IterationCall {
   resumeSessionId: string | undefined;
   /** Fall back to --continue: only when a later iteration has never seen a session id. */
   continueLastSession: boolean;
+  /** What is left of `max-budget-usd`: the CLI stops itself there, so one run overshoots by one turn at most. */
+  maxBudgetUsd: number | undefined;
 }
 
 export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall): string[] {
@@ -33,6 +35,7 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   else if (call.continueLastSession) args.push('--continue');
   if (config.model) args.push('--model', config.model);
   if (config.maxTurns !== undefined) args.push('--max-turns', String(config.maxTurns));
+  if (call.maxBudgetUsd !== undefined) args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
   if (config.allowedTools) args.push('--allowedTools', config.allowedTools);
   if (config.disallowedTools) args.push('--disallowedTools', config.disallowedTools);
   // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
@@ -55,10 +58,12 @@ function takeAppendedPrompts(claudeArgs: readonly string[]): { appended: string[
 }
 
 /**
- * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), and the runner's
- * own credentials for caches, artifacts and OIDC.
+ * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
+ * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
+ * the action's outputs, the job summary, or variables and PATH entries for every later step.
  */
-const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/;
+const WITHHELD =
+  /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
 
 export interface ClaudeEnvironment {
   env: Record<string, string>;

@@ -4,9 +4,10 @@
  * time-out, on cancellation, or when the CLI lingers after its result line.
  */
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
+import type { TranscriptSink } from './transcript.js';
+import type { Secrets } from './untrusted-text.js';
 
 export interface ProcessRequest {
   executable: string;
@@ -18,7 +19,9 @@ export interface ProcessRequest {
   timeoutMs: number;
   signal: AbortSignal;
   /** Raw stdout goes here (the JSONL transcript). */
-  transcript: Writable;
+  transcript: TranscriptSink;
+  /** Redacted from stderr before its tail is kept: the tail goes into reasons, summaries and issues. */
+  secrets: Secrets;
   onEvent(event: StreamEvent): void;
   /** How long the CLI may linger after its result line before it is stopped. */
   resultGraceMs?: number;
@@ -30,8 +33,10 @@ export interface ProcessOutcome {
   stream: StreamState;
   exitCode: number | null;
   exitSignal: NodeJS.Signals | null;
-  /** The last few KiB of stderr, for error reasons. */
+  /** The last few KiB of stderr, for error reasons; secrets redacted. */
   stderrTail: string;
+  /** Lines of stdout longer than the line cap, dropped unread (they still reach the transcript). */
+  droppedLines: number;
   timedOut: boolean;
   cancelled: boolean;
   /** It lingered after its result line and was stopped: the result line still stands. */
@@ -97,22 +102,17 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
 
     child.stdout.on('data', (chunk: Buffer) => {
       // A transcript that failed (disk full) is given up: reading never waits for it.
-      const { transcript } = request;
-      if (!transcript.errored && !transcript.write(chunk)) {
+      if (!request.transcript.write(chunk)) {
         child.stdout.pause();
-        const resume = (): void => {
-          transcript.off('drain', resume);
-          transcript.off('error', resume);
-          child.stdout.resume();
-        };
-        transcript.on('drain', resume);
-        transcript.on('error', resume);
+        request.transcript.onDrain(() => child.stdout.resume());
       }
       splitter.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
-    });
+    const keepStderr = (bytes: Buffer): void => {
+      if (bytes.length > 0) stderrTail = (stderrTail + bytes.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    };
+    const stderrRedactor = request.secrets.streamRedactor();
+    child.stderr.on('data', (chunk: Buffer) => keepStderr(stderrRedactor.push(chunk)));
     // The CLI may exit before it reads the prompt (a usage error): that is reported by its exit, not by EPIPE.
     child.stdin.on('error', () => undefined);
     child.stdin.end(request.prompt);
@@ -135,6 +135,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       if (settled) return;
       settled = true;
       splitter.end();
+      keepStderr(stderrRedactor.end());
       for (const timer of timers) clearTimeout(timer);
       request.signal.removeEventListener('abort', onAbort);
       resolve({
@@ -142,6 +143,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
         exitCode,
         exitSignal,
         stderrTail: stderrTail.trim(),
+        droppedLines: splitter.droppedLines,
         timedOut,
         cancelled,
         stoppedAfterResult,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { getOctokit } from '@actions/github';
 import type { LoopOutcome, LoopStatus } from './outcome.js';
 import { oneLine, shorten } from './text.js';
+import { codeFence, markdownInline, type Secrets } from './untrusted-text.js';
 
 export interface IssueContext {
   serverUrl: string;
@@ -22,6 +23,8 @@ export interface IssueOptions {
   token: string;
   labels: readonly string[];
   prompt: string;
+  /** Every secret the action holds: none of them goes into a title, a body or a comment. */
+  secrets: Secrets;
 }
 
 export interface IssueLog {
@@ -92,7 +95,7 @@ export function renderIssue(
   const fence = codeFence(task);
   const body = [
     loopMarker(context, prompt),
-    `The autonomous loop in workflow ${inline(context.workflow || 'unknown', 200)}, job ${inline(context.job || 'unknown', 200)} stopped with status \`${outcome.status}\`.`,
+    `The autonomous loop in workflow ${markdownInline(context.workflow || 'unknown', 200)}, job ${markdownInline(context.job || 'unknown', 200)} stopped with status \`${outcome.status}\`.`,
     '',
     renderDetails(outcome, context),
     '',
@@ -122,14 +125,14 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
   const gate = outcome.lastGate;
   const lines = [
     `- **Status:** \`${outcome.status}\` (${statusWords(outcome.status)})`,
-    `- **Reason:** ${inline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
+    `- **Reason:** ${markdownInline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
   ];
-  if (gate?.reason) lines.push(`- **Claude's last assessment:** ${inline(gate.reason, MAX_FIELD_LENGTH)}`);
+  if (gate?.reason) lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, MAX_FIELD_LENGTH)}`);
   lines.push(
-    `- **Progress:** ${inline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`,
+    `- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`,
     `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`,
-    `- **Cost:** $${outcome.costUsd.toFixed(4)} USD`,
-    `- **Files changed:** ${outcome.filesChanged}`,
+    `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`,
+    `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`,
     `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`,
     `- **Workflow run:** ${runUrl(context)}`,
     '',
@@ -141,7 +144,7 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
 }
 
 function renderBlockers(blockers: readonly string[]): string {
-  const items = blockers.map((blocker) => inline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
+  const items = blockers.map((blocker) => markdownInline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
   if (items.length === 0) return 'None reported.';
   const lines: string[] = [];
   let length = 0;
@@ -176,8 +179,9 @@ export async function openOrUpdateIssue(
     log.warning("Could not open an issue: the input 'github-token' is empty.");
     return undefined;
   }
-  // The token never goes into the text, even if the task quotes it.
-  const redact = (text: string): string => text.split(options.token).join('***');
+  // No secret goes into the text, even if the task quotes one. The outcome was redacted already; this pass also
+  // covers the task and anything a renderer adds.
+  const redact = (text: string): string => options.secrets.redact(text);
   const marker = loopMarker(context, options.prompt);
   let step = 'look for an open issue of this loop';
   try {
@@ -242,24 +246,4 @@ function describeFailure(error: unknown, apiUrl: string): string {
 
 function statusWords(status: LoopStatus): string {
   return status.replace(/_/g, ' ');
-}
-
-/** One line of markdown-safe text: no HTML, no comment delimiters, no @mentions that would notify someone. */
-function inline(text: string, max: number): string {
-  return shorten(oneLine(text), max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@(?=\w)/g, '@&#8203;');
-}
-
-/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
-function codeFence(text: string): string {
-  let longest = 0;
-  let run = 0;
-  for (const char of text) {
-    run = char === '`' ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return '`'.repeat(Math.max(3, longest + 1));
 }

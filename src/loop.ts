@@ -7,7 +7,7 @@ import type { ProcessOutcome } from './claude-process.js';
 import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from './inputs.js';
-import type { IterationRecord, LoopOutcome, LoopStatus } from './outcome.js';
+import { describeDenials, type IterationRecord, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './workspace.js';
 
 export interface IterationRequest {
@@ -20,6 +20,8 @@ export interface IterationRequest {
   continueLastSession: boolean;
   /** What is left of the iteration timeout: retries and their waits count against it too. */
   timeoutMs: number;
+  /** What is left of `max-budget-usd` for this run of the CLI (its own `--max-budget-usd`), if there is a budget. */
+  maxBudgetUsd: number | undefined;
 }
 
 export interface LoopLog {
@@ -51,6 +53,7 @@ export type LoopSettings = Pick<
   | 'apiRetries'
   | 'anthropicApiKey'
   | 'claudeCodeOauthToken'
+  | 'permissionMode'
 >;
 
 const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
@@ -59,117 +62,83 @@ const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
   same_error: 'repeated_error',
 };
 
+/** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
+const MIN_CLI_BUDGET_USD = 0.0001;
+
+/** What the loop has done so far: everything the reports need, also when it ends early. */
+interface LoopProgress {
+  records: IterationRecord[];
+  start: WorkTreeFingerprint | undefined;
+  current: WorkTreeFingerprint | undefined;
+  sessionId: string | undefined;
+  lastGate: Gate | undefined;
+  costUsd: number;
+  costKnown: boolean;
+  turns: number;
+  deniedTools: Record<string, number>;
+  warnedOfDroppedLines: boolean;
+}
+
 export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: AbortSignal): Promise<LoopOutcome> {
+  const progress: LoopProgress = {
+    records: [],
+    start: undefined,
+    current: undefined,
+    sessionId: undefined,
+    lastGate: undefined,
+    costUsd: 0,
+    costKnown: true,
+    turns: 0,
+    deniedTools: {},
+    warnedOfDroppedLines: false,
+  };
+  try {
+    return await iterate(settings, deps, signal, progress);
+  } catch (error) {
+    // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported.
+    const when = progress.records.length === 0 ? 'before iteration 1' : `after iteration ${progress.records.length}`;
+    const reason =
+      error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${(error as Error).message}`;
+    return finish(settings, deps, progress, 'failed', reason);
+  }
+}
+
+async function iterate(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  signal: AbortSignal,
+  progress: LoopProgress,
+): Promise<LoopOutcome> {
   const breaker = new CircuitBreaker({
     maxIterations: settings.maxIterations,
     noChangeThreshold: settings.noChangeThreshold,
     sameErrorThreshold: settings.sameErrorThreshold,
   });
-  const records: IterationRecord[] = [];
-  const start = await deps.fingerprint();
-  let current = start;
-  let sessionId: string | undefined;
-  let lastGate: Gate | undefined;
-  let costUsd = 0;
-  let turns = 0;
-
-  const finish = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
-    const filesChanged = await deps.countChangedFiles(start, current).catch(() => 0);
-    return {
-      status,
-      reason,
-      iterations: records.length,
-      maxIterations: settings.maxIterations,
-      records,
-      lastGate,
-      sessionId: sessionId ?? '',
-      costUsd,
-      turns,
-      filesChanged,
-      transcriptFile: deps.transcriptFile(),
-    };
-  };
-  const cancelledReason = (): string => `The job was cancelled during iteration ${records.length || 1}.`;
+  progress.start = await lookAtWorkTree(deps, 'before iteration 1');
+  progress.current = progress.start;
+  const cancelledReason = (): string => `The job was cancelled during iteration ${progress.records.length || 1}.`;
 
   for (let number = 1; ; number++) {
-    if (signal.aborted) return finish('cancelled', cancelledReason());
+    if (signal.aborted) return finish(settings, deps, progress, 'cancelled', cancelledReason());
     deps.log.startIteration(number, settings.maxIterations);
-    const prompt = number === 1 ? settings.prompt : settings.continuationPrompt;
-
-    let run: ProcessOutcome;
-    let failure: IterationFailure | undefined;
-    const retryNotes: string[] = [];
-    /** CLI runs and the waits between retries: all of it counts against the iteration timeout. */
-    let durationMs = 0;
-    let iterationCost = 0;
-    let iterationTurns = 0;
-    let toolCalls = 0;
-    for (let attempt = 1; ; attempt++) {
-      run = await deps.runIteration({
-        number,
-        attempt,
-        prompt,
-        resumeSessionId: sessionId,
-        continueLastSession: number > 1 && sessionId === undefined,
-        timeoutMs: Math.max(1, settings.iterationTimeoutMs - durationMs),
-      });
-      sessionId = run.stream.sessionId ?? sessionId;
-      durationMs += run.durationMs;
-      iterationCost += run.stream.result?.costUsd ?? 0;
-      iterationTurns += run.stream.result?.turns ?? 0;
-      toolCalls += run.stream.toolCalls;
-      if (run.stream.malformedLines > 0) {
-        deps.log.warning(
-          `Iteration ${number}: skipped ${run.stream.malformedLines} of ${run.stream.lines} lines of the CLI's output that were not JSON.`,
-        );
-      }
-      failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
-      if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
-      const remainingMs = settings.iterationTimeoutMs - durationMs;
-      const delay = retryDelayMs(failure, attempt, remainingMs);
-      if (delay === undefined || delay >= remainingMs) {
-        failure = {
-          ...failure,
-          message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
-        };
-        break;
-      }
-      const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
-      retryNotes.push(note);
-      deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
-      await deps.sleep(delay, signal);
-      durationMs += delay;
-      if (signal.aborted) break;
-    }
-    costUsd += iterationCost;
-    turns += iterationTurns;
-
-    // On cancellation the runner kills everything seconds later: report with what is known instead of a git scan.
-    const after = signal.aborted ? current : await deps.fingerprint();
-    const changed = !sameFingerprint(current, after);
-    current = after;
-    const gate = run.stream.lastGate;
-    if (gate) lastGate = gate;
-    const record: IterationRecord = {
-      number,
-      durationMs,
-      turns: iterationTurns,
-      toolCalls,
-      costUsd: iterationCost,
-      changed,
-      gate,
-      retryNotes,
-      subtype: run.stream.result?.subtype,
-      error: failure?.message,
-    };
-    records.push(record);
-
+    const { run, failure, record } = await runIteration(settings, deps, signal, progress, number);
+    progress.records.push(record);
     const stop = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
       deps.log.endIteration(record, `${status}: ${reason}`);
-      return finish(status, reason);
+      return finish(settings, deps, progress, status, reason);
     };
 
     if (run.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
+    // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
+    let after: WorkTreeFingerprint;
+    try {
+      after = await lookAtWorkTree(deps, `after iteration ${number}`);
+    } catch (error) {
+      return stop('failed', (error as Error).message);
+    }
+    record.changed = !sameFingerprint(progress.current!, after);
+    progress.current = after;
+
     if (run.timedOut) {
       const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
       return stop(
@@ -177,22 +146,196 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
         `Iteration ${number} ran longer than 'iteration-timeout-minutes' (${minutes}) and was stopped.`,
       );
     }
-    if (failure?.kind === 'budget') return stop('budget_exceeded', failure.message);
-    if (failure) return stop('failed', failure.message);
-    if (gate?.ready) return stop('completed', gate.reason || 'Claude reported the task complete.');
-    if (!breaker.recordIteration(changed, gate?.blockers?.[0])) {
-      const trip = breaker.trip!;
-      return stop(STATUS_OF_TRIP[trip.cause], trip.reason);
+    const gate = record.gate;
+    // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
+    // spent either way, and `budget_exceeded` would send a bot after a task that is done.
+    if (gate?.ready && (failure === undefined || failure.kind === 'budget')) {
+      if (failure) deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
+      return stop('completed', gate.reason || 'Claude reported the task complete.');
     }
-    if (settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd) {
-      return stop(
-        'budget_exceeded',
-        `The loop has cost $${costUsd.toFixed(4)}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd}).`,
-      );
+    if (failure?.kind === 'budget') return stop('budget_exceeded', budgetReason(settings, progress, failure));
+    if (failure) return stop('failed', failure.message);
+    if (!breaker.recordIteration(record.changed, gate?.blockers?.[0])) {
+      const trip = breaker.trip!;
+      return stop(STATUS_OF_TRIP[trip.cause], withDenials(trip.reason, settings, progress));
+    }
+    if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
+      return stop('budget_exceeded', budgetReason(settings, progress, undefined));
     }
     deps.log.endIteration(
       record,
       gate ? `not ready: ${gate.reason || 'no reason given'}` : 'no COMPLETION_GATE, continuing',
     );
   }
+}
+
+/** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
+async function runIteration(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  signal: AbortSignal,
+  progress: LoopProgress,
+  number: number,
+): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined; record: IterationRecord }> {
+  const record: IterationRecord = {
+    number,
+    durationMs: 0,
+    turns: 0,
+    toolCalls: 0,
+    costUsd: 0,
+    costKnown: true,
+    changed: false,
+    gate: undefined,
+    retryNotes: [],
+    subtype: undefined,
+    error: undefined,
+    deniedTools: {},
+  };
+  let run: ProcessOutcome;
+  let failure: IterationFailure | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const remainingBudget =
+      settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
+    run = await deps.runIteration({
+      number,
+      attempt,
+      prompt: number === 1 ? settings.prompt : settings.continuationPrompt,
+      resumeSessionId: progress.sessionId,
+      continueLastSession: number > 1 && progress.sessionId === undefined,
+      // CLI runs and the waits between retries: all of it counts against the iteration timeout.
+      timeoutMs: Math.max(1, settings.iterationTimeoutMs - record.durationMs),
+      maxBudgetUsd:
+        remainingBudget === undefined
+          ? undefined
+          : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
+    });
+    progress.sessionId = run.stream.sessionId ?? progress.sessionId;
+    addRun(record, run);
+    reportOddities(deps, progress, number, run);
+    failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
+    if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
+    const remainingMs = settings.iterationTimeoutMs - record.durationMs;
+    const delay = retryDelayMs(failure, attempt, remainingMs);
+    if (delay === undefined || delay >= remainingMs) {
+      failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
+      break;
+    }
+    const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
+    record.retryNotes.push(note);
+    deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
+    await deps.sleep(delay, signal);
+    record.durationMs += delay;
+    if (signal.aborted) break;
+  }
+  record.gate = run.stream.lastGate;
+  record.subtype = run.stream.result?.subtype;
+  record.error = failure?.message;
+  if (record.gate) progress.lastGate = record.gate;
+  progress.costUsd += record.costUsd;
+  progress.costKnown &&= record.costKnown;
+  progress.turns += record.turns;
+  for (const [tool, count] of Object.entries(record.deniedTools)) {
+    progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
+  }
+  return { run, failure, record };
+}
+
+/** Adds one run of the CLI (an attempt) to its iteration's record. */
+function addRun(record: IterationRecord, run: ProcessOutcome): void {
+  record.durationMs += run.durationMs;
+  record.costUsd += run.stream.costUsd;
+  // A CLI that was stopped, or died, before its result line spent money nobody reported.
+  if (run.stream.resultLines === 0 && run.spawnError === undefined) record.costKnown = false;
+  record.turns += run.stream.turns;
+  record.toolCalls += run.stream.toolCalls;
+  for (const [tool, count] of Object.entries(run.stream.deniedTools)) {
+    record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
+  }
+}
+
+/** What the CLI printed that the loop had to skip or ignore is said, never silently dropped. */
+function reportOddities(deps: LoopDeps, progress: LoopProgress, number: number, run: ProcessOutcome): void {
+  const { stream } = run;
+  if (stream.malformedLines > 0) {
+    deps.log.warning(
+      `Iteration ${number}: skipped ${stream.malformedLines} of ${stream.lines} lines of the CLI's output that were not JSON.`,
+    );
+  }
+  if (stream.invalidCosts.length > 0) {
+    deps.log.warning(
+      `Iteration ${number}: ignored cost values that are not a non-negative number: ${stream.invalidCosts.join(', ')}.`,
+    );
+  }
+  if (run.droppedLines > 0 && !progress.warnedOfDroppedLines) {
+    progress.warnedOfDroppedLines = true;
+    deps.log.warning(
+      `Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
+        `(64 MiB) without reading them; they are in the transcript. Said once per loop.`,
+    );
+  }
+}
+
+class WorkTreeError extends Error {
+  override name = 'WorkTreeError';
+}
+
+async function lookAtWorkTree(deps: LoopDeps, when: string): Promise<WorkTreeFingerprint> {
+  try {
+    return await deps.fingerprint();
+  } catch (error) {
+    throw new WorkTreeError(`Could not look at the work tree ${when}: ${(error as Error).message}`);
+  }
+}
+
+function budgetReason(settings: LoopSettings, progress: LoopProgress, cliStop: IterationFailure | undefined): string {
+  const spent = `${progress.costKnown ? '' : 'at least '}$${progress.costUsd.toFixed(4)}`;
+  if (settings.maxBudgetUsd === undefined) return cliStop!.message;
+  const how = cliStop ? `; the CLI stopped at what was left of it (${cliStop.message})` : '';
+  return withDenials(
+    `The loop has cost ${spent}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd})${how}.`,
+    settings,
+    progress,
+  );
+}
+
+/** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
+function withDenials(reason: string, settings: LoopSettings, progress: LoopProgress): string {
+  const denied = describeDenials(progress.deniedTools);
+  if (denied === '') return reason;
+  return (
+    `${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
+    `allow them with 'allowed-tools' or choose another 'permission-mode'.`
+  );
+}
+
+async function finish(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  progress: LoopProgress,
+  status: LoopStatus,
+  reason: string,
+): Promise<LoopOutcome> {
+  let filesChanged: number | undefined = 0;
+  if (progress.start && progress.current) {
+    try {
+      filesChanged = await deps.countChangedFiles(progress.start, progress.current);
+    } catch (error) {
+      filesChanged = undefined;
+      deps.log.warning(`Could not count the files changed since the loop started: ${(error as Error).message}`);
+    }
+  }
+  return {
+    status,
+    reason,
+    iterations: progress.records.length,
+    maxIterations: settings.maxIterations,
+    records: progress.records,
+    lastGate: progress.lastGate,
+    sessionId: progress.sessionId ?? '',
+    costUsd: progress.costUsd,
+    costKnown: progress.costKnown,
+    turns: progress.turns,
+    filesChanged,
+    transcriptFile: deps.transcriptFile(),
+  };
 }

@@ -1,8 +1,13 @@
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
  * the step fails. Every path, including invalid inputs and cancellation, ends with all outputs and a job summary.
+ *
+ * Everything this file prints goes through the one door for untrusted text (`untrusted-text.ts`): plain lines
+ * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
+ * report is made of it.
  */
 import * as core from '@actions/core';
+import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
@@ -12,64 +17,107 @@ import { InputError, readInputs, type LoopConfig } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue } from './issue.js';
 import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
-import { failedBeforeStart, type LoopOutcome } from './outcome.js';
+import { describeDenials, failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { Transcript } from './transcript.js';
+import { LogDoor, Secrets } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
+
+/** The action's log: plain lines are made inert and redacted; the action's own commands stay commands. */
+interface ActionLog {
+  text(message: string): void;
+  warning(message: string): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+}
 
 export async function run(): Promise<void> {
   const cancel = new AbortController();
+  const secrets = actionSecrets();
+  const door = new LogDoor(secrets, (text) => process.stdout.write(text));
+  const log: ActionLog = {
+    text: (message) => door.text(message),
+    warning: (message) => core.warning(door.annotation(message)),
+    startGroup: (name) => {
+      door.closeWindow();
+      core.startGroup(name);
+    },
+    endGroup: () => {
+      door.closeWindow();
+      core.endGroup();
+    },
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (!cancel.signal.aborted)
-      core.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
+    if (!cancel.signal.aborted) log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
     cancel.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runAction(cancel.signal);
+    await runAction(cancel.signal, secrets, door, log);
   } finally {
+    // A window left open would keep the runner from reading the commands of every later step.
+    door.closeWindow();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-async function runAction(signal: AbortSignal): Promise<void> {
+/** Every secret the action holds: the credential inputs, and the runner's own tokens in its environment. */
+function actionSecrets(): Secrets {
+  return new Secrets([
+    core.getInput('anthropic-api-key'),
+    core.getInput('claude-code-oauth-token'),
+    core.getInput('github-token'),
+    process.env.ACTIONS_RUNTIME_TOKEN,
+    process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+  ]);
+}
+
+async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, log: ActionLog): Promise<void> {
   let config: Readonly<LoopConfig>;
   try {
     config = readInputs(core, process.env.GITHUB_WORKSPACE || process.cwd());
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
-    await report(failedBeforeStart(message));
-    core.setFailed(message);
+    await report(failedBeforeStart(message), undefined, secrets, door, log);
+    core.setFailed(door.annotation(message));
     return;
   }
-  for (const warning of config.warnings) core.warning(warning);
+  for (const warning of config.warnings) log.warning(warning);
 
-  const outcome = await runConfiguredLoop(config, signal);
+  // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
+  const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log));
   let issue: IssueRef | undefined;
   if (config.openIssueOn.includes(outcome.status) && !signal.aborted) {
     issue = await openOrUpdateIssue(
       outcome,
-      { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt },
+      { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets },
       issueContextFromEnv(process.env),
-      { info: core.info, warning: core.warning },
+      { info: log.text, warning: log.warning },
     );
   }
-  await report(outcome, issue);
+  await report(outcome, issue, secrets, door, log);
 
-  core.info(
+  log.text(
     `Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
-      `$${formatCost(outcome.costUsd)}: ${outcome.reason}`,
+      `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${outcome.reason}`,
   );
   if (config.failOn.includes(outcome.status)) {
-    core.setFailed(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`);
+    core.setFailed(
+      door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`),
+    );
   } else if (outcome.status !== 'completed') {
-    core.warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
+    log.warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
   }
 }
 
-async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSignal): Promise<LoopOutcome> {
+async function runConfiguredLoop(
+  config: Readonly<LoopConfig>,
+  signal: AbortSignal,
+  secrets: Secrets,
+  log: ActionLog,
+): Promise<LoopOutcome> {
   let workspace: Workspace;
   try {
     workspace = await Workspace.open(config.workingDirectory);
@@ -78,21 +126,25 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
   }
   let transcript: Transcript | undefined;
   try {
-    const secrets = [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken];
-    const toolEnv = withoutSecrets(process.env, secrets).env;
-    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, core.info);
-    core.info(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+    const toolEnv = withoutSecrets(process.env, [
+      config.githubToken,
+      config.anthropicApiKey,
+      config.claudeCodeOauthToken,
+    ]).env;
+    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text);
+    log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
     const runningAsRoot = process.getuid?.() === 0;
     const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
-    for (const note of notes) core.info(note);
+    for (const note of notes) log.text(note);
 
     const runTranscript = new Transcript(
       path.join(
         process.env.RUNNER_TEMP || os.tmpdir(),
         `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`,
       ),
-      core.warning,
+      secrets,
+      log.warning,
     );
     transcript = runTranscript;
 
@@ -108,10 +160,11 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
           prompt: request.prompt,
           timeoutMs: request.timeoutMs,
           signal,
-          transcript: runTranscript.stream,
+          transcript: runTranscript,
+          secrets,
           onEvent: (event) => {
             const line = formatEvent(event);
-            if (line !== undefined) core.info(line);
+            if (line !== undefined) log.text(line);
           },
         });
       },
@@ -119,16 +172,18 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
       countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
       sleep,
       log: {
-        startIteration: (number, max) => core.startGroup(`Iteration ${number} of ${max}`),
+        startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
         endIteration: (record, verdict) => {
-          core.endGroup();
-          core.info(
+          log.endGroup();
+          const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+          const denied = describeDenials(record.deniedTools);
+          log.text(
             `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-              `${record.toolCalls} tool calls, ` +
-              `$${formatCost(record.costUsd)}, ${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
+              `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+              `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
           );
         },
-        warning: core.warning,
+        warning: log.warning,
       },
     };
     return await runLoop(config, deps, signal);
@@ -140,16 +195,48 @@ async function runConfiguredLoop(config: Readonly<LoopConfig>, signal: AbortSign
   }
 }
 
-async function report(outcome: LoopOutcome, issue?: IssueRef): Promise<void> {
-  for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue))) core.setOutput(name, value);
+async function report(
+  outcome: LoopOutcome,
+  issue: IssueRef | undefined,
+  secrets: Secrets,
+  door: LogDoor,
+  log: ActionLog,
+): Promise<void> {
+  // Without GITHUB_OUTPUT (a local run) @actions/core prints outputs as commands.
+  door.closeWindow();
+  // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
+  endWithNewline(process.env.GITHUB_OUTPUT);
+  endWithNewline(process.env.GITHUB_STEP_SUMMARY);
+  for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue))) {
+    core.setOutput(name, secrets.redact(value));
+  }
+  const summary = secrets.redact(renderSummary(outcome, issue));
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(renderSummary(outcome, issue), true).write({ overwrite: false });
+      await core.summary.addRaw(summary, true).write({ overwrite: false });
     } catch (error) {
-      core.warning(`Could not write the job summary: ${(error as Error).message}`);
+      log.warning(`Could not write the job summary: ${(error as Error).message}`);
     }
   } else {
-    core.info(renderSummary(outcome, issue));
+    log.text(summary);
+  }
+}
+
+/** Appends a newline to a file that is not empty and does not end with one. */
+function endWithNewline(file: string | undefined): void {
+  if (!file) return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) appendFileSync(file, '\n');
+  } catch {
+    // A missing file is reported by the write that needs it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -28,7 +28,10 @@ export interface IterationRecord {
   durationMs: number;
   turns: number;
   toolCalls: number;
+  /** What the CLI reported; only a lower bound when `costKnown` is false. */
   costUsd: number;
+  /** False when a run of the CLI in this iteration stopped before its result line said what it cost. */
+  costKnown: boolean;
   /** The work tree differs from before the iteration (content, or a new commit). */
   changed: boolean;
   /** The last gate Claude printed in this iteration, if any. */
@@ -39,6 +42,8 @@ export interface IterationRecord {
   subtype: string | undefined;
   /** Why the iteration itself failed, if it did. */
   error: string | undefined;
+  /** Tool calls the CLI's permission mode denied, by tool name (from the result lines' `permission_denials`). */
+  deniedTools: Record<string, number>;
 }
 
 export interface LoopOutcome {
@@ -52,9 +57,13 @@ export interface LoopOutcome {
   /** The last gate seen in any iteration. */
   lastGate: Gate | undefined;
   sessionId: string;
+  /** A lower bound when `costKnown` is false. */
   costUsd: number;
+  /** False when any iteration's cost is unknown (it was stopped before the CLI reported it). */
+  costKnown: boolean;
   turns: number;
-  filesChanged: number;
+  /** Undefined when the work tree could not be compared with where the loop started. */
+  filesChanged: number | undefined;
   transcriptFile: string;
 }
 
@@ -69,8 +78,17 @@ export function failedBeforeStart(reason: string, maxIterations = 0): LoopOutcom
     lastGate: undefined,
     sessionId: '',
     costUsd: 0,
+    costKnown: true,
     turns: 0,
     filesChanged: 0,
     transcriptFile: '',
   };
+}
+
+/** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
+export function describeDenials(deniedTools: Readonly<Record<string, number>>): string {
+  return Object.entries(deniedTools)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([tool, count]) => `${tool} (${count})`)
+    .join(', ');
 }

@@ -1,14 +1,19 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
-import { oneLine, shorten } from './text.js';
-import type { LoopOutcome } from './outcome.js';
+import { describeDenials, type IterationRecord, type LoopOutcome } from './outcome.js';
+import { shorten } from './text.js';
+import { markdownCell, markdownInline } from './untrusted-text.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 const MAX_LISTED_BLOCKERS = 50;
 /** A table row stays readable; the whole text is in the transcript. */
 const MAX_CELL = 1000;
+const MAX_TEXT = 2000;
+/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
+export const MAX_OUTPUT_TEXT = 64 * 1024;
+const MAX_OUTPUT_BLOCKER = 2000;
 
 export interface IssueRef {
   number: number;
@@ -19,17 +24,39 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef): Record<s
   return {
     status: outcome.status,
     iterations: String(outcome.iterations),
-    reason: outcome.reason,
-    blockers: JSON.stringify(outcome.lastGate?.blockers ?? []),
-    progress: outcome.lastGate?.progress ?? '',
+    reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
+    blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
+    progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
     'session-id': outcome.sessionId,
     'cost-usd': formatCost(outcome.costUsd),
     turns: String(outcome.turns),
-    'files-changed': String(outcome.filesChanged),
+    'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
     'transcript-file': outcome.transcriptFile,
     'issue-number': issue ? String(issue.number) : '',
     'issue-url': issue?.url ?? '',
   };
+}
+
+/**
+ * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
+ * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
+ */
+function blockersOutput(blockers: readonly string[]): string {
+  const kept: string[] = [];
+  let length = 2;
+  for (const blocker of blockers) {
+    const item = shorten(blocker, MAX_OUTPUT_BLOCKER);
+    const itemLength = JSON.stringify(item).length + 1;
+    if (length + itemLength > MAX_OUTPUT_TEXT - 200) break;
+    kept.push(item);
+    length += itemLength;
+  }
+  if (kept.length < blockers.length) {
+    kept.push(
+      `… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`,
+    );
+  }
+  return JSON.stringify(kept);
 }
 
 const STATUS_ICON: Record<LoopOutcome['status'], string> = {
@@ -43,29 +70,30 @@ const STATUS_ICON: Record<LoopOutcome['status'], string> = {
   failed: '❌',
 };
 
+/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
 export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
   const head: string[] = [
     `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
     '',
-    `**Reason:** ${inline(outcome.reason) || '(none given)'}`,
+    `**Reason:** ${markdownInline(outcome.reason, MAX_TEXT) || '(none given)'}`,
     '',
     '| | |',
     '|---|---|',
     `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-    `| Total cost | $${formatCost(outcome.costUsd)} |`,
+    `| Total cost | ${totalCost(outcome)} |`,
     `| Turns | ${outcome.turns} |`,
-    `| Files changed | ${outcome.filesChanged} |`,
-    `| Session id | ${outcome.sessionId ? `\`${outcome.sessionId}\`` : '(none)'} |`,
+    `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
+    `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
   ];
   if (issue) head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
 
   const blockers = outcome.lastGate?.blockers ?? [];
   head.push('', '### Blockers', '');
   if (blockers.length === 0) head.push('None reported.');
-  for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS)) head.push(`- ${inline(blocker)}`);
+  for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS)) head.push(`- ${markdownInline(blocker, MAX_TEXT)}`);
   if (blockers.length > MAX_LISTED_BLOCKERS) head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
 
-  head.push('', '### Progress', '', inline(outcome.lastGate?.progress ?? '') || 'None reported.');
+  head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
 
   const table: string[] = [];
   if (outcome.records.length > 0) {
@@ -77,24 +105,49 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
       '|---|---|---|---|---|---|---|',
     );
     for (const record of outcome.records) {
-      const gate = record.gate
-        ? `${record.gate.ready ? 'ready' : 'not ready'}: ${inline(record.gate.reason ?? '')}${
-            record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.map(inline).join('; ')})` : ''
-          }`
-        : 'no gate';
-      const notes = [
-        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
-        ...record.retryNotes.map((note) => `retry: ${inline(note)}`),
-        record.error ? `error: ${inline(record.error)}` : '',
-      ].filter((note) => note !== '');
+      const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
       table.push(
-        `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | $${formatCost(record.costUsd)} | ${
+        `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${
           record.changed ? 'yes' : 'no'
-        } | ${cell(shorten(gate, MAX_CELL))} | ${cell(shorten(notes.join('<br>'), MAX_CELL))} |`,
+        } | ${gateCell(record)} | ${notesCell(record)} |`,
       );
     }
   }
   return fitSummary(head.join('\n'), table);
+}
+
+function totalCost(outcome: LoopOutcome): string {
+  if (outcome.costKnown) return `$${formatCost(outcome.costUsd)}`;
+  return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+
+function gateCell(record: IterationRecord): string {
+  if (!record.gate) return 'no gate';
+  const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
+  return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
+}
+
+function notesCell(record: IterationRecord): string {
+  const denied = describeDenials(record.deniedTools);
+  const notes = [
+    record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
+    record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
+    denied ? `denied: ${denied}` : '',
+    ...record.retryNotes.map((note) => `retry: ${note}`),
+    record.error ? `error: ${record.error}` : '',
+  ].filter((note) => note !== '');
+  const cells: string[] = [];
+  let length = 0;
+  for (const note of notes) {
+    const cell = markdownCell(note, MAX_CELL);
+    if (length + cell.length > MAX_CELL && cells.length > 0) {
+      cells.push(`… and ${notes.length - cells.length} more`);
+      break;
+    }
+    cells.push(cell);
+    length += cell.length;
+  }
+  return cells.join('<br>');
 }
 
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
@@ -121,15 +174,6 @@ function fitSummary(head: string, table: string[]): string {
 
 export function formatCost(usd: number): string {
   return usd.toFixed(4);
-}
-
-/** One line of text, bounded in length. */
-function inline(text: string): string {
-  return shorten(oneLine(text), 2000);
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
 }
 
 function truncateBytes(text: string, limit: number): string {

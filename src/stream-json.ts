@@ -14,8 +14,6 @@ export interface ResultInfo {
   text: string;
   sessionId: string | undefined;
   turns: number;
-  /** This run's own cost, whichever CLI generation produced the line. */
-  costUsd: number;
 }
 
 /** What one line means for the live log. */
@@ -37,10 +35,24 @@ export class StreamState {
   sessionId: string | undefined;
   /** The last gate in Claude's own top-level text. */
   lastGate: Gate | undefined;
+  /** The last result line: it says how the run ended. */
   result: ResultInfo | undefined;
+  /** A run prints more than one result line when a background sub-agent wakes Claude up again. */
+  resultLines = 0;
+  /** Turns over all result lines. */
+  turns = 0;
   lines = 0;
   malformedLines = 0;
   toolCalls = 0;
+  /** Tool calls denied by the permission mode, by tool name, each call counted once over all result lines. */
+  deniedTools: Record<string, number> = {};
+  /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
+  invalidCosts: string[] = [];
+  private readonly deniedCallIds = new Set<string>();
+  /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
+  private costSinceLastResults: number | undefined;
+  /** Older CLIs: `total_cost_usd` of the last result line, which covers the whole run. */
+  private lastTotalCost: number | undefined;
 
   /**
    * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
@@ -131,6 +143,15 @@ export class StreamState {
     return events;
   }
 
+  /**
+   * This run's own cost over all its result lines. Newer CLIs (2.1.2xx and later) report `total_cost_usd`
+   * cumulatively over a resumed session and each line's own share in `model_usage_since_last_result` (the second
+   * line after a background sub-agent has `{}` there); older ones report the run's cost in `total_cost_usd`.
+   */
+  get costUsd(): number {
+    return this.costSinceLastResults ?? this.lastTotalCost ?? 0;
+  }
+
   private onResult(message: Record<string, unknown>): StreamEvent {
     const result: ResultInfo = {
       subtype: str(message.subtype) ?? 'unknown',
@@ -139,11 +160,48 @@ export class StreamState {
       text: resultText(message),
       sessionId: str(message.session_id),
       turns: num(message.num_turns),
-      costUsd: runCost(message),
     };
     if (result.sessionId) this.sessionId = result.sessionId;
     this.result = result;
+    this.resultLines += 1;
+    this.turns += result.turns;
+    this.addCost(message);
+    this.addDenials(message.permission_denials);
     return { kind: 'result', result };
+  }
+
+  private addCost(message: Record<string, unknown>): void {
+    const sinceLast = message.model_usage_since_last_result;
+    if (isRecord(sinceLast)) {
+      let sum = 0;
+      for (const [model, usage] of Object.entries(sinceLast)) {
+        if (isRecord(usage) && usage.costUSD !== undefined) sum += this.validCost(usage.costUSD, `costUSD of ${model}`);
+      }
+      this.costSinceLastResults = (this.costSinceLastResults ?? 0) + sum;
+    } else if (message.total_cost_usd !== undefined) {
+      this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
+    }
+  }
+
+  private validCost(value: unknown, field: string): number {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+    this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+    return 0;
+  }
+
+  private addDenials(denials: unknown): void {
+    if (!Array.isArray(denials)) return;
+    for (const denial of denials) {
+      if (!isRecord(denial)) continue;
+      const tool = str(denial.tool_name) ?? 'unknown tool';
+      const id = str(denial.tool_use_id);
+      if (id !== undefined) {
+        // A later result line may list the same denial again.
+        if (this.deniedCallIds.has(id)) continue;
+        this.deniedCallIds.add(id);
+      }
+      this.deniedTools[tool] = (this.deniedTools[tool] ?? 0) + 1;
+    }
   }
 }
 
@@ -180,22 +238,6 @@ function skipJsonSpace(line: Buffer, from: number): number {
   let at = from;
   while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d)) at++;
   return at;
-}
-
-/**
- * Newer CLIs (2.1.2xx and later) report `total_cost_usd` cumulatively over a resumed session and the run's own cost
- * in `model_usage_since_last_result`; older ones report the run's own cost in `total_cost_usd`.
- */
-function runCost(message: Record<string, unknown>): number {
-  const sinceLast = message.model_usage_since_last_result;
-  if (isRecord(sinceLast)) {
-    let sum = 0;
-    for (const usage of Object.values(sinceLast)) {
-      if (isRecord(usage)) sum += num(usage.costUSD);
-    }
-    return sum;
-  }
-  return num(message.total_cost_usd);
 }
 
 function resultText(message: Record<string, unknown>): string {

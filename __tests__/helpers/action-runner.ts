@@ -203,3 +203,67 @@ export function runnerLog(stdout: string): string {
   }
   return shown.join('\n');
 }
+
+/** The commands the runner knows (ActionCommandManager); `##[name]` works only for these. */
+const RUNNER_COMMANDS = new Set([
+  'stop-commands',
+  'set-env',
+  'set-output',
+  'save-state',
+  'add-mask',
+  'add-path',
+  'add-matcher',
+  'remove-matcher',
+  'warning',
+  'error',
+  'notice',
+  'debug',
+  'group',
+  'endgroup',
+  'echo',
+]);
+
+/**
+ * The commands the runner would act on in this stdout, as the runner's ActionCommandManager reads them: a line that
+ * starts with `::` after its leading whitespace (`::name props::data`), or holds `##[name props]data` anywhere, for a
+ * known name; and between `::stop-commands::TOKEN` and a command named TOKEN, none but that one.
+ */
+export function runnerCommands(stdout: string): Array<{ name: string; data: string }> {
+  const commands: Array<{ name: string; data: string }> = [];
+  let stopToken: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const parsed = parseRunnerCommand(line, stopToken);
+    if (!parsed) continue;
+    if (stopToken !== undefined) {
+      if (parsed.name.toLowerCase() === stopToken.toLowerCase()) stopToken = undefined;
+      continue;
+    }
+    if (parsed.name === 'stop-commands') stopToken = parsed.data;
+    else commands.push(parsed);
+  }
+  return commands;
+}
+
+function parseRunnerCommand(line: string, stopToken: string | undefined): { name: string; data: string } | undefined {
+  const known = (name: string): boolean =>
+    RUNNER_COMMANDS.has(name) || (stopToken !== undefined && name.toLowerCase() === stopToken.toLowerCase());
+  const trimmed = line.trimStart();
+  if (trimmed.startsWith('::')) {
+    const end = trimmed.indexOf('::', 2);
+    if (end >= 0) {
+      const info = trimmed.slice(2, end);
+      const name = info.split(' ')[0];
+      // V2 takes any name; an unknown one only earns a warning, which is still the runner acting on the line.
+      if (name !== '') return { name, data: trimmed.slice(end + 2) };
+    }
+  }
+  const legacy = line.indexOf('##[');
+  if (legacy >= 0) {
+    const close = line.indexOf(']', legacy);
+    if (close >= 0) {
+      const name = line.slice(legacy + 3, close).split(' ')[0];
+      if (known(name)) return { name, data: line.slice(close + 1) };
+    }
+  }
+  return undefined;
+}

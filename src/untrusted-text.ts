@@ -1,0 +1,244 @@
+/**
+ * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
+ * cache passes through here on its way out, and is made safe for where it goes:
+ *
+ * - anywhere (the log, the summary, the outputs, the GitHub API, the transcript): the action's secrets are replaced
+ *   by `***`, also the piece of one that a truncation left at the edge of a text (`Secrets`);
+ * - the log: no line can be read by the runner as a workflow command (`LogDoor`);
+ * - Markdown and HTML (job summary, issue, comment): no raw HTML, no comment that hides the rest of the page, no
+ *   @-mention that notifies someone, no remote image, no text that breaks out of a table cell or a code fence.
+ *
+ * Pure but for `LogDoor`, which writes through the function it is given.
+ */
+import { randomBytes } from 'node:crypto';
+import { oneLine, shorten } from './text.js';
+
+export const REDACTED = '***';
+const REDACTED_BYTES = Buffer.from(REDACTED);
+
+/**
+ * The shortest piece of a secret that a cut can leave behind and that is still redacted. Shorter pieces carry too
+ * little of the secret to matter, and redacting them would blank out ordinary words that happen to share a prefix.
+ */
+export const MIN_PARTIAL_SECRET = 6;
+
+/** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
+const CUT_MARK = '…';
+
+export class Secrets {
+  /** Longest first, so that a secret containing another is replaced whole. */
+  private readonly values: readonly string[];
+  private readonly buffers: readonly Buffer[];
+
+  constructor(values: Iterable<string | undefined>) {
+    const unique = new Set<string>();
+    for (const value of values) if (value !== undefined && value.trim() !== '') unique.add(value);
+    this.values = [...unique].sort((a, b) => b.length - a.length);
+    this.buffers = this.values.map((value) => Buffer.from(value));
+  }
+
+  get isEmpty(): boolean {
+    return this.values.length === 0;
+  }
+
+  /**
+   * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
+   * of a secret at the start of the text (a tail of a longer output), or the start of one at the end of the text or
+   * just before a `…` (a shortened text).
+   */
+  redact(text: string): string {
+    if (this.values.length === 0 || text === '') return text;
+    let result = text;
+    for (const secret of this.values) {
+      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    }
+    // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
+    const pieces = result.split(CUT_MARK);
+    for (const secret of this.values) {
+      if (secret.length <= MIN_PARTIAL_SECRET) continue;
+      pieces[0] = redactLeadingTail(pieces[0], secret);
+      for (let i = 0; i < pieces.length; i++) pieces[i] = redactTrailingHead(pieces[i], secret);
+    }
+    return pieces.join(CUT_MARK);
+  }
+
+  /** A copy of a plain value (objects, arrays, strings) with every string redacted. */
+  redactDeep<T>(value: T): T {
+    if (this.values.length === 0) return value;
+    return this.walk(value) as T;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.walk(item));
+    if (typeof value === 'object' && value !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) copy[key] = this.walk(item);
+      return copy;
+    }
+    return value;
+  }
+
+  /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
+  streamRedactor(): StreamRedactor {
+    return new StreamRedactor(this.buffers);
+  }
+}
+
+/** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactLeadingTail(text: string, secret: string): string {
+  for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+    if (text.startsWith(secret.slice(secret.length - k))) return REDACTED + text.slice(k);
+  }
+  return text;
+}
+
+/** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactTrailingHead(text: string, secret: string): string {
+  for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+    if (text.endsWith(secret.slice(0, k))) return text.slice(0, text.length - k) + REDACTED;
+  }
+  return text;
+}
+
+/**
+ * Redacts secrets in a stream of chunks. The end of a chunk that could be the start of a secret is held back until
+ * the next chunk shows whether it is; at the end of the stream a held-back piece long enough to matter is redacted.
+ * Chunks without any of it (nearly all) pass through as they are, without a copy.
+ */
+export class StreamRedactor {
+  private carry: Buffer = Buffer.alloc(0);
+  private readonly longest: number;
+
+  constructor(private readonly secrets: readonly Buffer[]) {
+    this.longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
+  }
+
+  push(chunk: Buffer): Buffer {
+    if (this.secrets.length === 0) return chunk;
+    const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
+    const hold = this.heldBackLength(data);
+    this.carry = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
+    return hold > 0 ? data.subarray(0, data.length - hold) : data;
+  }
+
+  /** What is still held back, redacted if it is a long enough piece of a secret. */
+  end(): Buffer {
+    const rest = this.carry;
+    this.carry = Buffer.alloc(0);
+    return rest.length >= MIN_PARTIAL_SECRET ? REDACTED_BYTES : rest;
+  }
+
+  /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
+  private heldBackLength(data: Buffer): number {
+    const from = Math.max(0, data.length - (this.longest - 1));
+    let earliest = data.length;
+    for (const secret of this.secrets) {
+      const first = secret[0];
+      for (let at = data.indexOf(first, Math.max(from, data.length - secret.length + 1)); at >= 0 && at < earliest;) {
+        if (data.subarray(at).equals(secret.subarray(0, data.length - at))) {
+          earliest = at;
+          break;
+        }
+        at = data.indexOf(first, at + 1);
+      }
+    }
+    return data.length - earliest;
+  }
+}
+
+function replaceSecrets(data: Buffer, secrets: readonly Buffer[]): Buffer {
+  // Most chunks hold no secret: look before building anything.
+  if (!secrets.some((secret) => data.includes(secret))) return data;
+  const parts: Buffer[] = [];
+  let position = 0;
+  for (;;) {
+    let at = -1;
+    let found: Buffer | undefined;
+    for (const secret of secrets) {
+      const index = data.indexOf(secret, position);
+      // Secrets are sorted longest first: on a tie the longer one wins.
+      if (index >= 0 && (at < 0 || index < at)) {
+        at = index;
+        found = secret;
+      }
+    }
+    if (found === undefined) break;
+    parts.push(data.subarray(position, at), REDACTED_BYTES);
+    position = at + found.length;
+  }
+  parts.push(data.subarray(position));
+  return Buffer.concat(parts);
+}
+
+/**
+ * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
+ * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
+ * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
+ * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
+ * readable: the runner shows the two window lines, and the text as it is.
+ */
+export class LogDoor {
+  private openToken: string | undefined;
+
+  constructor(
+    private readonly secrets: Secrets,
+    private readonly write: (text: string) => void,
+    private readonly newToken: () => string = () => randomBytes(16).toString('hex'),
+  ) {}
+
+  /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
+  text(message: string): void {
+    if (this.openToken === undefined) {
+      this.openToken = this.newToken();
+      this.write(`::stop-commands::${this.openToken}\n`);
+    }
+    this.write(`${this.secrets.redact(message)}\n`);
+  }
+
+  /** Call before the action writes a command of its own: it must be read as one. */
+  closeWindow(): void {
+    if (this.openToken === undefined) return;
+    this.write(`::${this.openToken}::\n`);
+    this.openToken = undefined;
+  }
+
+  /** A message for an annotation (`::warning::`): its data is escaped by @actions/core, so only secrets matter. */
+  annotation(message: string): string {
+    this.closeWindow();
+    return this.secrets.redact(message);
+  }
+}
+
+/**
+ * One line of Markdown that renders as the text it is: HTML and comment delimiters escaped, @-mentions that would
+ * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
+ */
+export function markdownInline(text: string, max: number): string {
+  return escapeMarkdown(shorten(oneLine(text), max));
+}
+
+/** `markdownInline` for a table cell: a `|` would end the cell. */
+export function markdownCell(text: string, max: number): string {
+  return markdownInline(text, max).replace(/\|/g, '\\|');
+}
+
+function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(?=[\w-])/g, '@\u200B')
+    .replace(/!\[/g, '!\\[');
+}
+
+/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
+export function codeFence(text: string): string {
+  let longest = 0;
+  let run = 0;
+  for (const char of text) {
+    run = char === '`' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return '`'.repeat(Math.max(3, longest + 1));
+}
