@@ -37,7 +37,11 @@ describe('the result lines of one run', () => {
     // JSON has no Infinity, but a number too large for a double parses as one.
     state.consume(`{"type":"result","subtype":"success","model_usage_since_last_result":{"c":{"costUSD":1e999}}}`);
     expect(state.costUsd).toBe(0.5);
-    expect(state.invalidCosts).toEqual(['costUSD of a -5', 'costUSD of claude-sonnet-4-5 "0.7"', 'costUSD of c Infinity']);
+    expect(state.invalidCosts).toEqual([
+      'costUSD of a -5',
+      'costUSD of claude-sonnet-4-5 "0.7"',
+      'costUSD of c Infinity',
+    ]);
   });
 
   it('ignores a total_cost_usd that is not a number of dollars', () => {

@@ -69,6 +69,9 @@ export interface ActionOptions {
   cwd: string;
   /** Called once the process has started, e.g. to send it a signal later. */
   onStart?: (child: ChildProcess) => void;
+  /** What GITHUB_OUTPUT and GITHUB_STEP_SUMMARY hold before the action starts (an earlier step's writes). */
+  outputFileStart?: string;
+  summaryFileStart?: string;
 }
 
 export function runAction(options: ActionOptions): Promise<ActionRun> {
@@ -77,8 +80,8 @@ export function runAction(options: ActionOptions): Promise<ActionRun> {
   const summaryFile = path.join(work, 'summary.md');
   const runnerTemp = path.join(work, 'temp');
   mkdirSync(runnerTemp);
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
+  writeFileSync(outputFile, options.outputFileStart ?? '');
+  writeFileSync(summaryFile, options.summaryFileStart ?? '');
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -120,11 +123,20 @@ export function runAction(options: ActionOptions): Promise<ActionRun> {
   });
 }
 
-/** The runner's file-command format: `name<<DELIMITER\nvalue\nDELIMITER`. */
+/**
+ * The runner's file-command format: `name<<DELIMITER\nvalue\nDELIMITER`, or `name=value` on one line (a `=` before
+ * any `<<` makes it the one-line form, so a line glued onto the end of another is lost, as on the runner).
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
+    const equals = lines[i].indexOf('=');
+    const heredoc = lines[i].indexOf('<<');
+    if (equals > 0 && (heredoc < 0 || equals < heredoc)) {
+      outputs[lines[i].slice(0, equals)] = lines[i].slice(equals + 1);
+      continue;
+    }
     const match = /^([^<=]+)<<(.+)$/.exec(lines[i]);
     if (!match) continue;
     const [, name, delimiter] = match;

@@ -1,0 +1,227 @@
+/**
+ * The built action against a hostile Claude, tool or repository, run as the runner runs it: forged workflow
+ * commands, HTML, secrets on every way out, writes to the runner's files. Each test is the attack, and what must
+ * not come of it.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGitHubApi } from '../fixtures/fake-github-api.mjs';
+import {
+  FAKE_CLAUDE,
+  fakeClaude,
+  gate,
+  makeRepo,
+  runAction,
+  runnerCommands,
+  type FakeStep,
+} from '../helpers/action-runner.js';
+
+const API_KEY = 'sk-ant-api03-hostileTESTkey-0123456789abcdef';
+const OAUTH_TOKEN = 'sk-ant-oat01-hostileTESToauth-9876543210fedcba';
+const GITHUB_TOKEN = 'ghs_hostileTESTgithubToken0123456789AB';
+const SECRETS = [API_KEY, OAUTH_TOKEN, GITHUB_TOKEN];
+
+let api: Awaited<ReturnType<typeof startFakeGitHubApi>>;
+beforeEach(async () => {
+  api = await startFakeGitHubApi({ token: GITHUB_TOKEN });
+});
+afterEach(async () => {
+  await api.close();
+});
+
+async function loop(
+  invocations: FakeStep[][],
+  inputs: Record<string, string> = {},
+  options: { outputFileStart?: string; summaryFileStart?: string } = {},
+) {
+  const repo = makeRepo();
+  const claude = fakeClaude(invocations);
+  const run = await runAction({
+    cwd: repo.dir,
+    inputs: {
+      prompt: 'Build the widget',
+      'claude-path': FAKE_CLAUDE,
+      'anthropic-api-key': API_KEY,
+      'github-token': GITHUB_TOKEN,
+      ...inputs,
+    },
+    env: { ...claude.env, GITHUB_API_URL: api.url },
+    ...options,
+  });
+  return { repo, claude, run };
+}
+
+const result = (extra: Record<string, unknown> = {}): FakeStep => ({ result: { total_cost_usd: 0.1, ...extra } });
+
+/** Everything the action publishes or leaves behind for others to read. */
+function published(run: Awaited<ReturnType<typeof runAction>>): string {
+  const transcript = run.outputs['transcript-file'] ? readFileSync(run.outputs['transcript-file'], 'utf8') : '';
+  // The action's own masks carry the secrets to the runner, which shows none of them.
+  const log = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return [
+    log,
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    transcript,
+    JSON.stringify(api.issues),
+    JSON.stringify(api.comments),
+    JSON.stringify(api.requests.map((request: { body?: unknown }) => request.body ?? null)),
+  ].join('\n');
+}
+
+/** No whole secret, and no piece of one of 6 or more characters. */
+function expectNoSecret(text: string): void {
+  for (const secret of SECRETS) {
+    for (let length = 6; length <= secret.length; length++) {
+      for (let from = 0; from + length <= secret.length; from += length) {
+        const piece = secret.slice(from, from + length);
+        // Secrets share their public prefixes (sk-ant-); only the part after them is secret.
+        if (/^(sk-ant-(api03|oat01)-?|ghs_)$/.test(piece) || 'sk-ant-api03-'.includes(piece)) continue;
+        if (text.includes(piece)) throw new Error(`a piece of a secret was published: "${piece}"`);
+      }
+    }
+  }
+}
+
+describe('workflow commands from Claude, tools and the CLI', () => {
+  const forged = [
+    '::error title=Deploy failed::forged error',
+    '  ::add-mask::innocent',
+    'see ##[add-mask]innocent',
+    '##[set-output name=status;]completed',
+    '::warning::forged warning',
+    '::endgroup::',
+  ].join('\n');
+
+  it('reach the log as text, never as commands, from every source', async () => {
+    const { run } = await loop(
+      [
+        [
+          { text: `Let me try this:\n${forged}` },
+          { toolUse: { name: 'Bash', input: { command: forged } } },
+          { toolResult: forged, isError: true },
+          { append: 'w' },
+          { text: gate(false, forged, [forged]) },
+          result(),
+        ],
+        [{ stderr: forged }, result({ is_error: true, result: forged }), { exit: 1 }],
+      ],
+      { 'api-retries': '0', 'open-issue-on': 'failed' },
+    );
+    expect(run.outputs.status).toBe('failed');
+    const commands = runnerCommands(run.stdout);
+    // What the attacker wanted: an annotation of its own, a mask that hides the log, an output, a closed group.
+    expect(commands.filter((command) => command.data.startsWith('forged'))).toEqual([]);
+    expect(commands.filter((command) => command.name === 'add-mask').map((command) => command.data)).toEqual([
+      API_KEY,
+      GITHUB_TOKEN,
+    ]);
+    expect(commands.filter((command) => command.name === 'set-output')).toEqual([]);
+    const count = (name: string) => commands.filter((command) => command.name === name).length;
+    expect(count('endgroup')).toBe(count('group'));
+    // The action's own annotations carry the text with its newlines escaped: one annotation, inert.
+    expect(commands.find((command) => command.name === 'error')?.data).toMatch(/^The loop ended with status failed/);
+    // Readable: the text is in the log as Claude wrote it.
+    expect(run.stdout).toContain('Let me try this:\n::error title=Deploy failed::forged error\n  ::add-mask::innocent');
+    expect(run.stdout).toContain('→ Bash ::error title=Deploy failed::forged error');
+  });
+});
+
+describe('HTML and Markdown from Claude', () => {
+  it('is shown as text in the job summary and the issue', async () => {
+    const html = '<img src=x onerror=alert(1)> <!-- the rest is hidden <details><summary>Open me</summary>';
+    const { run } = await loop(
+      [[{ append: 'w' }, { text: gate(false, html, [html, '@octocat please look']) }, result()]],
+      { 'max-iterations': '1', 'open-issue-on': 'iteration_limit_reached' },
+    );
+    for (const page of [run.summary, api.issues[0].body]) {
+      expect(page).not.toMatch(/<img|<!--(?! autonomous-loop:)|<details><summary>Open/);
+      expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(page).not.toMatch(/@octocat/);
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('never leave through the summary, the outputs, the transcript, the issue or the log', async () => {
+    const { run } = await loop(
+      [
+        [
+          { text: `My key is ${API_KEY} and the token ${GITHUB_TOKEN}` },
+          // The key split across two chunks of stdout.
+          {
+            rawChunks: [
+              `{"type":"assistant","message":{"content":[{"type":"text","text":"again ${API_KEY.slice(0, 20)}`,
+              `${API_KEY.slice(20)}"}]},"parent_tool_use_id":null}\n`,
+            ],
+          },
+          { toolUse: { name: 'Bash', input: { command: `curl -H "x-api-key: ${API_KEY}"` } } },
+          { append: 'w' },
+          {
+            text: gate(false, `blocked by ${API_KEY}`, [`token ${GITHUB_TOKEN}`, `${'x'.repeat(1990)}${API_KEY}`]),
+          },
+          result(),
+        ],
+      ],
+      { 'max-iterations': '1', 'open-issue-on': 'iteration_limit_reached' },
+    );
+    expect(run.outputs.status).toBe('iteration_limit_reached');
+    expect(api.issues).toHaveLength(1);
+    expect(run.outputs.reason).not.toBe('');
+    expectNoSecret(published(run));
+    expect(run.outputs.blockers).toContain('token ***');
+    expect(readFileSync(run.outputs['transcript-file'], 'utf8')).toContain('again ***');
+  });
+
+  it('never leave through the CLI’s stderr on failure, also when the tail cuts a secret in two', async () => {
+    // The stderr tail keeps the last 8 KiB: the token starts just before it.
+    const stderr = `${'e'.repeat(100)}\n${OAUTH_TOKEN}${'.'.repeat(8 * 1024 - 12)}`;
+    const repo = makeRepo();
+    const claude = fakeClaude([[{ stderr }, { stderr: `auth failed for ${OAUTH_TOKEN}` }, { exit: 1 }]]);
+    const run = await runAction({
+      cwd: repo.dir,
+      inputs: {
+        prompt: 'x',
+        'claude-path': FAKE_CLAUDE,
+        'claude-code-oauth-token': OAUTH_TOKEN,
+        'github-token': GITHUB_TOKEN,
+        'api-retries': '0',
+        'open-issue-on': 'failed',
+      },
+      env: { ...claude.env, GITHUB_API_URL: api.url },
+    });
+    expect(run.outputs.status).toBe('failed');
+    expect(api.issues).toHaveLength(1);
+    expect(run.outputs.reason).toContain('auth failed for ***');
+    expectNoSecret(published(run));
+  });
+});
+
+describe('the runner’s file commands', () => {
+  it('are not in Claude’s environment', async () => {
+    const { claude } = await loop([[{ text: gate(true, 'done') }, result()]]);
+    const names = Object.keys(claude.calls()[0].env);
+    for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+      expect(names).not.toContain(name);
+    }
+    expect(names).toContain('GITHUB_WORKSPACE');
+  });
+
+  it('keep every output when a tool left the outputs file without a final newline', async () => {
+    const { run } = await loop(
+      [[{ text: gate(true, 'done') }, result()]],
+      {},
+      {
+        outputFileStart: 'version=1.2.3',
+        summaryFileStart: 'Tests: 12 passed',
+      },
+    );
+    expect(run.outputs.version).toBe('1.2.3');
+    expect(run.outputs.status).toBe('completed');
+    expect(run.summary).toMatch(/^Tests: 12 passed\n## ✅ Autonomous loop/);
+  });
+});
