@@ -16,6 +16,7 @@ const settings: LoopSettings = {
   apiRetries: 2,
   anthropicApiKey: 'k',
   claudeCodeOauthToken: '',
+  permissionMode: 'bypassPermissions',
 };
 
 interface ScriptedRun {
@@ -27,6 +28,12 @@ interface ScriptedRun {
   /** Whether the work tree changes during this run. */
   changes?: boolean;
   session?: string | null;
+  /** Lines longer than the line cap that the process dropped. */
+  droppedLines?: number;
+  /** Looking at the work tree after this run fails with this message. */
+  fingerprintFails?: string;
+  /** The run itself throws this (a broken dependency). */
+  throws?: string;
 }
 
 const gateText = (ready: boolean, reason: string, blockers: string[] = []) =>
@@ -46,17 +53,20 @@ const result = (extra: object = {}) => ({
 });
 
 /** Fakes for every dependency: each iteration's stream, exit and work-tree change come from the script. */
-function harness(script: ScriptedRun[]) {
+function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
   const requests: IterationRequest[] = [];
   const sleeps: number[] = [];
   const warnings: string[] = [];
   const verdicts: string[] = [];
   let tree = 0;
+  let fingerprintFailure: string | undefined;
   const deps: LoopDeps = {
     transcriptFile: () => '/tmp/t.jsonl',
     runIteration: async (request) => {
       requests.push(request);
       const step = script[Math.min(requests.length - 1, script.length - 1)];
+      if (step.throws) throw new Error(step.throws);
+      fingerprintFailure = step.fingerprintFails;
       const stream = new StreamState();
       const session = step.session === undefined ? 'sess-1' : step.session;
       if (session) stream.consume(JSON.stringify({ type: 'system', subtype: 'init', session_id: session }));
@@ -72,11 +82,18 @@ function harness(script: ScriptedRun[]) {
         stoppedAfterResult: false,
         spawnError: undefined,
         durationMs: 1000,
+        droppedLines: step.droppedLines ?? 0,
       };
       return outcome;
     },
-    fingerprint: async (): Promise<WorkTreeFingerprint> => ({ head: 'h', tree: `t${tree}` }),
-    countChangedFiles: async (from, to) => Number(to.tree.slice(1)) - Number(from.tree.slice(1)),
+    fingerprint: async (): Promise<WorkTreeFingerprint> => {
+      if (fingerprintFailure) throw new Error(fingerprintFailure);
+      return { head: 'h', tree: `t${tree}` };
+    },
+    countChangedFiles: async (from, to) => {
+      if (options.countFails) throw new Error(options.countFails);
+      return Number(to.tree.slice(1)) - Number(from.tree.slice(1));
+    },
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -89,8 +106,13 @@ function harness(script: ScriptedRun[]) {
   return { deps, requests, sleeps, warnings, verdicts };
 }
 
-const run = (script: ScriptedRun[], overrides: Partial<LoopSettings> = {}, signal = new AbortController().signal) => {
-  const h = harness(script);
+const run = (
+  script: ScriptedRun[],
+  overrides: Partial<LoopSettings> = {},
+  signal = new AbortController().signal,
+  options: { countFails?: string } = {},
+) => {
+  const h = harness(script, options);
   return runLoop({ ...settings, ...overrides }, h.deps, signal).then((outcome) => ({ ...h, outcome }));
 };
 
@@ -112,6 +134,7 @@ describe('runLoop', () => {
       resumeSessionId: undefined,
       continueLastSession: false,
       timeoutMs: 60_000,
+      maxBudgetUsd: undefined,
     });
   });
 
@@ -278,5 +301,150 @@ describe('runLoop', () => {
     );
     expect(outcome.lastGate?.blockers).toEqual(['a']);
     expect(outcome.records[1].gate).toBeUndefined();
+  });
+});
+
+const usage = (costUSD: number) => ({ 'claude-sonnet-4-5': { costUSD } });
+const denial = (id: string, tool: string) => ({ tool_name: tool, tool_use_id: id, tool_input: {} });
+
+describe('runLoop: cost and budget', () => {
+  it('counts every result line of a run, not only the last one', async () => {
+    // A background sub-agent: the second result line reports nothing since the first.
+    const lines = [
+      result({ total_cost_usd: 2, model_usage_since_last_result: usage(0.2) }),
+      result({ total_cost_usd: 2, model_usage_since_last_result: {} }),
+    ];
+    const { outcome } = await run([{ lines, changes: true }], { maxBudgetUsd: 0.5 });
+    expect(outcome.status).toBe('budget_exceeded');
+    expect(outcome.iterations).toBe(3);
+    expect(outcome.costUsd).toBeCloseTo(0.6, 10);
+  });
+
+  it('hands the CLI what is left of the budget, for every run of an iteration', async () => {
+    const overloaded = {
+      lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529', total_cost_usd: 0.125 })],
+      exitCode: 1,
+    };
+    const { requests } = await run(
+      [overloaded, { lines: [result({ total_cost_usd: 0.25 })], changes: true }, { lines: [result()] }],
+      { maxBudgetUsd: 1, maxIterations: 2 },
+    );
+    expect(requests.map((r) => [r.number, r.attempt, r.maxBudgetUsd])).toEqual([
+      [1, 1, 1],
+      [1, 2, 0.875],
+      [2, 1, 0.625],
+    ]);
+  });
+
+  it('ends budget_exceeded when the CLI stops at the budget, naming the input', async () => {
+    const stopped = result({
+      subtype: 'error_max_budget_usd',
+      is_error: true,
+      errors: ['Reached maximum budget ($0.3)'],
+      total_cost_usd: 0.31,
+    });
+    const { outcome } = await run([{ lines: [stopped], exitCode: 1, changes: true }], { maxBudgetUsd: 0.3 });
+    expect(outcome.status).toBe('budget_exceeded');
+    expect(outcome.reason).toBe(
+      "The loop has cost $0.3100, reaching 'max-budget-usd' ($0.3); the CLI stopped at what was left of it " +
+        '(The CLI stopped at its own budget: Reached maximum budget ($0.3)).',
+    );
+  });
+
+  it('completes when Claude finished the task in the iteration that reached the budget', async () => {
+    const stopped = result({ subtype: 'error_max_budget_usd', is_error: true, total_cost_usd: 0.31 });
+    const viaCli = await run([{ lines: [text(gateText(true, 'done')), stopped], exitCode: 1 }], { maxBudgetUsd: 0.3 });
+    expect(viaCli.outcome).toMatchObject({ status: 'completed', reason: 'done' });
+    expect(viaCli.warnings).toEqual(['Iteration 1 completed the task and also reached the budget.']);
+    const viaLoop = await run([{ lines: [text(gateText(true, 'done')), result({ total_cost_usd: 0.5 })] }], {
+      maxBudgetUsd: 0.3,
+    });
+    expect(viaLoop.outcome).toMatchObject({ status: 'completed', reason: 'done' });
+  });
+
+  it('says the cost is unknown for an iteration stopped before its result line', async () => {
+    const { outcome } = await run([
+      { lines: [result({ total_cost_usd: 0.2 })], changes: true },
+      { timedOut: true, exitCode: null },
+    ]);
+    expect(outcome.status).toBe('timed_out');
+    expect(outcome.records.map((r) => r.costKnown)).toEqual([true, false]);
+    expect(outcome.costKnown).toBe(false);
+    expect(outcome.costUsd).toBeCloseTo(0.2);
+  });
+
+  it('ignores a cost that cannot be right, with a warning', async () => {
+    const { outcome, warnings } = await run([
+      { lines: [text(gateText(true, 'ok')), result({ model_usage_since_last_result: usage(-3) })] },
+    ]);
+    expect(outcome.costUsd).toBe(0);
+    expect(warnings).toEqual([
+      'Iteration 1: ignored cost values that are not a non-negative number: costUSD of claude-sonnet-4-5 -3.',
+    ]);
+  });
+});
+
+describe('runLoop: a failure late in the loop keeps what the loop did', () => {
+  const working = { lines: [text(gateText(false, 'going', ['next'])), result({ total_cost_usd: 0.1 })], changes: true };
+
+  it('when the work tree cannot be read after an iteration', async () => {
+    const { outcome } = await run([working, { ...working, fingerprintFails: 'fatal: not a git repository' }]);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'Could not look at the work tree after iteration 2: fatal: not a git repository',
+      iterations: 2,
+      sessionId: 'sess-1',
+      turns: 4,
+      transcriptFile: '/tmp/t.jsonl',
+    });
+    expect(outcome.costUsd).toBeCloseTo(0.2);
+    expect(outcome.lastGate?.blockers).toEqual(['next']);
+    expect(outcome.filesChanged).toBe(1);
+  });
+
+  it('when running an iteration throws', async () => {
+    const { outcome } = await run([working, { throws: 'spawn E2BIG' }]);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'The loop stopped after iteration 1: spawn E2BIG',
+      iterations: 1,
+    });
+    expect(outcome.costUsd).toBeCloseTo(0.1);
+  });
+
+  it('says so, and keeps the status, when the changed files cannot be counted', async () => {
+    const { outcome, warnings } = await run(
+      [{ lines: [text(gateText(true, 'done')), result()], changes: true }],
+      {},
+      undefined,
+      { countFails: 'fatal: bad object' },
+    );
+    expect(outcome.status).toBe('completed');
+    expect(outcome.filesChanged).toBeUndefined();
+    expect(warnings).toEqual(['Could not count the files changed since the loop started: fatal: bad object']);
+  });
+});
+
+describe('runLoop: what the CLI did not let Claude do', () => {
+  it('names the denied tools and the permission mode when the loop stops short', async () => {
+    const denied = result({ permission_denials: [denial('toolu_1', 'Write'), denial('toolu_2', 'Bash')] });
+    const { outcome } = await run(
+      [{ lines: [denied] }, { lines: [result({ permission_denials: [denial('toolu_3', 'Write')] })] }],
+      { noChangeThreshold: 2, permissionMode: 'default' },
+    );
+    expect(outcome.status).toBe('no_progress');
+    expect(outcome.reason).toBe(
+      "No file changes for 2 consecutive runs. Under permission-mode 'default' the CLI denied Claude's tool calls: " +
+        "Write (2), Bash (1); allow them with 'allowed-tools' or choose another 'permission-mode'.",
+    );
+    expect(outcome.records.map((r) => r.deniedTools)).toEqual([{ Write: 1, Bash: 1 }, { Write: 1 }]);
+  });
+
+  it('warns once per loop of lines too long to read', async () => {
+    const { warnings } = await run([{ lines: [result()], droppedLines: 2, changes: true }], { maxIterations: 3 });
+    expect(warnings).toEqual([
+      "Iteration 1: skipped 2 line(s) of the CLI's output longer than the line limit (64 MiB) without reading " +
+        'them; they are in the transcript. Said once per loop.',
+    ]);
   });
 });

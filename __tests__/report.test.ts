@@ -3,7 +3,7 @@ import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT, withoutSecrets } f
 import { parseGate } from '../src/gate.js';
 import { readInputs } from '../src/inputs.js';
 import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/outcome.js';
-import { outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/report.js';
+import { MAX_OUTPUT_TEXT, outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/report.js';
 
 const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord => ({
   number,
@@ -183,5 +183,58 @@ describe('the CLI command line and environment', () => {
     );
     expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe('tok');
     expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+  });
+});
+
+describe('reports of hostile or oversized text', () => {
+  it('escapes HTML from Claude in every part of the summary', () => {
+    const html = '<img src=x onerror=alert(1)><!--';
+    const summary = renderSummary(
+      outcome({
+        reason: html,
+        lastGate: { ready: false, reason: html, progress: html, blockers: [html], extra: {} },
+        records: [record(1, { gate: { ready: false, reason: html, blockers: [html], extra: {} }, error: html })],
+      }),
+    );
+    expect(summary).not.toMatch(/<img|<!--/);
+    expect(summary.match(/&lt;img src=x onerror=alert\(1\)&gt;&lt;!--/g)).toHaveLength(6);
+  });
+
+  it('marks a cost that is only a lower bound', () => {
+    const summary = renderSummary(
+      outcome({ costKnown: false, records: [record(1), record(2, { costKnown: false, costUsd: 0.001 })] }),
+    );
+    expect(summary).toContain(
+      '| Total cost | at least $0.0246 (an iteration was stopped before the CLI reported its cost) |',
+    );
+    expect(summary).toContain('| 2 | 12.3 s | 4 | unknown (≥ $0.0010) |');
+  });
+
+  it('lists the denied tools of an iteration', () => {
+    const summary = renderSummary(outcome({ records: [record(1, { deniedTools: { Bash: 1, Write: 3 } })] }));
+    expect(summary).toContain('denied: Write (3), Bash (1)');
+  });
+
+  it('says the files changed are unknown rather than 0 when they could not be counted', () => {
+    expect(renderSummary(outcome({ filesChanged: undefined }))).toContain('| Files changed | unknown');
+    expect(outcomeOutputs(outcome({ filesChanged: undefined }))['files-changed']).toBe('');
+  });
+
+  it('bounds the blockers output and says how many were left out', () => {
+    const blockers = Array.from({ length: 5000 }, (_, i) => `blocker ${i} ${'x'.repeat(100)}`);
+    const output = outcomeOutputs(outcome({ lastGate: { ready: false, blockers, extra: {} } })).blockers;
+    expect(output.length).toBeLessThanOrEqual(MAX_OUTPUT_TEXT);
+    const parsed = JSON.parse(output) as string[];
+    expect(parsed[0]).toBe(blockers[0]);
+    expect(parsed.at(-1)).toBe(
+      `… and ${5000 - parsed.length + 1} more blockers, left out to keep the outputs within GitHub's limit`,
+    );
+  });
+
+  it('bounds the reason and progress outputs', () => {
+    const huge = 'y'.repeat(MAX_OUTPUT_TEXT * 3);
+    const outputs = outcomeOutputs(outcome({ reason: huge, lastGate: { ready: false, progress: huge, extra: {} } }));
+    expect(outputs.reason.length).toBe(MAX_OUTPUT_TEXT);
+    expect(outputs.progress.length).toBe(MAX_OUTPUT_TEXT);
   });
 });

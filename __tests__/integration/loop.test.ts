@@ -448,3 +448,65 @@ describe('failures before the loop starts', () => {
     expect(existsSync(`${run.runnerTemp}/claude-code`)).toBe(false);
   });
 });
+
+describe('the loop keeps honest books', () => {
+  it('keeps the iterations, cost, session and transcript when Claude deletes .git mid-loop', async () => {
+    const { run } = await loop([
+      [{ append: 'w' }, { text: gate(false, 'halfway', ['finish it']) }, result()],
+      [{ remove: '.git' }, { text: gate(false, 'oops') }, result()],
+    ]);
+    expect(run.outputs).toMatchObject({
+      status: 'failed',
+      iterations: '2',
+      'cost-usd': '0.5000',
+      'session-id': 'session-1',
+      blockers: '[]',
+    });
+    expect(run.outputs.reason).toMatch(/^Could not look at the work tree after iteration 2: /);
+    expect(readFileSync(run.outputs['transcript-file'], 'utf8').match(/"type":"result"/g)).toHaveLength(2);
+    expect(run.summary).toContain('| 2 | ');
+  });
+
+  it('adds up every result line of a run and hands the CLI what is left of the budget', async () => {
+    const usage = (cost: number) => ({ 'claude-sonnet': { costUSD: cost } });
+    const { run, claude } = await loop(
+      [
+        [
+          { append: 'w' },
+          { text: gate(false, 'sub-agent running') },
+          result({ total_cost_usd: 0.3, model_usage_since_last_result: usage(0.3) }),
+          result({ total_cost_usd: 0.3, model_usage_since_last_result: {} }),
+        ],
+      ],
+      { 'max-budget-usd': '0.5' },
+    );
+    expect(run.outputs.status).toBe('budget_exceeded');
+    expect(run.outputs['cost-usd']).toBe('0.6000');
+    const budgets = claude.calls().map((call) => call.args[call.args.indexOf('--max-budget-usd') + 1]);
+    expect(budgets).toEqual(['0.5000', '0.2000']);
+  });
+
+  it('says which tools the permission mode denied when the loop stops short', async () => {
+    const denial = { tool_name: 'Write', tool_use_id: 'toolu_1', tool_input: { file_path: 'a.txt' } };
+    const { run } = await loop([[{ text: 'I will write a.txt' }, result({ permission_denials: [denial] })]], {
+      'permission-mode': 'dontAsk',
+      'no-change-threshold': '1',
+    });
+    expect(run.outputs.status).toBe('no_progress');
+    expect(run.outputs.reason).toContain(
+      "Under permission-mode 'dontAsk' the CLI denied Claude's tool calls: Write (1)",
+    );
+    expect(run.summary).toContain('denied: Write (1)');
+    expect(run.stdout).toMatch(/Iteration 1: .* \(denied: Write \(1\)\)/);
+  });
+
+  it('warns once of a line too long to read, and still ends by the result line', async () => {
+    const { run } = await loop([
+      [{ raw: `{"type":"assistant","pad":"${'z'.repeat(65 * 1024 * 1024)}"}` }, { text: gate(true, 'done') }, result()],
+    ]);
+    expect(run.outputs.status).toBe('completed');
+    expect(run.stdout).toContain(
+      "::warning::Iteration 1: skipped 1 line(s) of the CLI's output longer than the line limit",
+    );
+  }, 60_000);
+});
