@@ -15,6 +15,7 @@ function outcome(result: object | undefined, extra: Partial<ProcessOutcome> = {}
     exitCode: 1,
     exitSignal: null,
     stderrTail: '',
+    droppedLines: 0,
     timedOut: false,
     cancelled: false,
     stoppedAfterResult: false,

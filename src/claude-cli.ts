@@ -26,7 +26,7 @@ export interface IterationCall {
   /** Fall back to --continue: only when a later iteration has never seen a session id. */
   continueLastSession: boolean;
   /** What is left of `max-budget-usd`: the CLI stops itself there, so one run overshoots by one turn at most. */
-  maxBudgetUsd: number | undefined;
+  maxBudgetUsd?: number;
 }
 
 export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall): string[] {
