@@ -180,10 +180,11 @@ describe('parseFinalGate: only a gate that ends the text counts', () => {
     expect(parseFinalGate(quoted)).toBeUndefined();
   });
 
-  it('does not count a closing fence that did not open just before the gate', () => {
+  it('does not count a closing fence that does not close a fence opened just before the gate', () => {
     // The tail of a quoted file that happens to end with a gate, not a gate block of Claude's own.
     expect(parseFinalGate(`\`\`\`\n# notes.md\n${ready}\n\`\`\``)).toBeUndefined();
     expect(parseFinalGate(`\`\`\`text\n${ready}\n~~~`)).toBeUndefined();
+    expect(parseFinalGate(`\`\`\`\`\n${ready}\n\`\`\``)).toBeUndefined();
     expect(parseFinalGate(`Summary.\n${ready}\n\`\`\``)).toBeUndefined();
   });
 
