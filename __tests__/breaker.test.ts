@@ -86,3 +86,43 @@ describe('CircuitBreaker: order and resets', () => {
     expect(breaker(3, 5, 1).recordIteration(true, undefined)).toBe(false);
   });
 });
+
+describe('CircuitBreaker: same-error-threshold N stops at the N-th consecutive iteration with that error', () => {
+  it('1 stops at the first iteration that reports an error', () => {
+    const cb = breaker(10, 1, 10);
+    expect(cb.recordIteration(true, undefined)).toBe(true);
+    expect(cb.recordIteration(true, 'CI red')).toBe(false);
+    expect(cb.trip).toEqual({ cause: 'same_error', reason: 'Error reported, and same-error-threshold is 1: CI red' });
+  });
+
+  it('N from 1 to 5 stops at exactly the N-th iteration in a row', () => {
+    for (let threshold = 1; threshold <= 5; threshold++) {
+      const cb = breaker(10, threshold, 10);
+      for (let i = 1; i < threshold; i++) expect(cb.recordIteration(true, 'e'), `${threshold}: ${i}`).toBe(true);
+      expect(cb.recordIteration(true, 'e'), `${threshold}`).toBe(false);
+      expect(cb.trip?.cause).toBe('same_error');
+    }
+  });
+
+  it('2 does not stop at the first iteration, and restarts after a different error', () => {
+    const cb = breaker(10, 2, 10);
+    expect(cb.recordIteration(true, 'a')).toBe(true);
+    expect(cb.recordIteration(true, 'b')).toBe(true);
+    expect(cb.recordIteration(true, 'b')).toBe(false);
+    expect(cb.trip?.reason).toBe('Same error repeated 2 times: b');
+  });
+
+  it('an empty or whitespace-only error is no error', () => {
+    const cb = breaker(10, 2, 10);
+    for (const error of ['', '', '  ', '\n\t', ''])
+      expect(cb.recordIteration(true, error), JSON.stringify(error)).toBe(true);
+    expect(breaker(10, 1, 10).recordIteration(true, ' ')).toBe(true);
+  });
+
+  it('an empty error between two same errors resets the count', () => {
+    const cb = breaker(10, 2, 10);
+    cb.recordIteration(true, 'e');
+    cb.recordIteration(true, '');
+    expect(cb.recordIteration(true, 'e')).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatGate, GATE_END, GATE_START, parseGate } from '../src/gate.js';
+import { formatGate, GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/gate.js';
 
 describe('parseGate: the seed tests', () => {
   it('parses the YAML-like format', () => {
@@ -149,13 +149,160 @@ ${GATE_END}`);
     // Many start tags and no end tag, then many end tags: a quadratic scan would take minutes here.
     const text = GATE_START.repeat(200_000) + GATE_END.repeat(200_000) + `${GATE_START}\nready: true\n${GATE_END}`;
     expect(parseGate(text)?.ready).toBe(true);
+    expect(parseFinalGate(text)?.ready).toBe(true);
+    const deep = `${GATE_START}\nready: false\nreason: >\n${'  ready: true\n  - x\n'.repeat(200_000)}${GATE_END}\n\`\`\``;
+    expect(parseGate(deep)?.ready).toBe(false);
+    expect(parseFinalGate(deep)).toBeUndefined();
+  });
+});
+
+describe('parseFinalGate: only a gate that ends the text counts', () => {
+  const ready = `${GATE_START}\nready: true\nreason: "done"\n${GATE_END}`;
+
+  it('counts a gate at the very end, trailing whitespace allowed', () => {
+    expect(parseFinalGate(`All tests pass.\n${ready}`)).toMatchObject({ ready: true, reason: 'done' });
+    expect(parseFinalGate(`All tests pass.\n${ready}\n\n  \r\n`)).toMatchObject({ ready: true });
+  });
+
+  it('counts a gate wrapped in a code fence at the end', () => {
+    expect(parseFinalGate(`Summary.\n\`\`\`text\n${ready}\n\`\`\`\n`)).toMatchObject({ ready: true });
+    expect(parseFinalGate(`\`\`\`\n${ready}\n\`\`\``)).toMatchObject({ ready: true });
+    expect(parseFinalGate(`Summary.\n~~~~\n${ready}\n~~~~`)).toMatchObject({ ready: true });
+  });
+
+  it('does not count a gate followed by more prose', () => {
+    expect(parseFinalGate(`${ready}\nBut first I still need to run the tests.`)).toBeUndefined();
+    expect(parseFinalGate(`${ready}.`)).toBeUndefined();
+  });
+
+  it('does not count a gate quoted in a code fence in the middle of prose', () => {
+    const quoted = `The README shows this example:\n\`\`\`text\n${ready}\n\`\`\`\nI will now fix the failing test.`;
+    expect(parseFinalGate(quoted)).toBeUndefined();
+  });
+
+  it('does not count a closing fence that does not close a fence opened just before the gate', () => {
+    // The tail of a quoted file that happens to end with a gate, not a gate block of Claude's own.
+    expect(parseFinalGate(`\`\`\`\n# notes.md\n${ready}\n\`\`\``)).toBeUndefined();
+    expect(parseFinalGate(`\`\`\`text\n${ready}\n~~~`)).toBeUndefined();
+    expect(parseFinalGate(`\`\`\`\`\n${ready}\n\`\`\``)).toBeUndefined();
+    expect(parseFinalGate(`Summary.\n${ready}\n\`\`\``)).toBeUndefined();
+  });
+
+  it('does not fall back to an earlier gate when the last block does not end the text', () => {
+    const earlier = `${GATE_START}\nready: false\n${GATE_END}`;
+    expect(parseFinalGate(`${earlier}\n${ready}\nand more`)).toBeUndefined();
+    expect(parseFinalGate(`${ready}\n${GATE_START}\nready: true\n`)).toBeUndefined();
+    expect(parseFinalGate(`${ready}\n${GATE_END}`)).toBeUndefined();
+  });
+
+  it('takes the last of two gates when the last one ends the text', () => {
+    const text = `${GATE_START}\nready: false\n${GATE_END}\nFixed it.\n${ready}`;
+    expect(parseFinalGate(text)).toMatchObject({ ready: true });
+  });
+
+  it('does not count a garbled gate at the end', () => {
+    expect(parseFinalGate(`${ready}\n${GATE_START}\n%%%\n${GATE_END}`)).toBeUndefined();
+  });
+});
+
+describe('parseGate: indentation', () => {
+  it('never reads ready from inside a folded reason', () => {
+    const gate = parseGate(`${GATE_START}
+ready: false
+reason: >
+  The fix is in, but CI has not run.
+  ready: true
+  once it is green.
+${GATE_END}`);
+    expect(gate).toMatchObject({
+      ready: false,
+      reason: 'The fix is in, but CI has not run. ready: true once it is green.',
+    });
+  });
+
+  it('keeps the newlines of a literal block and strips its indentation', () => {
+    const gate = parseGate(
+      `${GATE_START}\nready: false\nprogress: |-\n  step one\n    detail\n  ready: true\nreason: "r"\n${GATE_END}`,
+    );
+    expect(gate).toMatchObject({ ready: false, progress: 'step one\n  detail\nready: true', reason: 'r' });
+  });
+
+  it('folds blank lines of a folded block into newlines', () => {
+    const gate = parseGate(`${GATE_START}\nready: no\nreason: >\n  one\n  two\n\n  three\n${GATE_END}`);
+    expect(gate?.reason).toBe('one two\nthree');
+  });
+
+  it('ignores an indented line under a key with a plain value', () => {
+    const gate = parseGate(`${GATE_START}\nready: false\nreason: short\n  ready: true\n${GATE_END}`);
+    expect(gate).toMatchObject({ ready: false, reason: 'short' });
+  });
+
+  it('ignores an indented line under a list that is not a list item', () => {
+    const gate = parseGate(`${GATE_START}\nready: false\nblockers:\n  - Fix a\n  ready: true\n${GATE_END}`);
+    expect(gate).toMatchObject({ ready: false, blockers: ['Fix a'] });
+  });
+
+  it('reads a body that is indented as a whole', () => {
+    const gate = parseGate(
+      `${GATE_START}\n    ready: true\n    reason: >\n      all\n      green\n    progress: p\n${GATE_END}`,
+    );
+    expect(gate).toMatchObject({ ready: true, reason: 'all green', progress: 'p' });
+  });
+
+  it('reads list items written at the indentation of their key', () => {
+    expect(parseGate(`${GATE_START}\nready: false\nblockers:\n- a\n- b\n${GATE_END}`)?.blockers).toEqual(['a', 'b']);
+  });
+});
+
+describe('parseGate: placeholder blockers', () => {
+  it('drops empty and placeholder blockers in every form', () => {
+    const forms = [
+      'blockers: none',
+      'blockers: "N/A."',
+      'blockers: []',
+      'blockers: ["", "  ", "none", "n/a", "NA", "-", "Nothing!", "null", "~"]',
+      'blockers: [null]',
+      'blockers:\n  - none\n  - ""\n  - n/a',
+    ];
+    for (const form of forms) {
+      expect(parseGate(`${GATE_START}\nready: false\n${form}\n${GATE_END}`)?.blockers, form).toEqual([]);
+    }
+    expect(parseGate(`${GATE_START}{"ready": false, "blockers": ["None.", "", null]}${GATE_END}`)?.blockers).toEqual(
+      [],
+    );
+  });
+
+  it('keeps real blockers, also next to placeholders and when they start like one', () => {
+    const gate = parseGate(
+      `${GATE_START}\nready: false\nblockers: ["none", "None of the tests pass", "n/a: no API key", "Fix a"]\n${GATE_END}`,
+    );
+    expect(gate?.blockers).toEqual(['None of the tests pass', 'n/a: no API key', 'Fix a']);
   });
 });
 
 describe('parseGate: properties', () => {
   const text = fc.string({ unit: 'grapheme', maxLength: 200 });
   const tagged = fc.array(
-    fc.oneof(text, fc.constantFrom(GATE_START, GATE_END, 'ready: true', 'blockers:', '- x', '{', '"', '\n', ':')),
+    fc.oneof(
+      text,
+      fc.constantFrom(
+        GATE_START,
+        GATE_END,
+        'ready: true',
+        'blockers:',
+        'reason: >',
+        'progress: |-',
+        '- x',
+        '  ',
+        '\t',
+        '```',
+        '~~~',
+        '{',
+        '"',
+        '\n',
+        ':',
+      ),
+    ),
     { maxLength: 40 },
   );
 
@@ -167,8 +314,9 @@ describe('parseGate: properties', () => {
           tagged.map((parts) => parts.join('')),
         ),
         (input) => {
-          const gate = parseGate(input);
-          if (gate !== undefined) expect(typeof gate.ready).toBe('boolean');
+          for (const gate of [parseGate(input), parseFinalGate(input)]) {
+            if (gate !== undefined) expect(typeof gate.ready).toBe('boolean');
+          }
         },
       ),
       { numRuns: 2000 },
@@ -176,8 +324,10 @@ describe('parseGate: properties', () => {
   });
 
   const field = fc.string({ maxLength: 80 }).filter((s) => !s.includes(GATE_START) && !s.includes(GATE_END));
+  // A real blocker: never empty, never a placeholder such as "none".
+  const blocker = field.map((s) => `fix ${s}`);
   const gateValue = fc.record(
-    { ready: fc.boolean(), reason: field, progress: field, blockers: fc.array(field, { maxLength: 5 }) },
+    { ready: fc.boolean(), reason: field, progress: field, blockers: fc.array(blocker, { maxLength: 5 }) },
     { requiredKeys: ['ready'] },
   );
 
@@ -198,6 +348,45 @@ describe('parseGate: properties', () => {
           ...gate,
           extra: {},
         });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const placeholder = fc.constantFrom('', ' ', 'none', 'None.', 'N/A', 'n/a!', 'na', '-', 'Nothing', 'NULL', '~');
+
+  it('drops placeholders from blockers and keeps the real ones in order, in both forms', () => {
+    const mixed = fc.array(fc.oneof(blocker, placeholder), { maxLength: 8 });
+    fc.assert(
+      fc.property(mixed, (blockers) => {
+        const real = blockers.filter((b) => b.startsWith('fix '));
+        expect(parseGate(formatGate({ ready: false, blockers }))?.blockers).toEqual(real);
+        expect(parseGate(`${GATE_START}${JSON.stringify({ ready: false, blockers })}${GATE_END}`)?.blockers).toEqual(
+          real,
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const fence = fc.constantFrom(['', ''], ['```\n', '\n```'], ['```text\n', '\n```'], ['~~~~\n', '\n~~~~']);
+  const blank = fc.constantFrom('', '\n', '\n\n', ' \r\n', '\t');
+
+  it('parseFinalGate reads a gate that ends the text, fenced or not', () => {
+    fc.assert(
+      fc.property(gateValue, field, fence, blank, (gate, before, [open, close], trailing) => {
+        const parsed = parseFinalGate(`${before}\n${open}${formatGate(gate)}${close}${trailing}`);
+        expect(parsed).toEqual({ ...gate, extra: {} });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('parseFinalGate reads no gate that more prose follows, fenced or not', () => {
+    const prose = field.map((s) => `Next, ${s}`);
+    fc.assert(
+      fc.property(gateValue, field, fence, prose, (gate, before, [open, close], after) => {
+        expect(parseFinalGate(`${before}\n${open}${formatGate(gate)}${close}\n${after}`)).toBeUndefined();
       }),
       { numRuns: 500 },
     );

@@ -185,6 +185,30 @@ describe('runLoop', () => {
     });
   });
 
+  it('with same-error-threshold 1, stops at the first iteration that reports a blocker', async () => {
+    const script = [
+      { lines: [text(gateText(false, 'x')), result()], changes: true },
+      { lines: [text(gateText(false, 'x', ['CI red'])), result()], changes: true },
+    ];
+    expect((await run(script, { sameErrorThreshold: 1 })).outcome).toMatchObject({
+      status: 'repeated_error',
+      iterations: 2,
+    });
+  });
+
+  it('never stops with repeated_error on placeholder blockers', async () => {
+    const placeholder = [{ lines: [text(gateText(false, 'x', ['none'])), result()], changes: true }];
+    const { outcome } = await run(placeholder, { sameErrorThreshold: 1, maxIterations: 3 });
+    expect(outcome).toMatchObject({ status: 'iteration_limit_reached', iterations: 3 });
+    expect(outcome.lastGate?.blockers).toEqual([]);
+  });
+
+  it('does not complete on a gate that Claude quotes before more prose', async () => {
+    const quoted = `Per the docs:\n\`\`\`\n${gateText(true, 'quoted')}\n\`\`\`\nNow running the tests.`;
+    const { outcome } = await run([{ lines: [text(quoted), result()], changes: true }], { maxIterations: 2 });
+    expect(outcome).toMatchObject({ status: 'iteration_limit_reached', iterations: 2 });
+  });
+
   it('sums cost and turns, and stops at the budget', async () => {
     const { outcome } = await run([{ lines: [result({ total_cost_usd: 0.3 })], changes: true }], { maxBudgetUsd: 0.5 });
     expect(outcome).toMatchObject({ status: 'budget_exceeded', iterations: 2, turns: 4 });

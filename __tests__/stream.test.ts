@@ -118,6 +118,44 @@ describe('StreamState', () => {
   });
 });
 
+describe("StreamState: the gate must end Claude's top-level text", () => {
+  const notReady = gate.replace('true', 'false');
+  const toolUse = { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } };
+  const gateAfter = (...blocks: Array<{ block: object; parent?: string }>) => {
+    const state = new StreamState();
+    for (const { block, parent } of blocks) state.consume(assistant(block, parent ?? null));
+    return state.lastGate;
+  };
+  const textBlock = (text: string) => ({ block: { type: 'text', text } });
+
+  it('a later top-level text block cancels the gate', () => {
+    expect(gateAfter(textBlock(gate), textBlock('Wait, one test still fails. Let me fix it.'))).toBeUndefined();
+  });
+
+  it('tool calls, whitespace-only text and sub-agent text after the gate do not cancel it', () => {
+    expect(
+      gateAfter(textBlock(gate), { block: toolUse }, textBlock('\n  \n'), {
+        block: { type: 'text', text: 'sub-agent chatter' },
+        parent: 'toolu_9',
+      }),
+    ).toMatchObject({ ready: true });
+  });
+
+  it('a later block that ends with its own gate replaces the earlier one', () => {
+    expect(gateAfter(textBlock(gate), textBlock(`Found one more bug.\n${notReady}`))).toMatchObject({ ready: false });
+  });
+
+  it('a gate quoted in a fence in the middle of prose does not count, and cancels an earlier one', () => {
+    const quoted = `The docs say to print:\n\`\`\`\n${gate}\n\`\`\`\nso I will do that once the tests pass.`;
+    expect(gateAfter(textBlock(quoted))).toBeUndefined();
+    expect(gateAfter(textBlock(notReady), textBlock(quoted))).toBeUndefined();
+  });
+
+  it('a gate fenced at the end of the reply counts', () => {
+    expect(gateAfter(textBlock(`All green.\n\`\`\`text\n${gate}\n\`\`\``))).toMatchObject({ ready: true });
+  });
+});
+
 describe('formatEvent', () => {
   it('puts a tool call on one line with its main argument', () => {
     expect(

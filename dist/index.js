@@ -32248,12 +32248,12 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
  *   blockers: ["what stands in the way", "..."]
  *   </COMPLETION_GATE>
  *
- * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, no regular
- * expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, one pass over the
+ * lines, no regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
  */
 const GATE_START = '<COMPLETION_GATE>';
 const GATE_END = '</COMPLETION_GATE>';
-/** The last complete, well-formed gate in `text`, or undefined when there is none. */
+/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
 function parseGate(text) {
     const blocks = findBlocks(text);
     // Later blocks win; a garbled one does not hide the valid one before it.
@@ -32264,6 +32264,43 @@ function parseGate(text) {
             return gate;
     }
     return undefined;
+}
+/**
+ * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
+ * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
+ * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
+ * no falling back to an earlier block: if the last block does not end the text, nothing does.
+ */
+function parseFinalGate(text) {
+    const last = findBlocks(text).at(-1);
+    if (last === undefined)
+        return undefined;
+    const [from, to] = last;
+    const after = text.slice(to + GATE_END.length).trim();
+    if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length))))
+        return undefined;
+    return parseGateBody(text.slice(from, to));
+}
+/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
+function closesFence(closing, opening) {
+    const open = fenceMarker(opening);
+    const close = fenceMarker(closing);
+    return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
+}
+/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
+function fenceMarker(line) {
+    const char = line[0];
+    if (char !== '`' && char !== '~')
+        return undefined;
+    let end = 1;
+    while (line[end] === char)
+        end++;
+    return end >= 3 ? line.slice(0, end) : undefined;
+}
+/** The last non-blank line of `text`, trimmed. */
+function lastLine(text) {
+    const trimmed = text.trimEnd();
+    return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
 }
 /**
  * Content spans of every complete block. A start tag that is followed by another start tag before any end tag is
@@ -32295,7 +32332,7 @@ function parseGateBody(body) {
         if (fromJson)
             return fromJson;
     }
-    return gateFromLines(content);
+    return gateFromLines(body);
 }
 function gateFromJson(content) {
     let value;
@@ -32319,7 +32356,7 @@ function gateFromJson(content) {
             gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
         }
         else if (key === 'blockers') {
-            gate.blockers = toStringList(field);
+            gate.blockers = realBlockers(toStringList(field));
         }
         else {
             gate.extra[key] = field;
@@ -32327,66 +32364,119 @@ function gateFromJson(content) {
     }
     return sawReady ? gate : undefined;
 }
+/** Keys whose value is one string: empty, they are empty, not the start of a list. */
+const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
 /**
- * `key: value` lines. A key with an empty value followed by YAML list lines (`- item`) takes those items as a list.
- * Lines that are neither are ignored.
+ * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
+ * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
+ * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
+ * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
  */
-function gateFromLines(content) {
+function gateFromLines(body) {
     const gate = { ready: false, extra: {} };
     let sawReady = false;
-    let listKey;
-    let list = [];
-    const closeList = () => {
-        if (listKey === undefined)
-            return;
-        if (listKey === 'blockers')
-            gate.blockers = list;
-        else
-            gate.extra[listKey] = list;
-        listKey = undefined;
-        list = [];
+    let topIndent;
+    let open;
+    const closeOpenValue = () => {
+        if (open?.kind === 'list') {
+            if (open.key === 'blockers')
+                gate.blockers = realBlockers(open.items);
+            else
+                gate.extra[open.key] = open.items;
+        }
+        else if (open?.kind === 'block') {
+            setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
+        }
+        open = undefined;
     };
-    for (const rawLine of content.split('\n')) {
+    for (const rawLine of body.split('\n')) {
         const line = rawLine.trim();
-        if (line === '')
-            continue;
-        if (listKey !== undefined && line.startsWith('-')) {
-            list.push(unquote(line.slice(1)));
+        if (line === '') {
+            if (open?.kind === 'block' && open.lines.length > 0)
+                open.lines.push('');
             continue;
         }
-        closeList();
+        topIndent ??= indentation(rawLine);
+        if (open?.kind === 'list' && line.startsWith('-')) {
+            open.items.push(unquote(line.slice(1)));
+            continue;
+        }
+        // Deeper than the keys: never a key, whatever it says.
+        if (indentation(rawLine) > topIndent) {
+            if (open?.kind === 'block')
+                open.lines.push(rawLine.trimEnd());
+            continue;
+        }
+        closeOpenValue();
         const colon = line.indexOf(':');
         if (colon < 0)
             continue;
         const key = line.slice(0, colon).trim().toLowerCase();
         const value = line.slice(colon + 1).trim();
-        switch (key) {
-            case 'ready':
-                sawReady = true;
-                gate.ready = isTruthy(unquote(value));
-                break;
-            case 'reason':
-            case 'progress':
-                gate[key] = unquote(value);
-                break;
-            case 'blockers':
-                if (value === '') {
-                    listKey = key;
-                    gate.blockers = [];
-                }
-                else {
-                    gate.blockers = parseJsonStringList(value) ?? [unquote(value)];
-                }
-                break;
-            default:
-                if (value === '')
-                    listKey = key;
-                else
-                    gate.extra[key] = parseJson(value) ?? unquote(value);
-        }
+        if (key === 'ready')
+            sawReady = true;
+        if (isBlockScalarHeader(value))
+            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
+        else if (value === '' && !SCALAR_KEYS.has(key))
+            open = { kind: 'list', key, items: [] };
+        else
+            setKey(gate, key, value, false);
     }
-    closeList();
+    closeOpenValue();
     return sawReady ? gate : undefined;
+}
+/**
+ * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
+ * taken as it is: no quotes to strip, no JSON to read.
+ */
+function setKey(gate, key, value, fromBlock) {
+    const text = fromBlock ? value : unquote(value);
+    switch (key) {
+        case 'ready':
+            gate.ready = isTruthy(text);
+            break;
+        case 'reason':
+        case 'progress':
+            gate[key] = text;
+            break;
+        case 'blockers':
+            gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
+            break;
+        default:
+            gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
+    }
+}
+/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
+function isBlockScalarHeader(value) {
+    return ((value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1]))));
+}
+/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
+function foldLines(lines) {
+    const parts = [];
+    let blankBefore = false;
+    for (const line of lines) {
+        const content = line.trim();
+        if (content === '') {
+            blankBefore = true;
+            continue;
+        }
+        if (parts.length > 0)
+            parts.push(blankBefore ? '\n' : ' ');
+        parts.push(content);
+        blankBefore = false;
+    }
+    return parts.join('');
+}
+/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
+function literalLines(lines) {
+    const indent = lines.length > 0 ? indentation(lines[0]) : 0;
+    return lines
+        .map((line) => line.slice(Math.min(indent, indentation(line))))
+        .join('\n')
+        .trimEnd();
+}
+function indentation(line) {
+    return line.length - line.trimStart().length;
 }
 function isTruthy(value) {
     if (value === true || value === 1)
@@ -32402,6 +32492,23 @@ function toStringList(value) {
     if (value === null || value === undefined)
         return [];
     return [typeof value === 'string' ? value : JSON.stringify(value)];
+}
+/**
+ * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
+ * reported" and the breaker never sees `none` as the same error repeated.
+ */
+const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
+const TRAILING_PUNCTUATION = '.,;:!?';
+function realBlockers(blockers) {
+    return blockers.filter((blocker) => !isPlaceholder(blocker));
+}
+/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
+function isPlaceholder(blocker) {
+    const word = blocker.trim().toLowerCase();
+    let end = word.length;
+    while (end > 0 && TRAILING_PUNCTUATION.includes(word[end - 1]))
+        end--;
+    return PLACEHOLDERS.has(word.slice(0, end));
 }
 function parseJson(value) {
     try {
@@ -32453,7 +32560,7 @@ function formatGate(gate) {
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
 The loop runs you again and again, resuming this session, until you declare the task complete.
-At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command):
+At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
 
 ${GATE_START}
 ready: true or false
@@ -32463,8 +32570,8 @@ blockers: ["what still stands in the way", "one short item each"]
 ${GATE_END}
 
 - ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
-- ready: false while work remains; list the concrete blockers, most important first. The loop runs you again.
-- A gate that you quote from a file or a command's output does not count: only the block at the end of your reply.`;
+- ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
+- A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
 function buildClaudeArgs(config, call) {
     const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
     if (call.resumeSessionId)
@@ -32728,12 +32835,13 @@ class LineSplitter {
  */
 
 const NONE = Object.freeze([]);
+const NON_BLANK = /\S/;
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
 const IS_ERROR_KEY = Buffer.from('"is_error"');
 class StreamState {
     sessionId;
-    /** The last gate in Claude's own top-level text. */
+    /** The gate that ends Claude's own top-level text so far, if it ends with one. */
     lastGate;
     /** The last result line: it says how the run ended. */
     result;
@@ -32830,10 +32938,9 @@ class StreamState {
             if (block.type === 'text' && typeof block.text === 'string') {
                 if (!topLevel)
                     continue;
-                if (block.text.includes(GATE_START)) {
-                    const gate = parseGate(block.text);
-                    if (gate)
-                        this.lastGate = gate;
+                // Claude's verdict is the gate that ends its own text: any later word of it (tool calls aside) takes it back.
+                if (NON_BLANK.test(block.text)) {
+                    this.lastGate = block.text.includes(GATE_START) ? parseFinalGate(block.text) : undefined;
                 }
                 events.push({ kind: 'text', text: block.text });
             }
@@ -38874,9 +38981,12 @@ function oneLineShortened(text, max) {
 
 ;// CONCATENATED MODULE: ./src/breaker.ts
 /**
- * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and exactly the seed's
- * rules, in the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
+ * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
+ * the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
  * The loop checks the gate before it records an iteration, so `ready: true` on the last allowed iteration completes.
+ *
+ * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error, as in the seed
+ * for N >= 2; N = 1 stops at the first iteration that reports any error. A blank error is no error.
  */
 class CircuitBreaker {
     limits;
@@ -38907,19 +39017,19 @@ class CircuitBreaker {
                 return this.open('no_changes', `No file changes for ${this.runsWithoutChanges} consecutive runs`);
             }
         }
-        if (error !== undefined && error === this.lastError) {
-            this.sameErrorCount += 1;
-            if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
-                return this.open('same_error', `Same error repeated ${this.sameErrorCount} times: ${error}`);
-            }
-        }
-        else if (error !== undefined) {
-            this.lastError = error;
-            this.sameErrorCount = 1;
-        }
-        else {
+        // A blank error is no error: it must not count as the same error repeated.
+        const reported = error !== undefined && error.trim() !== '' ? error : undefined;
+        if (reported === undefined) {
             this.lastError = undefined;
             this.sameErrorCount = 0;
+            return true;
+        }
+        this.sameErrorCount = reported === this.lastError ? this.sameErrorCount + 1 : 1;
+        this.lastError = reported;
+        // Checked on the first occurrence too: a threshold of 1 stops at the first error (the seed only checked repeats,
+        // so 1 behaved like 2).
+        if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
+            return this.open('same_error', sameErrorReason(this.sameErrorCount, reported));
         }
         return true;
     }
@@ -38927,6 +39037,11 @@ class CircuitBreaker {
         this.trip = { cause, reason };
         return false;
     }
+}
+function sameErrorReason(count, error) {
+    if (count === 1)
+        return `Error reported, and same-error-threshold is 1: ${error}`;
+    return `Same error repeated ${count} times: ${error}`;
 }
 
 ;// CONCATENATED MODULE: ./src/failure.ts

@@ -1,7 +1,10 @@
 /**
- * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and exactly the seed's
- * rules, in the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
+ * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
+ * the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
  * The loop checks the gate before it records an iteration, so `ready: true` on the last allowed iteration completes.
+ *
+ * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error, as in the seed
+ * for N >= 2; N = 1 stops at the first iteration that reports any error. A blank error is no error.
  */
 
 export interface BreakerLimits {
@@ -43,17 +46,19 @@ export class CircuitBreaker {
       }
     }
 
-    if (error !== undefined && error === this.lastError) {
-      this.sameErrorCount += 1;
-      if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
-        return this.open('same_error', `Same error repeated ${this.sameErrorCount} times: ${error}`);
-      }
-    } else if (error !== undefined) {
-      this.lastError = error;
-      this.sameErrorCount = 1;
-    } else {
+    // A blank error is no error: it must not count as the same error repeated.
+    const reported = error !== undefined && error.trim() !== '' ? error : undefined;
+    if (reported === undefined) {
       this.lastError = undefined;
       this.sameErrorCount = 0;
+      return true;
+    }
+    this.sameErrorCount = reported === this.lastError ? this.sameErrorCount + 1 : 1;
+    this.lastError = reported;
+    // Checked on the first occurrence too: a threshold of 1 stops at the first error (the seed only checked repeats,
+    // so 1 behaved like 2).
+    if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
+      return this.open('same_error', sameErrorReason(this.sameErrorCount, reported));
     }
     return true;
   }
@@ -62,4 +67,9 @@ export class CircuitBreaker {
     this.trip = { cause, reason };
     return false;
   }
+}
+
+function sameErrorReason(count: number, error: string): string {
+  if (count === 1) return `Error reported, and same-error-threshold is 1: ${error}`;
+  return `Same error repeated ${count} times: ${error}`;
 }

@@ -7,7 +7,7 @@ import type { LoopConfig } from './inputs.js';
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 export const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
 The loop runs you again and again, resuming this session, until you declare the task complete.
-At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command):
+At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
 
 ${GATE_START}
 ready: true or false
@@ -17,8 +17,8 @@ blockers: ["what still stands in the way", "one short item each"]
 ${GATE_END}
 
 - ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
-- ready: false while work remains; list the concrete blockers, most important first. The loop runs you again.
-- A gate that you quote from a file or a command's output does not count: only the block at the end of your reply.`;
+- ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
+- A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
 
 export interface IterationCall {
   /** Resume exactly this session (iterations 2..n and retries). */

@@ -8,8 +8,8 @@
  *   blockers: ["what stands in the way", "..."]
  *   </COMPLETION_GATE>
  *
- * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, no regular
- * expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, one pass over the
+ * lines, no regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
  */
 
 export const GATE_START = '<COMPLETION_GATE>';
@@ -24,7 +24,7 @@ export interface Gate {
   extra: Record<string, unknown>;
 }
 
-/** The last complete, well-formed gate in `text`, or undefined when there is none. */
+/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
 export function parseGate(text: string): Gate | undefined {
   const blocks = findBlocks(text);
   // Later blocks win; a garbled one does not hide the valid one before it.
@@ -34,6 +34,43 @@ export function parseGate(text: string): Gate | undefined {
     if (gate) return gate;
   }
   return undefined;
+}
+
+/**
+ * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
+ * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
+ * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
+ * no falling back to an earlier block: if the last block does not end the text, nothing does.
+ */
+export function parseFinalGate(text: string): Gate | undefined {
+  const last = findBlocks(text).at(-1);
+  if (last === undefined) return undefined;
+  const [from, to] = last;
+  const after = text.slice(to + GATE_END.length).trim();
+  if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length)))) return undefined;
+  return parseGateBody(text.slice(from, to));
+}
+
+/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
+function closesFence(closing: string, opening: string): boolean {
+  const open = fenceMarker(opening);
+  const close = fenceMarker(closing);
+  return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
+}
+
+/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
+function fenceMarker(line: string): string | undefined {
+  const char = line[0];
+  if (char !== '`' && char !== '~') return undefined;
+  let end = 1;
+  while (line[end] === char) end++;
+  return end >= 3 ? line.slice(0, end) : undefined;
+}
+
+/** The last non-blank line of `text`, trimmed. */
+function lastLine(text: string): string {
+  const trimmed = text.trimEnd();
+  return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
 }
 
 /**
@@ -65,7 +102,7 @@ export function parseGateBody(body: string): Gate | undefined {
     const fromJson = gateFromJson(content);
     if (fromJson) return fromJson;
   }
-  return gateFromLines(content);
+  return gateFromLines(body);
 }
 
 function gateFromJson(content: string): Gate | undefined {
@@ -86,7 +123,7 @@ function gateFromJson(content: string): Gate | undefined {
     } else if (key === 'reason' || key === 'progress') {
       gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
     } else if (key === 'blockers') {
-      gate.blockers = toStringList(field);
+      gate.blockers = realBlockers(toStringList(field));
     } else {
       gate.extra[key] = field;
     }
@@ -94,60 +131,122 @@ function gateFromJson(content: string): Gate | undefined {
   return sawReady ? gate : undefined;
 }
 
+/** Keys whose value is one string: empty, they are empty, not the start of a list. */
+const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
+
+/** A key whose value goes on in the lines below it: YAML list items, or the lines of a block scalar. */
+type OpenValue =
+  { kind: 'list'; key: string; items: string[] } | { kind: 'block'; key: string; folded: boolean; lines: string[] };
+
 /**
- * `key: value` lines. A key with an empty value followed by YAML list lines (`- item`) takes those items as a list.
- * Lines that are neither are ignored.
+ * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
+ * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
+ * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
+ * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
  */
-function gateFromLines(content: string): Gate | undefined {
+function gateFromLines(body: string): Gate | undefined {
   const gate: Gate = { ready: false, extra: {} };
   let sawReady = false;
-  let listKey: string | undefined;
-  let list: string[] = [];
+  let topIndent: number | undefined;
+  let open: OpenValue | undefined;
 
-  const closeList = (): void => {
-    if (listKey === undefined) return;
-    if (listKey === 'blockers') gate.blockers = list;
-    else gate.extra[listKey] = list;
-    listKey = undefined;
-    list = [];
+  const closeOpenValue = (): void => {
+    if (open?.kind === 'list') {
+      if (open.key === 'blockers') gate.blockers = realBlockers(open.items);
+      else gate.extra[open.key] = open.items;
+    } else if (open?.kind === 'block') {
+      setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
+    }
+    open = undefined;
   };
 
-  for (const rawLine of content.split('\n')) {
+  for (const rawLine of body.split('\n')) {
     const line = rawLine.trim();
-    if (line === '') continue;
-    if (listKey !== undefined && line.startsWith('-')) {
-      list.push(unquote(line.slice(1)));
+    if (line === '') {
+      if (open?.kind === 'block' && open.lines.length > 0) open.lines.push('');
       continue;
     }
-    closeList();
+    topIndent ??= indentation(rawLine);
+    if (open?.kind === 'list' && line.startsWith('-')) {
+      open.items.push(unquote(line.slice(1)));
+      continue;
+    }
+    // Deeper than the keys: never a key, whatever it says.
+    if (indentation(rawLine) > topIndent) {
+      if (open?.kind === 'block') open.lines.push(rawLine.trimEnd());
+      continue;
+    }
+    closeOpenValue();
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const key = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    switch (key) {
-      case 'ready':
-        sawReady = true;
-        gate.ready = isTruthy(unquote(value));
-        break;
-      case 'reason':
-      case 'progress':
-        gate[key] = unquote(value);
-        break;
-      case 'blockers':
-        if (value === '') {
-          listKey = key;
-          gate.blockers = [];
-        } else {
-          gate.blockers = parseJsonStringList(value) ?? [unquote(value)];
-        }
-        break;
-      default:
-        if (value === '') listKey = key;
-        else gate.extra[key] = parseJson(value) ?? unquote(value);
-    }
+    if (key === 'ready') sawReady = true;
+    if (isBlockScalarHeader(value)) open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
+    else if (value === '' && !SCALAR_KEYS.has(key)) open = { kind: 'list', key, items: [] };
+    else setKey(gate, key, value, false);
   }
-  closeList();
+  closeOpenValue();
   return sawReady ? gate : undefined;
+}
+
+/**
+ * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
+ * taken as it is: no quotes to strip, no JSON to read.
+ */
+function setKey(gate: Gate, key: string, value: string, fromBlock: boolean): void {
+  const text = fromBlock ? value : unquote(value);
+  switch (key) {
+    case 'ready':
+      gate.ready = isTruthy(text);
+      break;
+    case 'reason':
+    case 'progress':
+      gate[key] = text;
+      break;
+    case 'blockers':
+      gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
+      break;
+    default:
+      gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
+  }
+}
+
+/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
+function isBlockScalarHeader(value: string): boolean {
+  return (
+    (value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1])))
+  );
+}
+
+/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
+function foldLines(lines: string[]): string {
+  const parts: string[] = [];
+  let blankBefore = false;
+  for (const line of lines) {
+    const content = line.trim();
+    if (content === '') {
+      blankBefore = true;
+      continue;
+    }
+    if (parts.length > 0) parts.push(blankBefore ? '\n' : ' ');
+    parts.push(content);
+    blankBefore = false;
+  }
+  return parts.join('');
+}
+
+/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
+function literalLines(lines: string[]): string {
+  const indent = lines.length > 0 ? indentation(lines[0]) : 0;
+  return lines
+    .map((line) => line.slice(Math.min(indent, indentation(line))))
+    .join('\n')
+    .trimEnd();
+}
+
+function indentation(line: string): number {
+  return line.length - line.trimStart().length;
 }
 
 function isTruthy(value: unknown): boolean {
@@ -161,6 +260,25 @@ function toStringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
   if (value === null || value === undefined) return [];
   return [typeof value === 'string' ? value : JSON.stringify(value)];
+}
+
+/**
+ * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
+ * reported" and the breaker never sees `none` as the same error repeated.
+ */
+const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
+const TRAILING_PUNCTUATION = '.,;:!?';
+
+function realBlockers(blockers: string[]): string[] {
+  return blockers.filter((blocker) => !isPlaceholder(blocker));
+}
+
+/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
+function isPlaceholder(blocker: string): boolean {
+  const word = blocker.trim().toLowerCase();
+  let end = word.length;
+  while (end > 0 && TRAILING_PUNCTUATION.includes(word[end - 1])) end--;
+  return PLACEHOLDERS.has(word.slice(0, end));
 }
 
 function parseJson(value: string): unknown {

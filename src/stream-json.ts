@@ -3,7 +3,7 @@
  * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
  * transcript, so memory stays flat however long an iteration runs.
  */
-import { parseGate, GATE_START, type Gate } from './gate.js';
+import { parseFinalGate, GATE_START, type Gate } from './gate.js';
 
 /** The `result` line that ends a run of the CLI. */
 export interface ResultInfo {
@@ -26,6 +26,7 @@ export type StreamEvent =
   | { kind: 'result'; result: ResultInfo };
 
 const NONE: readonly StreamEvent[] = Object.freeze([]);
+const NON_BLANK = /\S/;
 
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
@@ -33,7 +34,7 @@ const IS_ERROR_KEY = Buffer.from('"is_error"');
 
 export class StreamState {
   sessionId: string | undefined;
-  /** The last gate in Claude's own top-level text. */
+  /** The gate that ends Claude's own top-level text so far, if it ends with one. */
   lastGate: Gate | undefined;
   /** The last result line: it says how the run ended. */
   result: ResultInfo | undefined;
@@ -130,9 +131,9 @@ export class StreamState {
     for (const block of contentBlocks(message)) {
       if (block.type === 'text' && typeof block.text === 'string') {
         if (!topLevel) continue;
-        if (block.text.includes(GATE_START)) {
-          const gate = parseGate(block.text);
-          if (gate) this.lastGate = gate;
+        // Claude's verdict is the gate that ends its own text: any later word of it (tool calls aside) takes it back.
+        if (NON_BLANK.test(block.text)) {
+          this.lastGate = block.text.includes(GATE_START) ? parseFinalGate(block.text) : undefined;
         }
         events.push({ kind: 'text', text: block.text });
       } else if (block.type === 'tool_use' && typeof block.name === 'string') {
