@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
 import { locateClaude } from './claude-install.js';
 import { runClaudeProcess } from './claude-process.js';
-import { InputError, readInputs, type LoopConfig } from './inputs.js';
+import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue } from './issue.js';
 import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
@@ -37,7 +37,8 @@ export async function run(): Promise<void> {
 async function runAction(signal: AbortSignal): Promise<void> {
   let config: Readonly<LoopConfig>;
   try {
-    config = readInputs(core, process.env.GITHUB_WORKSPACE || process.cwd());
+    const inputs = { ...core, inputNames: () => inputNamesFromEnv(process.env) };
+    config = readInputs(inputs, process.env.GITHUB_WORKSPACE || process.cwd());
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
     await report(failedBeforeStart(message));
