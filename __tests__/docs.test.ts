@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { readInputs } from '../src/inputs.js';
+import { INPUT_NAMES, readInputs } from '../src/inputs.js';
 import { failedBeforeStart, STATUSES } from '../src/outcome.js';
 import { outcomeOutputs } from '../src/report.js';
 import { ROOT } from './helpers/action-runner.js';
@@ -47,6 +47,10 @@ describe('action.yml and inputs.ts agree', () => {
       setSecret: () => undefined,
     });
     expect(readInputs(source({ ...defaults, prompt: 'p' }), ROOT)).toEqual(readInputs(source({ prompt: 'p' }), ROOT));
+  });
+
+  it('inputs.ts knows exactly the inputs action.yml declares (the misspelt-input warning relies on it)', () => {
+    expect([...INPUT_NAMES]).toEqual(Object.keys(metadata.inputs));
   });
 
   it('declares exactly the outputs the action sets', () => {

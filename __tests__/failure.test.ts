@@ -65,6 +65,9 @@ describe('iterationFailure: the CLI’s real error texts', () => {
     expect(failure?.message).toContain(
       "has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input",
     );
+    // An input given as `${{ secrets.X }}` is empty when the secret is missing or withheld from the run.
+    expect(failure?.message).toMatch(/secret has not been created.*fork.*Dependabot/s);
+    expect(failure?.message).toMatch(/The CLI said: Not logged in · Please run \/login$/);
   });
 
   it('a turn cap and a clean run are not failures; a lingering CLI stopped after its result is fine', () => {

@@ -2,23 +2,37 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLAUDE_VERSION, DEFAULT_CONTINUATION_PROMPT, readInputs, type InputSource } from '../src/inputs.js';
+import {
+  DEFAULT_CLAUDE_VERSION,
+  DEFAULT_CONTINUATION_PROMPT,
+  inputNamesFromEnv,
+  MAX_DURATION_MINUTES,
+  readInputs,
+  type InputSource,
+} from '../src/inputs.js';
 import { splitShellWords } from '../src/shell-words.js';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
 writeFileSync(path.join(base, 'task.md'), 'Fix the build\n');
 writeFileSync(path.join(base, 'empty.md'), '  \n');
 
-function source(inputs: Record<string, string>): InputSource & { secrets: string[] } {
+function source(inputs: Record<string, string>, inputNames?: string[]): InputSource & { secrets: string[] } {
   const secrets: string[] = [];
-  return { secrets, getInput: (name) => inputs[name] ?? '', setSecret: (value) => secrets.push(value) };
+  return {
+    secrets,
+    getInput: (name) => inputs[name] ?? '',
+    setSecret: (value) => secrets.push(value),
+    ...(inputNames && { inputNames: () => inputNames }),
+  };
 }
 
 const read = (inputs: Record<string, string>) => readInputs(source(inputs), base);
+/** With an API key, so that no credential warning is expected. */
+const readKeyed = (inputs: Record<string, string>) => readInputs(source({ 'anthropic-api-key': 'k', ...inputs }), base);
 
 describe('readInputs', () => {
   it('applies the documented defaults', () => {
-    const config = read({ prompt: 'Do it' });
+    const config = readKeyed({ prompt: 'Do it' });
     expect(config).toMatchObject({
       prompt: 'Do it',
       continuationPrompt: DEFAULT_CONTINUATION_PROMPT,
@@ -37,6 +51,8 @@ describe('readInputs', () => {
       openIssueOn: [],
       issueLabels: ['autonomous-loop'],
       maxTurns: undefined,
+      allowedTools: [],
+      disallowedTools: [],
       warnings: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -64,10 +80,6 @@ describe('readInputs', () => {
     [{ prompt: 'a', 'max-turns': '0' }, /'max-turns' must be a whole number of at least 1, got "0"/],
     [{ prompt: 'a', 'max-budget-usd': '0' }, /Input 'max-budget-usd' must be a positive number, got "0"/],
     [{ prompt: 'a', 'max-budget-usd': '$5' }, /'max-budget-usd' must be a positive number, got "\$5"/],
-    [
-      { prompt: 'a', 'iteration-timeout-minutes': '-2' },
-      /'iteration-timeout-minutes' must be a positive number, got "-2"/,
-    ],
     [{ prompt: 'a', 'permission-mode': 'yolo' }, /Input 'permission-mode' is "yolo"; expected one of: acceptEdits/],
     [{ prompt: 'a', 'fail-on': 'failed,exploded' }, /Input 'fail-on' has an unknown status "exploded"/],
     [{ prompt: 'a', 'open-issue-on': 'limit' }, /Input 'open-issue-on' has an unknown status "limit"/],
@@ -97,7 +109,7 @@ describe('readInputs', () => {
   });
 
   it('clamps max-iterations to the hard limit, with a warning', () => {
-    const config = read({ prompt: 'a', 'max-iterations': '80', 'hard-limit': '50' });
+    const config = readKeyed({ prompt: 'a', 'max-iterations': '80', 'hard-limit': '50' });
     expect(config.maxIterations).toBe(50);
     expect(config.warnings).toEqual([
       expect.stringContaining("'max-iterations' is 80, above 'hard-limit' 50: using 50"),
@@ -126,6 +138,147 @@ describe('readInputs', () => {
     expect(config.failOn).toEqual([]);
     expect(config.openIssueOn).toEqual(['iteration_limit_reached', 'no_progress', 'repeated_error']);
     expect(config.issueLabels).toEqual(['autonomous-loop', 'needs human']);
+  });
+});
+
+describe('tool lists', () => {
+  it('splits on any whitespace and commas, keeping a pattern with spaces in parentheses as one item', () => {
+    const config = read({
+      prompt: 'a',
+      'allowed-tools': 'Edit, Write\tBash(npm test:*)\r\n  Bash(git commit -m:*)',
+      // A YAML block: one tool a line, with the trailing newline a `|` block keeps.
+      'disallowed-tools': 'Bash(git push:*)\nWebFetch\nBash(echo a,b)\n',
+    });
+    expect(config.allowedTools).toEqual(['Edit', 'Write', 'Bash(npm test:*)', 'Bash(git commit -m:*)']);
+    expect(config.disallowedTools).toEqual(['Bash(git push:*)', 'WebFetch', 'Bash(echo a,b)']);
+  });
+
+  it('keeps an escaped parenthesis inside a pattern, as the CLI does', () => {
+    expect(read({ prompt: 'a', 'allowed-tools': 'Bash(echo \\) x) Edit' }).allowedTools).toEqual([
+      'Bash(echo \\) x)',
+      'Edit',
+    ]);
+  });
+
+  it.each([
+    [
+      'allowed-tools',
+      'Bash(git push:*\nWebFetch',
+      /Input 'allowed-tools' is "Bash\(git push:\*\nWebFetch": "\(" is never closed/,
+    ],
+    ['disallowed-tools', 'WebFetch) Edit', /Input 'disallowed-tools' is "WebFetch\) Edit": "\)" without a "\("/],
+  ])('rejects unbalanced parentheses in %s: a tool would silently stay allowed', (name, value, message) => {
+    expect(() => read({ prompt: 'a', [name]: value })).toThrow(message);
+  });
+});
+
+describe('claude-args', () => {
+  it.each([
+    ['-p', '-p'],
+    ['--print', '--print'],
+    ['--output-format json', '--output-format'],
+    ['--output-format=text', '--output-format'],
+    ['--input-format stream-json', '--input-format'],
+    ['--verbose', '--verbose'],
+    ['--resume 0f1e', '--resume'],
+    ['--resume=0f1e', '--resume'],
+    ['-r 0f1e', '-r'],
+    ['-r0f1e', '-r'],
+    ['--continue', '--continue'],
+    ['-c', '-c'],
+    ['--session-id 6d2a', '--session-id'],
+    ['--session-id=6d2a', '--session-id'],
+  ])('rejects %j: the action sets %s itself', (args, flag) => {
+    const value = `--model opus ${args}`;
+    expect(() => read({ prompt: 'a', 'claude-args': value })).toThrow(
+      `Input 'claude-args' is "${value}": the action sets ${flag} itself; remove it.`,
+    );
+  });
+
+  it('names every owned flag it found', () => {
+    expect(() => read({ prompt: 'a', 'claude-args': '-p --verbose --model x -c' })).toThrow(
+      /the action sets -p, --verbose, -c itself/,
+    );
+  });
+
+  it('accepts other flags, and values that merely look like owned flags', () => {
+    const args = `--add-dir /tmp --append-system-prompt "-p is a flag" --settings=--verbose.json --permission-prompts none`;
+    expect(read({ prompt: 'a', 'claude-args': args }).claudeArgs).toEqual([
+      '--add-dir',
+      '/tmp',
+      '--append-system-prompt',
+      '-p is a flag',
+      '--settings=--verbose.json',
+      '--permission-prompts',
+      'none',
+    ]);
+  });
+
+  it('accepts --max-budget-usd as a per-run cap unless the max-budget-usd input is set', () => {
+    expect(read({ prompt: 'a', 'claude-args': '--max-budget-usd 0.5' }).claudeArgs).toEqual([
+      '--max-budget-usd',
+      '0.5',
+    ]);
+    expect(() => read({ prompt: 'a', 'max-budget-usd': '5', 'claude-args': '--max-budget-usd=0.5' })).toThrow(
+      `Input 'claude-args' is "--max-budget-usd=0.5": the action sets --max-budget-usd itself; remove it (the 'max-budget-usd' input is the loop's budget).`,
+    );
+  });
+});
+
+describe('durations', () => {
+  it('keeps minutes within what a Node timer can wait', () => {
+    expect(MAX_DURATION_MINUTES * 60_000).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(read({ prompt: 'a', 'iteration-timeout-minutes': String(MAX_DURATION_MINUTES) }).iterationTimeoutMs).toBe(
+      MAX_DURATION_MINUTES * 60_000,
+    );
+  });
+
+  it.each(['50000', '35792', '0', '-2', 'soon', '1e3'])(
+    'rejects iteration-timeout-minutes %j with the range',
+    (text) => {
+      expect(() => read({ prompt: 'a', 'iteration-timeout-minutes': text })).toThrow(
+        `Input 'iteration-timeout-minutes' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "${text}".`,
+      );
+    },
+  );
+});
+
+describe('inputs the action does not declare', () => {
+  it('warns about each, naming the closest declared input', () => {
+    const config = readInputs(
+      source({ prompt: 'a', 'anthropic-api-key': 'k' }, [
+        'PROMPT',
+        'MAX-ITERATIONS',
+        'MAX_ITERATIONS',
+        'ALLOWED-TOOL',
+        'ANTHROPIC-API-KEY',
+        'GITHUB-TOKEN',
+      ]),
+      base,
+    );
+    expect(config.warnings).toEqual([
+      "Input 'max_iterations' is not an input of this action and is ignored: did you mean 'max-iterations'?",
+      "Input 'allowed-tool' is not an input of this action and is ignored: did you mean 'allowed-tools'?",
+    ]);
+  });
+
+  it('reads the names the runner passed from INPUT_ variables', () => {
+    expect(
+      inputNamesFromEnv({ 'INPUT_MAX-ITERATIONS': '3', INPUT_MAX_TURNS: '', PATH: '/bin', MY_INPUT_X: 'y' }),
+    ).toEqual(['MAX-ITERATIONS', 'MAX_TURNS']);
+  });
+});
+
+describe('credentials', () => {
+  it('warns when neither credential input is set, naming both and the usual causes', () => {
+    const [warning] = read({ prompt: 'a' }).warnings;
+    expect(warning).toMatch(/'anthropic-api-key'.*'claude-code-oauth-token'/);
+    expect(warning).toMatch(/secret.*fork.*Dependabot/s);
+  });
+
+  it('does not warn when one is set', () => {
+    expect(read({ prompt: 'a', 'claude-code-oauth-token': 't' }).warnings).toEqual([]);
+    expect(read({ prompt: 'a', 'anthropic-api-key': 'k' }).warnings).toEqual([]);
   });
 });
 

@@ -32584,10 +32584,12 @@ function buildClaudeArgs(config, call) {
         args.push('--max-turns', String(config.maxTurns));
     if (call.maxBudgetUsd !== undefined)
         args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
-    if (config.allowedTools)
-        args.push('--allowedTools', config.allowedTools);
-    if (config.disallowedTools)
-        args.push('--disallowedTools', config.disallowedTools);
+    // One value, items joined by spaces: the CLI splits it on spaces outside parentheses (`Bash(npm test:*)` stays
+    // one item), and a single value cannot make the variadic flag swallow the argument after it.
+    if (config.allowedTools.length > 0)
+        args.push('--allowedTools', config.allowedTools.join(' '));
+    if (config.disallowedTools.length > 0)
+        args.push('--disallowedTools', config.disallowedTools.join(' '));
     // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
     const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
     args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));
@@ -32656,8 +32658,6 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/claude-install.ts
 /**
  * Finds the `claude` executable: the `claude-path` input, else `claude` on PATH, else the pinned version installed
@@ -32667,62 +32667,152 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
-
-const execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** How long a stopped child (and its children) get after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 1_000;
+const VERSION_TIMEOUT_MS = 30_000;
 class ClaudeNotFoundError extends Error {
     name = 'ClaudeNotFoundError';
 }
-/** @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`). */
-async function locateClaude(claudePath, claudeVersion, env, log) {
+/** The job was cancelled while `claude --version` or the npm install ran; they and their children are stopped. */
+class SetupCancelledError extends Error {
+    name = 'SetupCancelledError';
+}
+/**
+ * @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`).
+ * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
+ */
+async function locateClaude(claudePath, claudeVersion, env, log, signal) {
+    if (signal?.aborted)
+        throw new SetupCancelledError('Cancelled before looking for claude.');
     if (claudePath !== '') {
         const resolved = external_node_path_default().resolve(claudePath);
         if (!isExecutableFile(resolved)) {
             throw new ClaudeNotFoundError(`Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`);
         }
-        return { path: resolved, version: await versionOf(resolved, env), source: 'claude-path' };
+        return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
     }
     const onPath = findOnPath('claude', env.PATH ?? '');
     if (onPath)
-        return { path: onPath, version: await versionOf(onPath, env), source: 'PATH' };
+        return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
     const prefix = external_node_path_default().join(env.RUNNER_TOOL_CACHE || external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
     const cached = external_node_path_default().join(prefix, 'node_modules', '.bin', 'claude');
     if (isExecutableFile(cached)) {
-        const version = await versionOf(cached, env).catch(() => '');
+        // A broken cached copy is reinstalled; a cancellation is not a broken copy.
+        const version = await versionOf(cached, env, signal).catch((error) => {
+            if (error instanceof SetupCancelledError)
+                throw error;
+            return '';
+        });
         if (version !== '')
             return { path: cached, version, source: 'tool cache' };
     }
-    log(`No claude on PATH: installing @anthropic-ai/claude-code@${claudeVersion} into ${prefix}`);
+    const what = `@anthropic-ai/claude-code@${claudeVersion}`;
+    log(`No claude on PATH: installing ${what} into ${prefix}`);
     (0,external_node_fs_namespaceObject.mkdirSync)(prefix, { recursive: true });
-    try {
-        // Install scripts must run: the package's postinstall puts the native binary in place.
-        await execFileAsync('npm', [
-            'install',
-            '--no-save',
-            '--no-audit',
-            '--no-fund',
-            '--prefix',
-            prefix,
-            `@anthropic-ai/claude-code@${claudeVersion}`,
-        ], { env: { ...env, npm_config_ignore_scripts: 'false' }, maxBuffer: 16 * 1024 * 1024 });
-    }
-    catch (error) {
-        const detail = error.stderr?.trim().split('\n').slice(-5).join('\n') ?? String(error);
-        throw new ClaudeNotFoundError(`Could not install @anthropic-ai/claude-code@${claudeVersion} (input 'claude-version') with npm: ${detail}`);
+    // Install scripts must run: the package's postinstall puts the native binary in place.
+    const npm = await runChild('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, what], { ...env, npm_config_ignore_scripts: 'false' }, signal);
+    if (npm.failure !== undefined) {
+        const cause = npm.failure.kind === 'not found'
+            ? "npm is not on PATH. Install Node.js with npm on the runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude"
+            : `npm ${failureText(npm)}`;
+        throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): ${cause}.`);
     }
     if (!isExecutableFile(cached)) {
-        throw new ClaudeNotFoundError(`npm installed @anthropic-ai/claude-code@${claudeVersion}, but ${cached} is missing.`);
+        throw new ClaudeNotFoundError(`npm installed ${what}, but ${cached} is missing.`);
     }
-    return { path: cached, version: await versionOf(cached, env), source: 'installed' };
+    return { path: cached, version: await versionOf(cached, env, signal), source: 'installed' };
 }
 /** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
-async function versionOf(executable, env) {
-    try {
-        const { stdout } = await execFileAsync(executable, ['--version'], { env, timeout: 30_000 });
-        return stdout.trim().split(/\s/)[0] ?? '';
-    }
-    catch (error) {
-        throw new ClaudeNotFoundError(`${executable} --version failed: ${error.message.split('\n')[0]}`);
-    }
+async function versionOf(executable, env, signal) {
+    const run = await runChild(executable, ['--version'], env, signal, VERSION_TIMEOUT_MS);
+    if (run.failure !== undefined)
+        throw new ClaudeNotFoundError(`${executable} --version failed: ${failureText(run)}`);
+    return run.stdout.trim().split(/\s/)[0] ?? '';
+}
+/** Only the end of a child's output is ever shown. */
+const OUTPUT_LIMIT = 64 * 1024;
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops what it started (npm runs
+ * install scripts). On abort or time-out: SIGTERM to the group, SIGKILL after a grace period, or as soon as the
+ * program itself has exited (its children must not outlive it). Rejects only with `SetupCancelledError`.
+ */
+function runChild(command, args, env, signal, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(cancelled(command));
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT)));
+        child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT)));
+        let stopping;
+        let killTimer;
+        const killGroup = (sig) => {
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, sig);
+            }
+            catch {
+                // The group is gone already.
+            }
+        };
+        const finish = (why) => {
+            // Whatever the program left behind must not outlive it.
+            killGroup('SIGKILL');
+            cleanUp();
+            if (why === 'cancelled')
+                return reject(cancelled(command));
+            const detail = `it did not finish within ${(timeoutMs ?? 0) / 1000} s`;
+            resolve({ stdout, stderr, failure: { kind: 'timeout', detail } });
+        };
+        const stop = (why) => {
+            if (stopping !== undefined)
+                return;
+            stopping = why;
+            // Exited, but its children still hold the output open: nothing left to wait for.
+            if (child.exitCode !== null || child.signalCode !== null)
+                return finish(why);
+            killGroup('SIGTERM');
+            killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+        };
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timeout = timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), timeoutMs);
+        const cleanUp = () => {
+            signal?.removeEventListener('abort', onAbort);
+            clearTimeout(timeout);
+            clearTimeout(killTimer);
+        };
+        child.on('error', (error) => {
+            cleanUp();
+            const kind = error.code === 'ENOENT' ? 'not found' : 'spawn';
+            resolve({ stdout, stderr, failure: { kind, detail: error.message } });
+        });
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+        child.on('exit', () => {
+            if (stopping !== undefined)
+                finish(stopping);
+        });
+        child.on('close', (code, sig) => {
+            if (stopping !== undefined)
+                return;
+            cleanUp();
+            const failure = code === 0
+                ? undefined
+                : { kind: 'exit', detail: sig ? `was killed by ${sig}` : `exited with code ${code}` };
+            resolve({ stdout, stderr, failure });
+        });
+    });
+}
+function cancelled(command) {
+    return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`);
+}
+/** What went wrong, with the end of stderr when the program ran and failed. */
+function failureText(run) {
+    if (run.failure?.kind !== 'exit')
+        return run.failure?.detail ?? '';
+    const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
+    return `${run.failure.detail}: ${stderr || 'no output on stderr'}`;
 }
 function findOnPath(name, searchPath) {
     for (const dir of searchPath.split((external_node_path_default()).delimiter)) {
@@ -33233,8 +33323,12 @@ function isStatus(value) {
 }
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
 function failedBeforeStart(reason, maxIterations = 0) {
+    return endedBeforeStart('failed', reason, maxIterations);
+}
+/** An outcome for a loop that ended before its first iteration: failed, or cancelled during set-up. */
+function endedBeforeStart(status, reason, maxIterations = 0) {
     return {
-        status: 'failed',
+        status,
         reason,
         iterations: 0,
         maxIterations,
@@ -33329,7 +33423,54 @@ const PERMISSION_MODES = [
 ];
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 const DEFAULT_CLAUDE_VERSION = '2.1.330';
+/** Every input action.yml declares, in its order (a test keeps the two in step). */
+const INPUT_NAMES = [
+    'prompt',
+    'prompt-file',
+    'continuation-prompt',
+    'max-iterations',
+    'hard-limit',
+    'no-change-threshold',
+    'same-error-threshold',
+    'max-budget-usd',
+    'iteration-timeout-minutes',
+    'api-retries',
+    'working-directory',
+    'anthropic-api-key',
+    'claude-code-oauth-token',
+    'model',
+    'max-turns',
+    'allowed-tools',
+    'disallowed-tools',
+    'permission-mode',
+    'claude-args',
+    'claude-path',
+    'claude-version',
+    'fail-on',
+    'open-issue-on',
+    'issue-labels',
+    'github-token',
+];
+/** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
+const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
+/** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
+function inputNamesFromEnv(env) {
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_'))
+        .map((key) => key.slice('INPUT_'.length));
+}
+/** Flags that the action sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
+const OWNED_FLAGS = [
+    '--print',
+    '--output-format',
+    '--input-format',
+    '--verbose',
+    '--resume',
+    '--continue',
+    '--session-id',
+];
+const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
 class InputError extends Error {
     name = 'InputError';
 }
@@ -33346,7 +33487,7 @@ function readInputs(source, baseDirectory) {
     const anthropicApiKey = secret('anthropic-api-key');
     const claudeCodeOauthToken = secret('claude-code-oauth-token');
     const githubToken = secret('github-token');
-    const warnings = [];
+    const warnings = undeclaredInputWarnings(source.inputNames?.() ?? []);
     const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
     const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
     const maxIterations = Math.min(requestedMax, hardLimit);
@@ -33360,6 +33501,13 @@ function readInputs(source, baseDirectory) {
     if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
         throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
     }
+    if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
+        // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
+        warnings.push("Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
+            'came out empty: the secret has not been created (or has another name), or the run has no access to it ' +
+            '(a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). Going on: claude ' +
+            'may be logged in on this runner, or ANTHROPIC_API_KEY set in the environment.');
+    }
     const permissionMode = get('permission-mode') || 'bypassPermissions';
     if (!PERMISSION_MODES.includes(permissionMode)) {
         throw new InputError(`Input 'permission-mode' is "${permissionMode}"; expected one of: ${PERMISSION_MODES.join(', ')}.`);
@@ -33371,6 +33519,14 @@ function readInputs(source, baseDirectory) {
     catch (error) {
         throw new InputError(`Input 'claude-args' is "${get('claude-args')}": ${error.message}.`);
     }
+    const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
+    // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
+    const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd === undefined ? [] : ['--max-budget-usd']);
+    if (owned.length > 0) {
+        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
+            `${owned.length === 1 ? 'it' : 'them'}` +
+            (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'));
+    }
     const maxTurnsText = get('max-turns');
     return Object.freeze({
         prompt: readPrompt(get, workingDirectory),
@@ -33379,16 +33535,16 @@ function readInputs(source, baseDirectory) {
         hardLimit,
         noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
         sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
-        maxBudgetUsd: optionalPositiveNumber(get, 'max-budget-usd'),
-        iterationTimeoutMs: (optionalPositiveNumber(get, 'iteration-timeout-minutes') ?? 30) * 60_000,
+        maxBudgetUsd,
+        iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
         apiRetries: wholeNumber(get, 'api-retries', 2, 0),
         workingDirectory,
         anthropicApiKey,
         claudeCodeOauthToken,
         model: get('model'),
         maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
-        allowedTools: get('allowed-tools'),
-        disallowedTools: get('disallowed-tools'),
+        allowedTools: toolList(get, 'allowed-tools'),
+        disallowedTools: toolList(get, 'disallowed-tools'),
         permissionMode: permissionMode,
         claudeArgs,
         claudePath: get('claude-path'),
@@ -33442,6 +33598,107 @@ function optionalPositiveNumber(get, name) {
         throw new InputError(`Input '${name}' must be a positive number, got "${text}".`);
     }
     return value;
+}
+/**
+ * A duration input in minutes (fractions allowed), as milliseconds; undefined when empty. Capped so that a timer
+ * can wait that long: above 2³¹−1 ms Node fires it at once, and a limit would end the loop at the start.
+ */
+function optionalMinutes(get, name) {
+    const text = get(name);
+    if (text === '')
+        return undefined;
+    const minutes = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+    if (!(minutes > 0 && minutes <= MAX_DURATION_MINUTES)) {
+        throw new InputError(`Input '${name}' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "${text}".`);
+    }
+    return Math.max(1, Math.round(minutes * 60_000));
+}
+/**
+ * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
+ * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
+ * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
+ * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
+ */
+function toolList(get, name) {
+    const text = get(name);
+    const items = [];
+    let item = '';
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
+            if (item !== '')
+                items.push(item);
+            item = '';
+            continue;
+        }
+        if (ch === '\\') {
+            item += text.slice(i, i + 2);
+            i++;
+            continue;
+        }
+        if (ch === '(')
+            depth++;
+        if (ch === ')' && --depth < 0) {
+            throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
+        }
+        item += ch;
+    }
+    if (depth > 0)
+        throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
+    if (item !== '')
+        items.push(item);
+    return items;
+}
+/**
+ * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`). Short options: `-p`, `-c`,
+ * `-r` alone or with letters or a value attached (`-pc`, `-rID`); an argument with a space in it is a value.
+ */
+function ownedFlagsIn(args, alsoOwned) {
+    const found = [];
+    for (const arg of args) {
+        const long = arg.startsWith('--') ? arg.split('=')[0] : undefined;
+        const short = /^-[a-zA-Z][^\s]*$/.test(arg) ? arg.slice(0, 2) : undefined;
+        if (long !== undefined && (OWNED_FLAGS.includes(long) || alsoOwned.includes(long)))
+            found.push(long);
+        else if (short !== undefined && OWNED_SHORT_FLAGS.includes(short))
+            found.push(short);
+    }
+    return [...new Set(found)];
+}
+/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
+function undeclaredInputWarnings(givenNames) {
+    const known = new Set(INPUT_NAMES.map((name) => name.toUpperCase()));
+    return givenNames
+        .filter((given) => !known.has(given.toUpperCase()))
+        .map((given) => {
+        const name = given.toLowerCase();
+        return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
+    });
+}
+/** The declared input with the fewest edits from `name`, with `_` and spaces read as `-` (the first on a tie). */
+function closestInput(name) {
+    const normalised = name.replace(/[_ ]/g, '-');
+    let best = INPUT_NAMES[0];
+    let bestDistance = Infinity;
+    for (const candidate of INPUT_NAMES) {
+        const distance = editDistance(normalised, candidate);
+        if (distance < bestDistance)
+            [best, bestDistance] = [candidate, distance];
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 /** Comma-, space- or newline-separated items. */
 function list(text) {
@@ -39088,7 +39345,10 @@ function authMessage(text, status, credentials) {
     if (/not logged in|please run \/login/i.test(text) &&
         !credentials.anthropicApiKey &&
         !credentials.claudeCodeOauthToken) {
-        return `Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. The CLI said: ${text}`;
+        return ("Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
+            'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
+            'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
+            `The CLI said: ${text}`);
     }
     const input = credentials.claudeCodeOauthToken
         ? "'claude-code-oauth-token'"
@@ -39747,7 +40007,8 @@ function actionSecrets() {
 async function runAction(signal, secrets, door, log) {
     let config;
     try {
-        config = readInputs(core_namespaceObject, process.env.GITHUB_WORKSPACE || process.cwd());
+        const inputs = { ...core_namespaceObject, inputNames: () => inputNamesFromEnv(process.env) };
+        config = readInputs(inputs, process.env.GITHUB_WORKSPACE || process.cwd());
     }
     catch (error) {
         const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
@@ -39788,7 +40049,7 @@ async function runConfiguredLoop(config, signal, secrets, log) {
             config.anthropicApiKey,
             config.claudeCodeOauthToken,
         ]).env;
-        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text);
+        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         const runningAsRoot = process.getuid?.() === 0;
         const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
@@ -39836,6 +40097,9 @@ async function runConfiguredLoop(config, signal, secrets, log) {
         return await runLoop(config, deps, signal);
     }
     catch (error) {
+        if (error instanceof SetupCancelledError) {
+            return endedBeforeStart('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
+        }
         return failedBeforeStart(error.message, config.maxIterations);
     }
     finally {

@@ -36,8 +36,10 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   if (config.model) args.push('--model', config.model);
   if (config.maxTurns !== undefined) args.push('--max-turns', String(config.maxTurns));
   if (call.maxBudgetUsd !== undefined) args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
-  if (config.allowedTools) args.push('--allowedTools', config.allowedTools);
-  if (config.disallowedTools) args.push('--disallowedTools', config.disallowedTools);
+  // One value, items joined by spaces: the CLI splits it on spaces outside parentheses (`Bash(npm test:*)` stays
+  // one item), and a single value cannot make the variadic flag swallow the argument after it.
+  if (config.allowedTools.length > 0) args.push('--allowedTools', config.allowedTools.join(' '));
+  if (config.disallowedTools.length > 0) args.push('--disallowedTools', config.disallowedTools.join(' '));
   // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
   const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
   args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));

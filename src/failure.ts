@@ -75,7 +75,12 @@ function authMessage(text: string, status: number | undefined, credentials: Cred
     !credentials.anthropicApiKey &&
     !credentials.claudeCodeOauthToken
   ) {
-    return `Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. The CLI said: ${text}`;
+    return (
+      "Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
+      'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
+      'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
+      `The CLI said: ${text}`
+    );
   }
   const input = credentials.claudeCodeOauthToken
     ? "'claude-code-oauth-token'"

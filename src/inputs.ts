@@ -21,6 +21,38 @@ export type PermissionMode = (typeof PERMISSION_MODES)[number];
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 export const DEFAULT_CLAUDE_VERSION = '2.1.330';
 
+/** Every input action.yml declares, in its order (a test keeps the two in step). */
+export const INPUT_NAMES = [
+  'prompt',
+  'prompt-file',
+  'continuation-prompt',
+  'max-iterations',
+  'hard-limit',
+  'no-change-threshold',
+  'same-error-threshold',
+  'max-budget-usd',
+  'iteration-timeout-minutes',
+  'api-retries',
+  'working-directory',
+  'anthropic-api-key',
+  'claude-code-oauth-token',
+  'model',
+  'max-turns',
+  'allowed-tools',
+  'disallowed-tools',
+  'permission-mode',
+  'claude-args',
+  'claude-path',
+  'claude-version',
+  'fail-on',
+  'open-issue-on',
+  'issue-labels',
+  'github-token',
+] as const;
+
+/** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
+export const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
+
 export const DEFAULT_CONTINUATION_PROMPT =
   'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
 
@@ -41,8 +73,9 @@ export interface LoopConfig {
   claudeCodeOauthToken: string;
   model: string;
   maxTurns: number | undefined;
-  allowedTools: string;
-  disallowedTools: string;
+  /** One tool or pattern each, e.g. `Bash(npm test:*)`. */
+  allowedTools: string[];
+  disallowedTools: string[];
   permissionMode: PermissionMode;
   claudeArgs: string[];
   claudePath: string;
@@ -59,7 +92,28 @@ export interface LoopConfig {
 export interface InputSource {
   getInput(name: string): string;
   setSecret(value: string): void;
+  /** The names of the inputs given, as the runner spells them (`MAX-ITERATIONS`): to warn about misspelt ones. */
+  inputNames?(): string[];
 }
+
+/** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
+export function inputNamesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((key) => key.startsWith('INPUT_'))
+    .map((key) => key.slice('INPUT_'.length));
+}
+
+/** Flags that the action sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
+const OWNED_FLAGS = [
+  '--print',
+  '--output-format',
+  '--input-format',
+  '--verbose',
+  '--resume',
+  '--continue',
+  '--session-id',
+];
+const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -78,7 +132,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   const claudeCodeOauthToken = secret('claude-code-oauth-token');
   const githubToken = secret('github-token');
 
-  const warnings: string[] = [];
+  const warnings: string[] = undeclaredInputWarnings(source.inputNames?.() ?? []);
   const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
   const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
   const maxIterations = Math.min(requestedMax, hardLimit);
@@ -96,6 +150,15 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
     throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
   }
+  if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
+    // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
+    warnings.push(
+      "Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
+        'came out empty: the secret has not been created (or has another name), or the run has no access to it ' +
+        '(a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). Going on: claude ' +
+        'may be logged in on this runner, or ANTHROPIC_API_KEY set in the environment.',
+    );
+  }
 
   const permissionMode = get('permission-mode') || 'bypassPermissions';
   if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode)) {
@@ -110,6 +173,16 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   } catch (error) {
     throw new InputError(`Input 'claude-args' is "${get('claude-args')}": ${(error as Error).message}.`);
   }
+  const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
+  // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
+  const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd === undefined ? [] : ['--max-budget-usd']);
+  if (owned.length > 0) {
+    throw new InputError(
+      `Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
+        `${owned.length === 1 ? 'it' : 'them'}` +
+        (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'),
+    );
+  }
 
   const maxTurnsText = get('max-turns');
   return Object.freeze({
@@ -119,16 +192,16 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     hardLimit,
     noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
     sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
-    maxBudgetUsd: optionalPositiveNumber(get, 'max-budget-usd'),
-    iterationTimeoutMs: (optionalPositiveNumber(get, 'iteration-timeout-minutes') ?? 30) * 60_000,
+    maxBudgetUsd,
+    iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
     apiRetries: wholeNumber(get, 'api-retries', 2, 0),
     workingDirectory,
     anthropicApiKey,
     claudeCodeOauthToken,
     model: get('model'),
     maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
-    allowedTools: get('allowed-tools'),
-    disallowedTools: get('disallowed-tools'),
+    allowedTools: toolList(get, 'allowed-tools'),
+    disallowedTools: toolList(get, 'disallowed-tools'),
     permissionMode: permissionMode as PermissionMode,
     claudeArgs,
     claudePath: get('claude-path'),
@@ -182,6 +255,107 @@ function optionalPositiveNumber(get: (name: string) => string, name: string): nu
     throw new InputError(`Input '${name}' must be a positive number, got "${text}".`);
   }
   return value;
+}
+
+/**
+ * A duration input in minutes (fractions allowed), as milliseconds; undefined when empty. Capped so that a timer
+ * can wait that long: above 2³¹−1 ms Node fires it at once, and a limit would end the loop at the start.
+ */
+function optionalMinutes(get: (name: string) => string, name: string): number | undefined {
+  const text = get(name);
+  if (text === '') return undefined;
+  const minutes = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+  if (!(minutes > 0 && minutes <= MAX_DURATION_MINUTES)) {
+    throw new InputError(
+      `Input '${name}' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "${text}".`,
+    );
+  }
+  return Math.max(1, Math.round(minutes * 60_000));
+}
+
+/**
+ * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
+ * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
+ * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
+ * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
+ */
+function toolList(get: (name: string) => string, name: string): string[] {
+  const text = get(name);
+  const items: string[] = [];
+  let item = '';
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
+      if (item !== '') items.push(item);
+      item = '';
+      continue;
+    }
+    if (ch === '\\') {
+      item += text.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) {
+      throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
+    }
+    item += ch;
+  }
+  if (depth > 0) throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
+  if (item !== '') items.push(item);
+  return items;
+}
+
+/**
+ * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`). Short options: `-p`, `-c`,
+ * `-r` alone or with letters or a value attached (`-pc`, `-rID`); an argument with a space in it is a value.
+ */
+function ownedFlagsIn(args: readonly string[], alsoOwned: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const arg of args) {
+    const long = arg.startsWith('--') ? arg.split('=')[0] : undefined;
+    const short = /^-[a-zA-Z][^\s]*$/.test(arg) ? arg.slice(0, 2) : undefined;
+    if (long !== undefined && (OWNED_FLAGS.includes(long) || alsoOwned.includes(long))) found.push(long);
+    else if (short !== undefined && OWNED_SHORT_FLAGS.includes(short)) found.push(short);
+  }
+  return [...new Set(found)];
+}
+
+/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
+function undeclaredInputWarnings(givenNames: readonly string[]): string[] {
+  const known = new Set<string>(INPUT_NAMES.map((name) => name.toUpperCase()));
+  return givenNames
+    .filter((given) => !known.has(given.toUpperCase()))
+    .map((given) => {
+      const name = given.toLowerCase();
+      return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
+    });
+}
+
+/** The declared input with the fewest edits from `name`, with `_` and spaces read as `-` (the first on a tie). */
+function closestInput(name: string): string {
+  const normalised = name.replace(/[_ ]/g, '-');
+  let best: string = INPUT_NAMES[0];
+  let bestDistance = Infinity;
+  for (const candidate of INPUT_NAMES) {
+    const distance = editDistance(normalised, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** Comma-, space- or newline-separated items. */

@@ -11,13 +11,13 @@ import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
-import { locateClaude } from './claude-install.js';
+import { locateClaude, SetupCancelledError } from './claude-install.js';
 import { runClaudeProcess } from './claude-process.js';
-import { InputError, readInputs, type LoopConfig } from './inputs.js';
+import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue } from './issue.js';
 import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
-import { describeDenials, failedBeforeStart, type LoopOutcome } from './outcome.js';
+import { describeDenials, endedBeforeStart, failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { Transcript } from './transcript.js';
 import { LogDoor, Secrets } from './untrusted-text.js';
@@ -77,7 +77,8 @@ function actionSecrets(): Secrets {
 async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, log: ActionLog): Promise<void> {
   let config: Readonly<LoopConfig>;
   try {
-    config = readInputs(core, process.env.GITHUB_WORKSPACE || process.cwd());
+    const inputs = { ...core, inputNames: () => inputNamesFromEnv(process.env) };
+    config = readInputs(inputs, process.env.GITHUB_WORKSPACE || process.cwd());
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
     await report(failedBeforeStart(message), undefined, secrets, door, log);
@@ -131,7 +132,7 @@ async function runConfiguredLoop(
       config.anthropicApiKey,
       config.claudeCodeOauthToken,
     ]).env;
-    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text);
+    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
     const runningAsRoot = process.getuid?.() === 0;
@@ -188,6 +189,13 @@ async function runConfiguredLoop(
     };
     return await runLoop(config, deps, signal);
   } catch (error) {
+    if (error instanceof SetupCancelledError) {
+      return endedBeforeStart(
+        'cancelled',
+        'The job was cancelled while the action was setting up Claude Code.',
+        config.maxIterations,
+      );
+    }
     return failedBeforeStart((error as Error).message, config.maxIterations);
   } finally {
     await transcript?.close();

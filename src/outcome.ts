@@ -69,8 +69,13 @@ export interface LoopOutcome {
 
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
 export function failedBeforeStart(reason: string, maxIterations = 0): LoopOutcome {
+  return endedBeforeStart('failed', reason, maxIterations);
+}
+
+/** An outcome for a loop that ended before its first iteration: failed, or cancelled during set-up. */
+export function endedBeforeStart(status: LoopStatus, reason: string, maxIterations = 0): LoopOutcome {
   return {
-    status: 'failed',
+    status,
     reason,
     iterations: 0,
     maxIterations,

@@ -1,7 +1,9 @@
 /**
  * The built action, run as the runner runs it, in real git repositories, against the scripted stand-in CLI.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTINUATION_PROMPT } from '../../src/inputs.js';
 import {
@@ -413,6 +415,47 @@ describe('the loop, end to end with a stand-in CLI', () => {
 });
 
 describe('failures before the loop starts', () => {
+  it('honours a cancellation while claude --version hangs: cancelled within 2 s, reported, nothing left', async () => {
+    const repo = makeRepo();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hanging-claude-'));
+    const hanging = path.join(dir, 'claude');
+    // A unique sleep, so that the test can look for it afterwards.
+    writeFileSync(hanging, '#!/bin/sh\nsleep 313.25\n', { mode: 0o755 });
+    const sleepers = (): number[] =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('313.25');
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    let sentAt = 0;
+    const run = await runAction({
+      cwd: repo.dir,
+      inputs: { prompt: 'x', 'claude-path': hanging },
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          if (sleepers().length > 0) {
+            clearInterval(poll);
+            sentAt = Date.now();
+            child.kill('SIGINT');
+          }
+        }, 50);
+      },
+    });
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+    expect(run.outputs).toMatchObject({
+      status: 'cancelled',
+      iterations: '0',
+      reason: 'The job was cancelled while the action was setting up Claude Code.',
+    });
+    expect(run.summary).toContain('`cancelled`');
+    expect(sleepers().filter(isAlive)).toEqual([]);
+  });
+
   it('rejects an invalid input with status failed, an annotation, and no CLI run', async () => {
     const { run, claude } = await loop([[result()]], { 'max-iterations': 'lots' });
     expect(run.code).toBe(1);
