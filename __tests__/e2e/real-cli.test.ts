@@ -19,6 +19,7 @@ afterEach(async () => {
 });
 
 type Script = Parameters<typeof startFakeAnthropicApi>[0];
+type ApiOptions = NonNullable<Parameters<typeof startFakeAnthropicApi>[1]>;
 
 async function loopWithRealCli(
   script: Script,
@@ -27,9 +28,11 @@ async function loopWithRealCli(
     files?: Record<string, string>;
     env?: Record<string, string>;
     onStart?: Parameters<typeof runAction>[0]['onStart'];
+    api?: ApiOptions;
   } = {},
 ) {
-  api = await startFakeAnthropicApi(script);
+  await api?.close(); // a test that runs the loop twice gets a fresh API each time
+  api = await startFakeAnthropicApi(script, options.api);
   const repo = makeRepo(options.files);
   const home = mkdtempSync(path.join(os.tmpdir(), 'claude-home-'));
   const run = await runAction({
@@ -51,6 +54,83 @@ async function loopWithRealCli(
     onStart: options.onStart,
   });
   return { repo, run, api };
+}
+
+interface TranscriptRun {
+  iteration: number;
+  attempt: number;
+  lines: Array<Record<string, unknown>>;
+}
+
+/** The transcript file (output `transcript-file`) split at the loop's marker lines into runs of the CLI. */
+function transcriptRuns(file: string): TranscriptRun[] {
+  expect(file, 'the transcript-file output').not.toBe('');
+  const runs: TranscriptRun[] = [];
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (text.trim() === '') continue;
+    const line = JSON.parse(text) as Record<string, unknown>;
+    if (line.type === 'autonomous_loop') {
+      runs.push({ iteration: Number(line.iteration), attempt: Number(line.attempt), lines: [] });
+    } else {
+      runs.at(-1)?.lines.push(line);
+    }
+  }
+  return runs;
+}
+
+const resultLines = (run: TranscriptRun) => run.lines.filter((line) => line.type === 'result');
+
+/** A run's own cost as 2.1.330 reports it: `costUSD` summed over `model_usage_since_last_result` of a result line. */
+function costSinceLastResult(result: Record<string, unknown>): number {
+  const usage = (result.model_usage_since_last_result ?? {}) as Record<string, { costUSD?: number }>;
+  return Object.values(usage).reduce((sum, model) => sum + (model.costUSD ?? 0), 0);
+}
+
+/** What every result line of every run in the transcript says was spent. */
+function transcriptCost(file: string): number {
+  return transcriptRuns(file)
+    .flatMap(resultLines)
+    .reduce((sum, result) => sum + costSinceLastResult(result), 0);
+}
+
+const SUBTASK = 'SUBTASK-e2e-7f3a: write sub.txt';
+
+/**
+ * One iteration in which Claude starts a background sub-agent (the `Agent` tool), ends its turn while the agent
+ * works, and answers the CLI's task notification with `finalText`. The sub-agent's requests carry tools and
+ * interleave with the parent's, so they get their own script (the route matches the sub-agent's first message, the
+ * Agent call's prompt); its first answer waits for the parent's second request so that the notification always
+ * arrives as a turn of its own, after the parent's end_turn: -p then prints two result lines.
+ */
+function backgroundAgentIteration(finalText: string): { script: Script; api: ApiOptions } {
+  return {
+    script: [
+      {
+        tool: 'Agent',
+        input: { description: 'Write sub.txt', prompt: SUBTASK, run_in_background: true },
+      },
+      { text: 'The agent is writing sub.txt; I will wait for it.' },
+      { text: finalText },
+    ],
+    api: {
+      routes: [
+        {
+          name: 'sub-agent',
+          match: SUBTASK,
+          script: [
+            {
+              tool: 'Write',
+              input: { file_path: 'sub.txt', content: 'written by the sub-agent\n' },
+              // Sub-agent turns cost more than the parent's: its spend must not hide in a rounding error.
+              usage: { input_tokens: 5000, output_tokens: 300 },
+              waitFor: (request) => request.route === null && request.scriptTurn === 1,
+            },
+            { text: 'Wrote sub.txt.', usage: { input_tokens: 5000, output_tokens: 300 } },
+          ],
+        },
+      ],
+    },
+  };
 }
 
 /** Processes whose working directory is inside `dir`: a CLI left behind would be one. */
@@ -180,5 +260,94 @@ describe('the real Claude Code CLI against a fake API', () => {
     expect(run.summary).toContain('`cancelled`');
     expect(Date.now() - sentAt).toBeLessThan(5_000);
     expect(processesIn(repo.dir)).toEqual([]);
+  });
+
+  it('counts the cost of every result line of an iteration with a background sub-agent', async () => {
+    const iteration = backgroundAgentIteration(gate(true, 'The sub-agent wrote sub.txt'));
+    const { run, repo, api } = await loopWithRealCli(
+      iteration.script,
+      { prompt: 'Have a background agent write sub.txt, then finish.' },
+      { api: iteration.api },
+    );
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('completed');
+    expect(run.outputs.iterations).toBe('1');
+    expect(readFileSync(path.join(repo.dir, 'sub.txt'), 'utf8')).toBe('written by the sub-agent\n');
+    // The sub-agent really ran through the fake API, as a conversation of its own.
+    expect(api.mainRequests.filter((request) => request.route === 'sub-agent')).toHaveLength(2);
+
+    const runs = transcriptRuns(run.outputs['transcript-file']);
+    expect(runs.map((r) => [r.iteration, r.attempt])).toEqual([[1, 1]]);
+    const results = resultLines(runs[0]);
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    const spent = results.reduce((sum, result) => sum + costSinceLastResult(result), 0);
+    expect(spent).toBeGreaterThan(0);
+    // Fails on the code that takes only the last result line: that one has model_usage_since_last_result: {}.
+    expect(Number(run.outputs['cost-usd'])).toBeCloseTo(spent, 4);
+    expect(Number(run.outputs['cost-usd'])).toBeGreaterThan(0);
+  });
+
+  it('stops at max-budget-usd below the cost of an iteration with a background sub-agent', async () => {
+    const notReady = gate(false, 'More to do after the sub-agent', ['Review sub.txt']);
+    // What such an iteration costs: the fake API's token counts decide it, so a second run costs the same.
+    const calibration = backgroundAgentIteration(notReady);
+    const first = await loopWithRealCli(
+      calibration.script,
+      { prompt: 'Have a background agent write sub.txt.', 'max-iterations': '1' },
+      { api: calibration.api },
+    );
+    const iterationCost = transcriptCost(first.run.outputs['transcript-file']);
+    expect(iterationCost).toBeGreaterThan(0);
+
+    const budget = iterationCost / 2;
+    const iteration = backgroundAgentIteration(notReady);
+    const { run } = await loopWithRealCli(
+      iteration.script,
+      { prompt: 'Have a background agent write sub.txt.', 'max-iterations': '2', 'max-budget-usd': String(budget) },
+      { api: iteration.api },
+    );
+    const runs = transcriptRuns(run.outputs['transcript-file']);
+    expect(resultLines(runs[0]).length).toBeGreaterThanOrEqual(2);
+    // Fails on the code that counts only the last result line: iteration 1 then costs $0, the loop goes on and the
+    // iteration limit (checked before the budget) ends it.
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('budget_exceeded');
+    expect(run.outputs.iterations).toBe('1');
+    expect(run.outputs.reason).toContain('max-budget-usd');
+    expect(Number(run.outputs['cost-usd'])).toBeGreaterThanOrEqual(budget);
+    expect(Number(run.outputs['cost-usd'])).toBeCloseTo(transcriptCost(run.outputs['transcript-file']), 4);
+  });
+
+  it("names the denied tool and the permission-mode when 'default' mode denies Claude's writes", async () => {
+    const { run, repo } = await loopWithRealCli(
+      [
+        { tool: 'Write', input: { file_path: 'hello.txt', content: 'hello\n' } },
+        { text: 'I could not write hello.txt: permission was not granted.' },
+      ],
+      { 'permission-mode': 'default', 'no-change-threshold': '1', 'max-iterations': '3' },
+    );
+    expect(existsSync(path.join(repo.dir, 'hello.txt'))).toBe(false);
+
+    // The real CLI's own record of the denial, which the action has to read.
+    const [result] = resultLines(transcriptRuns(run.outputs['transcript-file'])[0]);
+    expect(result.permission_denials).toEqual([
+      {
+        tool_name: 'Write',
+        tool_use_id: expect.stringMatching(/^toolu_/),
+        tool_input: { file_path: path.join(repo.dir, 'hello.txt'), content: 'hello\n' },
+      },
+    ]);
+
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('no_progress');
+    expect(run.outputs.iterations).toBe('1');
+    // Fails on the code that reports only "No file changes for 1 consecutive runs".
+    expect(run.outputs.reason).toMatch(/denied/i);
+    expect(run.outputs.reason).toContain('Write');
+    expect(run.outputs.reason).toContain("'default'");
+
+    const logLine = run.stdout.split('\n').find((line) => line.startsWith('Iteration 1: '));
+    expect(logLine, runnerLog(run.stdout)).toMatch(/denied/i);
+    expect(logLine).toContain('Write');
+    const row = run.summary.split('\n').find((line) => line.startsWith('| 1 |'));
+    expect(row, run.summary).toMatch(/denied/i);
+    expect(row).toContain('Write');
   });
 });
