@@ -350,4 +350,20 @@ describe('the real Claude Code CLI against a fake API', () => {
     expect(row, run.summary).toMatch(/denied/i);
     expect(row).toContain('Write');
   });
+  it('completes when the CLI stops at the budget in the very turn where Claude says ready: true', async () => {
+    // The CLI checks its --max-budget-usd after the turn: the turn that prints the gate crosses it.
+    const { run } = await loopWithRealCli(
+      [{ text: gate(true, 'Done, and it was expensive'), usage: { input_tokens: 50_000, output_tokens: 20_000 } }],
+      { 'max-budget-usd': '0.01' },
+    );
+    const results = readFileSync(run.outputs['transcript-file'], 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"type":"result"'))
+      .map((line) => JSON.parse(line) as { subtype: string });
+    expect(results.map((result) => result.subtype)).toEqual(['error_max_budget_usd']);
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('completed');
+    expect(run.outputs.reason).toBe('Done, and it was expensive');
+    expect(Number(run.outputs['cost-usd'])).toBeGreaterThan(0.01);
+    expect(run.stdout).toContain('::warning::Iteration 1 completed the task and also reached the budget.');
+  });
 });
