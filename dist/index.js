@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9998);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7723);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9998:
+/***/ 7723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32658,6 +32658,102 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/process-group.ts
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
+ * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
+ * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
+ * the caller decides what a cancellation, a time-out or a missing program means.
+ */
+
+const OUTPUT_LIMIT = 64 * 1024;
+/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
+function killProcessGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // The group is gone already.
+    }
+}
+function runProgram(command, args, options) {
+    const started = Date.now();
+    const { signal } = options;
+    return new Promise((resolve) => {
+        const result = (fields) => ({
+            exitCode: null,
+            exitSignal: null,
+            stopped: undefined,
+            spawnError: undefined,
+            stdout,
+            stderr,
+            durationMs: Date.now() - started,
+            ...fields,
+        });
+        let stdout = '';
+        let stderr = '';
+        if (signal?.aborted)
+            return resolve(result({ stopped: 'cancelled' }));
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            env: options.env,
+            cwd: options.cwd,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.on('data', (chunk) => {
+            stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+            options.onOutput?.(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
+            options.onOutput?.(chunk);
+        });
+        let stopping;
+        let killTimer;
+        const cleanUp = () => {
+            signal?.removeEventListener('abort', onAbort);
+            clearTimeout(timeout);
+            clearTimeout(killTimer);
+        };
+        const finishStopped = () => {
+            // Whatever the program left behind must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+        };
+        const stop = (why) => {
+            if (stopping !== undefined)
+                return;
+            stopping = why;
+            // Exited, but its children still hold the output open: nothing left to wait for.
+            if (child.exitCode !== null || child.signalCode !== null)
+                return finishStopped();
+            killProcessGroup(child.pid, 'SIGTERM');
+            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
+        };
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+        child.on('error', (error) => {
+            cleanUp();
+            resolve(result({ spawnError: { code: error.code, message: error.message } }));
+        });
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+        child.on('exit', () => {
+            if (stopping !== undefined)
+                finishStopped();
+        });
+        child.on('close', (code, exitSignal) => {
+            if (stopping !== undefined)
+                return;
+            cleanUp();
+            resolve(result({ exitCode: code, exitSignal }));
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/claude-install.ts
 /**
  * Finds the `claude` executable: the `claude-path` input, else `claude` on PATH, else the pinned version installed
@@ -32667,8 +32763,6 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
-/** How long a stopped child (and its children) get after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 1_000;
 const VERSION_TIMEOUT_MS = 30_000;
 class ClaudeNotFoundError extends Error {
     name = 'ClaudeNotFoundError';
@@ -32711,10 +32805,11 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal) {
     (0,external_node_fs_namespaceObject.mkdirSync)(prefix, { recursive: true });
     // Install scripts must run: the package's postinstall puts the native binary in place.
     const npm = await runChild('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, what], { ...env, npm_config_ignore_scripts: 'false' }, signal);
-    if (npm.failure !== undefined) {
-        const cause = npm.failure.kind === 'not found'
+    const npmFailure = failureText(npm);
+    if (npmFailure !== undefined) {
+        const cause = npm.spawnError?.code === 'ENOENT'
             ? "npm is not on PATH. Install Node.js with npm on the runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude"
-            : `npm ${failureText(npm)}`;
+            : `npm ${npmFailure}`;
         throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): ${cause}.`);
     }
     if (!isExecutableFile(cached)) {
@@ -32725,94 +32820,32 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal) {
 /** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
 async function versionOf(executable, env, signal) {
     const run = await runChild(executable, ['--version'], env, signal, VERSION_TIMEOUT_MS);
-    if (run.failure !== undefined)
-        throw new ClaudeNotFoundError(`${executable} --version failed: ${failureText(run)}`);
+    const failure = failureText(run);
+    if (failure !== undefined)
+        throw new ClaudeNotFoundError(`${executable} --version failed: ${failure}`);
     return run.stdout.trim().split(/\s/)[0] ?? '';
-}
-/** Only the end of a child's output is ever shown. */
-const OUTPUT_LIMIT = 64 * 1024;
-/**
- * Runs a program without a shell in its own process group, so that stopping it also stops what it started (npm runs
- * install scripts). On abort or time-out: SIGTERM to the group, SIGKILL after a grace period, or as soon as the
- * program itself has exited (its children must not outlive it). Rejects only with `SetupCancelledError`.
- */
-function runChild(command, args, env, signal, timeoutMs) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(cancelled(command));
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk) => (stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT)));
-        child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT)));
-        let stopping;
-        let killTimer;
-        const killGroup = (sig) => {
-            try {
-                if (child.pid !== undefined)
-                    process.kill(-child.pid, sig);
-            }
-            catch {
-                // The group is gone already.
-            }
-        };
-        const finish = (why) => {
-            // Whatever the program left behind must not outlive it.
-            killGroup('SIGKILL');
-            cleanUp();
-            if (why === 'cancelled')
-                return reject(cancelled(command));
-            const detail = `it did not finish within ${(timeoutMs ?? 0) / 1000} s`;
-            resolve({ stdout, stderr, failure: { kind: 'timeout', detail } });
-        };
-        const stop = (why) => {
-            if (stopping !== undefined)
-                return;
-            stopping = why;
-            // Exited, but its children still hold the output open: nothing left to wait for.
-            if (child.exitCode !== null || child.signalCode !== null)
-                return finish(why);
-            killGroup('SIGTERM');
-            killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-        };
-        const onAbort = () => stop('cancelled');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timeout = timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), timeoutMs);
-        const cleanUp = () => {
-            signal?.removeEventListener('abort', onAbort);
-            clearTimeout(timeout);
-            clearTimeout(killTimer);
-        };
-        child.on('error', (error) => {
-            cleanUp();
-            const kind = error.code === 'ENOENT' ? 'not found' : 'spawn';
-            resolve({ stdout, stderr, failure: { kind, detail: error.message } });
-        });
-        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
-        child.on('exit', () => {
-            if (stopping !== undefined)
-                finish(stopping);
-        });
-        child.on('close', (code, sig) => {
-            if (stopping !== undefined)
-                return;
-            cleanUp();
-            const failure = code === 0
-                ? undefined
-                : { kind: 'exit', detail: sig ? `was killed by ${sig}` : `exited with code ${code}` };
-            resolve({ stdout, stderr, failure });
-        });
-    });
 }
 function cancelled(command) {
     return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`);
 }
-/** What went wrong, with the end of stderr when the program ran and failed. */
+/** Runs a set-up program in its own process group; a cancellation stops the group and becomes the error. */
+async function runChild(command, args, env, signal, timeoutMs) {
+    const run = await runProgram(command, args, { env, signal, timeoutMs });
+    if (run.stopped === 'cancelled')
+        throw cancelled(command);
+    return run;
+}
+/** What went wrong, with the end of stderr when the program ran and failed; undefined when it succeeded. */
 function failureText(run) {
-    if (run.failure?.kind !== 'exit')
-        return run.failure?.detail ?? '';
+    if (run.spawnError !== undefined)
+        return run.spawnError.message;
+    if (run.stopped === 'timed out')
+        return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
+    if (run.exitCode === 0)
+        return undefined;
+    const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
     const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
-    return `${run.failure.detail}: ${stderr || 'no output on stderr'}`;
+    return `${how}: ${stderr || 'no output on stderr'}`;
 }
 function findOnPath(name, searchPath) {
     for (const dir of searchPath.split((external_node_path_default()).delimiter)) {
@@ -33187,6 +33220,7 @@ function num(value) {
 
 
 
+
 const STDERR_TAIL_BYTES = 8 * 1024;
 function runClaudeProcess(request) {
     const started = Date.now();
@@ -33210,16 +33244,7 @@ function runClaudeProcess(request) {
             // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
             detached: true,
         });
-        const killGroup = (signal) => {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // The group is already gone.
-            }
-        };
+        const killGroup = (signal) => killProcessGroup(child.pid, signal);
         const stop = () => {
             killGroup('SIGTERM');
             timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { LineSplitter } from './line-splitter.js';
+import { killProcessGroup } from './process-group.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
 import type { TranscriptSink } from './transcript.js';
 import type { Secrets } from './untrusted-text.js';
@@ -73,14 +74,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       detached: true,
     });
 
-    const killGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
+    const killGroup = (signal: NodeJS.Signals): void => killProcessGroup(child.pid, signal);
     const stop = (): void => {
       killGroup('SIGTERM');
       timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));

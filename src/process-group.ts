@@ -1,0 +1,118 @@
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
+ * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
+ * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
+ * the caller decides what a cancellation, a time-out or a missing program means.
+ */
+import { spawn } from 'node:child_process';
+
+export interface ProgramOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  /** Every chunk of stdout and stderr, in the order they arrive. */
+  onOutput?(chunk: Buffer): void;
+}
+
+export interface ProgramRun {
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+  /** Set when the program did not end by itself: the group was stopped. */
+  stopped: 'cancelled' | 'timed out' | undefined;
+  /** The program could not be started; `code` is e.g. ENOENT. */
+  spawnError: { code: string | undefined; message: string } | undefined;
+  /** The ends of its output: only the end of a program's output is ever shown. */
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+const OUTPUT_LIMIT = 64 * 1024;
+
+/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
+export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+export function runProgram(command: string, args: readonly string[], options: ProgramOptions): Promise<ProgramRun> {
+  const started = Date.now();
+  const { signal } = options;
+  return new Promise((resolve) => {
+    const result = (fields: Partial<ProgramRun>): ProgramRun => ({
+      exitCode: null,
+      exitSignal: null,
+      stopped: undefined,
+      spawnError: undefined,
+      stdout,
+      stderr,
+      durationMs: Date.now() - started,
+      ...fields,
+    });
+    let stdout = '';
+    let stderr = '';
+    if (signal?.aborted) return resolve(result({ stopped: 'cancelled' }));
+
+    const child = spawn(command, args, {
+      env: options.env,
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+      options.onOutput?.(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
+      options.onOutput?.(chunk);
+    });
+
+    let stopping: 'cancelled' | 'timed out' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const cleanUp = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+    };
+    const finishStopped = (): void => {
+      // Whatever the program left behind must not outlive it.
+      killProcessGroup(child.pid, 'SIGKILL');
+      cleanUp();
+      resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+    };
+    const stop = (why: 'cancelled' | 'timed out'): void => {
+      if (stopping !== undefined) return;
+      stopping = why;
+      // Exited, but its children still hold the output open: nothing left to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return finishStopped();
+      killProcessGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
+    };
+    const onAbort = (): void => stop('cancelled');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timeout =
+      options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanUp();
+      resolve(result({ spawnError: { code: error.code, message: error.message } }));
+    });
+    // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+    child.on('exit', () => {
+      if (stopping !== undefined) finishStopped();
+    });
+    child.on('close', (code, exitSignal) => {
+      if (stopping !== undefined) return;
+      cleanUp();
+      resolve(result({ exitCode: code, exitSignal }));
+    });
+  });
+}
