@@ -37,6 +37,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     turns: 42,
     filesChanged: 3,
     transcriptFile: '/tmp/transcript.jsonl',
+    lastCheck: undefined,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { DEFAULT_CONTINUATION_PROMPT } from '../src/inputs.js';
 import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings } from '../src/loop.js';
 import { StreamState } from '../src/stream-json.js';
 import type { WorkTreeFingerprint } from '../src/workspace.js';
+import type { CheckResult } from '../src/check-command.js';
 
 const settings: LoopSettings = {
   prompt: 'Do the task',
@@ -17,6 +18,9 @@ const settings: LoopSettings = {
   anthropicApiKey: 'k',
   claudeCodeOauthToken: '',
   permissionMode: 'bypassPermissions',
+  checkCommand: '',
+  checkOn: 'ready',
+  checkTimeoutMs: 600_000,
 };
 
 interface ScriptedRun {
@@ -34,6 +38,8 @@ interface ScriptedRun {
   fingerprintFails?: string;
   /** The run itself throws this (a broken dependency). */
   throws?: string;
+  /** The check after this iteration, if it runs: exit code (0 passes), its output, whether it changes files. */
+  check?: { exitCode: number | null; output?: string; changes?: boolean; timedOut?: boolean };
 }
 
 const gateText = (ready: boolean, reason: string, blockers: string[] = []) =>
@@ -58,6 +64,7 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
   const sleeps: number[] = [];
   const warnings: string[] = [];
   const verdicts: string[] = [];
+  const checks: number[] = [];
   let tree = 0;
   let fingerprintFailure: string | undefined;
   const deps: LoopDeps = {
@@ -86,6 +93,20 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       };
       return outcome;
     },
+    runCheck: async (number): Promise<CheckResult> => {
+      checks.push(number);
+      const check = script[Math.min(number - 1, script.length - 1)].check ?? { exitCode: 0 };
+      if (check.changes) tree += 1;
+      return {
+        passed: check.exitCode === 0 && !check.timedOut,
+        exitCode: check.timedOut ? null : check.exitCode,
+        timedOut: check.timedOut ?? false,
+        cancelled: false,
+        spawnError: undefined,
+        durationMs: 500,
+        output: check.output ?? '',
+      };
+    },
     fingerprint: async (): Promise<WorkTreeFingerprint> => {
       if (fingerprintFailure) throw new Error(fingerprintFailure);
       return { head: 'h', tree: `t${tree}` };
@@ -103,7 +124,7 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       warning: (message) => warnings.push(message),
     },
   };
-  return { deps, requests, sleeps, warnings, verdicts };
+  return { deps, requests, sleeps, warnings, verdicts, checks };
 }
 
 const run = (
@@ -470,5 +491,113 @@ describe('runLoop: what the CLI did not let Claude do', () => {
       "Iteration 1: skipped 2 line(s) of the CLI's output longer than the line limit (64 MiB) without reading " +
         'them; they are in the transcript. Said once per loop.',
     ]);
+  });
+});
+
+describe('runLoop: a check command verifies ready: true', () => {
+  const ready = (extra: Partial<ScriptedRun> = {}): ScriptedRun => ({
+    lines: [text(gateText(true, 'all done')), result()],
+    changes: true,
+    ...extra,
+  });
+  const notReady = (extra: Partial<ScriptedRun> = {}): ScriptedRun => ({
+    lines: [text(gateText(false, 'working', ['tests'])), result()],
+    changes: true,
+    ...extra,
+  });
+  const withCheck = { checkCommand: 'npm test' };
+
+  it('completes when the check passes after ready: true', async () => {
+    const { outcome, checks } = await run([ready()], withCheck);
+    expect(outcome).toMatchObject({ status: 'completed', iterations: 1 });
+    expect(checks).toEqual([1]);
+    expect(outcome.lastCheck).toMatchObject({ passed: true, command: 'npm test', iteration: 1, end: 'exit code 0' });
+  });
+
+  it('goes on when the check fails, and tells Claude what failed', async () => {
+    const { outcome, requests, verdicts } = await run(
+      [ready({ check: { exitCode: 1, output: 'FAIL src/a.test.ts\n1 failed' } }), ready()],
+      withCheck,
+    );
+    expect(outcome).toMatchObject({ status: 'completed', iterations: 2 });
+    expect(verdicts[0]).toBe('Claude reported ready, but the check failed (exit code 1): continuing');
+    expect(requests[1].prompt.startsWith(`${DEFAULT_CONTINUATION_PROMPT}\n\nThe loop ran the check command`)).toBe(
+      true,
+    );
+    expect(requests[1].prompt).toContain('Command: npm test\nResult: exit code 1');
+    expect(requests[1].prompt).toContain('```\nFAIL src/a.test.ts\n1 failed\n```');
+    expect(outcome.records.map((r) => r.check?.passed)).toEqual([false, true]);
+  });
+
+  it('runs the check only after ready: true by default, after every iteration when asked', async () => {
+    const script = [notReady({ check: { exitCode: 1, output: 'boom' } }), ready()];
+    expect((await run(script, withCheck)).checks).toEqual([2]);
+    const every = await run(script, { ...withCheck, checkOn: 'every-iteration' });
+    expect(every.checks).toEqual([1, 2]);
+    expect(every.requests[1].prompt).toContain('boom');
+  });
+
+  it('does not complete on a passing check without ready: true', async () => {
+    const { outcome } = await run([notReady()], { ...withCheck, checkOn: 'every-iteration', maxIterations: 2 });
+    expect(outcome.status).toBe('iteration_limit_reached');
+  });
+
+  it('does not count what the check writes as Claude’s progress', async () => {
+    const { outcome } = await run([notReady({ changes: false, check: { exitCode: 0, changes: true } })], {
+      ...withCheck,
+      checkOn: 'every-iteration',
+      noChangeThreshold: 2,
+    });
+    expect(outcome).toMatchObject({ status: 'no_progress', iterations: 2 });
+  });
+
+  it('ends repeated_error when the check fails the same way again and again', async () => {
+    const output = (seconds: number) => `Tests: 1 failed, 9 passed\nRan all test suites in ${seconds}.2 s`;
+    const { outcome } = await run(
+      [
+        ready({ check: { exitCode: 1, output: output(3) } }),
+        ready({ check: { exitCode: 1, output: output(4) } }),
+        ready({ check: { exitCode: 1, output: output(5) } }),
+      ],
+      { ...withCheck, sameErrorThreshold: 3 },
+    );
+    expect(outcome.status).toBe('repeated_error');
+    expect(outcome.reason).toBe(
+      'Same error repeated 3 times: The check failed (exit code 1): Ran all test suites in <duration>',
+    );
+  });
+
+  it('a check that fails differently is not the same error', async () => {
+    const { outcome } = await run(
+      [
+        ready({ check: { exitCode: 1, output: '3 failed' } }),
+        ready({ check: { exitCode: 1, output: '2 failed' } }),
+        ready({ check: { exitCode: 1, output: '1 failed' } }),
+      ],
+      { ...withCheck, sameErrorThreshold: 2, maxIterations: 3 },
+    );
+    expect(outcome.status).toBe('iteration_limit_reached');
+  });
+
+  it('says that Claude claimed completion when the iterations run out on a failing check', async () => {
+    const { outcome } = await run([ready({ check: { exitCode: 2, output: 'lint errors' } })], {
+      ...withCheck,
+      maxIterations: 2,
+    });
+    expect(outcome).toMatchObject({
+      status: 'iteration_limit_reached',
+      reason:
+        'Maximum iterations (2) reached: Claude reported the task complete, but the check command failed (exit code 2).',
+    });
+    expect(outcome.lastCheck).toMatchObject({ passed: false, output: 'lint errors', iteration: 2 });
+  });
+
+  it('treats a check that timed out as failed, and says so', async () => {
+    const { outcome, requests } = await run([ready({ check: { exitCode: null, timedOut: true } }), ready()], {
+      ...withCheck,
+      checkTimeoutMs: 90_000,
+    });
+    expect(outcome.status).toBe('completed');
+    expect(requests[1].prompt).toContain('Result: timed out after 1.5 min and was stopped');
   });
 });

@@ -18,6 +18,7 @@ const record = (number: number, extra: Partial<IterationRecord> = {}): Iteration
   subtype: 'success',
   error: undefined,
   deniedTools: {},
+  check: undefined,
   ...extra,
 });
 
@@ -34,6 +35,7 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   turns: 8,
   filesChanged: 3,
   transcriptFile: '/tmp/t.jsonl',
+  lastCheck: undefined,
   ...extra,
 });
 
@@ -50,6 +52,7 @@ describe('outcomeOutputs', () => {
       turns: '8',
       'files-changed': '3',
       'transcript-file': '/tmp/t.jsonl',
+      check: '',
       'issue-number': '7',
       'issue-url': 'https://github.com/o/r/issues/7',
     });
@@ -57,7 +60,7 @@ describe('outcomeOutputs', () => {
 
   it('gives empty values, not missing ones, for a loop that never started', () => {
     const outputs = outcomeOutputs(failedBeforeStart('bad input'));
-    expect(Object.keys(outputs)).toHaveLength(12);
+    expect(Object.keys(outputs)).toHaveLength(13);
     expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
   });
 });
@@ -76,7 +79,7 @@ describe('renderSummary', () => {
     expect(summary).toContain('### Blockers\n\n- Fix a\n- Fix b');
     expect(summary).toContain('### Progress\n\nHalf of it');
     expect(summary).toContain(
-      '| 1 | 12.3 s | 4 | $0.0123 | yes | not ready: tests \\| failing (blockers: Fix a; Fix b) |  |',
+      '| 1 | 12.3 s | 4 | $0.0123 | yes | not ready: tests \\| failing (blockers: Fix a; Fix b) | — |  |',
     );
     expect(summary).toContain('| 2 | 12.3 s | 4 | $0.0123 | no |');
     expect(summary).toContain('retry: attempt 1 failed: 529; retried after 5 s');

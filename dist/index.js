@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7723);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4074);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7723:
+/***/ 4074:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32237,6 +32237,476 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/process-group.ts
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
+ * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
+ * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
+ * the caller decides what a cancellation, a time-out or a missing program means.
+ */
+
+const OUTPUT_LIMIT = 64 * 1024;
+/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
+function killProcessGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // The group is gone already.
+    }
+}
+function runProgram(command, args, options) {
+    const started = Date.now();
+    const { signal } = options;
+    return new Promise((resolve) => {
+        const result = (fields) => ({
+            exitCode: null,
+            exitSignal: null,
+            stopped: undefined,
+            spawnError: undefined,
+            stdout,
+            stderr,
+            durationMs: Date.now() - started,
+            ...fields,
+        });
+        let stdout = '';
+        let stderr = '';
+        if (signal?.aborted)
+            return resolve(result({ stopped: 'cancelled' }));
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            env: options.env,
+            cwd: options.cwd,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.on('data', (chunk) => {
+            stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+            options.onOutput?.(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
+            options.onOutput?.(chunk);
+        });
+        let stopping;
+        let killTimer;
+        const cleanUp = () => {
+            signal?.removeEventListener('abort', onAbort);
+            clearTimeout(timeout);
+            clearTimeout(killTimer);
+        };
+        const finishStopped = () => {
+            // Whatever the program left behind must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+        };
+        const stop = (why) => {
+            if (stopping !== undefined)
+                return;
+            stopping = why;
+            // Exited, but its children still hold the output open: nothing left to wait for.
+            if (child.exitCode !== null || child.signalCode !== null)
+                return finishStopped();
+            killProcessGroup(child.pid, 'SIGTERM');
+            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
+        };
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+        child.on('error', (error) => {
+            cleanUp();
+            resolve(result({ spawnError: { code: error.code, message: error.message } }));
+        });
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+        child.on('exit', () => {
+            if (stopping !== undefined)
+                finishStopped();
+        });
+        child.on('close', (code, exitSignal) => {
+            if (stopping !== undefined)
+                return;
+            cleanUp();
+            resolve(result({ exitCode: code, exitSignal }));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+/** Small text helpers shared by the log, the job summary and the issue. */
+/** Whitespace runs (newlines included) folded into single spaces. */
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** At most `max` characters, with `…` where it was cut; never half of a surrogate pair. */
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = text.slice(0, Math.max(max - 1, 0));
+    if (/[\uD800-\uDBFF]$/.test(cut))
+        cut = cut.slice(0, -1);
+    return `${cut}…`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/untrusted-text.ts
+/**
+ * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
+ * cache passes through here on its way out, and is made safe for where it goes:
+ *
+ * - anywhere (the log, the summary, the outputs, the GitHub API, the transcript): the action's secrets are replaced
+ *   by `***`, also the piece of one that a truncation left at the edge of a text (`Secrets`);
+ * - the log: no line can be read by the runner as a workflow command (`LogDoor`);
+ * - Markdown and HTML (job summary, issue, comment): no raw HTML, no comment that hides the rest of the page, no
+ *   @-mention that notifies someone, no remote image, no text that breaks out of a table cell or a code fence.
+ *
+ * Pure but for `LogDoor`, which writes through the function it is given.
+ */
+
+
+const REDACTED = '***';
+const REDACTED_BYTES = Buffer.from(REDACTED);
+/**
+ * The shortest piece of a secret that a cut can leave behind and that is still redacted. Shorter pieces carry too
+ * little of the secret to matter, and redacting them would blank out ordinary words that happen to share a prefix.
+ */
+const MIN_PARTIAL_SECRET = 6;
+/** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
+const CUT_MARK = '…';
+class Secrets {
+    /** Longest first, so that a secret containing another is replaced whole. */
+    values;
+    buffers;
+    constructor(values) {
+        const unique = new Set();
+        for (const value of values)
+            if (value !== undefined && value.trim() !== '')
+                unique.add(value);
+        this.values = [...unique].sort((a, b) => b.length - a.length);
+        this.buffers = this.values.map((value) => Buffer.from(value));
+    }
+    get isEmpty() {
+        return this.values.length === 0;
+    }
+    /**
+     * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
+     * of a secret at the start of the text (a tail of a longer output), or the start of one at the end of the text or
+     * just before a `…` (a shortened text).
+     */
+    redact(text) {
+        if (this.values.length === 0 || text === '')
+            return text;
+        let result = text;
+        for (const secret of this.values) {
+            if (result.includes(secret))
+                result = result.split(secret).join(REDACTED);
+        }
+        // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
+        const pieces = result.split(CUT_MARK);
+        for (const secret of this.values) {
+            if (secret.length <= MIN_PARTIAL_SECRET)
+                continue;
+            pieces[0] = redactLeadingTail(pieces[0], secret);
+            for (let i = 0; i < pieces.length; i++)
+                pieces[i] = redactTrailingHead(pieces[i], secret);
+        }
+        return pieces.join(CUT_MARK);
+    }
+    /** A copy of a plain value (objects, arrays, strings) with every string redacted. */
+    redactDeep(value) {
+        if (this.values.length === 0)
+            return value;
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.walk(item));
+        if (typeof value === 'object' && value !== null) {
+            const copy = {};
+            for (const [key, item] of Object.entries(value))
+                copy[key] = this.walk(item);
+            return copy;
+        }
+        return value;
+    }
+    /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
+    streamRedactor() {
+        return new StreamRedactor(this.buffers);
+    }
+}
+/** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactLeadingTail(text, secret) {
+    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+        if (text.startsWith(secret.slice(secret.length - k)))
+            return REDACTED + text.slice(k);
+    }
+    return text;
+}
+/** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
+function redactTrailingHead(text, secret) {
+    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
+        if (text.endsWith(secret.slice(0, k)))
+            return text.slice(0, text.length - k) + REDACTED;
+    }
+    return text;
+}
+/**
+ * Redacts secrets in a stream of chunks. The end of a chunk that could be the start of a secret is held back until
+ * the next chunk shows whether it is; at the end of the stream a held-back piece long enough to matter is redacted.
+ * Chunks without any of it (nearly all) pass through as they are, without a copy.
+ */
+class StreamRedactor {
+    secrets;
+    carry = Buffer.alloc(0);
+    longest;
+    constructor(secrets) {
+        this.secrets = secrets;
+        this.longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
+    }
+    push(chunk) {
+        if (this.secrets.length === 0)
+            return chunk;
+        const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
+        const hold = this.heldBackLength(data);
+        this.carry = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
+        return hold > 0 ? data.subarray(0, data.length - hold) : data;
+    }
+    /** What is still held back, redacted if it is a long enough piece of a secret. */
+    end() {
+        const rest = this.carry;
+        this.carry = Buffer.alloc(0);
+        return rest.length >= MIN_PARTIAL_SECRET ? REDACTED_BYTES : rest;
+    }
+    /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
+    heldBackLength(data) {
+        const from = Math.max(0, data.length - (this.longest - 1));
+        let earliest = data.length;
+        for (const secret of this.secrets) {
+            const first = secret[0];
+            for (let at = data.indexOf(first, Math.max(from, data.length - secret.length + 1)); at >= 0 && at < earliest;) {
+                if (data.subarray(at).equals(secret.subarray(0, data.length - at))) {
+                    earliest = at;
+                    break;
+                }
+                at = data.indexOf(first, at + 1);
+            }
+        }
+        return data.length - earliest;
+    }
+}
+function replaceSecrets(data, secrets) {
+    // Most chunks hold no secret: look before building anything.
+    if (!secrets.some((secret) => data.includes(secret)))
+        return data;
+    const parts = [];
+    let position = 0;
+    for (;;) {
+        let at = -1;
+        let found;
+        for (const secret of secrets) {
+            const index = data.indexOf(secret, position);
+            // Secrets are sorted longest first: on a tie the longer one wins.
+            if (index >= 0 && (at < 0 || index < at)) {
+                at = index;
+                found = secret;
+            }
+        }
+        if (found === undefined)
+            break;
+        parts.push(data.subarray(position, at), REDACTED_BYTES);
+        position = at + found.length;
+    }
+    parts.push(data.subarray(position));
+    return Buffer.concat(parts);
+}
+/**
+ * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
+ * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
+ * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
+ * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
+ * readable: the runner shows the two window lines, and the text as it is.
+ */
+class LogDoor {
+    secrets;
+    write;
+    newToken;
+    openToken;
+    constructor(secrets, write, newToken = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+        this.secrets = secrets;
+        this.write = write;
+        this.newToken = newToken;
+    }
+    /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
+    text(message) {
+        if (this.openToken === undefined) {
+            this.openToken = this.newToken();
+            this.write(`::stop-commands::${this.openToken}\n`);
+        }
+        this.write(`${this.secrets.redact(message)}\n`);
+    }
+    /** Call before the action writes a command of its own: it must be read as one. */
+    closeWindow() {
+        if (this.openToken === undefined)
+            return;
+        this.write(`::${this.openToken}::\n`);
+        this.openToken = undefined;
+    }
+    /** A message for an annotation (`::warning::`): its data is escaped by @actions/core, so only secrets matter. */
+    annotation(message) {
+        this.closeWindow();
+        return this.secrets.redact(message);
+    }
+}
+/**
+ * One line of Markdown that renders as the text it is: HTML and comment delimiters escaped, @-mentions that would
+ * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
+ */
+function markdownInline(text, max) {
+    return escapeMarkdown(shorten(oneLine(text), max));
+}
+/** `markdownInline` for a table cell: a `|` would end the cell. */
+function markdownCell(text, max) {
+    return markdownInline(text, max).replace(/\|/g, '\\|');
+}
+function escapeMarkdown(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[\w-])/g, '@\u200B')
+        .replace(/!\[/g, '!\\[');
+}
+/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
+function codeFence(text) {
+    let longest = 0;
+    let run = 0;
+    for (const char of text) {
+        run = char === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+
+;// CONCATENATED MODULE: ./src/check-command.ts
+/**
+ * The check command: what makes `completed` rest on the repository rather than on Claude's word. It runs like a
+ * workflow `run:` step (`bash -e -o pipefail`), in its own process group, with the job's environment less the
+ * action's secrets and inputs. Its output is untrusted (the repository's code, which Claude edits): it is redacted,
+ * stripped of colours and bounded before it goes anywhere.
+ *
+ * `runCheck` is the only I/O; what a failure says to Claude and when two failures are "the same" are pure.
+ */
+
+
+
+const CHECK_ON = ['ready', 'every-iteration'];
+/** What of the check's output is kept: its end, where test runners put their verdict. */
+const CHECK_OUTPUT_MAX_LINES = 200;
+const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
+async function runCheck(request) {
+    let tail = '';
+    let partial = '';
+    const redactor = request.secrets.streamRedactor();
+    const take = (bytes) => {
+        if (bytes.length === 0)
+            return;
+        const text = bytes.toString('utf8');
+        tail = (tail + text).slice(-4 * CHECK_OUTPUT_MAX_BYTES);
+        if (request.onLine) {
+            const lines = (partial + text).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                request.onLine(stripAnsi(line));
+        }
+    };
+    const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
+        env: request.env,
+        cwd: request.cwd,
+        signal: request.signal,
+        timeoutMs: request.timeoutMs,
+        onOutput: (chunk) => take(redactor.push(chunk)),
+    });
+    take(redactor.end());
+    if (partial !== '' && request.onLine)
+        request.onLine(stripAnsi(partial));
+    return {
+        passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
+        exitCode: run.stopped === undefined ? run.exitCode : null,
+        timedOut: run.stopped === 'timed out',
+        cancelled: run.stopped === 'cancelled',
+        spawnError: run.spawnError?.message,
+        durationMs: run.durationMs,
+        output: boundOutput(stripAnsi(tail)),
+    };
+}
+/** ANSI escape sequences (colours, cursor moves) and the carriage returns of progress bars. */
+function stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex
+    return text
+        .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '')
+        .replace(/\r(?!\n)/g, '\n');
+}
+/** The last `CHECK_OUTPUT_MAX_LINES` lines and at most `CHECK_OUTPUT_MAX_BYTES`, cut at a line start. */
+function boundOutput(text) {
+    let lines = text.replace(/\s+$/, '').split('\n');
+    if (lines.length > CHECK_OUTPUT_MAX_LINES)
+        lines = lines.slice(-CHECK_OUTPUT_MAX_LINES);
+    while (lines.length > 1 && Buffer.byteLength(lines.join('\n')) > CHECK_OUTPUT_MAX_BYTES)
+        lines.shift();
+    const kept = lines.join('\n');
+    // One enormous line: keep its end.
+    return Buffer.byteLength(kept) > CHECK_OUTPUT_MAX_BYTES ? kept.slice(-CHECK_OUTPUT_MAX_BYTES / 2) : kept;
+}
+/** "exit code 1", "timed out after 10 min", …: how the check ended, in a few words. */
+function describeCheckEnd(result, timeoutMs) {
+    if (result.timedOut)
+        return `timed out after ${+(timeoutMs / 60_000).toFixed(3)} min and was stopped`;
+    if (result.spawnError !== undefined)
+        return `could not be started: ${result.spawnError}`;
+    if (result.cancelled)
+        return 'was stopped: the job was cancelled';
+    return `exit code ${result.exitCode}`;
+}
+/**
+ * When two failures of the check are "the same": the same way of ending (exit code, or time-out) and the same last
+ * meaningful line of output (one with a letter or digit), with whitespace folded and what changes from run to run
+ * without meaning anything taken out: durations, clock times and dates, and hexadecimal ids such as commit hashes.
+ * Counts of passed and failed tests are kept: fewer failures is progress.
+ */
+function checkFailureSignature(result, timeoutMs) {
+    const lines = result.output.split('\n').filter((line) => /[\p{L}\p{N}]/u.test(line));
+    const last = normalizeLine(lines.at(-1) ?? '');
+    return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
+}
+function normalizeLine(line) {
+    return oneLine(line)
+        .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
+        .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
+        .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
+        .replace(/\b[0-9a-f]{7,40}\b/g, '<id>');
+}
+/** What the next iteration's prompt says after the continuation prompt when the check failed. */
+function checkFailureReport(command, result, timeoutMs) {
+    const fence = codeFence(result.output);
+    const output = result.output === '' ? '(no output)' : [fence, result.output, fence].join('\n');
+    return [
+        'The loop ran the check command after your last reply, and it failed: the task is not complete until it passes.',
+        '',
+        `Command: ${command}`,
+        `Result: ${describeCheckEnd(result, timeoutMs)}`,
+        `The end of its output (stdout and stderr, at most ${CHECK_OUTPUT_MAX_LINES} lines):`,
+        output,
+        '',
+        'Fix what it reports, then end your reply with the completion gate again.',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/gate.ts
 /**
  * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
@@ -32572,6 +33042,14 @@ ${GATE_END}
 - ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
 - ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
 - A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
+/** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
+function gateSystemPrompt(checkCommand) {
+    if (checkCommand === '')
+        return GATE_SYSTEM_PROMPT;
+    return `${GATE_SYSTEM_PROMPT}
+- ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
+  If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
+}
 function buildClaudeArgs(config, call) {
     const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
     if (call.resumeSessionId)
@@ -32592,7 +33070,7 @@ function buildClaudeArgs(config, call) {
         args.push('--disallowedTools', config.disallowedTools.join(' '));
     // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
     const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
-    args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));
+    args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
     args.push(...rest);
     return args;
 }
@@ -32654,104 +33132,6 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
         notes.push('Running as root with bypassPermissions: set IS_SANDBOX=1 so that the CLI accepts it.');
     }
     return { env, notes };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/process-group.ts
-/**
- * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
- * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
- * the caller decides what a cancellation, a time-out or a missing program means.
- */
-
-const OUTPUT_LIMIT = 64 * 1024;
-/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
-function killProcessGroup(pid, signal) {
-    if (pid === undefined)
-        return;
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is gone already.
-    }
-}
-function runProgram(command, args, options) {
-    const started = Date.now();
-    const { signal } = options;
-    return new Promise((resolve) => {
-        const result = (fields) => ({
-            exitCode: null,
-            exitSignal: null,
-            stopped: undefined,
-            spawnError: undefined,
-            stdout,
-            stderr,
-            durationMs: Date.now() - started,
-            ...fields,
-        });
-        let stdout = '';
-        let stderr = '';
-        if (signal?.aborted)
-            return resolve(result({ stopped: 'cancelled' }));
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-            env: options.env,
-            cwd: options.cwd,
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout.on('data', (chunk) => {
-            stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
-            options.onOutput?.(chunk);
-        });
-        child.stderr.on('data', (chunk) => {
-            stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
-            options.onOutput?.(chunk);
-        });
-        let stopping;
-        let killTimer;
-        const cleanUp = () => {
-            signal?.removeEventListener('abort', onAbort);
-            clearTimeout(timeout);
-            clearTimeout(killTimer);
-        };
-        const finishStopped = () => {
-            // Whatever the program left behind must not outlive it.
-            killProcessGroup(child.pid, 'SIGKILL');
-            cleanUp();
-            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
-        };
-        const stop = (why) => {
-            if (stopping !== undefined)
-                return;
-            stopping = why;
-            // Exited, but its children still hold the output open: nothing left to wait for.
-            if (child.exitCode !== null || child.signalCode !== null)
-                return finishStopped();
-            killProcessGroup(child.pid, 'SIGTERM');
-            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
-        };
-        const onAbort = () => stop('cancelled');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
-        child.on('error', (error) => {
-            cleanUp();
-            resolve(result({ spawnError: { code: error.code, message: error.message } }));
-        });
-        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
-        child.on('exit', () => {
-            if (stopping !== undefined)
-                finishStopped();
-        });
-        child.on('close', (code, exitSignal) => {
-            if (stopping !== undefined)
-                return;
-            cleanUp();
-            resolve(result({ exitCode: code, exitSignal }));
-        });
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/claude-install.ts
@@ -33365,6 +33745,7 @@ function endedBeforeStart(status, reason, maxIterations = 0) {
         turns: 0,
         filesChanged: 0,
         transcriptFile: '',
+        lastCheck: undefined,
     };
 }
 /** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
@@ -33437,6 +33818,7 @@ function splitShellWords(input) {
 
 
 
+
 const PERMISSION_MODES = [
     'acceptEdits',
     'auto',
@@ -33460,6 +33842,9 @@ const INPUT_NAMES = [
     'max-budget-usd',
     'iteration-timeout-minutes',
     'api-retries',
+    'check-command',
+    'check-on',
+    'check-timeout-minutes',
     'working-directory',
     'anthropic-api-key',
     'claude-code-oauth-token',
@@ -33563,6 +33948,9 @@ function readInputs(source, baseDirectory) {
         maxBudgetUsd,
         iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
         apiRetries: wholeNumber(get, 'api-retries', 2, 0),
+        checkCommand: get('check-command'),
+        checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
+        checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
         workingDirectory,
         anthropicApiKey,
         claudeCodeOauthToken,
@@ -33725,6 +34113,13 @@ function editDistance(a, b) {
     }
     return previous[b.length];
 }
+function oneOf(get, name, values, fallback) {
+    const value = get(name) || fallback;
+    if (!values.includes(value)) {
+        throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
+    }
+    return value;
+}
 /** Comma-, space- or newline-separated items. */
 function list(text) {
     return text
@@ -33746,8 +34141,6 @@ function statusList(get, name, fallback) {
     return [...new Set(items)];
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -38746,260 +39139,200 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/text.ts
-/** Small text helpers shared by the log, the job summary and the issue. */
-/** Whitespace runs (newlines included) folded into single spaces. */
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** At most `max` characters, with `…` where it was cut; never half of a surrogate pair. */
-function shorten(text, max) {
-    if (text.length <= max)
-        return text;
-    let cut = text.slice(0, Math.max(max - 1, 0));
-    if (/[\uD800-\uDBFF]$/.test(cut))
-        cut = cut.slice(0, -1);
-    return `${cut}…`;
-}
-
-;// CONCATENATED MODULE: ./src/untrusted-text.ts
+;// CONCATENATED MODULE: ./src/report.ts
 /**
- * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
- * cache passes through here on its way out, and is made safe for where it goes:
- *
- * - anywhere (the log, the summary, the outputs, the GitHub API, the transcript): the action's secrets are replaced
- *   by `***`, also the piece of one that a truncation left at the edge of a text (`Secrets`);
- * - the log: no line can be read by the runner as a workflow command (`LogDoor`);
- * - Markdown and HTML (job summary, issue, comment): no raw HTML, no comment that hides the rest of the page, no
- *   @-mention that notifies someone, no remote image, no text that breaks out of a table cell or a code fence.
- *
- * Pure but for `LogDoor`, which writes through the function it is given.
+ * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
 
 
-const REDACTED = '***';
-const REDACTED_BYTES = Buffer.from(REDACTED);
-/**
- * The shortest piece of a secret that a cut can leave behind and that is still redacted. Shorter pieces carry too
- * little of the secret to matter, and redacting them would blank out ordinary words that happen to share a prefix.
- */
-const MIN_PARTIAL_SECRET = 6;
-/** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
-const CUT_MARK = '…';
-class Secrets {
-    /** Longest first, so that a secret containing another is replaced whole. */
-    values;
-    buffers;
-    constructor(values) {
-        const unique = new Set();
-        for (const value of values)
-            if (value !== undefined && value.trim() !== '')
-                unique.add(value);
-        this.values = [...unique].sort((a, b) => b.length - a.length);
-        this.buffers = this.values.map((value) => Buffer.from(value));
-    }
-    get isEmpty() {
-        return this.values.length === 0;
-    }
-    /**
-     * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
-     * of a secret at the start of the text (a tail of a longer output), or the start of one at the end of the text or
-     * just before a `…` (a shortened text).
-     */
-    redact(text) {
-        if (this.values.length === 0 || text === '')
-            return text;
-        let result = text;
-        for (const secret of this.values) {
-            if (result.includes(secret))
-                result = result.split(secret).join(REDACTED);
-        }
-        // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
-        const pieces = result.split(CUT_MARK);
-        for (const secret of this.values) {
-            if (secret.length <= MIN_PARTIAL_SECRET)
-                continue;
-            pieces[0] = redactLeadingTail(pieces[0], secret);
-            for (let i = 0; i < pieces.length; i++)
-                pieces[i] = redactTrailingHead(pieces[i], secret);
-        }
-        return pieces.join(CUT_MARK);
-    }
-    /** A copy of a plain value (objects, arrays, strings) with every string redacted. */
-    redactDeep(value) {
-        if (this.values.length === 0)
-            return value;
-        return this.walk(value);
-    }
-    walk(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.walk(item));
-        if (typeof value === 'object' && value !== null) {
-            const copy = {};
-            for (const [key, item] of Object.entries(value))
-                copy[key] = this.walk(item);
-            return copy;
-        }
-        return value;
-    }
-    /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
-    streamRedactor() {
-        return new StreamRedactor(this.buffers);
-    }
-}
-/** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
-function redactLeadingTail(text, secret) {
-    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
-        if (text.startsWith(secret.slice(secret.length - k)))
-            return REDACTED + text.slice(k);
-    }
-    return text;
-}
-/** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
-function redactTrailingHead(text, secret) {
-    for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
-        if (text.endsWith(secret.slice(0, k)))
-            return text.slice(0, text.length - k) + REDACTED;
-    }
-    return text;
+
+/** GitHub refuses a step summary over 1 MiB; stay well below it. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_BLOCKERS = 50;
+/** A table row stays readable; the whole text is in the transcript. */
+const MAX_CELL = 1000;
+const MAX_TEXT = 2000;
+/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
+const MAX_OUTPUT_TEXT = 64 * 1024;
+const MAX_OUTPUT_BLOCKER = 2000;
+function outcomeOutputs(outcome, issue) {
+    return {
+        status: outcome.status,
+        iterations: String(outcome.iterations),
+        reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
+        blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
+        progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        'session-id': outcome.sessionId,
+        'cost-usd': formatCost(outcome.costUsd),
+        turns: String(outcome.turns),
+        'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
+        'transcript-file': outcome.transcriptFile,
+        check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
+        'issue-number': issue ? String(issue.number) : '',
+        'issue-url': issue?.url ?? '',
+    };
 }
 /**
- * Redacts secrets in a stream of chunks. The end of a chunk that could be the start of a secret is held back until
- * the next chunk shows whether it is; at the end of the stream a held-back piece long enough to matter is redacted.
- * Chunks without any of it (nearly all) pass through as they are, without a copy.
+ * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
+ * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
  */
-class StreamRedactor {
-    secrets;
-    carry = Buffer.alloc(0);
-    longest;
-    constructor(secrets) {
-        this.secrets = secrets;
-        this.longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
-    }
-    push(chunk) {
-        if (this.secrets.length === 0)
-            return chunk;
-        const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
-        const hold = this.heldBackLength(data);
-        this.carry = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
-        return hold > 0 ? data.subarray(0, data.length - hold) : data;
-    }
-    /** What is still held back, redacted if it is a long enough piece of a secret. */
-    end() {
-        const rest = this.carry;
-        this.carry = Buffer.alloc(0);
-        return rest.length >= MIN_PARTIAL_SECRET ? REDACTED_BYTES : rest;
-    }
-    /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
-    heldBackLength(data) {
-        const from = Math.max(0, data.length - (this.longest - 1));
-        let earliest = data.length;
-        for (const secret of this.secrets) {
-            const first = secret[0];
-            for (let at = data.indexOf(first, Math.max(from, data.length - secret.length + 1)); at >= 0 && at < earliest;) {
-                if (data.subarray(at).equals(secret.subarray(0, data.length - at))) {
-                    earliest = at;
-                    break;
-                }
-                at = data.indexOf(first, at + 1);
-            }
-        }
-        return data.length - earliest;
-    }
-}
-function replaceSecrets(data, secrets) {
-    // Most chunks hold no secret: look before building anything.
-    if (!secrets.some((secret) => data.includes(secret)))
-        return data;
-    const parts = [];
-    let position = 0;
-    for (;;) {
-        let at = -1;
-        let found;
-        for (const secret of secrets) {
-            const index = data.indexOf(secret, position);
-            // Secrets are sorted longest first: on a tie the longer one wins.
-            if (index >= 0 && (at < 0 || index < at)) {
-                at = index;
-                found = secret;
-            }
-        }
-        if (found === undefined)
+function blockersOutput(blockers) {
+    const kept = [];
+    let length = 2;
+    for (const blocker of blockers) {
+        const item = shorten(blocker, MAX_OUTPUT_BLOCKER);
+        const itemLength = JSON.stringify(item).length + 1;
+        if (length + itemLength > MAX_OUTPUT_TEXT - 200)
             break;
-        parts.push(data.subarray(position, at), REDACTED_BYTES);
-        position = at + found.length;
+        kept.push(item);
+        length += itemLength;
     }
-    parts.push(data.subarray(position));
-    return Buffer.concat(parts);
+    if (kept.length < blockers.length) {
+        kept.push(`… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`);
+    }
+    return JSON.stringify(kept);
 }
-/**
- * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
- * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
- * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
- * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
- * readable: the runner shows the two window lines, and the text as it is.
- */
-class LogDoor {
-    secrets;
-    write;
-    newToken;
-    openToken;
-    constructor(secrets, write, newToken = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
-        this.secrets = secrets;
-        this.write = write;
-        this.newToken = newToken;
-    }
-    /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
-    text(message) {
-        if (this.openToken === undefined) {
-            this.openToken = this.newToken();
-            this.write(`::stop-commands::${this.openToken}\n`);
+const STATUS_ICON = {
+    completed: '✅',
+    iteration_limit_reached: '🔁',
+    no_progress: '⏸️',
+    repeated_error: '♻️',
+    budget_exceeded: '💸',
+    timed_out: '⏱️',
+    cancelled: '🚫',
+    failed: '❌',
+};
+/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
+function renderSummary(outcome, issue) {
+    const head = [
+        `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
+        '',
+        `**Reason:** ${markdownInline(outcome.reason, MAX_TEXT) || '(none given)'}`,
+        '',
+        '| | |',
+        '|---|---|',
+        `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
+        `| Total cost | ${totalCost(outcome)} |`,
+        `| Turns | ${outcome.turns} |`,
+        `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
+        `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
+    ];
+    if (issue)
+        head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
+    const blockers = outcome.lastGate?.blockers ?? [];
+    head.push('', '### Blockers', '');
+    if (blockers.length === 0)
+        head.push('None reported.');
+    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
+        head.push(`- ${markdownInline(blocker, MAX_TEXT)}`);
+    if (blockers.length > MAX_LISTED_BLOCKERS)
+        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
+    head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
+    const table = [];
+    if (outcome.records.length > 0) {
+        table.push('', '### Iterations', '', '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |', '|---|---|---|---|---|---|---|---|');
+        for (const record of outcome.records) {
+            const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
+            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record)} | ${checkCell(record)} | ${notesCell(record)} |`);
         }
-        this.write(`${this.secrets.redact(message)}\n`);
     }
-    /** Call before the action writes a command of its own: it must be read as one. */
-    closeWindow() {
-        if (this.openToken === undefined)
-            return;
-        this.write(`::${this.openToken}::\n`);
-        this.openToken = undefined;
-    }
-    /** A message for an annotation (`::warning::`): its data is escaped by @actions/core, so only secrets matter. */
-    annotation(message) {
-        this.closeWindow();
-        return this.secrets.redact(message);
-    }
+    return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
+}
+function checkCell(record) {
+    if (!record.check)
+        return '—';
+    return record.check.passed ? 'passed' : `failed: ${markdownCell(record.check.end, 200)}`;
 }
 /**
- * One line of Markdown that renders as the text it is: HTML and comment delimiters escaped, @-mentions that would
- * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
+ * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
+ * by the job summary and the issue.
  */
-function markdownInline(text, max) {
-    return escapeMarkdown(shorten(oneLine(text), max));
+function failedCheck(outcome) {
+    const check = outcome.lastCheck;
+    if (!check || check.passed || outcome.status === 'completed')
+        return [];
+    return [
+        '',
+        '### Last check',
+        '',
+        `After iteration ${check.iteration}, \`${markdownCell(check.command, 500).replace(/`/g, "'")}\` failed (${markdownInline(check.end, 200)}).`,
+        '',
+        '<details><summary>The end of its output</summary>',
+        '',
+        ...codeBlock(check.output),
+        '',
+        '</details>',
+    ];
 }
-/** `markdownInline` for a table cell: a `|` would end the cell. */
-function markdownCell(text, max) {
-    return markdownInline(text, max).replace(/\|/g, '\\|');
+/** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
+function codeBlock(text) {
+    const fence = codeFence(text);
+    return [fence, text, fence];
 }
-function escapeMarkdown(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@(?=[\w-])/g, '@\u200B')
-        .replace(/!\[/g, '!\\[');
+function totalCost(outcome) {
+    if (outcome.costKnown)
+        return `$${formatCost(outcome.costUsd)}`;
+    return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
 }
-/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
-function codeFence(text) {
-    let longest = 0;
-    let run = 0;
-    for (const char of text) {
-        run = char === '`' ? run + 1 : 0;
-        longest = Math.max(longest, run);
+function gateCell(record) {
+    if (!record.gate)
+        return 'no gate';
+    const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
+    return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
+}
+function notesCell(record) {
+    const denied = describeDenials(record.deniedTools);
+    const notes = [
+        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
+        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
+        denied ? `denied: ${denied}` : '',
+        ...record.retryNotes.map((note) => `retry: ${note}`),
+        record.error ? `error: ${record.error}` : '',
+    ].filter((note) => note !== '');
+    const cells = [];
+    let length = 0;
+    for (const note of notes) {
+        const cell = markdownCell(note, MAX_CELL);
+        if (length + cell.length > MAX_CELL && cells.length > 0) {
+            cells.push(`… and ${notes.length - cells.length} more`);
+            break;
+        }
+        cells.push(cell);
+        length += cell.length;
     }
-    return '`'.repeat(Math.max(3, longest + 1));
+    return cells.join('<br>');
+}
+/** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
+function fitSummary(head, table) {
+    const join = (rows) => `${head}\n${rows.join('\n')}\n`;
+    let text = join(table);
+    if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+        return text;
+    const rows = table.slice(5);
+    const header = table.slice(0, 5);
+    let keep = rows.length;
+    while (keep > 2) {
+        keep = Math.floor(keep / 2);
+        const firstHalf = Math.ceil(keep / 2);
+        const kept = [
+            ...rows.slice(0, firstHalf),
+            `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
+            ...rows.slice(rows.length - (keep - firstHalf)),
+        ];
+        text = join([...header, ...kept]);
+        if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+            return text;
+    }
+    return truncateBytes(join(header), SUMMARY_LIMIT_BYTES);
+}
+function formatCost(usd) {
+    return usd.toFixed(4);
+}
+function truncateBytes(text, limit) {
+    const buffer = Buffer.from(text);
+    if (buffer.length <= limit)
+        return text;
+    return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/issue.ts
@@ -39008,6 +39341,7 @@ function codeFence(text) {
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
  * loop's status, outputs or exit code.
  */
+
 
 
 
@@ -39092,7 +39426,7 @@ function renderDetails(outcome, context) {
     ];
     if (gate?.reason)
         lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, MAX_FIELD_LENGTH)}`);
-    lines.push(`- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []));
+    lines.push(`- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []), ...failedCheck(outcome));
     return lines.join('\n');
 }
 function renderBlockers(blockers) {
@@ -39200,7 +39534,7 @@ function statusWords(status) {
 ;// CONCATENATED MODULE: ./src/live-log.ts
 
 const MAX_ARGUMENT = 120;
-const MAX_TEXT = 4000;
+const live_log_MAX_TEXT = 4000;
 const MAX_TOOL_ERROR = 500;
 /** The input field that says best what a tool call does, for the tools Claude uses most. */
 const MAIN_ARGUMENT = {
@@ -39223,7 +39557,7 @@ function formatEvent(event) {
         case 'init':
             return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
         case 'text':
-            return shorten(event.text.trim(), MAX_TEXT);
+            return shorten(event.text.trim(), live_log_MAX_TEXT);
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
@@ -39499,6 +39833,7 @@ function sameFingerprint(a, b) {
 
 
 
+
 const STATUS_OF_TRIP = {
     max_iterations: 'iteration_limit_reached',
     no_changes: 'no_progress',
@@ -39506,6 +39841,14 @@ const STATUS_OF_TRIP = {
 };
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
+/** Iteration 1 gets the task; later ones the continuation prompt, and what the failed check said. */
+function iterationPrompt(settings, progress, number) {
+    if (number === 1)
+        return settings.prompt;
+    return progress.checkReport
+        ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
+        : settings.continuationPrompt;
+}
 async function runLoop(settings, deps, signal) {
     const progress = {
         records: [],
@@ -39518,6 +39861,8 @@ async function runLoop(settings, deps, signal) {
         turns: 0,
         deniedTools: {},
         warnedOfDroppedLines: false,
+        lastCheck: undefined,
+        checkReport: undefined,
     };
     try {
         return await iterate(settings, deps, signal, progress);
@@ -39567,7 +39912,19 @@ async function iterate(settings, deps, signal, progress) {
         const gate = record.gate;
         // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
         // spent either way, and `budget_exceeded` would send a bot after a task that is done.
-        if (gate?.ready && (failure === undefined || failure.kind === 'budget')) {
+        const claudeFinished = failure === undefined || failure.kind === 'budget';
+        let check;
+        if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
+            try {
+                check = await runCheckAfter(settings, deps, progress, record);
+            }
+            catch (error) {
+                return stop('failed', error.message);
+            }
+            if (check.cancelled || signal.aborted)
+                return stop('cancelled', cancelledReason());
+        }
+        if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
             if (failure)
                 deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
             return stop('completed', gate.reason || 'Claude reported the task complete.');
@@ -39576,14 +39933,24 @@ async function iterate(settings, deps, signal, progress) {
             return stop('budget_exceeded', budgetReason(settings, progress, failure));
         if (failure)
             return stop('failed', failure.message);
-        if (!breaker.recordIteration(record.changed, gate?.blockers?.[0])) {
+        // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
+        const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
+        if (!breaker.recordIteration(record.changed, error)) {
             const trip = breaker.trip;
-            return stop(STATUS_OF_TRIP[trip.cause], withDenials(trip.reason, settings, progress));
+            let reason = withDenials(trip.reason, settings, progress);
+            if (trip.cause === 'max_iterations' && gate?.ready && check && !check.passed) {
+                reason = `${reason}: Claude reported the task complete, but the check command failed (${record.check.end}).`;
+            }
+            return stop(STATUS_OF_TRIP[trip.cause], reason);
         }
         if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
             return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
-        deps.log.endIteration(record, gate ? `not ready: ${gate.reason || 'no reason given'}` : 'no COMPLETION_GATE, continuing');
+        deps.log.endIteration(record, gate?.ready && check && !check.passed
+            ? `Claude reported ready, but the check failed (${record.check.end}): continuing`
+            : gate
+                ? `not ready: ${gate.reason || 'no reason given'}`
+                : 'no COMPLETION_GATE, continuing');
     }
 }
 /** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
@@ -39601,6 +39968,7 @@ async function runIteration(settings, deps, signal, progress, number) {
         subtype: undefined,
         error: undefined,
         deniedTools: {},
+        check: undefined,
     };
     let run;
     let failure;
@@ -39609,7 +39977,7 @@ async function runIteration(settings, deps, signal, progress, number) {
         run = await deps.runIteration({
             number,
             attempt,
-            prompt: number === 1 ? settings.prompt : settings.continuationPrompt,
+            prompt: iterationPrompt(settings, progress, number),
             resumeSessionId: progress.sessionId,
             continueLastSession: number > 1 && progress.sessionId === undefined,
             // CLI runs and the waits between retries: all of it counts against the iteration timeout.
@@ -39650,6 +40018,27 @@ async function runIteration(settings, deps, signal, progress, number) {
         progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
     }
     return { run, failure, record };
+}
+/**
+ * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
+ * Claude's progress: the work tree is looked at again afterwards, and the next iteration is compared with that.
+ */
+async function runCheckAfter(settings, deps, progress, record) {
+    const check = await deps.runCheck(record.number);
+    const end = describeCheckEnd(check, settings.checkTimeoutMs);
+    record.check = { passed: check.passed, end, durationMs: check.durationMs };
+    progress.lastCheck = {
+        ...record.check,
+        command: settings.checkCommand,
+        iteration: record.number,
+        output: check.output,
+    };
+    progress.checkReport = check.passed
+        ? undefined
+        : checkFailureReport(settings.checkCommand, check, settings.checkTimeoutMs);
+    if (!check.cancelled)
+        progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+    return check;
 }
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
 function addRun(record, run) {
@@ -39729,171 +40118,8 @@ async function finish(settings, deps, progress, status, reason) {
         turns: progress.turns,
         filesChanged,
         transcriptFile: deps.transcriptFile(),
+        lastCheck: progress.lastCheck,
     };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
- */
-
-
-
-/** GitHub refuses a step summary over 1 MiB; stay well below it. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-const MAX_LISTED_BLOCKERS = 50;
-/** A table row stays readable; the whole text is in the transcript. */
-const MAX_CELL = 1000;
-const report_MAX_TEXT = 2000;
-/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
-const MAX_OUTPUT_TEXT = 64 * 1024;
-const MAX_OUTPUT_BLOCKER = 2000;
-function outcomeOutputs(outcome, issue) {
-    return {
-        status: outcome.status,
-        iterations: String(outcome.iterations),
-        reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
-        blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
-        progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
-        'session-id': outcome.sessionId,
-        'cost-usd': formatCost(outcome.costUsd),
-        turns: String(outcome.turns),
-        'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
-        'transcript-file': outcome.transcriptFile,
-        'issue-number': issue ? String(issue.number) : '',
-        'issue-url': issue?.url ?? '',
-    };
-}
-/**
- * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
- * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
- */
-function blockersOutput(blockers) {
-    const kept = [];
-    let length = 2;
-    for (const blocker of blockers) {
-        const item = shorten(blocker, MAX_OUTPUT_BLOCKER);
-        const itemLength = JSON.stringify(item).length + 1;
-        if (length + itemLength > MAX_OUTPUT_TEXT - 200)
-            break;
-        kept.push(item);
-        length += itemLength;
-    }
-    if (kept.length < blockers.length) {
-        kept.push(`… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`);
-    }
-    return JSON.stringify(kept);
-}
-const STATUS_ICON = {
-    completed: '✅',
-    iteration_limit_reached: '🔁',
-    no_progress: '⏸️',
-    repeated_error: '♻️',
-    budget_exceeded: '💸',
-    timed_out: '⏱️',
-    cancelled: '🚫',
-    failed: '❌',
-};
-/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
-function renderSummary(outcome, issue) {
-    const head = [
-        `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
-        '',
-        `**Reason:** ${markdownInline(outcome.reason, report_MAX_TEXT) || '(none given)'}`,
-        '',
-        '| | |',
-        '|---|---|',
-        `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-        `| Total cost | ${totalCost(outcome)} |`,
-        `| Turns | ${outcome.turns} |`,
-        `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
-        `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
-    ];
-    if (issue)
-        head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
-    const blockers = outcome.lastGate?.blockers ?? [];
-    head.push('', '### Blockers', '');
-    if (blockers.length === 0)
-        head.push('None reported.');
-    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
-        head.push(`- ${markdownInline(blocker, report_MAX_TEXT)}`);
-    if (blockers.length > MAX_LISTED_BLOCKERS)
-        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
-    head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', report_MAX_TEXT) || 'None reported.');
-    const table = [];
-    if (outcome.records.length > 0) {
-        table.push('', '### Iterations', '', '| # | Duration | Turns | Cost | Changed | Gate | Notes |', '|---|---|---|---|---|---|---|');
-        for (const record of outcome.records) {
-            const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
-            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record)} | ${notesCell(record)} |`);
-        }
-    }
-    return fitSummary(head.join('\n'), table);
-}
-function totalCost(outcome) {
-    if (outcome.costKnown)
-        return `$${formatCost(outcome.costUsd)}`;
-    return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
-}
-function gateCell(record) {
-    if (!record.gate)
-        return 'no gate';
-    const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
-    return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
-}
-function notesCell(record) {
-    const denied = describeDenials(record.deniedTools);
-    const notes = [
-        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
-        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
-        denied ? `denied: ${denied}` : '',
-        ...record.retryNotes.map((note) => `retry: ${note}`),
-        record.error ? `error: ${record.error}` : '',
-    ].filter((note) => note !== '');
-    const cells = [];
-    let length = 0;
-    for (const note of notes) {
-        const cell = markdownCell(note, MAX_CELL);
-        if (length + cell.length > MAX_CELL && cells.length > 0) {
-            cells.push(`… and ${notes.length - cells.length} more`);
-            break;
-        }
-        cells.push(cell);
-        length += cell.length;
-    }
-    return cells.join('<br>');
-}
-/** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
-function fitSummary(head, table) {
-    const join = (rows) => `${head}\n${rows.join('\n')}\n`;
-    let text = join(table);
-    if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
-        return text;
-    const rows = table.slice(5);
-    const header = table.slice(0, 5);
-    let keep = rows.length;
-    while (keep > 2) {
-        keep = Math.floor(keep / 2);
-        const firstHalf = Math.ceil(keep / 2);
-        const kept = [
-            ...rows.slice(0, firstHalf),
-            `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | |`,
-            ...rows.slice(rows.length - (keep - firstHalf)),
-        ];
-        text = join([...header, ...kept]);
-        if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
-            return text;
-    }
-    return truncateBytes(join(header), SUMMARY_LIMIT_BYTES);
-}
-function formatCost(usd) {
-    return usd.toFixed(4);
-}
-function truncateBytes(text, limit) {
-    const buffer = Buffer.from(text);
-    if (buffer.length <= limit)
-        return text;
-    return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/transcript.ts
@@ -39986,20 +40212,26 @@ class Transcript {
 
 
 
+
 async function run() {
     const cancel = new AbortController();
     const secrets = actionSecrets();
     const door = new LogDoor(secrets, (text) => process.stdout.write(text));
+    // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
+    let groupOpen = false;
     const log = {
         text: (message) => door.text(message),
         warning: (message) => warning(door.annotation(message)),
         startGroup: (name) => {
-            door.closeWindow();
+            log.endGroup();
             startGroup(name);
+            groupOpen = true;
         },
         endGroup: () => {
             door.closeWindow();
-            endGroup();
+            if (groupOpen)
+                endGroup();
+            groupOpen = false;
         },
     };
     const onSignal = (signal) => {
@@ -40102,6 +40334,22 @@ async function runConfiguredLoop(config, signal, secrets, log) {
                             log.text(line);
                     },
                 });
+            },
+            runCheck: async (number) => {
+                log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+                const check = await runCheck({
+                    command: config.checkCommand,
+                    cwd: config.workingDirectory,
+                    env: toolEnv,
+                    timeoutMs: config.checkTimeoutMs,
+                    signal,
+                    secrets,
+                    onLine: log.text,
+                });
+                log.endGroup();
+                const end = describeCheckEnd(check, config.checkTimeoutMs);
+                log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
+                return check;
             },
             fingerprint: () => workspace.fingerprint(),
             countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),

@@ -20,6 +20,14 @@ ${GATE_END}
 - ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
 - A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
 
+/** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
+export function gateSystemPrompt(checkCommand: string): string {
+  if (checkCommand === '') return GATE_SYSTEM_PROMPT;
+  return `${GATE_SYSTEM_PROMPT}
+- ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
+  If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
+}
+
 export interface IterationCall {
   /** Resume exactly this session (iterations 2..n and retries). */
   resumeSessionId: string | undefined;
@@ -42,7 +50,7 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   if (config.disallowedTools.length > 0) args.push('--disallowedTools', config.disallowedTools.join(' '));
   // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
   const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
-  args.push('--append-system-prompt', [GATE_SYSTEM_PROMPT, ...appended].join('\n\n'));
+  args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
   args.push(...rest);
   return args;
 }

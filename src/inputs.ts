@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CHECK_ON, type CheckOn } from './check-command.js';
 import { isStatus, STATUSES, type LoopStatus } from './outcome.js';
 import { splitShellWords } from './shell-words.js';
 
@@ -33,6 +34,9 @@ export const INPUT_NAMES = [
   'max-budget-usd',
   'iteration-timeout-minutes',
   'api-retries',
+  'check-command',
+  'check-on',
+  'check-timeout-minutes',
   'working-directory',
   'anthropic-api-key',
   'claude-code-oauth-token',
@@ -67,6 +71,10 @@ export interface LoopConfig {
   maxBudgetUsd: number | undefined;
   iterationTimeoutMs: number;
   apiRetries: number;
+  /** Empty: no check; `completed` rests on the gate alone. */
+  checkCommand: string;
+  checkOn: CheckOn;
+  checkTimeoutMs: number;
   /** Absolute. */
   workingDirectory: string;
   anthropicApiKey: string;
@@ -195,6 +203,9 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     maxBudgetUsd,
     iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
     apiRetries: wholeNumber(get, 'api-retries', 2, 0),
+    checkCommand: get('check-command'),
+    checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
+    checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
     workingDirectory,
     anthropicApiKey,
     claudeCodeOauthToken,
@@ -356,6 +367,14 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+function oneOf<T extends string>(get: (name: string) => string, name: string, values: readonly T[], fallback: T): T {
+  const value = get(name) || fallback;
+  if (!(values as readonly string[]).includes(value)) {
+    throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
+  }
+  return value as T;
 }
 
 /** Comma-, space- or newline-separated items. */

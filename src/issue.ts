@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { getOctokit } from '@actions/github';
 import type { LoopOutcome, LoopStatus } from './outcome.js';
+import { failedCheck } from './report.js';
 import { oneLine, shorten } from './text.js';
 import { codeFence, markdownInline, type Secrets } from './untrusted-text.js';
 
@@ -139,6 +140,7 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
     '### Blockers',
     '',
     renderBlockers(gate?.blockers ?? []),
+    ...failedCheck(outcome),
   );
   return lines.join('\n');
 }

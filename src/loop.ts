@@ -4,10 +4,11 @@
  */
 import { CircuitBreaker, type TripCause } from './breaker.js';
 import type { ProcessOutcome } from './claude-process.js';
+import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check-command.js';
 import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from './inputs.js';
-import { describeDenials, type IterationRecord, type LoopOutcome, type LoopStatus } from './outcome.js';
+import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './workspace.js';
 
 export interface IterationRequest {
@@ -39,6 +40,8 @@ export interface LoopDeps {
   log: LoopLog;
   /** Read when the loop ends: '' if the transcript could not be written. */
   transcriptFile(): string;
+  /** Runs the check command after iteration `number` (only called when `checkCommand` is set). */
+  runCheck(number: number): Promise<CheckResult>;
 }
 
 export type LoopSettings = Pick<
@@ -54,6 +57,9 @@ export type LoopSettings = Pick<
   | 'anthropicApiKey'
   | 'claudeCodeOauthToken'
   | 'permissionMode'
+  | 'checkCommand'
+  | 'checkOn'
+  | 'checkTimeoutMs'
 >;
 
 const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
@@ -64,6 +70,14 @@ const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
 
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
+
+/** Iteration 1 gets the task; later ones the continuation prompt, and what the failed check said. */
+function iterationPrompt(settings: LoopSettings, progress: LoopProgress, number: number): string {
+  if (number === 1) return settings.prompt;
+  return progress.checkReport
+    ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
+    : settings.continuationPrompt;
+}
 
 /** What the loop has done so far: everything the reports need, also when it ends early. */
 interface LoopProgress {
@@ -77,6 +91,9 @@ interface LoopProgress {
   turns: number;
   deniedTools: Record<string, number>;
   warnedOfDroppedLines: boolean;
+  lastCheck: LastCheck | undefined;
+  /** What the last failed check said, for the next iteration's prompt. */
+  checkReport: string | undefined;
 }
 
 export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: AbortSignal): Promise<LoopOutcome> {
@@ -91,6 +108,8 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
     turns: 0,
     deniedTools: {},
     warnedOfDroppedLines: false,
+    lastCheck: undefined,
+    checkReport: undefined,
   };
   try {
     return await iterate(settings, deps, signal, progress);
@@ -149,22 +168,42 @@ async function iterate(
     const gate = record.gate;
     // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
     // spent either way, and `budget_exceeded` would send a bot after a task that is done.
-    if (gate?.ready && (failure === undefined || failure.kind === 'budget')) {
+    const claudeFinished = failure === undefined || failure.kind === 'budget';
+    let check: CheckResult | undefined;
+    if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
+      try {
+        check = await runCheckAfter(settings, deps, progress, record);
+      } catch (error) {
+        return stop('failed', (error as Error).message);
+      }
+      if (check.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
+    }
+    if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
       if (failure) deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
       return stop('completed', gate.reason || 'Claude reported the task complete.');
     }
     if (failure?.kind === 'budget') return stop('budget_exceeded', budgetReason(settings, progress, failure));
     if (failure) return stop('failed', failure.message);
-    if (!breaker.recordIteration(record.changed, gate?.blockers?.[0])) {
+    // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
+    const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
+    if (!breaker.recordIteration(record.changed, error)) {
       const trip = breaker.trip!;
-      return stop(STATUS_OF_TRIP[trip.cause], withDenials(trip.reason, settings, progress));
+      let reason = withDenials(trip.reason, settings, progress);
+      if (trip.cause === 'max_iterations' && gate?.ready && check && !check.passed) {
+        reason = `${reason}: Claude reported the task complete, but the check command failed (${record.check!.end}).`;
+      }
+      return stop(STATUS_OF_TRIP[trip.cause], reason);
     }
     if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
       return stop('budget_exceeded', budgetReason(settings, progress, undefined));
     }
     deps.log.endIteration(
       record,
-      gate ? `not ready: ${gate.reason || 'no reason given'}` : 'no COMPLETION_GATE, continuing',
+      gate?.ready && check && !check.passed
+        ? `Claude reported ready, but the check failed (${record.check!.end}): continuing`
+        : gate
+          ? `not ready: ${gate.reason || 'no reason given'}`
+          : 'no COMPLETION_GATE, continuing',
     );
   }
 }
@@ -190,6 +229,7 @@ async function runIteration(
     subtype: undefined,
     error: undefined,
     deniedTools: {},
+    check: undefined,
   };
   let run: ProcessOutcome;
   let failure: IterationFailure | undefined;
@@ -199,7 +239,7 @@ async function runIteration(
     run = await deps.runIteration({
       number,
       attempt,
-      prompt: number === 1 ? settings.prompt : settings.continuationPrompt,
+      prompt: iterationPrompt(settings, progress, number),
       resumeSessionId: progress.sessionId,
       continueLastSession: number > 1 && progress.sessionId === undefined,
       // CLI runs and the waits between retries: all of it counts against the iteration timeout.
@@ -238,6 +278,32 @@ async function runIteration(
     progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
   }
   return { run, failure, record };
+}
+
+/**
+ * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
+ * Claude's progress: the work tree is looked at again afterwards, and the next iteration is compared with that.
+ */
+async function runCheckAfter(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  progress: LoopProgress,
+  record: IterationRecord,
+): Promise<CheckResult> {
+  const check = await deps.runCheck(record.number);
+  const end = describeCheckEnd(check, settings.checkTimeoutMs);
+  record.check = { passed: check.passed, end, durationMs: check.durationMs };
+  progress.lastCheck = {
+    ...record.check,
+    command: settings.checkCommand,
+    iteration: record.number,
+    output: check.output,
+  };
+  progress.checkReport = check.passed
+    ? undefined
+    : checkFailureReport(settings.checkCommand, check, settings.checkTimeoutMs);
+  if (!check.cancelled) progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+  return check;
 }
 
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
@@ -337,5 +403,6 @@ async function finish(
     turns: progress.turns,
     filesChanged,
     transcriptFile: deps.transcriptFile(),
+    lastCheck: progress.lastCheck,
   };
 }

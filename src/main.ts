@@ -10,6 +10,7 @@ import * as core from '@actions/core';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describeCheckEnd, runCheck } from './check-command.js';
 import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
 import { locateClaude, SetupCancelledError } from './claude-install.js';
 import { runClaudeProcess } from './claude-process.js';
@@ -35,16 +36,20 @@ export async function run(): Promise<void> {
   const cancel = new AbortController();
   const secrets = actionSecrets();
   const door = new LogDoor(secrets, (text) => process.stdout.write(text));
+  // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
+  let groupOpen = false;
   const log: ActionLog = {
     text: (message) => door.text(message),
     warning: (message) => core.warning(door.annotation(message)),
     startGroup: (name) => {
-      door.closeWindow();
+      log.endGroup();
       core.startGroup(name);
+      groupOpen = true;
     },
     endGroup: () => {
       door.closeWindow();
-      core.endGroup();
+      if (groupOpen) core.endGroup();
+      groupOpen = false;
     },
   };
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -168,6 +173,24 @@ async function runConfiguredLoop(
             if (line !== undefined) log.text(line);
           },
         });
+      },
+      runCheck: async (number) => {
+        log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+        const check = await runCheck({
+          command: config.checkCommand,
+          cwd: config.workingDirectory,
+          env: toolEnv,
+          timeoutMs: config.checkTimeoutMs,
+          signal,
+          secrets,
+          onLine: log.text,
+        });
+        log.endGroup();
+        const end = describeCheckEnd(check, config.checkTimeoutMs);
+        log.text(
+          `Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`,
+        );
+        return check;
       },
       fingerprint: () => workspace.fingerprint(),
       countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),

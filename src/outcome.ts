@@ -44,6 +44,25 @@ export interface IterationRecord {
   error: string | undefined;
   /** Tool calls the CLI's permission mode denied, by tool name (from the result lines' `permission_denials`). */
   deniedTools: Record<string, number>;
+  /** The check command after this iteration, if it ran. */
+  check: CheckRecord | undefined;
+}
+
+/** One run of the check command, as the reports show it. */
+export interface CheckRecord {
+  passed: boolean;
+  /** How it ended, in a few words: "exit code 1", "timed out after 10 min and was stopped". */
+  end: string;
+  durationMs: number;
+}
+
+/** The last run of the check command, with the end of its output for the reports. */
+export interface LastCheck extends CheckRecord {
+  command: string;
+  /** After iteration … */
+  iteration: number;
+  /** Colours stripped, secrets redacted, bounded. */
+  output: string;
 }
 
 export interface LoopOutcome {
@@ -65,6 +84,8 @@ export interface LoopOutcome {
   /** Undefined when the work tree could not be compared with where the loop started. */
   filesChanged: number | undefined;
   transcriptFile: string;
+  /** The last run of the check command, if one ran. */
+  lastCheck: LastCheck | undefined;
 }
 
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
@@ -87,6 +108,7 @@ export function endedBeforeStart(status: LoopStatus, reason: string, maxIteratio
     turns: 0,
     filesChanged: 0,
     transcriptFile: '',
+    lastCheck: undefined,
   };
 }
 

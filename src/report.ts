@@ -3,7 +3,7 @@
  */
 import { describeDenials, type IterationRecord, type LoopOutcome } from './outcome.js';
 import { shorten } from './text.js';
-import { markdownCell, markdownInline } from './untrusted-text.js';
+import { codeFence, markdownCell, markdownInline } from './untrusted-text.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -32,6 +32,7 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef): Record<s
     turns: String(outcome.turns),
     'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
     'transcript-file': outcome.transcriptFile,
+    check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
     'issue-number': issue ? String(issue.number) : '',
     'issue-url': issue?.url ?? '',
   };
@@ -101,19 +102,51 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
       '',
       '### Iterations',
       '',
-      '| # | Duration | Turns | Cost | Changed | Gate | Notes |',
-      '|---|---|---|---|---|---|---|',
+      '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const record of outcome.records) {
       const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
       table.push(
         `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${
           record.changed ? 'yes' : 'no'
-        } | ${gateCell(record)} | ${notesCell(record)} |`,
+        } | ${gateCell(record)} | ${checkCell(record)} | ${notesCell(record)} |`,
       );
     }
   }
-  return fitSummary(head.join('\n'), table);
+  return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
+}
+
+function checkCell(record: IterationRecord): string {
+  if (!record.check) return '—';
+  return record.check.passed ? 'passed' : `failed: ${markdownCell(record.check.end, 200)}`;
+}
+
+/**
+ * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
+ * by the job summary and the issue.
+ */
+export function failedCheck(outcome: LoopOutcome): string[] {
+  const check = outcome.lastCheck;
+  if (!check || check.passed || outcome.status === 'completed') return [];
+  return [
+    '',
+    '### Last check',
+    '',
+    `After iteration ${check.iteration}, \`${markdownCell(check.command, 500).replace(/`/g, "'")}\` failed (${markdownInline(check.end, 200)}).`,
+    '',
+    '<details><summary>The end of its output</summary>',
+    '',
+    ...codeBlock(check.output),
+    '',
+    '</details>',
+  ];
+}
+
+/** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
+function codeBlock(text: string): string[] {
+  const fence = codeFence(text);
+  return [fence, text, fence];
 }
 
 function totalCost(outcome: LoopOutcome): string {
@@ -163,7 +196,7 @@ function fitSummary(head: string, table: string[]): string {
     const firstHalf = Math.ceil(keep / 2);
     const kept = [
       ...rows.slice(0, firstHalf),
-      `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | |`,
+      `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
       ...rows.slice(rows.length - (keep - firstHalf)),
     ];
     text = join([...header, ...kept]);
