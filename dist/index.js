@@ -32645,12 +32645,12 @@ async function runCheck(request) {
         output: boundOutput(stripAnsi(tail)),
     };
 }
-/** ANSI escape sequences (colours, cursor moves) and the carriage returns of progress bars. */
+/** CSI sequences (colours, cursor moves), OSC sequences (titles, links), and other two-byte escapes. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+/** ANSI escape sequences, and the lone carriage returns of progress bars turned into line breaks. */
 function stripAnsi(text) {
-    // eslint-disable-next-line no-control-regex
-    return text
-        .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '')
-        .replace(/\r(?!\n)/g, '\n');
+    return text.replace(ANSI_ESCAPE, '').replace(/\r(?!\n)/g, '\n');
 }
 /** The last `CHECK_OUTPUT_MAX_LINES` lines and at most `CHECK_OUTPUT_MAX_BYTES`, cut at a line start. */
 function boundOutput(text) {

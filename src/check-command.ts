@@ -75,12 +75,13 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   };
 }
 
-/** ANSI escape sequences (colours, cursor moves) and the carriage returns of progress bars. */
+/** CSI sequences (colours, cursor moves), OSC sequences (titles, links), and other two-byte escapes. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+/** ANSI escape sequences, and the lone carriage returns of progress bars turned into line breaks. */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '')
-    .replace(/\r(?!\n)/g, '\n');
+  return text.replace(ANSI_ESCAPE, '').replace(/\r(?!\n)/g, '\n');
 }
 
 /** The last `CHECK_OUTPUT_MAX_LINES` lines and at most `CHECK_OUTPUT_MAX_BYTES`, cut at a line start. */
