@@ -98,6 +98,7 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       const check = script[Math.min(number - 1, script.length - 1)].check ?? { exitCode: 0 };
       if (check.changes) tree += 1;
       return {
+        command: 'npm test',
         passed: check.exitCode === 0 && !check.timedOut,
         exitCode: check.timedOut ? null : check.exitCode,
         timedOut: check.timedOut ?? false,

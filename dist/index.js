@@ -32636,6 +32636,7 @@ async function runCheck(request) {
     if (partial !== '' && request.onLine)
         request.onLine(stripAnsi(partial));
     return {
+        command: request.secrets.redact(request.command),
         passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
         exitCode: run.stopped === undefined ? run.exitCode : null,
         timedOut: run.stopped === 'timed out',
@@ -32692,13 +32693,13 @@ function normalizeLine(line) {
         .replace(/\b[0-9a-f]{7,40}\b/g, '<id>');
 }
 /** What the next iteration's prompt says after the continuation prompt when the check failed. */
-function checkFailureReport(command, result, timeoutMs) {
+function checkFailureReport(result, timeoutMs) {
     const fence = codeFence(result.output);
     const output = result.output === '' ? '(no output)' : [fence, result.output, fence].join('\n');
     return [
         'The loop ran the check command after your last reply, and it failed: the task is not complete until it passes.',
         '',
-        `Command: ${command}`,
+        `Command: ${result.command}`,
         `Result: ${describeCheckEnd(result, timeoutMs)}`,
         `The end of its output (stdout and stderr, at most ${CHECK_OUTPUT_MAX_LINES} lines):`,
         output,
@@ -40027,17 +40028,17 @@ async function runCheckAfter(settings, deps, progress, record) {
     const check = await deps.runCheck(record.number);
     const end = describeCheckEnd(check, settings.checkTimeoutMs);
     record.check = { passed: check.passed, end, durationMs: check.durationMs };
+    // A check stopped by a cancellation neither passed nor failed.
+    if (check.cancelled)
+        return check;
     progress.lastCheck = {
         ...record.check,
         command: settings.checkCommand,
         iteration: record.number,
         output: check.output,
     };
-    progress.checkReport = check.passed
-        ? undefined
-        : checkFailureReport(settings.checkCommand, check, settings.checkTimeoutMs);
-    if (!check.cancelled)
-        progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+    progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
+    progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
     return check;
 }
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
@@ -40224,7 +40225,7 @@ async function run() {
         warning: (message) => warning(door.annotation(message)),
         startGroup: (name) => {
             log.endGroup();
-            startGroup(name);
+            startGroup(secrets.redact(name));
             groupOpen = true;
         },
         endGroup: () => {

@@ -18,6 +18,8 @@ export const CHECK_OUTPUT_MAX_LINES = 200;
 export const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
 
 export interface CheckResult {
+  /** The command as it may be shown: secrets redacted. */
+  command: string;
   passed: boolean;
   /** Null when it was stopped or could not start. */
   exitCode: number | null;
@@ -65,6 +67,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   take(redactor.end());
   if (partial !== '' && request.onLine) request.onLine(stripAnsi(partial));
   return {
+    command: request.secrets.redact(request.command),
     passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
     exitCode: run.stopped === undefined ? run.exitCode : null,
     timedOut: run.stopped === 'timed out',
@@ -123,13 +126,13 @@ function normalizeLine(line: string): string {
 }
 
 /** What the next iteration's prompt says after the continuation prompt when the check failed. */
-export function checkFailureReport(command: string, result: CheckResult, timeoutMs: number): string {
+export function checkFailureReport(result: CheckResult, timeoutMs: number): string {
   const fence = codeFence(result.output);
   const output = result.output === '' ? '(no output)' : [fence, result.output, fence].join('\n');
   return [
     'The loop ran the check command after your last reply, and it failed: the task is not complete until it passes.',
     '',
-    `Command: ${command}`,
+    `Command: ${result.command}`,
     `Result: ${describeCheckEnd(result, timeoutMs)}`,
     `The end of its output (stdout and stderr, at most ${CHECK_OUTPUT_MAX_LINES} lines):`,
     output,

@@ -293,16 +293,16 @@ async function runCheckAfter(
   const check = await deps.runCheck(record.number);
   const end = describeCheckEnd(check, settings.checkTimeoutMs);
   record.check = { passed: check.passed, end, durationMs: check.durationMs };
+  // A check stopped by a cancellation neither passed nor failed.
+  if (check.cancelled) return check;
   progress.lastCheck = {
     ...record.check,
     command: settings.checkCommand,
     iteration: record.number,
     output: check.output,
   };
-  progress.checkReport = check.passed
-    ? undefined
-    : checkFailureReport(settings.checkCommand, check, settings.checkTimeoutMs);
-  if (!check.cancelled) progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+  progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
+  progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
   return check;
 }
 

@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
     warning: (message) => core.warning(door.annotation(message)),
     startGroup: (name) => {
       log.endGroup();
-      core.startGroup(name);
+      core.startGroup(secrets.redact(name));
       groupOpen = true;
     },
     endGroup: () => {
