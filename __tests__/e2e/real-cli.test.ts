@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationText, startFakeAnthropicApi } from '../fixtures/fake-anthropic-api.mjs';
+import { conversationText, lastMessage, messageText, startFakeAnthropicApi } from '../fixtures/fake-anthropic-api.mjs';
 import { gate, makeRepo, ROOT, runAction, runnerLog } from '../helpers/action-runner.js';
 
 const CLAUDE = path.join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
@@ -365,5 +365,25 @@ describe('the real Claude Code CLI against a fake API', () => {
     expect(run.outputs.reason).toBe('Done, and it was expensive');
     expect(Number(run.outputs['cost-usd'])).toBeGreaterThan(0.01);
     expect(run.stdout).toContain('::warning::Iteration 1 completed the task and also reached the budget.');
+  });
+  it('verifies ready: true with the check command: fails, Claude reads why and fixes it, passes', async () => {
+    const { run, repo, api } = await loopWithRealCli(
+      [
+        { text: gate(true, 'Done, I believe') },
+        { tool: 'Write', input: { file_path: 'fixed.txt', content: 'fixed\n' } },
+        { text: gate(true, 'fixed.txt is there now') },
+      ],
+      { 'check-command': 'test -f fixed.txt || { echo "CHECK: fixed.txt is missing"; exit 1; }' },
+    );
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('completed');
+    expect(run.outputs).toMatchObject({ iterations: '2', check: 'passed', reason: 'fixed.txt is there now' });
+    expect(existsSync(path.join(repo.dir, 'fixed.txt'))).toBe(true);
+    // The first request of iteration 2: its last user message is the continuation prompt with the check's report.
+    const resumed = messageText(lastMessage(api.mainRequests[1].body));
+    expect(resumed).toContain('Continue working on the task.');
+    expect(resumed).toContain('CHECK: fixed.txt is missing');
+    expect(resumed).toContain('Result: exit code 1');
+    // The gate protocol named the check in the first request already.
+    expect(JSON.stringify(api.mainRequests[0].body.system)).toContain('CHECK: fixed.txt is missing');
   });
 });
