@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4074);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29227,7 +29227,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4074:
+/***/ 6741:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39751,12 +39751,21 @@ function lastLines(text, count = 5) {
     return text.trim().split('\n').slice(-count).join(' | ');
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/workspace.ts
 /**
- * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD plus a tree object of
- * every tracked and untracked (not ignored) file as it is on disk. The tree is written through a copy of the index,
- * so git's stat cache skips unchanged files (about the cost of one `git status`) and the real index is never touched.
+ * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
+ * tracked and untracked (not ignored) file as it is on disk, and the same for each repository nested in the work tree
+ * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
+ *
+ * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
+ * `git status`) and the real index is never touched. Changed files are hashed, not stored (`update-index
+ * --info-only`); only the trees are written, to a scratch object directory that borrows the repository's objects as
+ * alternates. The repository's object store stays as it was, and the scratch space holds trees only: those of the
+ * first fingerprint and of the latest, which `countChangedFiles` compares at the end.
  */
+
 
 
 
@@ -39764,65 +39773,250 @@ function lastLines(text, count = 5) {
 class NotAGitWorkTreeError extends Error {
     name = 'NotAGitWorkTreeError';
 }
-function git(cwd, args, env) {
+/** Variables that point git at a repository: a nested repository must be found from its own directory. */
+const REPOSITORY_VARIABLES = [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_COMMON_DIR',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_PREFIX',
+];
+function unpinnedEnv() {
+    const env = { ...process.env };
+    for (const name of REPOSITORY_VARIABLES)
+        delete env[name];
+    return env;
+}
+function repositoryEnv(repository, extra = {}) {
+    return {
+        ...unpinnedEnv(),
+        GIT_DIR: repository.gitDir,
+        GIT_WORK_TREE: repository.workTree,
+        GIT_OPTIONAL_LOCKS: '0',
+        ...extra,
+    };
+}
+/** A GIT_ALTERNATE_OBJECT_DIRECTORIES value; git reads an entry in double quotes as a C-quoted path. */
+function alternates(directories) {
+    const quote = (dir) => dir.includes((external_node_path_default()).delimiter) || dir.startsWith('"') ? `"${dir.replace(/[\\"]/g, '\\$&')}"` : dir;
+    return directories.map(quote).join((external_node_path_default()).delimiter);
+}
+function git(args, cwd, env, input = '') {
     return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env: env ?? process.env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error)
-                reject(new Error(`git ${args.join(' ')}: ${stderr.trim() || error.message}`));
-            else
-                resolve(stdout);
+        const child = (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (!error)
+                return resolve(stdout);
+            const said = stderr.trim().split('\n').join('; ') || error.message;
+            reject(new Error(`${said} (git ${args[0]} in ${cwd})`));
         });
+        // git may exit before it reads its input: that failure is reported above, not as an EPIPE on the pipe.
+        child.stdin?.on('error', () => { });
+        child.stdin?.end(input);
     });
 }
+async function locate(directory, env) {
+    const out = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'objects', '--git-path', 'index'], directory, env);
+    const [workTree, gitDir, objects, index] = out.trimEnd().split('\n');
+    const resolve = (file) => external_node_path_default().resolve(directory, file);
+    return { workTree: resolve(workTree), gitDir: resolve(gitDir), objects: resolve(objects), index: resolve(index) };
+}
+/**
+ * A copy of the index that keeps its modification time. git rechecks the content of a file changed in the same second
+ * as the index was written ("racily clean"), which the same size and timestamp would otherwise hide: a fresh copy's
+ * later time would switch that check off. A hair earlier than the original is safe: git rechecks more, never fewer.
+ */
+async function copyIndex(from, to) {
+    let written;
+    try {
+        written = (await (0,promises_namespaceObject.stat)(from)).mtime;
+    }
+    catch (error) {
+        // No index yet (nothing ever added): every file is untracked.
+        if (error.code === 'ENOENT')
+            return;
+        throw error;
+    }
+    await (0,promises_namespaceObject.copyFile)(from, to);
+    await (0,promises_namespaceObject.utimes)(to, written, new Date(written.getTime() - 1));
+}
+const split = (out) => out.split('\0').filter((entry) => entry !== '');
 class Workspace {
-    topLevel;
-    indexFile;
+    root;
     scratch;
-    constructor(topLevel, indexFile, scratch) {
-        this.topLevel = topLevel;
-        this.indexFile = indexFile;
+    /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
+    baseline;
+    /** Objects of the latest fingerprint; those of the ones in between are deleted. */
+    latest;
+    /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
+    nestedObjects = new Set();
+    indexes = 0;
+    constructor(root, scratch) {
+        this.root = root;
         this.scratch = scratch;
+    }
+    get topLevel() {
+        return this.root.workTree;
     }
     /** @throws NotAGitWorkTreeError when `directory` is not inside a git work tree. */
     static async open(directory) {
-        let topLevel;
-        let indexFile;
+        let root;
         try {
-            topLevel = (await git(directory, ['rev-parse', '--show-toplevel'])).trim();
-            indexFile = external_node_path_default().resolve(directory, (await git(directory, ['rev-parse', '--git-path', 'index'])).trim());
+            root = await locate(directory, process.env);
         }
         catch (error) {
             throw new NotAGitWorkTreeError(`Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${error.message})`);
         }
-        return new Workspace(topLevel, indexFile, (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-index-')));
+        return new Workspace(root, (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')));
     }
     async fingerprint() {
-        const scratchIndex = external_node_path_default().join(this.scratch, 'index');
-        if ((0,external_node_fs_namespaceObject.existsSync)(this.indexFile))
-            (0,external_node_fs_namespaceObject.copyFileSync)(this.indexFile, scratchIndex);
-        else
-            (0,external_node_fs_namespaceObject.rmSync)(scratchIndex, { force: true });
-        const env = { ...process.env, GIT_INDEX_FILE: scratchIndex, GIT_OPTIONAL_LOCKS: '0' };
-        const [head] = await Promise.all([
-            git(this.topLevel, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => ''),
-            git(this.topLevel, ['add', '--all', '--', '.'], env),
-        ]);
-        const tree = await git(this.topLevel, ['write-tree'], env);
-        return { head: head.trim(), tree: tree.trim() };
+        let objects;
+        try {
+            objects = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(this.scratch, 'objects-'));
+            const fingerprint = await this.snapshot(this.root, objects);
+            if (this.baseline === undefined)
+                this.baseline = objects;
+            else {
+                if (this.latest !== undefined)
+                    await (0,promises_namespaceObject.rm)(this.latest, { recursive: true, force: true });
+                this.latest = objects;
+            }
+            return fingerprint;
+        }
+        catch (error) {
+            if (objects !== undefined)
+                await (0,promises_namespaceObject.rm)(objects, { recursive: true, force: true });
+            throw this.failure(error, 'read the work tree', 'to see whether files changed');
+        }
     }
-    /** Files whose content differs between two fingerprints (added, removed, modified or renamed). */
+    /**
+     * Files whose content differs between two fingerprints (added, removed, modified or renamed), in nested
+     * repositories too. Compares the first fingerprint and the latest: the trees of those in between are gone.
+     */
     async countChangedFiles(from, to) {
-        if (from.tree === to.tree)
-            return 0;
-        const out = await git(this.topLevel, ['diff-tree', '-r', '--no-renames', '--name-only', '-z', from.tree, to.tree]);
-        return out.split('\0').filter((name) => name !== '').length;
+        try {
+            return await this.count(from, to);
+        }
+        catch (error) {
+            throw this.failure(error, 'count the files changed in the work tree');
+        }
     }
     dispose() {
         (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
     }
+    async snapshot(repository, objects) {
+        const { workTree } = repository;
+        const index = external_node_path_default().join(this.scratch, `index-${++this.indexes}`);
+        try {
+            await copyIndex(repository.index, index);
+            const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
+            // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
+            const submodules = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(workTree, '.gitmodules')) ? ['--stage'] : [];
+            const [head, listed, modified] = await Promise.all([
+                git(['rev-parse', '--verify', '--quiet', 'HEAD'], workTree, env).catch(() => ''),
+                // Tagged: '? path' for an untracked file; with --stage, 'H <mode> <id> <stage>\tpath' for a tracked one.
+                git(['ls-files', '-z', '-t', '--others', '--exclude-standard', ...submodules], workTree, env),
+                // A submodule shows here when its HEAD moved; what changed inside it is its own fingerprint's business.
+                git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], workTree, env),
+            ]);
+            const toHash = split(modified);
+            const nestedPaths = [];
+            for (const entry of split(listed)) {
+                if (entry.startsWith('? ')) {
+                    // Untracked repositories are listed as 'dir/': git would store only a commit id, or refuse one without.
+                    if (entry.endsWith('/'))
+                        nestedPaths.push(entry.slice(2, -1));
+                    else
+                        toHash.push(entry.slice(2));
+                }
+                else {
+                    const gitlink = /^[HS] 160000 \S+ 0\t(.*)$/s.exec(entry);
+                    // A submodule that is checked out (an uninitialised one is an empty directory).
+                    if (gitlink && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(workTree, gitlink[1], '.git')))
+                        nestedPaths.push(gitlink[1]);
+                }
+            }
+            if (toHash.length > 0) {
+                // --info-only: the ids, not the objects; --replace: a file may now be where a directory was, or the reverse.
+                await git(['update-index', '-z', '--add', '--remove', '--replace', '--info-only', '--stdin'], workTree, env, toHash.join('\0'));
+            }
+            const stores = [repository.objects, ...(this.baseline === undefined ? [] : [this.baseline])];
+            // --missing-ok: the blobs of changed files were never written; the trees go to the scratch directory.
+            const tree = await git(['write-tree', '--missing-ok'], workTree, {
+                ...env,
+                GIT_OBJECT_DIRECTORY: objects,
+                GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores),
+            });
+            const fingerprint = { head: head.trim(), tree: tree.trim() };
+            const nested = (await Promise.all(nestedPaths.map((relative) => this.nestedSnapshot(workTree, relative, objects)))).filter((entry) => entry !== undefined);
+            if (nested.length > 0)
+                fingerprint.nested = Object.fromEntries(nested.sort(([a], [b]) => (a < b ? -1 : 1)));
+            return fingerprint;
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(index, { force: true });
+        }
+    }
+    async nestedSnapshot(workTree, relative, objects) {
+        const directory = external_node_path_default().join(workTree, relative);
+        const repository = await locate(directory, unpinnedEnv());
+        // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
+        if (repository.workTree !== directory)
+            return undefined;
+        this.nestedObjects.add(repository.objects);
+        return [relative, await this.snapshot(repository, objects)];
+    }
+    async count(from, to) {
+        if (sameFingerprint(from, to))
+            return 0;
+        const nestedPaths = new Set([...Object.keys(from.nested ?? {}), ...Object.keys(to.nested ?? {})]);
+        // A nested repository's commit id in this tree is not a file: its files are counted in it.
+        let count = (await this.changedPaths(from.tree, to.tree)).filter((name) => !nestedPaths.has(name)).length;
+        for (const relative of nestedPaths) {
+            const [a, b] = [from.nested?.[relative], to.nested?.[relative]];
+            if (a && b)
+                count += await this.count(a, b);
+            else {
+                // A repository that appeared (all its files are new) or went away: then its files can be listed only if its
+                // objects are still there; if not, it counts as one change.
+                const empty = { head: '', tree: await this.emptyTree() };
+                count += await this.count(a ?? empty, b ?? empty).catch(() => 1);
+            }
+        }
+        return count;
+    }
+    async changedPaths(from, to) {
+        if (from === to)
+            return [];
+        // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
+        const stores = [this.baseline, this.latest, ...this.nestedObjects].filter((dir) => dir !== undefined);
+        const out = await git(['diff-tree', '-r', '--no-renames', '--name-only', '-z', from, to], this.root.workTree, repositoryEnv(this.root, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores) }));
+        return split(out);
+    }
+    emptyTreeId;
+    emptyTree() {
+        this.emptyTreeId ??= git(['hash-object', '-t', 'tree', '--stdin'], this.root.workTree, repositoryEnv(this.root)).then((id) => id.trim());
+        return this.emptyTreeId;
+    }
+    /** An error that says what broke, in the user's words where it is a known case. */
+    failure(error, doing, why = '') {
+        const { workTree, gitDir } = this.root;
+        if (!(0,external_node_fs_namespaceObject.existsSync)(workTree))
+            return new Error(`The work tree at ${workTree} is gone: was it deleted?`);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(gitDir))
+            return new Error(`The git repository at ${workTree} is gone: was .git deleted?`);
+        const cause = error instanceof Error ? error.message : String(error);
+        return new Error(`Could not ${doing} at ${workTree}${why ? ` ${why}` : ''}: ${cause}`);
+    }
 }
 function sameFingerprint(a, b) {
-    return a.head === b.head && a.tree === b.tree;
+    if (a.head !== b.head || a.tree !== b.tree)
+        return false;
+    const [x, y] = [a.nested ?? {}, b.nested ?? {}];
+    const paths = Object.keys(x);
+    return (paths.length === Object.keys(y).length &&
+        paths.every((relative) => y[relative] && sameFingerprint(x[relative], y[relative])));
 }
 
 ;// CONCATENATED MODULE: ./src/loop.ts
