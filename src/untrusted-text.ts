@@ -87,16 +87,23 @@ export class Secrets {
 
 /** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
 function redactLeadingTail(text: string, secret: string): string {
-  for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
-    if (text.startsWith(secret.slice(secret.length - k))) return REDACTED + text.slice(k);
+  // Such a start holds the secret's last MIN_PARTIAL_SECRET characters within its first `secret.length - 1`.
+  const end = secret.slice(-MIN_PARTIAL_SECRET);
+  const limit = Math.min(secret.length - 1, text.length);
+  let longest = 0;
+  for (let at = text.indexOf(end); at >= 0 && at + end.length <= limit; at = text.indexOf(end, at + 1)) {
+    if (secret.endsWith(text.slice(0, at + end.length))) longest = at + end.length;
   }
-  return text;
+  return longest === 0 ? text : REDACTED + text.slice(longest);
 }
 
 /** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
 function redactTrailingHead(text: string, secret: string): string {
-  for (let k = Math.min(secret.length - 1, text.length); k >= MIN_PARTIAL_SECRET; k--) {
-    if (text.endsWith(secret.slice(0, k))) return text.slice(0, text.length - k) + REDACTED;
+  // Such an end starts with the secret's first MIN_PARTIAL_SECRET characters within its last `secret.length - 1`.
+  const start = secret.slice(0, MIN_PARTIAL_SECRET);
+  const from = Math.max(0, text.length - (secret.length - 1));
+  for (let at = text.indexOf(start, from); at >= 0; at = text.indexOf(start, at + 1)) {
+    if (secret.startsWith(text.slice(at))) return text.slice(0, at) + REDACTED;
   }
   return text;
 }
