@@ -382,6 +382,17 @@ describe('runLoop: cost and budget', () => {
     ]);
   });
 
+  it('makes no retry once the budget is spent, and ends budget_exceeded', async () => {
+    const overloaded = {
+      lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529', total_cost_usd: 0.6 })],
+      exitCode: 1,
+    };
+    const { outcome, requests } = await run([overloaded], { maxBudgetUsd: 0.5, apiRetries: 3 });
+    expect(requests).toHaveLength(1);
+    expect(outcome.status).toBe('budget_exceeded');
+    expect(outcome.reason).toBe("The loop has cost $0.6000, reaching 'max-budget-usd' ($0.5).");
+  });
+
   it('ends budget_exceeded when the CLI stops at the budget, naming the input', async () => {
     const stopped = result({
       subtype: 'error_max_budget_usd',
@@ -448,14 +459,21 @@ describe('runLoop: a failure late in the loop keeps what the loop did', () => {
     expect(outcome.filesChanged).toBe(1);
   });
 
-  it('when running an iteration throws', async () => {
-    const { outcome } = await run([working, { throws: 'spawn E2BIG' }]);
+  it('when running an iteration throws, keeping what its earlier runs spent and closing its log group', async () => {
+    const overloaded = {
+      lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529', total_cost_usd: 0.25 })],
+      exitCode: 1,
+    };
+    const { outcome, verdicts } = await run([working, overloaded, { throws: 'spawn E2BIG' }]);
     expect(outcome).toMatchObject({
       status: 'failed',
-      reason: 'The loop stopped after iteration 1: spawn E2BIG',
-      iterations: 1,
+      reason: 'The loop stopped in iteration 2: spawn E2BIG',
+      iterations: 2,
+      costKnown: false,
     });
-    expect(outcome.costUsd).toBeCloseTo(0.1);
+    expect(outcome.costUsd).toBeCloseTo(0.35);
+    expect(outcome.records[1]).toMatchObject({ costKnown: false, retryNotes: [expect.any(String)] });
+    expect(verdicts.at(-1)).toBe('failed: The loop stopped in iteration 2: spawn E2BIG');
   });
 
   it('says so, and keeps the status, when the changed files cannot be counted', async () => {

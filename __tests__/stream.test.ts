@@ -132,13 +132,18 @@ describe("StreamState: the gate must end Claude's top-level text", () => {
     expect(gateAfter(textBlock(gate), textBlock('Wait, one test still fails. Let me fix it.'))).toBeUndefined();
   });
 
-  it('tool calls, whitespace-only text and sub-agent text after the gate do not cancel it', () => {
+  it('whitespace-only text and sub-agent text after the gate do not cancel it', () => {
     expect(
-      gateAfter(textBlock(gate), { block: toolUse }, textBlock('\n  \n'), {
+      gateAfter(textBlock(gate), textBlock('\n  \n'), {
         block: { type: 'text', text: 'sub-agent chatter' },
         parent: 'toolu_9',
       }),
     ).toMatchObject({ ready: true });
+  });
+
+  it('a tool call after the gate cancels it: the reply went on, and a run cut short there never finished it', () => {
+    expect(gateAfter(textBlock(gate), { block: toolUse })).toBeUndefined();
+    expect(gateAfter(textBlock(gate), { block: toolUse, parent: 'toolu_9' })).toMatchObject({ ready: true });
   });
 
   it('a later block that ends with its own gate replaces the earlier one', () => {

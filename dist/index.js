@@ -33352,7 +33352,7 @@ const USER_LINE_START = Buffer.from('{"type":"user"');
 const IS_ERROR_KEY = Buffer.from('"is_error"');
 class StreamState {
     sessionId;
-    /** The gate that ends Claude's own top-level text so far, if it ends with one. */
+    /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
     lastGate;
     /** The last result line: it says how the run ended. */
     result;
@@ -33457,8 +33457,12 @@ class StreamState {
             }
             else if (block.type === 'tool_use' && typeof block.name === 'string') {
                 this.toolCalls += 1;
-                if (topLevel)
-                    events.push({ kind: 'tool_use', name: block.name, input: block.input });
+                if (!topLevel)
+                    continue;
+                // A tool call after the gate means the reply went on: a run cut short there (turn cap, budget) never
+                // finished it, so the gate is not its last word.
+                this.lastGate = undefined;
+                events.push({ kind: 'tool_use', name: block.name, input: block.input });
             }
         }
         return events;
@@ -40065,14 +40069,23 @@ async function runLoop(settings, deps, signal) {
         warnedOfDroppedLines: false,
         lastCheck: undefined,
         checkReport: undefined,
+        running: undefined,
     };
     try {
         return await iterate(settings, deps, signal, progress);
     }
     catch (error) {
-        // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported.
-        const when = progress.records.length === 0 ? 'before iteration 1' : `after iteration ${progress.records.length}`;
+        // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
+        // also the one that was running: what its runs spent is known, what the one that broke spent is not.
+        const running = progress.running;
+        if (running && !progress.records.includes(running)) {
+            running.costKnown = false;
+            addToTotals(progress, running);
+        }
+        const when = running ? `in iteration ${running.number}` : 'before iteration 1';
         const reason = error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${error.message}`;
+        if (running)
+            deps.log.endIteration(running, `failed: ${reason}`);
         return finish(settings, deps, progress, 'failed', reason);
     }
 }
@@ -40089,9 +40102,12 @@ async function iterate(settings, deps, signal, progress) {
         if (signal.aborted)
             return finish(settings, deps, progress, 'cancelled', cancelledReason());
         deps.log.startIteration(number, settings.maxIterations);
-        const { run, failure, record } = await runIteration(settings, deps, signal, progress, number);
-        progress.records.push(record);
+        const record = newRecord(number);
+        progress.running = record;
+        const { run, failure } = await runIteration(settings, deps, signal, progress, record);
+        addToTotals(progress, record);
         const stop = async (status, reason) => {
+            progress.running = undefined;
             deps.log.endIteration(record, `${status}: ${reason}`);
             return finish(settings, deps, progress, status, reason);
         };
@@ -40133,6 +40149,10 @@ async function iterate(settings, deps, signal, progress) {
         }
         if (failure?.kind === 'budget')
             return stop('budget_exceeded', budgetReason(settings, progress, failure));
+        // A run that failed once the budget was spent (its retries were not made) ends for the budget.
+        if (failure && budgetSpent(settings, progress.costUsd)) {
+            return stop('budget_exceeded', budgetReason(settings, progress, undefined));
+        }
         if (failure)
             return stop('failed', failure.message);
         // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
@@ -40145,9 +40165,10 @@ async function iterate(settings, deps, signal, progress) {
             }
             return stop(STATUS_OF_TRIP[trip.cause], reason);
         }
-        if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
+        if (budgetSpent(settings, progress.costUsd)) {
             return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
+        progress.running = undefined;
         deps.log.endIteration(record, gate?.ready && check && !check.passed
             ? `Claude reported ready, but the check failed (${record.check.end}): continuing`
             : gate
@@ -40156,22 +40177,8 @@ async function iterate(settings, deps, signal, progress) {
     }
 }
 /** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
-async function runIteration(settings, deps, signal, progress, number) {
-    const record = {
-        number,
-        durationMs: 0,
-        turns: 0,
-        toolCalls: 0,
-        costUsd: 0,
-        costKnown: true,
-        changed: false,
-        gate: undefined,
-        retryNotes: [],
-        subtype: undefined,
-        error: undefined,
-        deniedTools: {},
-        check: undefined,
-    };
+async function runIteration(settings, deps, signal, progress, record) {
+    const { number } = record;
     let run;
     let failure;
     for (let attempt = 1;; attempt++) {
@@ -40194,6 +40201,9 @@ async function runIteration(settings, deps, signal, progress, number) {
         failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
         if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
             break;
+        // A retry would spend what is no longer there.
+        if (budgetSpent(settings, progress.costUsd + record.costUsd))
+            break;
         const remainingMs = settings.iterationTimeoutMs - record.durationMs;
         const delay = retryDelayMs(failure, attempt, remainingMs);
         if (delay === undefined || delay >= remainingMs) {
@@ -40211,6 +40221,28 @@ async function runIteration(settings, deps, signal, progress, number) {
     record.gate = run.stream.lastGate;
     record.subtype = run.stream.result?.subtype;
     record.error = failure?.message;
+    return { run, failure };
+}
+function newRecord(number) {
+    return {
+        number,
+        durationMs: 0,
+        turns: 0,
+        toolCalls: 0,
+        costUsd: 0,
+        costKnown: true,
+        changed: false,
+        gate: undefined,
+        retryNotes: [],
+        subtype: undefined,
+        error: undefined,
+        deniedTools: {},
+        check: undefined,
+    };
+}
+/** An iteration's record joins the loop's: its cost, turns, denials and gate count from now on. */
+function addToTotals(progress, record) {
+    progress.records.push(record);
     if (record.gate)
         progress.lastGate = record.gate;
     progress.costUsd += record.costUsd;
@@ -40219,7 +40251,9 @@ async function runIteration(settings, deps, signal, progress, number) {
     for (const [tool, count] of Object.entries(record.deniedTools)) {
         progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
     }
-    return { run, failure, record };
+}
+function budgetSpent(settings, costUsd) {
+    return settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd;
 }
 /**
  * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not

@@ -94,6 +94,8 @@ interface LoopProgress {
   lastCheck: LastCheck | undefined;
   /** What the last failed check said, for the next iteration's prompt. */
   checkReport: string | undefined;
+  /** The iteration under way, until its verdict is logged. */
+  running: IterationRecord | undefined;
 }
 
 export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: AbortSignal): Promise<LoopOutcome> {
@@ -110,14 +112,22 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
     warnedOfDroppedLines: false,
     lastCheck: undefined,
     checkReport: undefined,
+    running: undefined,
   };
   try {
     return await iterate(settings, deps, signal, progress);
   } catch (error) {
-    // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported.
-    const when = progress.records.length === 0 ? 'before iteration 1' : `after iteration ${progress.records.length}`;
+    // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
+    // also the one that was running: what its runs spent is known, what the one that broke spent is not.
+    const running = progress.running;
+    if (running && !progress.records.includes(running)) {
+      running.costKnown = false;
+      addToTotals(progress, running);
+    }
+    const when = running ? `in iteration ${running.number}` : 'before iteration 1';
     const reason =
       error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${(error as Error).message}`;
+    if (running) deps.log.endIteration(running, `failed: ${reason}`);
     return finish(settings, deps, progress, 'failed', reason);
   }
 }
@@ -140,9 +150,12 @@ async function iterate(
   for (let number = 1; ; number++) {
     if (signal.aborted) return finish(settings, deps, progress, 'cancelled', cancelledReason());
     deps.log.startIteration(number, settings.maxIterations);
-    const { run, failure, record } = await runIteration(settings, deps, signal, progress, number);
-    progress.records.push(record);
+    const record = newRecord(number);
+    progress.running = record;
+    const { run, failure } = await runIteration(settings, deps, signal, progress, record);
+    addToTotals(progress, record);
     const stop = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
+      progress.running = undefined;
       deps.log.endIteration(record, `${status}: ${reason}`);
       return finish(settings, deps, progress, status, reason);
     };
@@ -183,6 +196,10 @@ async function iterate(
       return stop('completed', gate.reason || 'Claude reported the task complete.');
     }
     if (failure?.kind === 'budget') return stop('budget_exceeded', budgetReason(settings, progress, failure));
+    // A run that failed once the budget was spent (its retries were not made) ends for the budget.
+    if (failure && budgetSpent(settings, progress.costUsd)) {
+      return stop('budget_exceeded', budgetReason(settings, progress, undefined));
+    }
     if (failure) return stop('failed', failure.message);
     // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
     const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
@@ -194,9 +211,10 @@ async function iterate(
       }
       return stop(STATUS_OF_TRIP[trip.cause], reason);
     }
-    if (settings.maxBudgetUsd !== undefined && progress.costUsd >= settings.maxBudgetUsd) {
+    if (budgetSpent(settings, progress.costUsd)) {
       return stop('budget_exceeded', budgetReason(settings, progress, undefined));
     }
+    progress.running = undefined;
     deps.log.endIteration(
       record,
       gate?.ready && check && !check.passed
@@ -214,23 +232,9 @@ async function runIteration(
   deps: LoopDeps,
   signal: AbortSignal,
   progress: LoopProgress,
-  number: number,
-): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined; record: IterationRecord }> {
-  const record: IterationRecord = {
-    number,
-    durationMs: 0,
-    turns: 0,
-    toolCalls: 0,
-    costUsd: 0,
-    costKnown: true,
-    changed: false,
-    gate: undefined,
-    retryNotes: [],
-    subtype: undefined,
-    error: undefined,
-    deniedTools: {},
-    check: undefined,
-  };
+  record: IterationRecord,
+): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined }> {
+  const { number } = record;
   let run: ProcessOutcome;
   let failure: IterationFailure | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -254,6 +258,8 @@ async function runIteration(
     reportOddities(deps, progress, number, run);
     failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
     if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
+    // A retry would spend what is no longer there.
+    if (budgetSpent(settings, progress.costUsd + record.costUsd)) break;
     const remainingMs = settings.iterationTimeoutMs - record.durationMs;
     const delay = retryDelayMs(failure, attempt, remainingMs);
     if (delay === undefined || delay >= remainingMs) {
@@ -270,6 +276,30 @@ async function runIteration(
   record.gate = run.stream.lastGate;
   record.subtype = run.stream.result?.subtype;
   record.error = failure?.message;
+  return { run, failure };
+}
+
+function newRecord(number: number): IterationRecord {
+  return {
+    number,
+    durationMs: 0,
+    turns: 0,
+    toolCalls: 0,
+    costUsd: 0,
+    costKnown: true,
+    changed: false,
+    gate: undefined,
+    retryNotes: [],
+    subtype: undefined,
+    error: undefined,
+    deniedTools: {},
+    check: undefined,
+  };
+}
+
+/** An iteration's record joins the loop's: its cost, turns, denials and gate count from now on. */
+function addToTotals(progress: LoopProgress, record: IterationRecord): void {
+  progress.records.push(record);
   if (record.gate) progress.lastGate = record.gate;
   progress.costUsd += record.costUsd;
   progress.costKnown &&= record.costKnown;
@@ -277,7 +307,10 @@ async function runIteration(
   for (const [tool, count] of Object.entries(record.deniedTools)) {
     progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
   }
-  return { run, failure, record };
+}
+
+function budgetSpent(settings: LoopSettings, costUsd: number): boolean {
+  return settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd;
 }
 
 /**

@@ -34,7 +34,7 @@ const IS_ERROR_KEY = Buffer.from('"is_error"');
 
 export class StreamState {
   sessionId: string | undefined;
-  /** The gate that ends Claude's own top-level text so far, if it ends with one. */
+  /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
   lastGate: Gate | undefined;
   /** The last result line: it says how the run ended. */
   result: ResultInfo | undefined;
@@ -138,7 +138,11 @@ export class StreamState {
         events.push({ kind: 'text', text: block.text });
       } else if (block.type === 'tool_use' && typeof block.name === 'string') {
         this.toolCalls += 1;
-        if (topLevel) events.push({ kind: 'tool_use', name: block.name, input: block.input });
+        if (!topLevel) continue;
+        // A tool call after the gate means the reply went on: a run cut short there (turn cap, budget) never
+        // finished it, so the gate is not its last word.
+        this.lastGate = undefined;
+        events.push({ kind: 'tool_use', name: block.name, input: block.input });
       }
     }
     return events;
