@@ -50,6 +50,7 @@ describe('readInputs', () => {
       failOn: ['failed', 'timed_out'],
       openIssueOn: [],
       issueLabels: ['autonomous-loop'],
+      statusIssue: undefined,
       maxTurns: undefined,
       allowedTools: [],
       disallowedTools: [],
@@ -83,6 +84,9 @@ describe('readInputs', () => {
     [{ prompt: 'a', 'permission-mode': 'yolo' }, /Input 'permission-mode' is "yolo"; expected one of: acceptEdits/],
     [{ prompt: 'a', 'fail-on': 'failed,exploded' }, /Input 'fail-on' has an unknown status "exploded"/],
     [{ prompt: 'a', 'open-issue-on': 'limit' }, /Input 'open-issue-on' has an unknown status "limit"/],
+    [{ prompt: 'a', 'status-issue': '0' }, /Input 'status-issue' must be a whole number of at least 1, got "0"/],
+    [{ prompt: 'a', 'status-issue': '#12' }, /Input 'status-issue' must be a whole number of at least 1, got "#12"/],
+    [{ prompt: 'a', 'status-issue': '1.5' }, /Input 'status-issue' must be a whole number of at least 1, got "1.5"/],
     [
       { prompt: 'a', 'working-directory': 'nope' },
       /Input 'working-directory' is "nope", but .*nope is not a directory/,
@@ -126,6 +130,10 @@ describe('readInputs', () => {
     const src = source({ prompt: 'a', 'claude-code-oauth-token': 'tok', 'max-iterations': 'x' });
     expect(() => readInputs(src, base)).toThrow();
     expect(src.secrets).toEqual(['tok']);
+  });
+
+  it('reads status-issue as the number of the issue or pull request to report on', () => {
+    expect(read({ prompt: 'a', 'status-issue': ' 42 ' }).statusIssue).toBe(42);
   });
 
   it('parses status lists, labels and none', () => {

@@ -41,7 +41,8 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
 
 describe('outcomeOutputs', () => {
   it('gives every output of the contract', () => {
-    expect(outcomeOutputs(outcome(), { number: 7, url: 'https://github.com/o/r/issues/7' })).toEqual({
+    const status = 'https://github.com/o/r/issues/5#issuecomment-1';
+    expect(outcomeOutputs(outcome(), { number: 7, url: 'https://github.com/o/r/issues/7' }, status)).toEqual({
       status: 'iteration_limit_reached',
       iterations: '2',
       reason: 'Maximum iterations (2) reached',
@@ -55,12 +56,14 @@ describe('outcomeOutputs', () => {
       check: '',
       'issue-number': '7',
       'issue-url': 'https://github.com/o/r/issues/7',
+      'status-comment-url': 'https://github.com/o/r/issues/5#issuecomment-1',
     });
   });
 
   it('gives empty values, not missing ones, for a loop that never started', () => {
     const outputs = outcomeOutputs(failedBeforeStart('bad input'));
-    expect(Object.keys(outputs)).toHaveLength(13);
+    expect(Object.keys(outputs)).toHaveLength(14);
+    expect(outputs['status-comment-url']).toBe('');
     expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
   });
 });

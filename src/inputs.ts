@@ -51,6 +51,7 @@ export const INPUT_NAMES = [
   'fail-on',
   'open-issue-on',
   'issue-labels',
+  'status-issue',
   'github-token',
 ] as const;
 
@@ -91,6 +92,8 @@ export interface LoopConfig {
   failOn: LoopStatus[];
   openIssueOn: LoopStatus[];
   issueLabels: string[];
+  /** The issue or pull request whose status comment the action keeps up to date; undefined: none. */
+  statusIssue: number | undefined;
   githubToken: string;
   /** Things the user should know but that do not stop the run (e.g. a clamped limit). */
   warnings: string[];
@@ -193,6 +196,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   }
 
   const maxTurnsText = get('max-turns');
+  const statusIssueText = get('status-issue');
   return Object.freeze({
     prompt: readPrompt(get, workingDirectory),
     continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
@@ -223,6 +227,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
       .split(/[,\n]/)
       .map((label) => label.trim())
       .filter((label) => label !== ''),
+    statusIssue: statusIssueText === '' ? undefined : wholeNumber(get, 'status-issue', 0, 1),
     githubToken,
     warnings,
   });

@@ -145,14 +145,19 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
   return lines.join('\n');
 }
 
-function renderBlockers(blockers: readonly string[]): string {
+/** The blockers as a Markdown list (a task list in the issue), bounded; "None reported." without any. */
+export function renderBlockers(
+  blockers: readonly string[],
+  bullet = '- [ ] ',
+  maxLength = MAX_BLOCKERS_LENGTH,
+): string {
   const items = blockers.map((blocker) => markdownInline(blocker, MAX_BLOCKER_LENGTH)).filter((item) => item !== '');
   if (items.length === 0) return 'None reported.';
   const lines: string[] = [];
   let length = 0;
   for (const item of items) {
-    const line = `- [ ] ${item}`;
-    if (length + line.length > MAX_BLOCKERS_LENGTH) {
+    const line = `${bullet}${item}`;
+    if (length + line.length > maxLength) {
       lines.push(`- ... and ${items.length - lines.length} more`);
       break;
     }
@@ -226,20 +231,22 @@ export async function openOrUpdateIssue(
     log.info(`Opened issue #${created.data.number}: ${created.data.html_url}`);
     return { number: created.data.number, url: created.data.html_url };
   } catch (error) {
-    log.warning(`Could not ${step} in ${context.repository}: ${describeFailure(error, context.apiUrl)}`);
+    const permission =
+      "The token in 'github-token' needs `issues: write`: add it to the `permissions:` of the workflow or job.";
+    log.warning(`Could not ${step} in ${context.repository}: ${describeFailure(error, context.apiUrl, permission)}`);
     return undefined;
   }
 }
 
-function describeFailure(error: unknown, apiUrl: string): string {
+/** What went wrong with a GitHub API request, in words; `permission` says what a 403 or 404 likely lacks. */
+export function describeFailure(error: unknown, apiUrl: string, permission: string): string {
   const message = error instanceof Error ? error.message : String(error);
   const fields = typeof error === 'object' && error !== null ? (error as { status?: unknown; response?: unknown }) : {};
   if (typeof fields.status !== 'number') return message;
   // Octokit reports a network failure as status 500 without a response.
   if (fields.response === undefined) return `could not reach the GitHub API at ${apiUrl} (${message}).`;
   const status = fields.status;
-  const permission =
-    "The token in 'github-token' needs `issues: write`: add it to the `permissions:` of the workflow or job.";
+  if (/rate limit/i.test(message)) return `GitHub's rate limit refused the request (${status}: ${message}).`;
   if (status === 403 || status === 404) return `GitHub answered ${status} (${message}). ${permission}`;
   if (status === 401) return `GitHub answered 401 (${message}): the token in 'github-token' is not valid.`;
   if (status === 410) return `GitHub answered 410 (${message}): issues are disabled in this repository.`;

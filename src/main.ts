@@ -20,6 +20,7 @@ import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
 import { describeDenials, endedBeforeStart, failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
+import { StatusComment } from './status-comment.js';
 import { Transcript } from './transcript.js';
 import { LogDoor, Secrets } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
@@ -91,9 +92,13 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
     return;
   }
   for (const warning of config.warnings) log.warning(warning);
+  const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, {
+    info: log.text,
+    warning: log.warning,
+  });
 
   // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
-  const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log));
+  const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log, status));
   let issue: IssueRef | undefined;
   if (config.openIssueOn.includes(outcome.status) && !signal.aborted) {
     issue = await openOrUpdateIssue(
@@ -103,7 +108,8 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
       { info: log.text, warning: log.warning },
     );
   }
-  await report(outcome, issue, secrets, door, log);
+  const statusCommentUrl = await status?.finish(outcome, issue);
+  await report(outcome, issue, secrets, door, log, statusCommentUrl);
 
   log.text(
     `Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
@@ -123,6 +129,7 @@ async function runConfiguredLoop(
   signal: AbortSignal,
   secrets: Secrets,
   log: ActionLog,
+  status: StatusComment | undefined,
 ): Promise<LoopOutcome> {
   let workspace: Workspace;
   try {
@@ -206,6 +213,7 @@ async function runConfiguredLoop(
               `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
               `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
           );
+          status?.iterationEnded(record);
         },
         warning: log.warning,
       },
@@ -232,13 +240,14 @@ async function report(
   secrets: Secrets,
   door: LogDoor,
   log: ActionLog,
+  statusCommentUrl?: string,
 ): Promise<void> {
   // Without GITHUB_OUTPUT (a local run) @actions/core prints outputs as commands.
   door.closeWindow();
   // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
   endWithNewline(process.env.GITHUB_OUTPUT);
   endWithNewline(process.env.GITHUB_STEP_SUMMARY);
-  for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue))) {
+  for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue, statusCommentUrl))) {
     core.setOutput(name, secrets.redact(value));
   }
   const summary = secrets.redact(renderSummary(outcome, issue));

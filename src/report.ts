@@ -20,7 +20,8 @@ export interface IssueRef {
   url: string;
 }
 
-export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef): Record<string, string> {
+/** @param statusCommentUrl the live status comment of `status-issue`, if one was written */
+export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCommentUrl = ''): Record<string, string> {
   return {
     status: outcome.status,
     iterations: String(outcome.iterations),
@@ -35,6 +36,7 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef): Record<s
     check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
     'issue-number': issue ? String(issue.number) : '',
     'issue-url': issue?.url ?? '',
+    'status-comment-url': statusCommentUrl,
   };
 }
 
@@ -60,7 +62,7 @@ function blockersOutput(blockers: readonly string[]): string {
   return JSON.stringify(kept);
 }
 
-const STATUS_ICON: Record<LoopOutcome['status'], string> = {
+export const STATUS_ICON: Record<LoopOutcome['status'], string> = {
   completed: '✅',
   iteration_limit_reached: '🔁',
   no_progress: '⏸️',

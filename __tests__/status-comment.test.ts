@@ -1,0 +1,441 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { issueContextFromEnv, MAX_BODY_LENGTH, type IssueContext } from '../src/issue.js';
+import type { IterationRecord, LoopOutcome } from '../src/outcome.js';
+import {
+  formatElapsed,
+  renderStatusComment,
+  StatusComment,
+  statusMarker,
+  type StatusSettings,
+} from '../src/status-comment.js';
+import { Secrets } from '../src/untrusted-text.js';
+import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
+
+const TOKEN = 'ghs_STATUStoken1234567890abcdefSECRET';
+const SECRETS = new Secrets([TOKEN]);
+const PROMPT = 'Make the test suite pass.';
+
+function context(overrides: Partial<IssueContext> = {}): IssueContext {
+  return {
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    repository: 'owner/repo',
+    workflow: 'Issue bot',
+    job: 'loop',
+    runId: '987654321',
+    ...overrides,
+  };
+}
+
+const settings: StatusSettings = {
+  githubToken: TOKEN,
+  statusIssue: 7,
+  prompt: PROMPT,
+  maxIterations: 10,
+  checkCommand: '',
+};
+
+function record(number: number, overrides: Partial<IterationRecord> = {}): IterationRecord {
+  return {
+    number,
+    durationMs: 12_300,
+    turns: 4,
+    toolCalls: 6,
+    costUsd: 0.1,
+    costKnown: true,
+    changed: true,
+    gate: { ready: false, reason: `Reason ${number}`, blockers: [`Blocker of ${number}`], extra: {} },
+    retryNotes: [],
+    subtype: 'success',
+    error: undefined,
+    deniedTools: {},
+    check: undefined,
+    ...overrides,
+  };
+}
+
+function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
+  const records = [record(1), record(2)];
+  return {
+    status: 'iteration_limit_reached',
+    reason: 'Reached the iteration limit of 2.',
+    iterations: 2,
+    maxIterations: 2,
+    records,
+    lastGate: records[1].gate,
+    sessionId: 's-1',
+    costUsd: 0.2,
+    costKnown: true,
+    turns: 8,
+    filesChanged: 3,
+    transcriptFile: '',
+    lastCheck: undefined,
+    ...overrides,
+  };
+}
+
+describe('statusMarker', () => {
+  it('is a hidden comment that names the loop and the workflow run, not the attempt', () => {
+    const marker = statusMarker(context(), PROMPT);
+    expect(marker).toMatch(/^<!-- autonomous-loop-status:[0-9a-f]{16}:987654321 -->$/);
+    expect(statusMarker(context(), PROMPT)).toBe(marker);
+    expect(statusMarker(context({ runId: '987654322' }), PROMPT)).not.toBe(marker);
+    expect(statusMarker(context({ job: 'other' }), PROMPT)).not.toBe(marker);
+    expect(statusMarker(context(), 'Another task')).not.toBe(marker);
+    // Nothing in the run id can close the comment early.
+    expect(statusMarker(context({ runId: '1 --> @x' }), PROMPT)).toMatch(/:1x -->$/);
+  });
+});
+
+describe('formatElapsed', () => {
+  it.each([
+    [0, '0 s'],
+    [42_499, '42 s'],
+    [185_000, '3 min 05 s'],
+    [3_725_000, '1 h 02 min'],
+  ])('%d ms is %s', (ms, text) => {
+    expect(formatElapsed(ms)).toBe(text);
+  });
+});
+
+describe('renderStatusComment', () => {
+  it('says at the start that the loop is running, with a link to the run', () => {
+    const body = renderStatusComment({ records: [], elapsedMs: 0 }, settings, context());
+    expect(body.startsWith(`${statusMarker(context(), PROMPT)}\n`)).toBe(true);
+    expect(body).toContain('Autonomous loop: running');
+    expect(body).toContain('Iteration 1 of 10 is running.');
+    expect(body).toContain('https://github.com/owner/repo/actions/runs/987654321');
+    expect(body).not.toContain('| # |');
+  });
+
+  it('after an iteration: iterations done, elapsed time, cost so far, blockers, the last reason, the table', () => {
+    const body = renderStatusComment(
+      { records: [record(1), record(2, { costKnown: false })], elapsedMs: 185_000 },
+      settings,
+      context(),
+    );
+    expect(body).toContain('| Iterations | 2 of 10 done |');
+    expect(body).toContain('| Elapsed | 3 min 05 s |');
+    expect(body).toContain('| Cost so far | at least $0.2000 |');
+    expect(body).toContain("**Claude's last assessment** (iteration 2): not ready: Reason 2");
+    expect(body).toContain('**Blockers**\n\n- Blocker of 2\n');
+    expect(body).not.toContain('Blocker of 1');
+    expect(body).toContain('| # | Time | Cost | Changed | Gate | Check |');
+    expect(body).toContain('| 1 | 12.3 s | $0.1000 | yes | not ready: Reason 1 | — |');
+    expect(body).not.toContain('<details>');
+    expect(body).not.toMatch(/^\| Check \|/m);
+  });
+
+  it('keeps the last gate when the latest iteration printed none, and says when there is none yet', () => {
+    const later = renderStatusComment(
+      { records: [record(1), record(2, { gate: undefined })], elapsedMs: 1 },
+      settings,
+      context(),
+    );
+    expect(later).toContain("**Claude's last assessment** (iteration 1): not ready: Reason 1");
+    expect(later).toContain('| 2 | 12.3 s | $0.1000 | yes | no gate | — |');
+    const none = renderStatusComment({ records: [record(1, { gate: undefined })], elapsedMs: 1 }, settings, context());
+    expect(none).toContain('No COMPLETION_GATE yet.');
+    expect(none).toContain('**Blockers**\n\nNone reported.');
+  });
+
+  it('shows the check result when a check command is set', () => {
+    const withCheck = { ...settings, checkCommand: 'npm test' };
+    expect(renderStatusComment({ records: [record(1)], elapsedMs: 1 }, withCheck, context())).toContain(
+      '| Check | npm test: not run yet |',
+    );
+    const checked = [
+      record(1, { check: { passed: false, end: 'exit code 1', durationMs: 900 } }),
+      record(2, { check: undefined }),
+    ];
+    const body = renderStatusComment({ records: checked, elapsedMs: 1 }, withCheck, context());
+    expect(body).toContain('| Check | npm test: failed after iteration 1 (exit code 1) |');
+    expect(body).toContain('| 1 | 12.3 s | $0.1000 | yes | not ready: Reason 1 | failed: exit code 1 |');
+  });
+
+  it('collapses the table of iterations once it grows', () => {
+    const records = [1, 2, 3, 4, 5, 6].map((n) => record(n));
+    const five = renderStatusComment({ records: records.slice(0, 5), elapsedMs: 1 }, settings, context());
+    expect(five).not.toContain('<details>');
+    const six = renderStatusComment({ records, elapsedMs: 1 }, settings, context());
+    expect(six).toContain('<details><summary>Iterations (6)</summary>\n\n| # | Time |');
+    expect(six).toContain('| 6 | 12.3 s |');
+    expect(six).toContain('</details>');
+  });
+
+  it('ends with the status, the reason, the blockers, and the failed check', () => {
+    const final = outcome({
+      lastCheck: {
+        passed: false,
+        end: 'exit code 1',
+        durationMs: 900,
+        command: 'npm test',
+        iteration: 2,
+        output: '2 failing',
+      },
+    });
+    const body = renderStatusComment(
+      { records: final.records, elapsedMs: 60_000, outcome: final, issue: { number: 12, url: 'https://x/12' } },
+      { ...settings, checkCommand: 'npm test' },
+      context(),
+    );
+    expect(body).toContain('Autonomous loop: `iteration_limit_reached`');
+    expect(body).not.toContain('running');
+    expect(body).toContain('**Reason:** Reached the iteration limit of 2.');
+    expect(body).toContain('| Iterations | 2 of 2 |');
+    expect(body).toContain('| Cost | $0.2000 |');
+    expect(body).toContain('| Issue | [#12](https://x/12) |');
+    expect(body).toContain('- Blocker of 2');
+    expect(body).toContain('### Last check');
+    expect(body).toContain('2 failing');
+    expect(body).toContain('no longer updated');
+  });
+
+  it('escapes everything Claude wrote: no HTML, no hidden rest of the page, no mention, no broken cell', () => {
+    const hostile = record(1, {
+      gate: {
+        ready: false,
+        reason: 'ok --> <!-- <img src=x> | cell @octocat',
+        blockers: ['</details>\n# heading', '![x](https://evil/x.png)'],
+        extra: {},
+      },
+      error: 'boom',
+    });
+    const body = renderStatusComment({ records: [hostile], elapsedMs: 1 }, settings, context());
+    expect(body.split('-->')).toHaveLength(2); // only the marker's own
+    expect(body).not.toContain('<img');
+    expect(body).not.toContain('<!-- <');
+    expect(body).not.toContain('@octocat');
+    expect(body).not.toMatch(/^# heading/m);
+    expect(body).not.toContain('![x]');
+    expect(body.split('</details>')).toHaveLength(1);
+    expect(body).toContain('not ready: ok --&gt; &lt;!-- &lt;img src=x&gt; \\| cell @\u200Boctocat |');
+  });
+
+  it('stays under GitHub’s limit whatever Claude wrote', () => {
+    const records = Array.from({ length: 500 }, (_, i) =>
+      record(i + 1, {
+        gate: { ready: false, reason: '<'.repeat(5_000), blockers: Array(500).fill('&'.repeat(1000)), extra: {} },
+      }),
+    );
+    const final = outcome({
+      records,
+      lastGate: records[499].gate,
+      reason: '&'.repeat(100_000),
+      lastCheck: {
+        passed: false,
+        end: 'exit code 1',
+        durationMs: 1,
+        command: '&'.repeat(10_000),
+        iteration: 500,
+        output: 'x'.repeat(16 * 1024),
+      },
+    });
+    for (const view of [{ records }, { records, outcome: final }]) {
+      const body = renderStatusComment({ ...view, elapsedMs: 1 }, { ...settings, checkCommand: 'c' }, context());
+      expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
+      expect(body).toContain('| … | 470 earlier iterations left out |');
+      // Nothing was cut: the table's last row and the end are there.
+      expect(body).toContain('| 500 |');
+      expect(body).toMatch(/<\/sub>$/);
+    }
+  });
+});
+
+describe('StatusComment with the real Octokit', () => {
+  let api: Awaited<ReturnType<typeof startFakeGitHubApi>>;
+  let ctx: IssueContext;
+  const warnings: string[] = [];
+  const infos: string[] = [];
+  const log = { info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
+  /** Retries and rate-limit waits in milliseconds instead of seconds. */
+  const fast = { retryAfterBaseMs: 1 };
+
+  beforeEach(async () => {
+    warnings.length = 0;
+    infos.length = 0;
+    api = await startFakeGitHubApi({ token: TOKEN });
+    for (let n = 1; n <= 7; n++) api.addIssue({ title: `Issue ${n}` });
+    ctx = issueContextFromEnv({
+      GITHUB_API_URL: api.url,
+      GITHUB_REPOSITORY: 'owner/repo',
+      GITHUB_WORKFLOW: 'Issue bot',
+      GITHUB_JOB: 'loop',
+      GITHUB_RUN_ID: '42',
+    });
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
+  const writes = () => api.requests.filter((r) => r.method !== 'GET');
+
+  it('is off without status-issue, and sends nothing', () => {
+    expect(StatusComment.start({ ...settings, statusIssue: undefined }, ctx, SECRETS, log)).toBeUndefined();
+    expect(api.requests).toEqual([]);
+  });
+
+  it('creates one comment at the start, updates it, and returns its address at the end', async () => {
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await status.settled();
+    expect(api.comments).toHaveLength(1);
+    const [comment] = api.comments;
+    expect(comment.issue_number).toBe(7);
+    expect(comment.body).toContain('Iteration 1 of 10 is running.');
+    expect(comment.body.startsWith(statusMarker(ctx, PROMPT))).toBe(true);
+    expect(infos).toEqual([`Status comment: ${comment.html_url}`]);
+
+    status.iterationEnded(record(1));
+    await status.settled();
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0].body).toContain('| Iterations | 1 of 10 done |');
+
+    const url = await status.finish(outcome());
+    expect(url).toBe(comment.html_url);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0].body).toContain('`iteration_limit_reached`');
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/owner/repo/issues/7/comments',
+      `PATCH /repos/owner/repo/issues/comments/${comment.id}`,
+      `PATCH /repos/owner/repo/issues/comments/${comment.id}`,
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('has at most one request in flight, and a newer update replaces one still waiting', async () => {
+    api.setLatency(50);
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    for (let n = 1; n <= 6; n++) status.iterationEnded(record(n));
+    await status.finish(outcome({ reason: 'THE END' }));
+    // The start comment, then only the newest body: the six updates that came while it was written were replaced.
+    expect(writes().map((r) => r.method)).toEqual(['POST', 'PATCH']);
+    expect(api.peakInFlight).toBe(1);
+    expect(api.comments[0].body).toContain('THE END');
+  });
+
+  it('finds its comment again when the same workflow run is re-run, past the first page', async () => {
+    for (let n = 0; n < 120; n++) api.addComment({ issue_number: 7, body: `chatter ${n}` });
+    const first = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await first.finish(outcome({ status: 'failed', reason: 'first attempt' }));
+    api.addComment({ issue_number: 7, body: 'a later comment' });
+
+    const again = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await again.finish(outcome({ status: 'completed', reason: 'second attempt' }));
+    const ours = api.comments.filter((c: { body: string }) => c.body.includes(statusMarker(ctx, PROMPT)));
+    expect(ours).toHaveLength(1);
+    expect(ours[0].body).toContain('second attempt');
+    expect(writes().filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('adds a new comment for another workflow run', async () => {
+    await StatusComment.start(settings, ctx, SECRETS, log, fast)!.finish(outcome());
+    await StatusComment.start(settings, { ...ctx, runId: '43' }, SECRETS, log, fast)!.finish(outcome());
+    expect(api.comments).toHaveLength(2);
+  });
+
+  it('gives one warning that names the permission when GitHub forbids the write, and stops trying', async () => {
+    api.failWith(403, 'POST');
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    status.iterationEnded(record(1));
+    await status.settled();
+    status.iterationEnded(record(2));
+    expect(await status.finish(outcome())).toBe('');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Could not write the status comment on #7 in owner\/repo: GitHub answered 403 .*`issues: write`.*`pull-requests: write`/,
+    );
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('warns once on 404 (no such issue) too', async () => {
+    const status = StatusComment.start({ ...settings, statusIssue: 99 }, ctx, SECRETS, log, fast)!;
+    expect(await status.finish(outcome())).toBe('');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/#99 .*GitHub answered 404/);
+  });
+
+  it('retries a secondary rate limit and a transient server error', async () => {
+    api.failWith(403, 'POST', {
+      times: 1,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' },
+    });
+    api.failWith(502, 'PATCH', { times: 1 });
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await status.settled();
+    expect(await status.finish(outcome())).toBe(api.comments[0].html_url);
+    expect(warnings).toEqual([]);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0].body).toContain('`iteration_limit_reached`');
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(2);
+  });
+
+  it('gives up an update that a rate limit keeps refusing, with one warning, and tries the next one', async () => {
+    api.failWith(403, 'POST', {
+      message: 'You have exceeded a secondary rate limit.',
+      headers: { 'retry-after': '1' },
+    });
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await status.settled();
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+    expect(warnings).toEqual([
+      expect.stringMatching(/#7 in owner\/repo: GitHub's rate limit refused the request \(403: /),
+    ]);
+    api.clearFailures();
+    expect(await status.finish(outcome())).toBe(api.comments[0].html_url);
+    expect(api.comments[0].body).toContain('`iteration_limit_reached`');
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('warns once when GitHub cannot be reached, and never throws', async () => {
+    await api.close();
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    status.iterationEnded(record(1));
+    await status.settled();
+    status.iterationEnded(record(2));
+    expect(await status.finish(outcome())).toBe('');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+/);
+    api = await startFakeGitHubApi();
+  });
+
+  it('does not wait for a slow GitHub longer than its bound at the end', async () => {
+    // Every write is refused by a secondary rate limit that asks for a long wait.
+    api.failWith(403, 'POST', {
+      message: 'You have exceeded a secondary rate limit.',
+      headers: { 'retry-after': '3' },
+    });
+    const status = StatusComment.start(settings, ctx, SECRETS, log, { retryAfterBaseMs: 1000, finalWaitMs: 300 })!;
+    const started = Date.now();
+    expect(await status.finish(outcome())).toBe('');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(warnings).toEqual([expect.stringMatching(/did not finish within 0\.3 s/)]);
+  });
+
+  it('warns without a token or a repository and sends nothing', () => {
+    expect(StatusComment.start({ ...settings, githubToken: '' }, ctx, SECRETS, log)).toBeUndefined();
+    expect(StatusComment.start(settings, { ...ctx, repository: '' }, SECRETS, log)).toBeUndefined();
+    expect(warnings).toEqual([
+      "Could not write the status comment on #7: the input 'github-token' is empty.",
+      'Could not write the status comment on #7: GITHUB_REPOSITORY is "", expected owner/repo.',
+    ]);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('never puts a secret into the comment, whatever Claude wrote', async () => {
+    const leaky = record(1, {
+      gate: { ready: false, reason: `the token is ${TOKEN}`, blockers: [`cut ${TOKEN.slice(0, 12)}`], extra: {} },
+    });
+    // A check command that quotes a secret is shown too.
+    const quoting = { ...settings, checkCommand: `npm test --token=${TOKEN}` };
+    const status = StatusComment.start(quoting, ctx, SECRETS, log, fast)!;
+    status.iterationEnded(leaky);
+    await status.settled();
+    expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    await status.finish(outcome({ reason: `reason ${TOKEN}`, records: [leaky], lastGate: leaky.gate }));
+    const bodies = api.requests.map((r) => JSON.stringify(r.body ?? ''));
+    expect(bodies.join('\n')).not.toContain(TOKEN.slice(0, 12));
+    expect(api.comments[0].body).toContain('the token is ***');
+  });
+});
