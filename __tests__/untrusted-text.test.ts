@@ -42,6 +42,19 @@ describe('Secrets.redact', () => {
     expect(new Secrets(['', '   ']).redact('nothing to hide')).toBe('nothing to hide');
   });
 
+  it('redacts a secret inside base64, at any byte offset, as actions/checkout stores the token', () => {
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
+    expect(secrets.redact(header)).toMatch(/^AUTHORIZATION: basic [A-Za-z0-9+/]*\*\*\*[A-Za-z0-9+/=]{0,4}$/);
+    for (const prefix of ['', 'a', 'ab', 'abc']) {
+      const encoded = Buffer.from(`${prefix}${API_KEY} and more`).toString('base64');
+      expect(secrets.redact(encoded), prefix).toContain('***');
+    }
+  });
+
+  it('leaves values too short to be real secrets alone', () => {
+    expect(new Secrets(['x', 'abc1234']).redact('box of wax, abc1234')).toBe('box of wax, abc1234');
+  });
+
   it('redacts every string of a value, deep', () => {
     const value = { reason: `uses ${API_KEY}`, list: [`${TOKEN}`, 3], nested: { ok: true, text: TOKEN } };
     expect(secrets.redactDeep(value)).toEqual({

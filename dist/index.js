@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7885);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(235);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30757,7 +30757,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7885:
+/***/ 235:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33767,6 +33767,8 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/process-group.ts
@@ -33777,7 +33779,16 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * the caller decides what a cancellation, a time-out or a missing program means.
  */
 
+
 const OUTPUT_LIMIT = 64 * 1024;
+/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
+function keepEnd(text) {
+    if (text.length <= OUTPUT_LIMIT)
+        return text;
+    const end = text.slice(-OUTPUT_LIMIT);
+    const lineStart = end.indexOf('\n');
+    return lineStart >= 0 ? end.slice(lineStart + 1) : end;
+}
 /** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
 function killProcessGroup(pid, signal) {
     if (pid === undefined)
@@ -33807,6 +33818,8 @@ function runProgram(command, args, options) {
         let stderr = '';
         if (signal?.aborted)
             return resolve(result({ stopped: 'cancelled' }));
+        const stdoutDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
             env: options.env,
             cwd: options.cwd,
@@ -33814,11 +33827,11 @@ function runProgram(command, args, options) {
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         child.stdout.on('data', (chunk) => {
-            stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+            stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
             options.onOutput?.(chunk);
         });
         child.stderr.on('data', (chunk) => {
-            stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
+            stderr = keepEnd(stderr + stderrDecoder.write(chunk));
             options.onOutput?.(chunk);
         });
         let stopping;
@@ -33905,6 +33918,11 @@ const REDACTED_BYTES = Buffer.from(REDACTED);
  * little of the secret to matter, and redacting them would blank out ordinary words that happen to share a prefix.
  */
 const MIN_PARTIAL_SECRET = 6;
+/**
+ * Shorter values are not redacted: a dummy key such as `x` would blank out every x of every text. The runner still
+ * masks them in the log.
+ */
+const MIN_SECRET_LENGTH = 8;
 /** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
 const CUT_MARK = '…';
 class Secrets {
@@ -33913,9 +33931,15 @@ class Secrets {
     buffers;
     constructor(values) {
         const unique = new Set();
-        for (const value of values)
-            if (value !== undefined && value.trim() !== '')
-                unique.add(value);
+        for (const value of values) {
+            if (value === undefined || value.trim().length < MIN_SECRET_LENGTH)
+                continue;
+            unique.add(value);
+            // As the runner's masker does: a secret inside base64 (actions/checkout keeps the token in .git/config as
+            // base64 of "x-access-token:TOKEN", which `git config -l` prints) at each of the three byte offsets.
+            for (const encoded of base64Forms(value))
+                unique.add(encoded);
+        }
         this.values = [...unique].sort((a, b) => b.length - a.length);
         this.buffers = this.values.map((value) => Buffer.from(value));
     }
@@ -33969,6 +33993,22 @@ class Secrets {
     streamRedactor() {
         return new StreamRedactor(this.buffers);
     }
+}
+/**
+ * The base64 text that `value` always turns into when it stands at byte offset 0, 1 or 2 of what is encoded: the
+ * characters that depend only on its own bytes.
+ */
+function base64Forms(value) {
+    const bytes = Buffer.from(value);
+    const forms = [];
+    for (let offset = 0; offset < 3; offset++) {
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        // Each character holds 6 bits: keep those whose bits all come from the value's bytes.
+        const form = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+        if (form.length >= MIN_SECRET_LENGTH)
+            forms.push(form);
+    }
+    return forms;
 }
 /** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
 function redactLeadingTail(text, secret) {
@@ -34119,6 +34159,14 @@ function escapeMarkdown(text) {
         .replace(/@(?=[\w-])/g, '@\u200B')
         .replace(/!\[/g, '!\\[');
 }
+/**
+ * One line of text as inline code: code spans show entities as typed, so nothing is escaped but what would end the
+ * span (a backtick) or, in a table, the cell (a `|`).
+ */
+function markdownCode(text, max, inTable = false) {
+    const code = shorten(oneLine(text), max).replace(/`/g, "'");
+    return `\`${inTable ? code.replace(/\|/g, '\\|') : code}\``;
+}
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */
 function codeFence(text) {
     let longest = 0;
@@ -34142,24 +34190,32 @@ function codeFence(text) {
 
 
 
+
 const CHECK_ON = ['ready', 'every-iteration'];
 /** What of the check's output is kept: its end, where test runners put their verdict. */
 const CHECK_OUTPUT_MAX_LINES = 200;
 const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
+/** A line of the live log longer than this is passed on in pieces: output without line breaks stays bounded. */
+const MAX_LOG_LINE = 8 * 1024;
 async function runCheck(request) {
     let tail = '';
     let partial = '';
     const redactor = request.secrets.streamRedactor();
-    const take = (bytes) => {
-        if (bytes.length === 0)
+    // A character split between two chunks is decoded whole.
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    const take = (text) => {
+        if (text === '')
             return;
-        const text = bytes.toString('utf8');
         tail = (tail + text).slice(-4 * CHECK_OUTPUT_MAX_BYTES);
         if (request.onLine) {
-            const lines = (partial + text).split('\n');
+            const lines = (partial + text).split(/\r\n|\r|\n/);
             partial = lines.pop() ?? '';
             for (const line of lines)
                 request.onLine(stripAnsi(line));
+            while (partial.length > MAX_LOG_LINE) {
+                request.onLine(stripAnsi(partial.slice(0, MAX_LOG_LINE)));
+                partial = partial.slice(MAX_LOG_LINE);
+            }
         }
     };
     const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
@@ -34167,9 +34223,9 @@ async function runCheck(request) {
         cwd: request.cwd,
         signal: request.signal,
         timeoutMs: request.timeoutMs,
-        onOutput: (chunk) => take(redactor.push(chunk)),
+        onOutput: (chunk) => take(decoder.write(redactor.push(chunk))),
     });
-    take(redactor.end());
+    take(decoder.write(redactor.end()) + decoder.end());
     if (partial !== '' && request.onLine)
         request.onLine(stripAnsi(partial));
     return {
@@ -35143,6 +35199,7 @@ function num(value) {
 
 
 
+
 const STDERR_TAIL_BYTES = 8 * 1024;
 function runClaudeProcess(request) {
     const started = Date.now();
@@ -35191,9 +35248,11 @@ function runClaudeProcess(request) {
             }
             splitter.push(chunk);
         });
+        // Redacted before it is cut (a cut could leave half a secret), and decoded whole characters at a time.
+        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
         const keepStderr = (bytes) => {
             if (bytes.length > 0)
-                stderrTail = (stderrTail + bytes.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+                stderrTail = (stderrTail + stderrDecoder.write(bytes)).slice(-STDERR_TAIL_BYTES);
         };
         const stderrRedactor = request.secrets.streamRedactor();
         child.stderr.on('data', (chunk) => keepStderr(stderrRedactor.push(chunk)));
@@ -40762,7 +40821,7 @@ function renderSummary(outcome, issue) {
         `| Total cost | ${totalCost(outcome)} |`,
         `| Turns | ${outcome.turns} |`,
         `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
-        `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
+        `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
     ];
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
@@ -40802,7 +40861,7 @@ function failedCheck(outcome) {
         '',
         '### Last check',
         '',
-        `After iteration ${check.iteration}, \`${markdownCell(check.command, 500).replace(/`/g, "'")}\` failed (${markdownInline(check.end, 200)}).`,
+        `After iteration ${check.iteration}, ${markdownCode(check.command, 500)} failed (${markdownInline(check.end, 200)}).`,
         '',
         '<details><summary>The end of its output</summary>',
         '',
@@ -42439,6 +42498,10 @@ class StatusComment {
      * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
      * sent or said. Returns the comment's address, or '' when there is none.
      */
+    /** The comment's address once it exists, else ''. */
+    get url() {
+        return this.comment?.url ?? '';
+    }
     async finish(outcome, issue) {
         if (!this.stopped) {
             const final = this.secrets.redactDeep(outcome);
@@ -42637,6 +42700,8 @@ class Transcript {
 
 
 
+
+const MAX_LOGGED_REASON = 4_000;
 async function run() {
     const cancel = new AbortController();
     const secrets = actionSecrets();
@@ -42683,6 +42748,9 @@ function actionSecrets() {
         getInput('github-token'),
         process.env.ACTIONS_RUNTIME_TOKEN,
         process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+        // A job may give the CLI its credential through the environment instead of an input.
+        process.env.ANTHROPIC_API_KEY,
+        process.env.CLAUDE_CODE_OAUTH_TOKEN,
     ]);
 }
 async function runAction(signal, secrets, door, log) {
@@ -42706,18 +42774,26 @@ async function runAction(signal, secrets, door, log) {
     // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
     const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log, status));
     let issue;
-    if (config.openIssueOn.includes(outcome.status) && !signal.aborted) {
+    if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
         issue = await openOrUpdateIssue(outcome, { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets }, issueContextFromEnv(process.env), { info: log.text, warning: log.warning });
     }
-    const statusCommentUrl = await status?.finish(outcome, issue);
-    await report(outcome, issue, secrets, door, log, statusCommentUrl);
+    if (signal.aborted) {
+        // The runner kills the step seconds after a cancellation: the outputs and the summary come first.
+        await report(outcome, issue, secrets, door, log, status?.url);
+        await status?.finish(outcome, issue);
+    }
+    else {
+        await report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
+    }
+    // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
+    const reason = shorten(outcome.reason, MAX_LOGGED_REASON);
     log.text(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
-        `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${outcome.reason}`);
+        `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${reason}`);
     if (config.failOn.includes(outcome.status)) {
-        setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`));
+        setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`));
     }
     else if (outcome.status !== 'completed') {
-        log.warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
+        log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
     }
 }
 async function runConfiguredLoop(config, signal, secrets, log, status) {

@@ -6,6 +6,7 @@
  *
  * `runCheck` is the only I/O; what a failure says to Claude and when two failures are "the same" are pure.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { runProgram } from './process-group.js';
 import { oneLine } from './text.js';
 import { codeFence, type Secrets } from './untrusted-text.js';
@@ -43,18 +44,26 @@ export interface CheckRequest {
   onLine?(line: string): void;
 }
 
+/** A line of the live log longer than this is passed on in pieces: output without line breaks stays bounded. */
+const MAX_LOG_LINE = 8 * 1024;
+
 export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   let tail = '';
   let partial = '';
   const redactor = request.secrets.streamRedactor();
-  const take = (bytes: Buffer): void => {
-    if (bytes.length === 0) return;
-    const text = bytes.toString('utf8');
+  // A character split between two chunks is decoded whole.
+  const decoder = new StringDecoder('utf8');
+  const take = (text: string): void => {
+    if (text === '') return;
     tail = (tail + text).slice(-4 * CHECK_OUTPUT_MAX_BYTES);
     if (request.onLine) {
-      const lines = (partial + text).split('\n');
+      const lines = (partial + text).split(/\r\n|\r|\n/);
       partial = lines.pop() ?? '';
       for (const line of lines) request.onLine(stripAnsi(line));
+      while (partial.length > MAX_LOG_LINE) {
+        request.onLine(stripAnsi(partial.slice(0, MAX_LOG_LINE)));
+        partial = partial.slice(MAX_LOG_LINE);
+      }
     }
   };
   const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
@@ -62,9 +71,9 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     cwd: request.cwd,
     signal: request.signal,
     timeoutMs: request.timeoutMs,
-    onOutput: (chunk) => take(redactor.push(chunk)),
+    onOutput: (chunk) => take(decoder.write(redactor.push(chunk))),
   });
-  take(redactor.end());
+  take(decoder.write(redactor.end()) + decoder.end());
   if (partial !== '' && request.onLine) request.onLine(stripAnsi(partial));
   return {
     command: request.secrets.redact(request.command),

@@ -4,6 +4,7 @@
  * time-out, on cancellation, or when the CLI lingers after its result line.
  */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter } from './line-splitter.js';
 import { killProcessGroup } from './process-group.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
@@ -102,8 +103,10 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       }
       splitter.push(chunk);
     });
+    // Redacted before it is cut (a cut could leave half a secret), and decoded whole characters at a time.
+    const stderrDecoder = new StringDecoder('utf8');
     const keepStderr = (bytes: Buffer): void => {
-      if (bytes.length > 0) stderrTail = (stderrTail + bytes.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+      if (bytes.length > 0) stderrTail = (stderrTail + stderrDecoder.write(bytes)).slice(-STDERR_TAIL_BYTES);
     };
     const stderrRedactor = request.secrets.streamRedactor();
     child.stderr.on('data', (chunk: Buffer) => keepStderr(stderrRedactor.push(chunk)));

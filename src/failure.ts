@@ -10,7 +10,7 @@ export type FailureKind =
   | 'auth'
   /** Rate limit, overload, 5xx, a lost connection or a time-out: the iteration may be re-run. */
   | 'transient'
-  /** The CLI's own --max-budget-usd (from claude-args) stopped it. */
+  /** The CLI's own --max-budget-usd (what is left of `max-budget-usd`, or one in claude-args) stopped it. */
   | 'budget'
   | 'other';
 

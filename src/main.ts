@@ -15,15 +15,18 @@ import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js
 import { locateClaude, SetupCancelledError } from './claude-install.js';
 import { runClaudeProcess } from './claude-process.js';
 import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
-import { issueContextFromEnv, openOrUpdateIssue } from './issue.js';
+import { issueContextFromEnv, openOrUpdateIssue, shouldOpenIssue } from './issue.js';
 import { formatEvent } from './live-log.js';
 import { runLoop, type LoopDeps } from './loop.js';
 import { describeDenials, endedBeforeStart, failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { StatusComment } from './status-comment.js';
 import { Transcript } from './transcript.js';
+import { shorten } from './text.js';
 import { LogDoor, Secrets } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
+
+const MAX_LOGGED_REASON = 4_000;
 
 /** The action's log: plain lines are made inert and redacted; the action's own commands stay commands. */
 interface ActionLog {
@@ -77,6 +80,9 @@ function actionSecrets(): Secrets {
     core.getInput('github-token'),
     process.env.ACTIONS_RUNTIME_TOKEN,
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    // A job may give the CLI its credential through the environment instead of an input.
+    process.env.ANTHROPIC_API_KEY,
+    process.env.CLAUDE_CODE_OAUTH_TOKEN,
   ]);
 }
 
@@ -100,7 +106,7 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
   // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
   const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log, status));
   let issue: IssueRef | undefined;
-  if (config.openIssueOn.includes(outcome.status) && !signal.aborted) {
+  if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
     issue = await openOrUpdateIssue(
       outcome,
       { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets },
@@ -108,19 +114,24 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
       { info: log.text, warning: log.warning },
     );
   }
-  const statusCommentUrl = await status?.finish(outcome, issue);
-  await report(outcome, issue, secrets, door, log, statusCommentUrl);
+  if (signal.aborted) {
+    // The runner kills the step seconds after a cancellation: the outputs and the summary come first.
+    await report(outcome, issue, secrets, door, log, status?.url);
+    await status?.finish(outcome, issue);
+  } else {
+    await report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
+  }
 
+  // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
+  const reason = shorten(outcome.reason, MAX_LOGGED_REASON);
   log.text(
     `Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
-      `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${outcome.reason}`,
+      `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${reason}`,
   );
   if (config.failOn.includes(outcome.status)) {
-    core.setFailed(
-      door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${outcome.reason}`),
-    );
+    core.setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`));
   } else if (outcome.status !== 'completed') {
-    log.warning(`The loop ended with status ${outcome.status}: ${outcome.reason}`);
+    log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
   }
 }
 

@@ -5,6 +5,7 @@
  * the caller decides what a cancellation, a time-out or a missing program means.
  */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface ProgramOptions {
   env: NodeJS.ProcessEnv;
@@ -31,6 +32,14 @@ export interface ProgramRun {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+
+/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
+function keepEnd(text: string): string {
+  if (text.length <= OUTPUT_LIMIT) return text;
+  const end = text.slice(-OUTPUT_LIMIT);
+  const lineStart = end.indexOf('\n');
+  return lineStart >= 0 ? end.slice(lineStart + 1) : end;
+}
 
 /** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
 export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -59,6 +68,8 @@ export function runProgram(command: string, args: readonly string[], options: Pr
     let stdout = '';
     let stderr = '';
     if (signal?.aborted) return resolve(result({ stopped: 'cancelled' }));
+    const stdoutDecoder = new StringDecoder('utf8');
+    const stderrDecoder = new StringDecoder('utf8');
 
     const child = spawn(command, args, {
       env: options.env,
@@ -67,11 +78,11 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+      stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
       options.onOutput?.(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT);
+      stderr = keepEnd(stderr + stderrDecoder.write(chunk));
       options.onOutput?.(chunk);
     });
 

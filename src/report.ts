@@ -3,7 +3,7 @@
  */
 import { describeDenials, type IterationRecord, type LoopOutcome } from './outcome.js';
 import { shorten } from './text.js';
-import { codeFence, markdownCell, markdownInline } from './untrusted-text.js';
+import { codeFence, markdownCell, markdownCode, markdownInline } from './untrusted-text.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -86,7 +86,7 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
     `| Total cost | ${totalCost(outcome)} |`,
     `| Turns | ${outcome.turns} |`,
     `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
-    `| Session id | ${outcome.sessionId ? `\`${markdownCell(outcome.sessionId, 200)}\`` : '(none)'} |`,
+    `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
   ];
   if (issue) head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
 
@@ -135,7 +135,7 @@ export function failedCheck(outcome: LoopOutcome): string[] {
     '',
     '### Last check',
     '',
-    `After iteration ${check.iteration}, \`${markdownCell(check.command, 500).replace(/`/g, "'")}\` failed (${markdownInline(check.end, 200)}).`,
+    `After iteration ${check.iteration}, ${markdownCode(check.command, 500)} failed (${markdownInline(check.end, 200)}).`,
     '',
     '<details><summary>The end of its output</summary>',
     '',

@@ -294,6 +294,11 @@ export class StatusComment {
    * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
    * sent or said. Returns the comment's address, or '' when there is none.
    */
+  /** The comment's address once it exists, else ''. */
+  get url(): string {
+    return this.comment?.url ?? '';
+  }
+
   async finish(outcome: LoopOutcome, issue?: IssueRef): Promise<string> {
     if (!this.stopped) {
       const final = this.secrets.redactDeep(outcome);

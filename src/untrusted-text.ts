@@ -22,6 +22,12 @@ const REDACTED_BYTES = Buffer.from(REDACTED);
  */
 export const MIN_PARTIAL_SECRET = 6;
 
+/**
+ * Shorter values are not redacted: a dummy key such as `x` would blank out every x of every text. The runner still
+ * masks them in the log.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
 /** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
 const CUT_MARK = '…';
 
@@ -32,7 +38,13 @@ export class Secrets {
 
   constructor(values: Iterable<string | undefined>) {
     const unique = new Set<string>();
-    for (const value of values) if (value !== undefined && value.trim() !== '') unique.add(value);
+    for (const value of values) {
+      if (value === undefined || value.trim().length < MIN_SECRET_LENGTH) continue;
+      unique.add(value);
+      // As the runner's masker does: a secret inside base64 (actions/checkout keeps the token in .git/config as
+      // base64 of "x-access-token:TOKEN", which `git config -l` prints) at each of the three byte offsets.
+      for (const encoded of base64Forms(value)) unique.add(encoded);
+    }
     this.values = [...unique].sort((a, b) => b.length - a.length);
     this.buffers = this.values.map((value) => Buffer.from(value));
   }
@@ -83,6 +95,22 @@ export class Secrets {
   streamRedactor(): StreamRedactor {
     return new StreamRedactor(this.buffers);
   }
+}
+
+/**
+ * The base64 text that `value` always turns into when it stands at byte offset 0, 1 or 2 of what is encoded: the
+ * characters that depend only on its own bytes.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value);
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // Each character holds 6 bits: keep those whose bits all come from the value's bytes.
+    const form = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+    if (form.length >= MIN_SECRET_LENGTH) forms.push(form);
+  }
+  return forms;
 }
 
 /** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
@@ -237,6 +265,15 @@ function escapeMarkdown(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/@(?=[\w-])/g, '@\u200B')
     .replace(/!\[/g, '!\\[');
+}
+
+/**
+ * One line of text as inline code: code spans show entities as typed, so nothing is escaped but what would end the
+ * span (a backtick) or, in a table, the cell (a `|`).
+ */
+export function markdownCode(text: string, max: number, inTable = false): string {
+  const code = shorten(oneLine(text), max).replace(/`/g, "'");
+  return `\`${inTable ? code.replace(/\|/g, '\\|') : code}\``;
 }
 
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */

@@ -243,7 +243,8 @@ const RUNNER_COMMANDS = new Set([
 export function runnerCommands(stdout: string): Array<{ name: string; data: string }> {
   const commands: Array<{ name: string; data: string }> = [];
   let stopToken: string | undefined;
-  for (const line of stdout.split('\n')) {
+  // The runner reads lines as .NET does: \n, \r\n and a lone \r all end one.
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
     const parsed = parseRunnerCommand(line, stopToken);
     if (!parsed) continue;
     if (stopToken !== undefined) {

@@ -16,9 +16,9 @@ import {
   type FakeStep,
 } from '../helpers/action-runner.js';
 
-const API_KEY = 'sk-ant-api03-hostileTESTkey-0123456789abcdef';
-const OAUTH_TOKEN = 'sk-ant-oat01-hostileTESToauth-9876543210fedcba';
-const GITHUB_TOKEN = 'ghs_hostileTESTgithubToken0123456789AB';
+const API_KEY = 'sk-ant-api03-Qz7Xw2Lm9Rt4Vp8Ys1Kd3Nf6Hj0Bc5Ga';
+const OAUTH_TOKEN = 'sk-ant-oat01-Mj4Tc8Wq1Zx6Pn3Lr9Ks5Dv2Hb7Fy0Ge';
+const GITHUB_TOKEN = 'ghs_Ye5Rk9Tn2Wc7Mx4Qb1Lz8Hv3Jp6Df0Sa';
 const SECRETS = [API_KEY, OAUTH_TOKEN, GITHUB_TOKEN];
 
 let api: Awaited<ReturnType<typeof startFakeGitHubApi>>;
@@ -77,7 +77,7 @@ function published(run: Awaited<ReturnType<typeof runAction>>): string {
 function expectNoSecret(text: string): void {
   for (const secret of SECRETS) {
     for (let length = 6; length <= secret.length; length++) {
-      for (let from = 0; from + length <= secret.length; from += length) {
+      for (let from = 0; from + length <= secret.length; from++) {
         const piece = secret.slice(from, from + length);
         // Secrets share their public prefixes (sk-ant-); only the part after them is secret.
         if (/^(sk-ant-(api03|oat01)-?|ghs_)$/.test(piece) || 'sk-ant-api03-'.includes(piece)) continue;
@@ -95,6 +95,8 @@ describe('workflow commands from Claude, tools and the CLI', () => {
     '##[set-output name=status;]completed',
     '::warning::forged warning',
     '::endgroup::',
+    // The runner ends a line at a lone carriage return too.
+    'progress 50%\r::error::forged after a carriage return',
   ].join('\n');
 
   it('reach the log as text, never as commands, from every source', async () => {
