@@ -40844,6 +40844,7 @@ function renderSummary(outcome, issue) {
     }
     return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
 }
+/** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
 function checkCell(record) {
     if (!record.check)
         return '—';
@@ -41643,6 +41644,10 @@ const STATUS_OF_TRIP = {
     no_changes: 'no_progress',
     same_error: 'repeated_error',
 };
+/** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
+class WorkTreeError extends Error {
+    name = 'WorkTreeError';
+}
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 /** Iteration 1 gets the task; later ones the continuation prompt, and what the failed check said. */
@@ -41901,9 +41906,6 @@ function reportOddities(deps, progress, number, run) {
         deps.log.warning(`Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
             `(64 MiB) without reading them; they are in the transcript. Said once per loop.`);
     }
-}
-class WorkTreeError extends Error {
-    name = 'WorkTreeError';
 }
 async function lookAtWorkTree(deps, when) {
     try {
@@ -42358,7 +42360,7 @@ function renderStatusComment(view, settings, context) {
     lines.push('', '| | |', '|---|---|', `| Iterations | ${records.length} of ${max}${outcome ? '' : ' done'} |`, `| Elapsed | ${formatElapsed(view.elapsedMs)} |`, `| ${outcome ? 'Cost' : 'Cost so far'} | ${costKnown ? '' : 'at least '}$${formatCost(costUsd)} |`);
     if (settings.checkCommand)
         lines.push(`| Check | ${checkSummary(records, settings.checkCommand)} |`);
-    lines.push(`| Workflow run | [${markdownCell(context.workflow || 'run', 200)} #${context.runId}](${runUrl(context)}) |`);
+    lines.push(`| Workflow run | [${markdownCell(context.workflow || 'run', status_comment_MAX_CELL)} #${context.runId}](${runUrl(context)}) |`);
     if (view.issue)
         lines.push(`| Issue | [#${view.issue.number}](${view.issue.url}) |`);
     const gated = lastWith(records, (record) => record.gate !== undefined);
@@ -42407,12 +42409,7 @@ function iterationTable(records) {
         rows.push(`| … | ${records.length - MAX_ROWS} earlier iterations left out | | | | |`);
     for (const record of records.slice(-MAX_ROWS)) {
         const cost = `${record.costKnown ? '' : '≥ '}$${formatCost(record.costUsd)}`;
-        const check = record.check
-            ? record.check.passed
-                ? 'passed'
-                : `failed: ${markdownCell(record.check.end, status_comment_MAX_CELL)}`
-            : '—';
-        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateText(record, MAX_GATE_CELL)} | ${check} |`);
+        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateText(record, MAX_GATE_CELL)} | ${checkCell(record)} |`);
     }
     if (records.length <= COLLAPSE_AFTER)
         return ['', ...rows];
@@ -42494,14 +42491,14 @@ class StatusComment {
         this.records.push(this.secrets.redactDeep(record));
         this.update();
     }
-    /**
-     * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
-     * sent or said. Returns the comment's address, or '' when there is none.
-     */
     /** The comment's address once it exists, else ''. */
     get url() {
         return this.comment?.url ?? '';
     }
+    /**
+     * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
+     * sent or said. Returns the comment's address, or '' when there is none.
+     */
     async finish(outcome, issue) {
         if (!this.stopped) {
             const final = this.secrets.redactDeep(outcome);

@@ -68,6 +68,11 @@ const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
   same_error: 'repeated_error',
 };
 
+/** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
+class WorkTreeError extends Error {
+  override name = 'WorkTreeError';
+}
+
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 
@@ -372,10 +377,6 @@ function reportOddities(deps: LoopDeps, progress: LoopProgress, number: number, 
         `(64 MiB) without reading them; they are in the transcript. Said once per loop.`,
     );
   }
-}
-
-class WorkTreeError extends Error {
-  override name = 'WorkTreeError';
 }
 
 async function lookAtWorkTree(deps: LoopDeps, when: string): Promise<WorkTreeFingerprint> {

@@ -119,7 +119,8 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
   return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
 }
 
-function checkCell(record: IterationRecord): string {
+/** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
+export function checkCell(record: IterationRecord): string {
   if (!record.check) return '—';
   return record.check.passed ? 'passed' : `failed: ${markdownCell(record.check.end, 200)}`;
 }

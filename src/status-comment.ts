@@ -23,7 +23,7 @@ import {
 } from './issue.js';
 import type { LoopConfig } from './inputs.js';
 import type { IterationRecord, LoopOutcome } from './outcome.js';
-import { failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
+import { checkCell, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
 import { shorten } from './text.js';
 import { markdownCell, markdownInline, type Secrets } from './untrusted-text.js';
 
@@ -119,7 +119,7 @@ export function renderStatusComment(
   );
   if (settings.checkCommand) lines.push(`| Check | ${checkSummary(records, settings.checkCommand)} |`);
   lines.push(
-    `| Workflow run | [${markdownCell(context.workflow || 'run', 200)} #${context.runId}](${runUrl(context)}) |`,
+    `| Workflow run | [${markdownCell(context.workflow || 'run', MAX_CELL)} #${context.runId}](${runUrl(context)}) |`,
   );
   if (view.issue) lines.push(`| Issue | [#${view.issue.number}](${view.issue.url}) |`);
 
@@ -175,13 +175,8 @@ function iterationTable(records: readonly IterationRecord[]): string[] {
   if (records.length > MAX_ROWS) rows.push(`| … | ${records.length - MAX_ROWS} earlier iterations left out | | | | |`);
   for (const record of records.slice(-MAX_ROWS)) {
     const cost = `${record.costKnown ? '' : '≥ '}$${formatCost(record.costUsd)}`;
-    const check = record.check
-      ? record.check.passed
-        ? 'passed'
-        : `failed: ${markdownCell(record.check.end, MAX_CELL)}`
-      : '—';
     rows.push(
-      `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateText(record, MAX_GATE_CELL)} | ${check} |`,
+      `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateText(record, MAX_GATE_CELL)} | ${checkCell(record)} |`,
     );
   }
   if (records.length <= COLLAPSE_AFTER) return ['', ...rows];
@@ -290,14 +285,15 @@ export class StatusComment {
     this.update();
   }
 
-  /**
-   * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
-   * sent or said. Returns the comment's address, or '' when there is none.
-   */
   /** The comment's address once it exists, else ''. */
   get url(): string {
     return this.comment?.url ?? '';
   }
+
+  /**
+   * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
+   * sent or said. Returns the comment's address, or '' when there is none.
+   */
 
   async finish(outcome: LoopOutcome, issue?: IssueRef): Promise<string> {
     if (!this.stopped) {
