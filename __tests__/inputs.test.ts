@@ -307,3 +307,38 @@ describe('splitShellWords', () => {
     expect(() => splitShellWords(`'abc`)).toThrow('unclosed single quote');
   });
 });
+
+describe('state-dir and time-limit-minutes', () => {
+  it('keeps nothing and has no time limit by default', () => {
+    expect(readKeyed({ prompt: 'a' })).toMatchObject({ stateDir: '', timeLimitMs: undefined });
+  });
+
+  it('takes a time limit in minutes, with fractions', () => {
+    expect(readKeyed({ prompt: 'a', 'time-limit-minutes': '50' }).timeLimitMs).toBe(3_000_000);
+    expect(readKeyed({ prompt: 'a', 'time-limit-minutes': '0.5' }).timeLimitMs).toBe(30_000);
+    expect(() => readKeyed({ prompt: 'a', 'time-limit-minutes': '-1' })).toThrow(
+      `Input 'time-limit-minutes' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "-1".`,
+    );
+  });
+
+  it('resolves a state directory outside the workspace', () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'state-outside-'));
+    expect(readKeyed({ prompt: 'a', 'state-dir': path.join(outside, 'loop') }).stateDir).toBe(
+      path.join(outside, 'loop'),
+    );
+  });
+
+  it.each(['.', 'state', './sub/../state', base])('refuses %j, inside the workspace, naming the input', (given) => {
+    expect(() => readKeyed({ prompt: 'a', 'state-dir': given })).toThrow(
+      `Input 'state-dir' is "${given}", which is inside the workspace (${base})`,
+    );
+  });
+
+  it('refuses a state directory that is a file', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'state-file-')), 'f');
+    writeFileSync(file, 'x');
+    expect(() => readKeyed({ prompt: 'a', 'state-dir': file })).toThrow(
+      `Input 'state-dir' is "${file}", but ${file} is not a directory.`,
+    );
+  });
+});

@@ -38,6 +38,8 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     filesChanged: 3,
     transcriptFile: '/tmp/transcript.jsonl',
     lastCheck: undefined,
+    earlier: undefined,
+    stateSaved: false,
     ...overrides,
   };
 }
@@ -422,5 +424,24 @@ describe('openOrUpdateIssue with the real Octokit', () => {
     );
     expect(api.requests[0].query.labels).toBeUndefined();
     expect(api.issues[0].labels).toEqual([]);
+  });
+});
+
+describe('the issue of a loop kept in state-dir', () => {
+  it('says how to continue when the state was saved, and what the whole loop did', () => {
+    const { body } = renderIssue(
+      outcome({
+        stateSaved: true,
+        costKnown: true,
+        earlier: { prompt: PROMPT, runs: 1, iterations: 4, costUsd: 1, costKnown: true },
+      }),
+      PROMPT,
+      context(),
+    );
+    expect(body).toContain("**To continue:** this loop's state and Claude's session are saved in `state-dir`.");
+    expect(body).toMatch(/- \*\*Whole loop:\*\* run 2, 14 iterations, \$2\.2346 USD/);
+    const plain = renderIssue(outcome(), PROMPT, context()).body;
+    expect(plain).not.toContain('To continue');
+    expect(plain).not.toContain('Whole loop');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../src/claude-process.js';
 import { DEFAULT_CONTINUATION_PROMPT } from '../src/inputs.js';
-import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings } from '../src/loop.js';
+import type { LoopState } from '../src/loop-state.js';
+import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings, type LoopStart } from '../src/loop.js';
 import { StreamState } from '../src/stream-json.js';
 import type { WorkTreeFingerprint } from '../src/workspace.js';
 import type { CheckResult } from '../src/check-command.js';
@@ -21,6 +22,7 @@ const settings: LoopSettings = {
   checkCommand: '',
   checkOn: 'ready',
   checkTimeoutMs: 600_000,
+  timeLimitMs: undefined,
 };
 
 interface ScriptedRun {
@@ -39,7 +41,11 @@ interface ScriptedRun {
   /** The run itself throws this (a broken dependency). */
   throws?: string;
   /** The check after this iteration, if it runs: exit code (0 passes), its output, whether it changes files. */
-  check?: { exitCode: number | null; output?: string; changes?: boolean; timedOut?: boolean };
+  check?: { exitCode: number | null; output?: string; changes?: boolean; timedOut?: boolean; hangs?: boolean };
+  /** The run never ends by itself: it is stopped at the timeout it was given (the clock moves on by that much). */
+  hangs?: boolean;
+  /** How long the run takes on the fake clock (default 1000 ms). */
+  durationMs?: number;
 }
 
 const gateText = (ready: boolean, reason: string, blockers: string[] = []) =>
@@ -65,6 +71,9 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
   const warnings: string[] = [];
   const verdicts: string[] = [];
   const checks: number[] = [];
+  const checkTimeouts: number[] = [];
+  const saved: LoopState[] = [];
+  let clock = 0;
   let tree = 0;
   let fingerprintFailure: string | undefined;
   const deps: LoopDeps = {
@@ -79,32 +88,38 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       if (session) stream.consume(JSON.stringify({ type: 'system', subtype: 'init', session_id: session }));
       for (const line of step.lines ?? []) stream.consume(JSON.stringify(line));
       if (step.changes) tree += 1;
+      const durationMs = step.hangs ? request.timeoutMs : (step.durationMs ?? 1000);
+      clock += durationMs;
       const outcome: ProcessOutcome = {
         stream,
         exitCode: step.exitCode === undefined ? 0 : step.exitCode,
         exitSignal: null,
         stderrTail: step.stderr ?? '',
-        timedOut: step.timedOut ?? false,
+        timedOut: step.hangs || (step.timedOut ?? false),
         cancelled: step.cancelled ?? false,
         stoppedAfterResult: false,
         spawnError: undefined,
-        durationMs: 1000,
+        durationMs,
         droppedLines: step.droppedLines ?? 0,
       };
       return outcome;
     },
-    runCheck: async (number): Promise<CheckResult> => {
+    runCheck: async (number, timeoutMs): Promise<CheckResult> => {
       checks.push(number);
+      checkTimeouts.push(timeoutMs);
       const check = script[Math.min(number - 1, script.length - 1)].check ?? { exitCode: 0 };
       if (check.changes) tree += 1;
+      const timedOut = check.hangs || (check.timedOut ?? false);
+      const durationMs = check.hangs ? timeoutMs : 500;
+      clock += durationMs;
       return {
         command: 'npm test',
-        passed: check.exitCode === 0 && !check.timedOut,
-        exitCode: check.timedOut ? null : check.exitCode,
-        timedOut: check.timedOut ?? false,
+        passed: check.exitCode === 0 && !timedOut,
+        exitCode: timedOut ? null : check.exitCode,
+        timedOut,
         cancelled: false,
         spawnError: undefined,
-        durationMs: 500,
+        durationMs,
         output: check.output ?? '',
       };
     },
@@ -118,6 +133,11 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
     },
     sleep: async (ms) => {
       sleeps.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
+    saveState: async (state) => {
+      saved.push(structuredClone(state));
     },
     log: {
       startIteration: () => undefined,
@@ -125,17 +145,21 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       warning: (message) => warnings.push(message),
     },
   };
-  return { deps, requests, sleeps, warnings, verdicts, checks };
+  return { deps, requests, sleeps, warnings, verdicts, checks, checkTimeouts, saved };
 }
+
+const IDENTITY = { repository: 'o/r', workingDirectory: '.' };
 
 const run = (
   script: ScriptedRun[],
   overrides: Partial<LoopSettings> = {},
   signal = new AbortController().signal,
-  options: { countFails?: string } = {},
+  options: { countFails?: string; start?: Partial<LoopStart> } = {},
 ) => {
   const h = harness(script, options);
-  return runLoop({ ...settings, ...overrides }, h.deps, signal).then((outcome) => ({ ...h, outcome }));
+  return runLoop({ ...settings, ...overrides }, h.deps, signal, { identity: IDENTITY, ...options.start }).then(
+    (outcome) => ({ ...h, outcome }),
+  );
 };
 
 describe('runLoop', () => {
@@ -618,5 +642,173 @@ describe('runLoop: a check command verifies ready: true', () => {
     });
     expect(outcome.status).toBe('completed');
     expect(requests[1].prompt).toContain('Result: timed out after 1.5 min and was stopped');
+  });
+});
+
+const SAVED_SESSION = '0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77';
+const savedState = (extra: Partial<LoopState> = {}): LoopState => ({
+  version: 1,
+  repository: 'o/r',
+  workingDirectory: '.',
+  prompt: 'Do the task',
+  sessionId: SAVED_SESSION,
+  status: 'iteration_limit_reached',
+  reason: 'Maximum iterations (2) reached',
+  runs: 1,
+  iterations: 2,
+  costUsd: 0.2,
+  costKnown: true,
+  turns: 4,
+  breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+  lastGate: { ready: false, reason: 'half done', progress: 'a', blockers: ['b'], extra: {} },
+  checkReport: undefined,
+  savedAt: '2026-11-21T10:00:00.000Z',
+  ...extra,
+});
+const notReady = { lines: [text(gateText(false, 'more to do', ['x'])), result()], changes: true };
+const ready = { lines: [text(gateText(true, 'done')), result()], changes: true };
+
+describe('runLoop: the state a later run continues from', () => {
+  it('saves the state after every iteration that goes on, and how the run ended', async () => {
+    const { saved, outcome } = await run([notReady, notReady, ready]);
+    expect(outcome.status).toBe('completed');
+    expect(saved.map((state) => [state.status, state.iterations, state.sessionId])).toEqual([
+      ['running', 1, 'sess-1'],
+      ['running', 2, 'sess-1'],
+      ['completed', 3, 'sess-1'],
+    ]);
+    expect(saved[2]).toMatchObject({
+      version: 1,
+      repository: 'o/r',
+      workingDirectory: '.',
+      prompt: 'Do the task',
+      reason: 'done',
+      runs: 1,
+      turns: 6,
+      costKnown: true,
+    });
+    expect(saved[2].costUsd).toBeCloseTo(0.3, 10);
+    expect(saved[1].lastGate?.reason).toBe('more to do');
+    expect(outcome.earlier).toBeUndefined();
+  });
+
+  it('saves the breaker counts, and no state before there is a session to continue', async () => {
+    const noChange = { lines: [text(gateText(false, 'stuck', ['same'])), result()] };
+    const { saved } = await run([noChange, noChange, noChange], { noChangeThreshold: 5 });
+    expect(saved[1].breaker).toEqual({ runsWithoutChanges: 2, sameErrorCount: 2, lastError: 'same' });
+    const { saved: none } = await run([{ session: null, exitCode: 1, stderr: 'boom' }]);
+    expect(none).toEqual([]);
+  });
+
+  it('resumes the saved session with the continuation prompt, and adds to the totals', async () => {
+    const { requests, outcome, saved } = await run([ready], {}, undefined, { start: { saved: savedState() } });
+    expect(requests[0]).toMatchObject({ resumeSessionId: SAVED_SESSION, prompt: DEFAULT_CONTINUATION_PROMPT });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      iterations: 1,
+      earlier: { prompt: 'Do the task', runs: 1, iterations: 2, costUsd: 0.2, costKnown: true },
+    });
+    expect(saved.at(-1)).toMatchObject({
+      runs: 2,
+      iterations: 3,
+      turns: 6,
+      status: 'completed',
+      prompt: 'Do the task',
+    });
+    expect(saved.at(-1)!.costUsd).toBeCloseTo(0.3, 10);
+  });
+
+  it("puts this run's prompt before the continuation prompt when it is new, and the failed check after it", async () => {
+    const state = savedState({ checkReport: 'The check failed: 2 tests' });
+    const { requests, saved } = await run([ready], { prompt: '/continue: fix the messages first' }, undefined, {
+      start: { saved: state },
+    });
+    expect(requests[0].prompt).toBe(
+      `/continue: fix the messages first\n\n${DEFAULT_CONTINUATION_PROMPT}\n\nThe check failed: 2 tests`,
+    );
+    // The loop is still the task it started with.
+    expect(saved.at(-1)!.prompt).toBe('Do the task');
+  });
+
+  it('carries the breaker counts over: a loop that made no changes stops sooner', async () => {
+    const state = savedState({ breaker: { runsWithoutChanges: 2, sameErrorCount: 0, lastError: undefined } });
+    const { outcome } = await run([{ lines: [text(gateText(false, 'no')), result()] }], {}, undefined, {
+      start: { saved: state },
+    });
+    expect(outcome.status).toBe('no_progress');
+    expect(outcome.iterations).toBe(1);
+    expect(outcome.reason).toContain('No file changes for 3 consecutive runs');
+  });
+
+  it('counts max-iterations and max-budget-usd for this run only', async () => {
+    const state = savedState({ iterations: 9, costUsd: 5 });
+    const { outcome } = await run([notReady], { maxIterations: 2, maxBudgetUsd: 1 }, undefined, {
+      start: { saved: state },
+    });
+    expect(outcome).toMatchObject({ status: 'iteration_limit_reached', iterations: 2 });
+  });
+});
+
+describe('runLoop: the time limit of a run', () => {
+  it('gives an iteration no more than the time left, and stops it there with time_limit_reached', async () => {
+    const { outcome, requests, saved } = await run([notReady, notReady, { hangs: true }], {}, undefined, {
+      start: { deadline: 2_500 },
+    });
+    expect(requests.map((request) => request.timeoutMs)).toEqual([2_500, 1_500, 500]);
+    expect(outcome.status).toBe('time_limit_reached');
+    expect(outcome.iterations).toBe(3);
+    expect(outcome.reason).toContain('during iteration 3, which was stopped');
+    expect(saved.at(-1)).toMatchObject({ status: 'time_limit_reached', iterations: 3 });
+  });
+
+  it('names the input and its minutes in the reason', async () => {
+    const { outcome } = await run([{ hangs: true }], { timeLimitMs: 90_000, iterationTimeoutMs: 600_000 }, undefined, {
+      start: { deadline: 90_000 },
+    });
+    expect(outcome.reason).toBe(
+      "This run reached its time limit ('time-limit-minutes': 1.5) during iteration 1, which was stopped.",
+    );
+  });
+
+  it('does not start an iteration when no time is left', async () => {
+    const { outcome, requests } = await run([notReady], {}, undefined, { start: { deadline: 2_000 } });
+    expect(requests).toHaveLength(2);
+    expect(outcome).toMatchObject({ status: 'time_limit_reached', iterations: 2 });
+    expect(outcome.reason).toContain('before iteration 3');
+  });
+
+  it('is still timed_out when the iteration timeout comes before the time limit', async () => {
+    const { outcome, requests } = await run([{ hangs: true }], { iterationTimeoutMs: 1_000 }, undefined, {
+      start: { deadline: 5_000 },
+    });
+    expect(requests[0].timeoutMs).toBe(1_000);
+    expect(outcome.status).toBe('timed_out');
+  });
+
+  it('ends with time_limit_reached when a retry would not fit before the time limit', async () => {
+    const overloaded = {
+      lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529 Overloaded' })],
+    };
+    const { outcome, requests } = await run([overloaded], { apiRetries: 3 }, undefined, {
+      start: { deadline: 1_500 },
+    });
+    expect(requests).toHaveLength(1);
+    expect(outcome.status).toBe('time_limit_reached');
+    expect(outcome.reason).toContain('before it could retry a transient API error');
+  });
+
+  it('gives the check no more than the time left; a check stopped there neither passes nor fails', async () => {
+    const { outcome, checkTimeouts, requests } = await run(
+      [{ ...ready, check: { exitCode: 0, hangs: true } }],
+      { checkCommand: 'npm test' },
+      undefined,
+      { start: { deadline: 3_000 } },
+    );
+    expect(checkTimeouts).toEqual([2_000]);
+    expect(outcome.status).toBe('time_limit_reached');
+    expect(outcome.reason).toContain('while the check after iteration 1 ran');
+    expect(outcome.lastCheck).toBeUndefined();
+    expect(outcome.records[0].check?.end).toBe("stopped at this run's time limit");
+    expect(requests).toHaveLength(1);
   });
 });

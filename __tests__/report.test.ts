@@ -36,6 +36,8 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   filesChanged: 3,
   transcriptFile: '/tmp/t.jsonl',
   lastCheck: undefined,
+  earlier: undefined,
+  stateSaved: false,
   ...extra,
 });
 
@@ -49,6 +51,9 @@ describe('outcomeOutputs', () => {
       blockers: '["Fix a","Fix b"]',
       progress: 'Half of it',
       'session-id': 'sess-9',
+      resumed: 'false',
+      'total-iterations': '2',
+      'total-cost-usd': '0.0246',
       'cost-usd': '0.0246',
       turns: '8',
       'files-changed': '3',
@@ -62,9 +67,47 @@ describe('outcomeOutputs', () => {
 
   it('gives empty values, not missing ones, for a loop that never started', () => {
     const outputs = outcomeOutputs(failedBeforeStart('bad input'));
-    expect(Object.keys(outputs)).toHaveLength(14);
+    expect(Object.keys(outputs)).toHaveLength(17);
     expect(outputs['status-comment-url']).toBe('');
     expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
+  });
+});
+
+describe('outputs of a continued loop', () => {
+  const continued = (): LoopOutcome => ({
+    ...outcome(),
+    costKnown: true,
+    earlier: { prompt: 'The task', runs: 2, iterations: 5, costUsd: 0.5, costKnown: true },
+  });
+
+  it('keeps iterations and cost-usd for this run, and adds the earlier runs to the totals', () => {
+    expect(outcomeOutputs(continued())).toMatchObject({
+      resumed: 'true',
+      iterations: '2',
+      'total-iterations': '7',
+      'cost-usd': '0.0246',
+      'total-cost-usd': '0.5246',
+    });
+  });
+
+  it('shows the earlier runs and the whole loop in the summary', () => {
+    const summary = renderSummary(continued());
+    expect(summary).toContain("| This run's cost | $0.0246 |");
+    expect(summary).toContain('| Continued | this is run 3 of the loop; earlier runs: 5 iterations, $0.5000 |');
+    expect(summary).toContain('| Whole loop | 7 iterations, $0.5246 |');
+    expect(renderSummary(outcome())).toContain('| Total cost | $0.0246 |');
+    expect(renderSummary(outcome())).not.toContain('Whole loop');
+  });
+
+  it('says the whole loop cost is a lower bound when an earlier run did not know its cost', () => {
+    const summary = renderSummary({ ...continued(), earlier: { ...continued().earlier!, costKnown: false } });
+    expect(summary).toContain('| Whole loop | 7 iterations, at least $0.5246');
+  });
+
+  it('says how to continue only when the state was saved and the loop did not complete', () => {
+    expect(renderSummary({ ...outcome(), stateSaved: true })).toContain('**To continue:**');
+    expect(renderSummary({ ...outcome(), stateSaved: false })).not.toContain('**To continue:**');
+    expect(renderSummary({ ...outcome(), status: 'completed', stateSaved: true })).not.toContain('**To continue:**');
   });
 });
 

@@ -70,6 +70,8 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     filesChanged: 3,
     transcriptFile: '',
     lastCheck: undefined,
+    earlier: undefined,
+    stateSaved: false,
     ...overrides,
   };
 }
@@ -437,5 +439,15 @@ describe('StatusComment with the real Octokit', () => {
     const bodies = api.requests.map((r) => JSON.stringify(r.body ?? ''));
     expect(bodies.join('\n')).not.toContain(TOKEN.slice(0, 12));
     expect(api.comments[0].body).toContain('the token is ***');
+  });
+});
+
+describe('the final status comment of a loop kept in state-dir', () => {
+  it('says how to continue when the state was saved and the loop did not complete', () => {
+    const final = (extra: Partial<LoopOutcome>) =>
+      renderStatusComment({ records: [record(1)], elapsedMs: 1, outcome: outcome(extra) }, settings, context());
+    expect(final({ status: 'time_limit_reached', stateSaved: true })).toContain('**To continue:**');
+    expect(final({ status: 'time_limit_reached', stateSaved: false })).not.toContain('**To continue:**');
+    expect(final({ status: 'completed', stateSaved: true })).not.toContain('**To continue:**');
   });
 });

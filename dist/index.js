@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(235);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2542);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30757,7 +30757,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 235:
+/***/ 2542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34301,1018 +34301,6 @@ function checkFailureReport(result, timeoutMs) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/gate.ts
-/**
- * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
- *
- *   <COMPLETION_GATE>
- *   ready: true|false
- *   reason: "why"
- *   progress: "what was accomplished"
- *   blockers: ["what stands in the way", "..."]
- *   </COMPLETION_GATE>
- *
- * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, one pass over the
- * lines, no regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
- */
-const GATE_START = '<COMPLETION_GATE>';
-const GATE_END = '</COMPLETION_GATE>';
-/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
-function parseGate(text) {
-    const blocks = findBlocks(text);
-    // Later blocks win; a garbled one does not hide the valid one before it.
-    for (let i = blocks.length - 1; i >= 0; i--) {
-        const [from, to] = blocks[i];
-        const gate = parseGateBody(text.slice(from, to));
-        if (gate)
-            return gate;
-    }
-    return undefined;
-}
-/**
- * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
- * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
- * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
- * no falling back to an earlier block: if the last block does not end the text, nothing does.
- */
-function parseFinalGate(text) {
-    const last = findBlocks(text).at(-1);
-    if (last === undefined)
-        return undefined;
-    const [from, to] = last;
-    const after = text.slice(to + GATE_END.length).trim();
-    if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length))))
-        return undefined;
-    return parseGateBody(text.slice(from, to));
-}
-/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
-function closesFence(closing, opening) {
-    const open = fenceMarker(opening);
-    const close = fenceMarker(closing);
-    return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
-}
-/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
-function fenceMarker(line) {
-    const char = line[0];
-    if (char !== '`' && char !== '~')
-        return undefined;
-    let end = 1;
-    while (line[end] === char)
-        end++;
-    return end >= 3 ? line.slice(0, end) : undefined;
-}
-/** The last non-blank line of `text`, trimmed. */
-function lastLine(text) {
-    const trimmed = text.trimEnd();
-    return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
-}
-/**
- * Content spans of every complete block. A start tag that is followed by another start tag before any end tag is
- * unclosed and skipped, so each block is paired with its nearest start tag (the seed paired the first start tag of
- * the whole text with every end tag, which returned the wrong block).
- */
-function findBlocks(text) {
-    const blocks = [];
-    let start = text.indexOf(GATE_START);
-    while (start >= 0) {
-        const end = text.indexOf(GATE_END, start + GATE_START.length);
-        if (end < 0)
-            break;
-        let next = text.indexOf(GATE_START, start + GATE_START.length);
-        while (next >= 0 && next < end) {
-            start = next;
-            next = text.indexOf(GATE_START, start + GATE_START.length);
-        }
-        blocks.push([start + GATE_START.length, end]);
-        start = next;
-    }
-    return blocks;
-}
-/** A gate from the text between the tags; undefined when it does not say `ready`. */
-function parseGateBody(body) {
-    const content = body.trim();
-    if (content.startsWith('{')) {
-        const fromJson = gateFromJson(content);
-        if (fromJson)
-            return fromJson;
-    }
-    return gateFromLines(body);
-}
-function gateFromJson(content) {
-    let value;
-    try {
-        value = JSON.parse(content);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return undefined;
-    const gate = { ready: false, extra: {} };
-    let sawReady = false;
-    for (const [rawKey, field] of Object.entries(value)) {
-        const key = rawKey.trim().toLowerCase();
-        if (key === 'ready') {
-            sawReady = true;
-            gate.ready = isTruthy(field);
-        }
-        else if (key === 'reason' || key === 'progress') {
-            gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
-        }
-        else if (key === 'blockers') {
-            gate.blockers = realBlockers(toStringList(field));
-        }
-        else {
-            gate.extra[key] = field;
-        }
-    }
-    return sawReady ? gate : undefined;
-}
-/** Keys whose value is one string: empty, they are empty, not the start of a list. */
-const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
-/**
- * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
- * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
- * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
- * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
- */
-function gateFromLines(body) {
-    const gate = { ready: false, extra: {} };
-    let sawReady = false;
-    let topIndent;
-    let open;
-    const closeOpenValue = () => {
-        if (open?.kind === 'list') {
-            if (open.key === 'blockers')
-                gate.blockers = realBlockers(open.items);
-            else
-                gate.extra[open.key] = open.items;
-        }
-        else if (open?.kind === 'block') {
-            setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
-        }
-        open = undefined;
-    };
-    for (const rawLine of body.split('\n')) {
-        const line = rawLine.trim();
-        if (line === '') {
-            if (open?.kind === 'block' && open.lines.length > 0)
-                open.lines.push('');
-            continue;
-        }
-        topIndent ??= indentation(rawLine);
-        if (open?.kind === 'list' && line.startsWith('-')) {
-            open.items.push(unquote(line.slice(1)));
-            continue;
-        }
-        // Deeper than the keys: never a key, whatever it says.
-        if (indentation(rawLine) > topIndent) {
-            if (open?.kind === 'block')
-                open.lines.push(rawLine.trimEnd());
-            continue;
-        }
-        closeOpenValue();
-        const colon = line.indexOf(':');
-        if (colon < 0)
-            continue;
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        if (key === 'ready')
-            sawReady = true;
-        if (isBlockScalarHeader(value))
-            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
-        else if (value === '' && !SCALAR_KEYS.has(key))
-            open = { kind: 'list', key, items: [] };
-        else
-            setKey(gate, key, value, false);
-    }
-    closeOpenValue();
-    return sawReady ? gate : undefined;
-}
-/**
- * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
- * taken as it is: no quotes to strip, no JSON to read.
- */
-function setKey(gate, key, value, fromBlock) {
-    const text = fromBlock ? value : unquote(value);
-    switch (key) {
-        case 'ready':
-            gate.ready = isTruthy(text);
-            break;
-        case 'reason':
-        case 'progress':
-            gate[key] = text;
-            break;
-        case 'blockers':
-            gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
-            break;
-        default:
-            gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
-    }
-}
-/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
-function isBlockScalarHeader(value) {
-    return ((value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1]))));
-}
-/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
-function foldLines(lines) {
-    const parts = [];
-    let blankBefore = false;
-    for (const line of lines) {
-        const content = line.trim();
-        if (content === '') {
-            blankBefore = true;
-            continue;
-        }
-        if (parts.length > 0)
-            parts.push(blankBefore ? '\n' : ' ');
-        parts.push(content);
-        blankBefore = false;
-    }
-    return parts.join('');
-}
-/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
-function literalLines(lines) {
-    const indent = lines.length > 0 ? indentation(lines[0]) : 0;
-    return lines
-        .map((line) => line.slice(Math.min(indent, indentation(line))))
-        .join('\n')
-        .trimEnd();
-}
-function indentation(line) {
-    return line.length - line.trimStart().length;
-}
-function isTruthy(value) {
-    if (value === true || value === 1)
-        return true;
-    if (typeof value !== 'string')
-        return false;
-    const lower = value.trim().toLowerCase();
-    return lower === 'true' || lower === 'yes' || lower === '1';
-}
-function toStringList(value) {
-    if (Array.isArray(value))
-        return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
-    if (value === null || value === undefined)
-        return [];
-    return [typeof value === 'string' ? value : JSON.stringify(value)];
-}
-/**
- * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
- * reported" and the breaker never sees `none` as the same error repeated.
- */
-const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
-const TRAILING_PUNCTUATION = '.,;:!?';
-function realBlockers(blockers) {
-    return blockers.filter((blocker) => !isPlaceholder(blocker));
-}
-/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
-function isPlaceholder(blocker) {
-    const word = blocker.trim().toLowerCase();
-    let end = word.length;
-    while (end > 0 && TRAILING_PUNCTUATION.includes(word[end - 1]))
-        end--;
-    return PLACEHOLDERS.has(word.slice(0, end));
-}
-function parseJson(value) {
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function parseJsonStringList(value) {
-    if (!value.startsWith('['))
-        return undefined;
-    const parsed = parseJson(value);
-    return Array.isArray(parsed) ? toStringList(parsed) : undefined;
-}
-/** Strips one pair of surrounding quotes; a double-quoted value is read as a JSON string when it is one. */
-function unquote(raw) {
-    const value = raw.trim();
-    if (value.length >= 2) {
-        const first = value[0];
-        const last = value[value.length - 1];
-        if (first === '"' && last === '"') {
-            const parsed = parseJson(value);
-            return typeof parsed === 'string' ? parsed : value.slice(1, -1);
-        }
-        if (first === "'" && last === "'")
-            return value.slice(1, -1);
-    }
-    return value;
-}
-/** The block Claude is asked to print; also what the round-trip tests feed back to the parser. */
-function formatGate(gate) {
-    const lines = [GATE_START, `ready: ${gate.ready}`];
-    if (gate.reason !== undefined)
-        lines.push(`reason: ${JSON.stringify(gate.reason)}`);
-    if (gate.progress !== undefined)
-        lines.push(`progress: ${JSON.stringify(gate.progress)}`);
-    if (gate.blockers !== undefined)
-        lines.push(`blockers: ${JSON.stringify(gate.blockers)}`);
-    lines.push(GATE_END);
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/claude-cli.ts
-/**
- * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
- */
-
-/** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
-const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
-The loop runs you again and again, resuming this session, until you declare the task complete.
-At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
-
-${GATE_START}
-ready: true or false
-reason: "one sentence: why the task is or is not complete"
-progress: "one sentence: what has been accomplished so far"
-blockers: ["what still stands in the way", "one short item each"]
-${GATE_END}
-
-- ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
-- ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
-- A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
-/** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
-function gateSystemPrompt(checkCommand) {
-    if (checkCommand === '')
-        return GATE_SYSTEM_PROMPT;
-    return `${GATE_SYSTEM_PROMPT}
-- ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
-  If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
-}
-function buildClaudeArgs(config, call) {
-    const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
-    if (call.resumeSessionId)
-        args.push('--resume', call.resumeSessionId);
-    else if (call.continueLastSession)
-        args.push('--continue');
-    if (config.model)
-        args.push('--model', config.model);
-    if (config.maxTurns !== undefined)
-        args.push('--max-turns', String(config.maxTurns));
-    if (call.maxBudgetUsd !== undefined)
-        args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
-    // One value, items joined by spaces: the CLI splits it on spaces outside parentheses (`Bash(npm test:*)` stays
-    // one item), and a single value cannot make the variadic flag swallow the argument after it.
-    if (config.allowedTools.length > 0)
-        args.push('--allowedTools', config.allowedTools.join(' '));
-    if (config.disallowedTools.length > 0)
-        args.push('--disallowedTools', config.disallowedTools.join(' '));
-    // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
-    const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
-    args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
-    args.push(...rest);
-    return args;
-}
-function takeAppendedPrompts(claudeArgs) {
-    const appended = [];
-    const rest = [];
-    for (let i = 0; i < claudeArgs.length; i++) {
-        const arg = claudeArgs[i];
-        if (arg === '--append-system-prompt' && i + 1 < claudeArgs.length)
-            appended.push(claudeArgs[++i]);
-        else if (arg.startsWith('--append-system-prompt='))
-            appended.push(arg.slice('--append-system-prompt='.length));
-        else
-            rest.push(arg);
-    }
-    return { appended, rest };
-}
-/**
- * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
- * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
- * the action's outputs, the job summary, or variables and PATH entries for every later step.
- */
-const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
-/**
- * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
- * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
- * Claude (`claude --version`, the npm install and its install scripts).
- */
-function withoutSecrets(parentEnv, secrets) {
-    const env = {};
-    const withheldByValue = [];
-    for (const [name, value] of Object.entries(parentEnv)) {
-        if (value === undefined || WITHHELD.test(name))
-            continue;
-        if (secrets.some((secret) => secret !== '' && value === secret))
-            withheldByValue.push(name);
-        else
-            env[name] = value;
-    }
-    return { env, withheldByValue };
-}
-function buildClaudeEnv(config, parentEnv, runningAsRoot) {
-    const notes = [];
-    // The github-token input is for the issue only, whatever variable a workflow also put it in.
-    const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
-    if (withheldByValue.length > 0) {
-        notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
-    }
-    if (config.anthropicApiKey)
-        env.ANTHROPIC_API_KEY = config.anthropicApiKey;
-    if (config.claudeCodeOauthToken) {
-        env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
-        // An API key from the job's environment would win over the token the user chose.
-        delete env.ANTHROPIC_API_KEY;
-    }
-    env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
-    if (runningAsRoot && config.permissionMode === 'bypassPermissions' && env.IS_SANDBOX !== '1') {
-        env.IS_SANDBOX = '1';
-        notes.push('Running as root with bypassPermissions: set IS_SANDBOX=1 so that the CLI accepts it.');
-    }
-    return { env, notes };
-}
-
-;// CONCATENATED MODULE: ./src/claude-install.ts
-/**
- * Finds the `claude` executable: the `claude-path` input, else `claude` on PATH, else the pinned version installed
- * with npm into the runner's tool cache (kept there for later jobs on a self-hosted runner).
- */
-
-
-
-
-const VERSION_TIMEOUT_MS = 30_000;
-class ClaudeNotFoundError extends Error {
-    name = 'ClaudeNotFoundError';
-}
-/** The job was cancelled while `claude --version` or the npm install ran; they and their children are stopped. */
-class SetupCancelledError extends Error {
-    name = 'SetupCancelledError';
-}
-/**
- * @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`).
- * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
- */
-async function locateClaude(claudePath, claudeVersion, env, log, signal) {
-    if (signal?.aborted)
-        throw new SetupCancelledError('Cancelled before looking for claude.');
-    if (claudePath !== '') {
-        const resolved = external_node_path_default().resolve(claudePath);
-        if (!isExecutableFile(resolved)) {
-            throw new ClaudeNotFoundError(`Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`);
-        }
-        return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
-    }
-    const onPath = findOnPath('claude', env.PATH ?? '');
-    if (onPath)
-        return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
-    const prefix = external_node_path_default().join(env.RUNNER_TOOL_CACHE || external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
-    const cached = external_node_path_default().join(prefix, 'node_modules', '.bin', 'claude');
-    if (isExecutableFile(cached)) {
-        // A broken cached copy is reinstalled; a cancellation is not a broken copy.
-        const version = await versionOf(cached, env, signal).catch((error) => {
-            if (error instanceof SetupCancelledError)
-                throw error;
-            return '';
-        });
-        if (version !== '')
-            return { path: cached, version, source: 'tool cache' };
-    }
-    const what = `@anthropic-ai/claude-code@${claudeVersion}`;
-    log(`No claude on PATH: installing ${what} into ${prefix}`);
-    (0,external_node_fs_namespaceObject.mkdirSync)(prefix, { recursive: true });
-    // Install scripts must run: the package's postinstall puts the native binary in place.
-    const npm = await runChild('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, what], { ...env, npm_config_ignore_scripts: 'false' }, signal);
-    const npmFailure = failureText(npm);
-    if (npmFailure !== undefined) {
-        const cause = npm.spawnError?.code === 'ENOENT'
-            ? "npm is not on PATH. Install Node.js with npm on the runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude"
-            : `npm ${npmFailure}`;
-        throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): ${cause}.`);
-    }
-    if (!isExecutableFile(cached)) {
-        throw new ClaudeNotFoundError(`npm installed ${what}, but ${cached} is missing.`);
-    }
-    return { path: cached, version: await versionOf(cached, env, signal), source: 'installed' };
-}
-/** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
-async function versionOf(executable, env, signal) {
-    const run = await runChild(executable, ['--version'], env, signal, VERSION_TIMEOUT_MS);
-    const failure = failureText(run);
-    if (failure !== undefined)
-        throw new ClaudeNotFoundError(`${executable} --version failed: ${failure}`);
-    return run.stdout.trim().split(/\s/)[0] ?? '';
-}
-function cancelled(command) {
-    return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`);
-}
-/** Runs a set-up program in its own process group; a cancellation stops the group and becomes the error. */
-async function runChild(command, args, env, signal, timeoutMs) {
-    const run = await runProgram(command, args, { env, signal, timeoutMs });
-    if (run.stopped === 'cancelled')
-        throw cancelled(command);
-    return run;
-}
-/** What went wrong, with the end of stderr when the program ran and failed; undefined when it succeeded. */
-function failureText(run) {
-    if (run.spawnError !== undefined)
-        return run.spawnError.message;
-    if (run.stopped === 'timed out')
-        return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
-    if (run.exitCode === 0)
-        return undefined;
-    const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
-    const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
-    return `${how}: ${stderr || 'no output on stderr'}`;
-}
-function findOnPath(name, searchPath) {
-    for (const dir of searchPath.split((external_node_path_default()).delimiter)) {
-        if (dir === '')
-            continue;
-        const candidate = external_node_path_default().join(dir, name);
-        if (isExecutableFile(candidate))
-            return candidate;
-    }
-    return undefined;
-}
-function isExecutableFile(file) {
-    try {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile())
-            return false;
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/line-splitter.ts
-/**
- * Splits a byte stream into lines without ever holding more than one line (up to a cap) in memory. A line longer
- * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
- * the transcript, which is written from the chunks, not from here.
- */
-class LineSplitter {
-    onLine;
-    maxLineBytes;
-    pending = [];
-    pendingBytes = 0;
-    overflowing = false;
-    droppedLines = 0;
-    /**
-     * @param onLine receives each line without its newline, as a view into the stream's chunks (or a fresh buffer for
-     *   a line that spanned chunks): read it during the call, do not keep it. Empty lines and lone `\r`s are skipped.
-     */
-    constructor(onLine, maxLineBytes = 64 * 1024 * 1024) {
-        this.onLine = onLine;
-        this.maxLineBytes = maxLineBytes;
-    }
-    push(chunk) {
-        let start = 0;
-        let newline = chunk.indexOf(10, start);
-        while (newline >= 0) {
-            if (this.pendingBytes === 0 && !this.overflowing) {
-                // The common case: a whole line inside one chunk, passed on as a view of it.
-                if (newline - start <= this.maxLineBytes)
-                    this.emit(chunk.subarray(start, newline));
-                else
-                    this.droppedLines += 1;
-            }
-            else {
-                this.append(chunk.subarray(start, newline));
-                this.flush();
-            }
-            start = newline + 1;
-            newline = chunk.indexOf(10, start);
-        }
-        if (start < chunk.length)
-            this.append(chunk.subarray(start));
-    }
-    /** Call when the stream ends: a last line without a newline still counts. */
-    end() {
-        if (this.pendingBytes > 0 || this.overflowing)
-            this.flush();
-    }
-    append(part) {
-        if (part.length === 0 || this.overflowing)
-            return;
-        if (this.pendingBytes + part.length > this.maxLineBytes) {
-            this.overflowing = true;
-            this.pending = [];
-            this.pendingBytes = 0;
-            return;
-        }
-        // Stream chunks are fresh buffers, never reused, so a view is enough.
-        this.pending.push(part);
-        this.pendingBytes += part.length;
-    }
-    flush() {
-        if (this.overflowing) {
-            this.droppedLines += 1;
-            this.overflowing = false;
-            return;
-        }
-        if (this.pendingBytes === 0) {
-            this.pending = [];
-            return;
-        }
-        const line = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.emit(line);
-    }
-    emit(line) {
-        if (line.length > 0 && !(line.length === 1 && line[0] === 13))
-            this.onLine(line);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream-json.ts
-/**
- * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
- * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
- * transcript, so memory stays flat however long an iteration runs.
- */
-
-const NONE = Object.freeze([]);
-const NON_BLANK = /\S/;
-/** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
-const USER_LINE_START = Buffer.from('{"type":"user"');
-const IS_ERROR_KEY = Buffer.from('"is_error"');
-class StreamState {
-    sessionId;
-    /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
-    lastGate;
-    /** The last result line: it says how the run ended. */
-    result;
-    /** A run prints more than one result line when a background sub-agent wakes Claude up again. */
-    resultLines = 0;
-    /** Turns over all result lines. */
-    turns = 0;
-    lines = 0;
-    malformedLines = 0;
-    toolCalls = 0;
-    /** Tool calls denied by the permission mode, by tool name, each call counted once over all result lines. */
-    deniedTools = {};
-    /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
-    invalidCosts = [];
-    deniedCallIds = new Set();
-    /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
-    costSinceLastResults;
-    /** Older CLIs: `total_cost_usd` of the last result line, which covers the whole run. */
-    lastTotalCost;
-    /**
-     * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
-     * neither decoded nor parsed: it can mean nothing (only tool errors in user lines do), and such lines are most of
-     * the bytes a session writes. It still counts as a line, not as a malformed one even if it were.
-     */
-    consumeBytes(line) {
-        if (isQuietUserLine(line)) {
-            this.lines += 1;
-            return NONE;
-        }
-        return this.consume(line.toString('utf8'));
-    }
-    /** Consumes one line; returns what it means for the log (nothing for lines the log does not show). */
-    consume(line) {
-        this.lines += 1;
-        let message;
-        try {
-            message = JSON.parse(line);
-        }
-        catch {
-            this.malformedLines += 1;
-            return NONE;
-        }
-        if (!isRecord(message)) {
-            this.malformedLines += 1;
-            return NONE;
-        }
-        switch (message.type) {
-            case 'system': {
-                const event = this.onSystem(message);
-                return event ? [event] : NONE;
-            }
-            case 'assistant':
-                return this.onAssistant(message);
-            case 'user':
-                return onUser(message);
-            case 'result':
-                return [this.onResult(message)];
-            default:
-                return NONE;
-        }
-    }
-    onSystem(message) {
-        if (message.subtype === 'init') {
-            const sessionId = str(message.session_id);
-            if (sessionId)
-                this.sessionId = sessionId;
-            return {
-                kind: 'init',
-                sessionId: sessionId ?? '',
-                model: str(message.model) ?? '',
-                version: str(message.claude_code_version) ?? '',
-            };
-        }
-        if (message.subtype === 'api_retry') {
-            return {
-                kind: 'api_retry',
-                attempt: num(message.attempt),
-                maxRetries: num(message.max_retries),
-                status: typeof message.error_status === 'number' ? message.error_status : undefined,
-                error: str(message.error) ?? '',
-            };
-        }
-        return undefined;
-    }
-    onAssistant(message) {
-        const sessionId = str(message.session_id);
-        if (sessionId)
-            this.sessionId = sessionId;
-        // A sub-agent's messages carry the id of the Task call that started them: they are not Claude's own word.
-        const topLevel = message.parent_tool_use_id === null || message.parent_tool_use_id === undefined;
-        const events = [];
-        // The CLI prints one content block per line; older ones put several in one line, so walk them all.
-        for (const block of contentBlocks(message)) {
-            if (block.type === 'text' && typeof block.text === 'string') {
-                if (!topLevel)
-                    continue;
-                // Claude's verdict is the gate that ends its own text: any later word of it (tool calls aside) takes it back.
-                if (NON_BLANK.test(block.text)) {
-                    this.lastGate = block.text.includes(GATE_START) ? parseFinalGate(block.text) : undefined;
-                }
-                events.push({ kind: 'text', text: block.text });
-            }
-            else if (block.type === 'tool_use' && typeof block.name === 'string') {
-                this.toolCalls += 1;
-                if (!topLevel)
-                    continue;
-                // A tool call after the gate means the reply went on: a run cut short there (turn cap, budget) never
-                // finished it, so the gate is not its last word.
-                this.lastGate = undefined;
-                events.push({ kind: 'tool_use', name: block.name, input: block.input });
-            }
-        }
-        return events;
-    }
-    /**
-     * This run's own cost over all its result lines. Newer CLIs (2.1.2xx and later) report `total_cost_usd`
-     * cumulatively over a resumed session and each line's own share in `model_usage_since_last_result` (the second
-     * line after a background sub-agent has `{}` there); older ones report the run's cost in `total_cost_usd`.
-     */
-    get costUsd() {
-        return this.costSinceLastResults ?? this.lastTotalCost ?? 0;
-    }
-    onResult(message) {
-        const result = {
-            subtype: str(message.subtype) ?? 'unknown',
-            isError: message.is_error === true,
-            apiErrorStatus: typeof message.api_error_status === 'number' ? message.api_error_status : undefined,
-            text: resultText(message),
-            sessionId: str(message.session_id),
-            turns: num(message.num_turns),
-        };
-        if (result.sessionId)
-            this.sessionId = result.sessionId;
-        this.result = result;
-        this.resultLines += 1;
-        this.turns += result.turns;
-        this.addCost(message);
-        this.addDenials(message.permission_denials);
-        return { kind: 'result', result };
-    }
-    addCost(message) {
-        const sinceLast = message.model_usage_since_last_result;
-        if (isRecord(sinceLast)) {
-            let sum = 0;
-            for (const [model, usage] of Object.entries(sinceLast)) {
-                if (isRecord(usage) && usage.costUSD !== undefined)
-                    sum += this.validCost(usage.costUSD, `costUSD of ${model}`);
-            }
-            this.costSinceLastResults = (this.costSinceLastResults ?? 0) + sum;
-        }
-        else if (message.total_cost_usd !== undefined) {
-            this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
-        }
-    }
-    validCost(value, field) {
-        if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
-            return value;
-        this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
-        return 0;
-    }
-    addDenials(denials) {
-        if (!Array.isArray(denials))
-            return;
-        for (const denial of denials) {
-            if (!isRecord(denial))
-                continue;
-            const tool = str(denial.tool_name) ?? 'unknown tool';
-            const id = str(denial.tool_use_id);
-            if (id !== undefined) {
-                // A later result line may list the same denial again.
-                if (this.deniedCallIds.has(id))
-                    continue;
-                this.deniedCallIds.add(id);
-            }
-            this.deniedTools[tool] = (this.deniedTools[tool] ?? 0) + 1;
-        }
-    }
-}
-/** Tool output is never searched for a gate: it can hold any text from the repository. Only errors are logged. */
-function onUser(message) {
-    if (message.parent_tool_use_id !== null && message.parent_tool_use_id !== undefined)
-        return NONE;
-    const events = [];
-    for (const block of contentBlocks(message)) {
-        if (block.type === 'tool_result' && block.is_error === true) {
-            events.push({ kind: 'tool_error', text: toolResultText(block.content) });
-        }
-    }
-    return events;
-}
-/**
- * A line that starts the way the CLI starts a user line and has nowhere the bytes `"is_error"`, a colon and a value
- * starting with `t`. A tool error is a real `"is_error":true` key, which JSON.stringify writes as those very bytes;
- * text inside a string can only add false alarms (its quotes are escaped), and a false alarm just means parsing.
- */
-function isQuietUserLine(line) {
-    if (line.length < USER_LINE_START.length)
-        return false;
-    if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0)
-        return false;
-    for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
-        let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
-        if (line[next] !== 0x3a /* : */)
-            continue;
-        next = skipJsonSpace(line, next + 1);
-        if (line[next] === 0x74 /* t */)
-            return false;
-    }
-    return true;
-}
-function skipJsonSpace(line, from) {
-    let at = from;
-    while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d))
-        at++;
-    return at;
-}
-function resultText(message) {
-    if (typeof message.result === 'string')
-        return message.result;
-    if (Array.isArray(message.errors))
-        return message.errors.filter((e) => typeof e === 'string').join('; ');
-    return '';
-}
-function toolResultText(content) {
-    if (typeof content === 'string')
-        return content;
-    if (Array.isArray(content)) {
-        return content
-            .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
-            .filter((text) => text !== '')
-            .join('\n');
-    }
-    return '';
-}
-function contentBlocks(message) {
-    const inner = message.message;
-    if (!isRecord(inner) || !Array.isArray(inner.content))
-        return [];
-    return inner.content.filter(isRecord);
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function str(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function num(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-;// CONCATENATED MODULE: ./src/claude-process.ts
-/**
- * Runs the CLI once: spawns it directly (no shell) in its own process group, writes the prompt to stdin, streams
- * stdout line by line into a `StreamState`, appends the raw bytes to the transcript, and stops the whole group on a
- * time-out, on cancellation, or when the CLI lingers after its result line.
- */
-
-
-
-
-
-const STDERR_TAIL_BYTES = 8 * 1024;
-function runClaudeProcess(request) {
-    const started = Date.now();
-    const stream = new StreamState();
-    const resultGraceMs = request.resultGraceMs ?? 5_000;
-    const killGraceMs = request.killGraceMs ?? 3_000;
-    return new Promise((resolve) => {
-        let stderrTail = '';
-        let timedOut = false;
-        let cancelled = false;
-        let stoppedAfterResult = false;
-        let spawnError;
-        let exitCode = null;
-        let exitSignal = null;
-        let settled = false;
-        const timers = [];
-        const child = (0,external_node_child_process_namespaceObject.spawn)(request.executable, request.args, {
-            cwd: request.cwd,
-            env: request.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
-            detached: true,
-        });
-        const killGroup = (signal) => killProcessGroup(child.pid, signal);
-        const stop = () => {
-            killGroup('SIGTERM');
-            timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
-        };
-        const splitter = new LineSplitter((line) => {
-            const hadResult = stream.result !== undefined;
-            for (const event of stream.consumeBytes(line))
-                request.onEvent(event);
-            if (!hadResult && stream.result !== undefined) {
-                // The iteration is over once the result line is in; a CLI that does not exit is stopped.
-                timers.push(setTimeout(() => {
-                    stoppedAfterResult = true;
-                    stop();
-                }, resultGraceMs));
-            }
-        });
-        child.stdout.on('data', (chunk) => {
-            // A transcript that failed (disk full) is given up: reading never waits for it.
-            if (!request.transcript.write(chunk)) {
-                child.stdout.pause();
-                request.transcript.onDrain(() => child.stdout.resume());
-            }
-            splitter.push(chunk);
-        });
-        // Redacted before it is cut (a cut could leave half a secret), and decoded whole characters at a time.
-        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        const keepStderr = (bytes) => {
-            if (bytes.length > 0)
-                stderrTail = (stderrTail + stderrDecoder.write(bytes)).slice(-STDERR_TAIL_BYTES);
-        };
-        const stderrRedactor = request.secrets.streamRedactor();
-        child.stderr.on('data', (chunk) => keepStderr(stderrRedactor.push(chunk)));
-        // The CLI may exit before it reads the prompt (a usage error): that is reported by its exit, not by EPIPE.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(request.prompt);
-        timers.push(setTimeout(() => {
-            timedOut = true;
-            stop();
-        }, request.timeoutMs));
-        const onAbort = () => {
-            cancelled = true;
-            killGroup('SIGTERM');
-            timers.push(setTimeout(() => killGroup('SIGKILL'), Math.min(killGraceMs, 2_000)));
-        };
-        if (request.signal.aborted)
-            onAbort();
-        else
-            request.signal.addEventListener('abort', onAbort, { once: true });
-        const finish = () => {
-            if (settled)
-                return;
-            settled = true;
-            splitter.end();
-            keepStderr(stderrRedactor.end());
-            for (const timer of timers)
-                clearTimeout(timer);
-            request.signal.removeEventListener('abort', onAbort);
-            resolve({
-                stream,
-                exitCode,
-                exitSignal,
-                stderrTail: stderrTail.trim(),
-                droppedLines: splitter.droppedLines,
-                timedOut,
-                cancelled,
-                stoppedAfterResult,
-                spawnError,
-                durationMs: Date.now() - started,
-            });
-        };
-        child.on('error', (error) => {
-            spawnError = error.message;
-            finish();
-        });
-        child.on('exit', (code, signal) => {
-            exitCode = code;
-            exitSignal = signal;
-            // A tool may have left a background process holding stdout open: give the pipe a moment, then stop the group.
-            timers.push(setTimeout(() => {
-                killGroup('SIGKILL');
-                child.stdout.destroy();
-                child.stderr.destroy();
-                finish();
-            }, 2_000));
-        });
-        child.on('close', finish);
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/outcome.ts
 const STATUSES = [
     'completed',
@@ -35320,12 +34308,24 @@ const STATUSES = [
     'no_progress',
     'repeated_error',
     'budget_exceeded',
+    'time_limit_reached',
     'timed_out',
     'cancelled',
     'failed',
 ];
 function isStatus(value) {
     return STATUSES.includes(value);
+}
+/** Iterations over every run of the loop. */
+function totalIterations(outcome) {
+    return outcome.iterations + (outcome.earlier?.iterations ?? 0);
+}
+/** Cost over every run of the loop, and whether it is exact or a lower bound. */
+function totalCost(outcome) {
+    return {
+        usd: outcome.costUsd + (outcome.earlier?.costUsd ?? 0),
+        known: outcome.costKnown && (outcome.earlier?.costKnown ?? true),
+    };
 }
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
 function failedBeforeStart(reason, maxIterations = 0) {
@@ -35347,6 +34347,8 @@ function endedBeforeStart(status, reason, maxIterations = 0) {
         filesChanged: 0,
         transcriptFile: '',
         lastCheck: undefined,
+        earlier: undefined,
+        stateSaved: false,
     };
 }
 /** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
@@ -35442,11 +34444,13 @@ const INPUT_NAMES = [
     'same-error-threshold',
     'max-budget-usd',
     'iteration-timeout-minutes',
+    'time-limit-minutes',
     'api-retries',
     'check-command',
     'check-on',
     'check-timeout-minutes',
     'working-directory',
+    'state-dir',
     'anthropic-api-key',
     'claude-code-oauth-token',
     'model',
@@ -35539,6 +34543,7 @@ function readInputs(source, baseDirectory) {
             `${owned.length === 1 ? 'it' : 'them'}` +
             (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'));
     }
+    const stateDir = readStateDir(get, baseDirectory, workingDirectory);
     const maxTurnsText = get('max-turns');
     const statusIssueText = get('status-issue');
     return Object.freeze({
@@ -35550,11 +34555,13 @@ function readInputs(source, baseDirectory) {
         sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
         maxBudgetUsd,
         iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
+        timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
         apiRetries: wholeNumber(get, 'api-retries', 2, 0),
         checkCommand: get('check-command'),
         checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
         checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
         workingDirectory,
+        stateDir,
         anthropicApiKey,
         claudeCodeOauthToken,
         model: get('model'),
@@ -35575,6 +34582,30 @@ function readInputs(source, baseDirectory) {
         githubToken,
         warnings,
     });
+}
+/**
+ * The state directory, absolute. Not inside the repository: the loop would take its own saves for Claude's changes,
+ * and Claude could edit what the next run trusts.
+ */
+function readStateDir(get, baseDirectory, workingDirectory) {
+    const given = get('state-dir');
+    if (given === '')
+        return '';
+    const stateDir = external_node_path_default().resolve(baseDirectory, given);
+    for (const [what, directory] of [
+        ['the workspace', baseDirectory],
+        ["'working-directory'", workingDirectory],
+    ]) {
+        const relative = external_node_path_default().relative(directory, stateDir);
+        if (relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative))) {
+            throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
+                'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.');
+        }
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)(stateDir) && !(0,external_node_fs_namespaceObject.statSync)(stateDir).isDirectory()) {
+        throw new InputError(`Input 'state-dir' is "${given}", but ${stateDir} is not a directory.`);
+    }
+    return stateDir;
 }
 function readPrompt(get, workingDirectory) {
     const prompt = get('prompt');
@@ -40768,6 +39799,9 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
         blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
         progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
         'session-id': outcome.sessionId,
+        resumed: String(outcome.earlier !== undefined),
+        'total-iterations': String(totalIterations(outcome)),
+        'total-cost-usd': formatCost(totalCost(outcome).usd),
         'cost-usd': formatCost(outcome.costUsd),
         turns: String(outcome.turns),
         'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
@@ -40804,6 +39838,7 @@ const STATUS_ICON = {
     no_progress: '⏸️',
     repeated_error: '♻️',
     budget_exceeded: '💸',
+    time_limit_reached: '⌛',
     timed_out: '⏱️',
     cancelled: '🚫',
     failed: '❌',
@@ -40818,13 +39853,17 @@ function renderSummary(outcome, issue) {
         '| | |',
         '|---|---|',
         `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-        `| Total cost | ${totalCost(outcome)} |`,
+        `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`,
+        ...earlierRows(outcome),
         `| Turns | ${outcome.turns} |`,
         `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
         `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
     ];
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
+    const hint = continueHint(outcome);
+    if (hint)
+        head.push('', hint);
     const blockers = outcome.lastGate?.blockers ?? [];
     head.push('', '### Blockers', '');
     if (blockers.length === 0)
@@ -40876,10 +39915,32 @@ function codeBlock(text) {
     const fence = codeFence(text);
     return [fence, text, fence];
 }
-function totalCost(outcome) {
-    if (outcome.costKnown)
-        return `$${formatCost(outcome.costUsd)}`;
-    return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
+function costText(usd, known) {
+    if (known)
+        return `$${formatCost(usd)}`;
+    return `at least $${formatCost(usd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+/** A continued loop: what its earlier runs did, and the whole loop's totals. */
+function earlierRows(outcome) {
+    const earlier = outcome.earlier;
+    if (!earlier)
+        return [];
+    const total = totalCost(outcome);
+    return [
+        `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
+        `| Whole loop | ${totalIterations(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+    ];
+}
+/**
+ * How to go on with a loop that did not complete and whose state was saved: shared by the job summary, the issue and
+ * the status comment.
+ */
+function continueHint(outcome) {
+    if (!outcome.stateSaved || outcome.status === 'completed')
+        return undefined;
+    return ("**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
+        'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
+        'same conversation; a new `prompt` is passed to Claude first.');
 }
 function gateCell(record) {
     if (!record.gate)
@@ -40948,6 +40009,7 @@ function truncateBytes(text, limit) {
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
  * loop's status, outputs or exit code.
  */
+
 
 
 
@@ -41033,7 +40095,15 @@ function renderDetails(outcome, context) {
     ];
     if (gate?.reason)
         lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, MAX_FIELD_LENGTH)}`);
-    lines.push(`- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []), ...failedCheck(outcome));
+    lines.push(`- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, ...(outcome.earlier
+        ? [
+            `- **Whole loop:** run ${outcome.earlier.runs + 1}, ${totalIterations(outcome)} iterations, ` +
+                `${totalCost(outcome).known ? '' : 'at least '}$${totalCost(outcome).usd.toFixed(4)} USD`,
+        ]
+        : []), `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []), ...failedCheck(outcome));
+    const hint = continueHint(outcome);
+    if (hint)
+        lines.push('', hint);
     return lines.join('\n');
 }
 /** The blockers as a Markdown list (a task list in the issue), bounded; "None reported." without any. */
@@ -41142,6 +40212,1018 @@ function statusWords(status) {
     return status.replace(/_/g, ' ');
 }
 
+;// CONCATENATED MODULE: ./src/gate.ts
+/**
+ * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
+ *
+ *   <COMPLETION_GATE>
+ *   ready: true|false
+ *   reason: "why"
+ *   progress: "what was accomplished"
+ *   blockers: ["what stands in the way", "..."]
+ *   </COMPLETION_GATE>
+ *
+ * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, one pass over the
+ * lines, no regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ */
+const GATE_START = '<COMPLETION_GATE>';
+const GATE_END = '</COMPLETION_GATE>';
+/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
+function parseGate(text) {
+    const blocks = findBlocks(text);
+    // Later blocks win; a garbled one does not hide the valid one before it.
+    for (let i = blocks.length - 1; i >= 0; i--) {
+        const [from, to] = blocks[i];
+        const gate = parseGateBody(text.slice(from, to));
+        if (gate)
+            return gate;
+    }
+    return undefined;
+}
+/**
+ * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
+ * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
+ * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
+ * no falling back to an earlier block: if the last block does not end the text, nothing does.
+ */
+function parseFinalGate(text) {
+    const last = findBlocks(text).at(-1);
+    if (last === undefined)
+        return undefined;
+    const [from, to] = last;
+    const after = text.slice(to + GATE_END.length).trim();
+    if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length))))
+        return undefined;
+    return parseGateBody(text.slice(from, to));
+}
+/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
+function closesFence(closing, opening) {
+    const open = fenceMarker(opening);
+    const close = fenceMarker(closing);
+    return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
+}
+/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
+function fenceMarker(line) {
+    const char = line[0];
+    if (char !== '`' && char !== '~')
+        return undefined;
+    let end = 1;
+    while (line[end] === char)
+        end++;
+    return end >= 3 ? line.slice(0, end) : undefined;
+}
+/** The last non-blank line of `text`, trimmed. */
+function lastLine(text) {
+    const trimmed = text.trimEnd();
+    return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
+}
+/**
+ * Content spans of every complete block. A start tag that is followed by another start tag before any end tag is
+ * unclosed and skipped, so each block is paired with its nearest start tag (the seed paired the first start tag of
+ * the whole text with every end tag, which returned the wrong block).
+ */
+function findBlocks(text) {
+    const blocks = [];
+    let start = text.indexOf(GATE_START);
+    while (start >= 0) {
+        const end = text.indexOf(GATE_END, start + GATE_START.length);
+        if (end < 0)
+            break;
+        let next = text.indexOf(GATE_START, start + GATE_START.length);
+        while (next >= 0 && next < end) {
+            start = next;
+            next = text.indexOf(GATE_START, start + GATE_START.length);
+        }
+        blocks.push([start + GATE_START.length, end]);
+        start = next;
+    }
+    return blocks;
+}
+/** A gate from the text between the tags; undefined when it does not say `ready`. */
+function parseGateBody(body) {
+    const content = body.trim();
+    if (content.startsWith('{')) {
+        const fromJson = gateFromJson(content);
+        if (fromJson)
+            return fromJson;
+    }
+    return gateFromLines(body);
+}
+function gateFromJson(content) {
+    let value;
+    try {
+        value = JSON.parse(content);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const gate = { ready: false, extra: {} };
+    let sawReady = false;
+    for (const [rawKey, field] of Object.entries(value)) {
+        const key = rawKey.trim().toLowerCase();
+        if (key === 'ready') {
+            sawReady = true;
+            gate.ready = isTruthy(field);
+        }
+        else if (key === 'reason' || key === 'progress') {
+            gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
+        }
+        else if (key === 'blockers') {
+            gate.blockers = realBlockers(toStringList(field));
+        }
+        else {
+            gate.extra[key] = field;
+        }
+    }
+    return sawReady ? gate : undefined;
+}
+/** Keys whose value is one string: empty, they are empty, not the start of a list. */
+const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
+/**
+ * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
+ * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
+ * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
+ * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
+ */
+function gateFromLines(body) {
+    const gate = { ready: false, extra: {} };
+    let sawReady = false;
+    let topIndent;
+    let open;
+    const closeOpenValue = () => {
+        if (open?.kind === 'list') {
+            if (open.key === 'blockers')
+                gate.blockers = realBlockers(open.items);
+            else
+                gate.extra[open.key] = open.items;
+        }
+        else if (open?.kind === 'block') {
+            setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
+        }
+        open = undefined;
+    };
+    for (const rawLine of body.split('\n')) {
+        const line = rawLine.trim();
+        if (line === '') {
+            if (open?.kind === 'block' && open.lines.length > 0)
+                open.lines.push('');
+            continue;
+        }
+        topIndent ??= indentation(rawLine);
+        if (open?.kind === 'list' && line.startsWith('-')) {
+            open.items.push(unquote(line.slice(1)));
+            continue;
+        }
+        // Deeper than the keys: never a key, whatever it says.
+        if (indentation(rawLine) > topIndent) {
+            if (open?.kind === 'block')
+                open.lines.push(rawLine.trimEnd());
+            continue;
+        }
+        closeOpenValue();
+        const colon = line.indexOf(':');
+        if (colon < 0)
+            continue;
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        if (key === 'ready')
+            sawReady = true;
+        if (isBlockScalarHeader(value))
+            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
+        else if (value === '' && !SCALAR_KEYS.has(key))
+            open = { kind: 'list', key, items: [] };
+        else
+            setKey(gate, key, value, false);
+    }
+    closeOpenValue();
+    return sawReady ? gate : undefined;
+}
+/**
+ * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
+ * taken as it is: no quotes to strip, no JSON to read.
+ */
+function setKey(gate, key, value, fromBlock) {
+    const text = fromBlock ? value : unquote(value);
+    switch (key) {
+        case 'ready':
+            gate.ready = isTruthy(text);
+            break;
+        case 'reason':
+        case 'progress':
+            gate[key] = text;
+            break;
+        case 'blockers':
+            gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
+            break;
+        default:
+            gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
+    }
+}
+/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
+function isBlockScalarHeader(value) {
+    return ((value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1]))));
+}
+/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
+function foldLines(lines) {
+    const parts = [];
+    let blankBefore = false;
+    for (const line of lines) {
+        const content = line.trim();
+        if (content === '') {
+            blankBefore = true;
+            continue;
+        }
+        if (parts.length > 0)
+            parts.push(blankBefore ? '\n' : ' ');
+        parts.push(content);
+        blankBefore = false;
+    }
+    return parts.join('');
+}
+/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
+function literalLines(lines) {
+    const indent = lines.length > 0 ? indentation(lines[0]) : 0;
+    return lines
+        .map((line) => line.slice(Math.min(indent, indentation(line))))
+        .join('\n')
+        .trimEnd();
+}
+function indentation(line) {
+    return line.length - line.trimStart().length;
+}
+function isTruthy(value) {
+    if (value === true || value === 1)
+        return true;
+    if (typeof value !== 'string')
+        return false;
+    const lower = value.trim().toLowerCase();
+    return lower === 'true' || lower === 'yes' || lower === '1';
+}
+function toStringList(value) {
+    if (Array.isArray(value))
+        return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+    if (value === null || value === undefined)
+        return [];
+    return [typeof value === 'string' ? value : JSON.stringify(value)];
+}
+/**
+ * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
+ * reported" and the breaker never sees `none` as the same error repeated.
+ */
+const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
+const TRAILING_PUNCTUATION = '.,;:!?';
+function realBlockers(blockers) {
+    return blockers.filter((blocker) => !isPlaceholder(blocker));
+}
+/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
+function isPlaceholder(blocker) {
+    const word = blocker.trim().toLowerCase();
+    let end = word.length;
+    while (end > 0 && TRAILING_PUNCTUATION.includes(word[end - 1]))
+        end--;
+    return PLACEHOLDERS.has(word.slice(0, end));
+}
+function parseJson(value) {
+    try {
+        return JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function parseJsonStringList(value) {
+    if (!value.startsWith('['))
+        return undefined;
+    const parsed = parseJson(value);
+    return Array.isArray(parsed) ? toStringList(parsed) : undefined;
+}
+/** Strips one pair of surrounding quotes; a double-quoted value is read as a JSON string when it is one. */
+function unquote(raw) {
+    const value = raw.trim();
+    if (value.length >= 2) {
+        const first = value[0];
+        const last = value[value.length - 1];
+        if (first === '"' && last === '"') {
+            const parsed = parseJson(value);
+            return typeof parsed === 'string' ? parsed : value.slice(1, -1);
+        }
+        if (first === "'" && last === "'")
+            return value.slice(1, -1);
+    }
+    return value;
+}
+/** The block Claude is asked to print; also what the round-trip tests feed back to the parser. */
+function formatGate(gate) {
+    const lines = [GATE_START, `ready: ${gate.ready}`];
+    if (gate.reason !== undefined)
+        lines.push(`reason: ${JSON.stringify(gate.reason)}`);
+    if (gate.progress !== undefined)
+        lines.push(`progress: ${JSON.stringify(gate.progress)}`);
+    if (gate.blockers !== undefined)
+        lines.push(`blockers: ${JSON.stringify(gate.blockers)}`);
+    lines.push(GATE_END);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/claude-cli.ts
+/**
+ * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
+ */
+
+/** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
+const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
+The loop runs you again and again, resuming this session, until you declare the task complete.
+At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
+
+${GATE_START}
+ready: true or false
+reason: "one sentence: why the task is or is not complete"
+progress: "one sentence: what has been accomplished so far"
+blockers: ["what still stands in the way", "one short item each"]
+${GATE_END}
+
+- ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
+- ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
+- A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
+/** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
+function gateSystemPrompt(checkCommand) {
+    if (checkCommand === '')
+        return GATE_SYSTEM_PROMPT;
+    return `${GATE_SYSTEM_PROMPT}
+- ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
+  If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
+}
+function buildClaudeArgs(config, call) {
+    const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
+    if (call.resumeSessionId)
+        args.push('--resume', call.resumeSessionId);
+    else if (call.continueLastSession)
+        args.push('--continue');
+    if (config.model)
+        args.push('--model', config.model);
+    if (config.maxTurns !== undefined)
+        args.push('--max-turns', String(config.maxTurns));
+    if (call.maxBudgetUsd !== undefined)
+        args.push('--max-budget-usd', call.maxBudgetUsd.toFixed(4));
+    // One value, items joined by spaces: the CLI splits it on spaces outside parentheses (`Bash(npm test:*)` stays
+    // one item), and a single value cannot make the variadic flag swallow the argument after it.
+    if (config.allowedTools.length > 0)
+        args.push('--allowedTools', config.allowedTools.join(' '));
+    if (config.disallowedTools.length > 0)
+        args.push('--disallowedTools', config.disallowedTools.join(' '));
+    // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
+    const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
+    args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
+    args.push(...rest);
+    return args;
+}
+function takeAppendedPrompts(claudeArgs) {
+    const appended = [];
+    const rest = [];
+    for (let i = 0; i < claudeArgs.length; i++) {
+        const arg = claudeArgs[i];
+        if (arg === '--append-system-prompt' && i + 1 < claudeArgs.length)
+            appended.push(claudeArgs[++i]);
+        else if (arg.startsWith('--append-system-prompt='))
+            appended.push(arg.slice('--append-system-prompt='.length));
+        else
+            rest.push(arg);
+    }
+    return { appended, rest };
+}
+/**
+ * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
+ * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
+ * the action's outputs, the job summary, or variables and PATH entries for every later step.
+ */
+const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
+/**
+ * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
+ * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
+ * Claude (`claude --version`, the npm install and its install scripts).
+ */
+function withoutSecrets(parentEnv, secrets) {
+    const env = {};
+    const withheldByValue = [];
+    for (const [name, value] of Object.entries(parentEnv)) {
+        if (value === undefined || WITHHELD.test(name))
+            continue;
+        if (secrets.some((secret) => secret !== '' && value === secret))
+            withheldByValue.push(name);
+        else
+            env[name] = value;
+    }
+    return { env, withheldByValue };
+}
+function buildClaudeEnv(config, parentEnv, runningAsRoot) {
+    const notes = [];
+    // The github-token input is for the issue only, whatever variable a workflow also put it in.
+    const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
+    if (withheldByValue.length > 0) {
+        notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
+    }
+    if (config.anthropicApiKey)
+        env.ANTHROPIC_API_KEY = config.anthropicApiKey;
+    if (config.claudeCodeOauthToken) {
+        env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
+        // An API key from the job's environment would win over the token the user chose.
+        delete env.ANTHROPIC_API_KEY;
+    }
+    env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
+    if (runningAsRoot && config.permissionMode === 'bypassPermissions' && env.IS_SANDBOX !== '1') {
+        env.IS_SANDBOX = '1';
+        notes.push('Running as root with bypassPermissions: set IS_SANDBOX=1 so that the CLI accepts it.');
+    }
+    return { env, notes };
+}
+
+;// CONCATENATED MODULE: ./src/claude-install.ts
+/**
+ * Finds the `claude` executable: the `claude-path` input, else `claude` on PATH, else the pinned version installed
+ * with npm into the runner's tool cache (kept there for later jobs on a self-hosted runner).
+ */
+
+
+
+
+const VERSION_TIMEOUT_MS = 30_000;
+class ClaudeNotFoundError extends Error {
+    name = 'ClaudeNotFoundError';
+}
+/** The job was cancelled while `claude --version` or the npm install ran; they and their children are stopped. */
+class SetupCancelledError extends Error {
+    name = 'SetupCancelledError';
+}
+/**
+ * @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`).
+ * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
+ */
+async function locateClaude(claudePath, claudeVersion, env, log, signal) {
+    if (signal?.aborted)
+        throw new SetupCancelledError('Cancelled before looking for claude.');
+    if (claudePath !== '') {
+        const resolved = external_node_path_default().resolve(claudePath);
+        if (!isExecutableFile(resolved)) {
+            throw new ClaudeNotFoundError(`Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`);
+        }
+        return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
+    }
+    const onPath = findOnPath('claude', env.PATH ?? '');
+    if (onPath)
+        return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
+    const prefix = external_node_path_default().join(env.RUNNER_TOOL_CACHE || external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
+    const cached = external_node_path_default().join(prefix, 'node_modules', '.bin', 'claude');
+    if (isExecutableFile(cached)) {
+        // A broken cached copy is reinstalled; a cancellation is not a broken copy.
+        const version = await versionOf(cached, env, signal).catch((error) => {
+            if (error instanceof SetupCancelledError)
+                throw error;
+            return '';
+        });
+        if (version !== '')
+            return { path: cached, version, source: 'tool cache' };
+    }
+    const what = `@anthropic-ai/claude-code@${claudeVersion}`;
+    log(`No claude on PATH: installing ${what} into ${prefix}`);
+    (0,external_node_fs_namespaceObject.mkdirSync)(prefix, { recursive: true });
+    // Install scripts must run: the package's postinstall puts the native binary in place.
+    const npm = await runChild('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, what], { ...env, npm_config_ignore_scripts: 'false' }, signal);
+    const npmFailure = failureText(npm);
+    if (npmFailure !== undefined) {
+        const cause = npm.spawnError?.code === 'ENOENT'
+            ? "npm is not on PATH. Install Node.js with npm on the runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude"
+            : `npm ${npmFailure}`;
+        throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): ${cause}.`);
+    }
+    if (!isExecutableFile(cached)) {
+        throw new ClaudeNotFoundError(`npm installed ${what}, but ${cached} is missing.`);
+    }
+    return { path: cached, version: await versionOf(cached, env, signal), source: 'installed' };
+}
+/** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
+async function versionOf(executable, env, signal) {
+    const run = await runChild(executable, ['--version'], env, signal, VERSION_TIMEOUT_MS);
+    const failure = failureText(run);
+    if (failure !== undefined)
+        throw new ClaudeNotFoundError(`${executable} --version failed: ${failure}`);
+    return run.stdout.trim().split(/\s/)[0] ?? '';
+}
+function cancelled(command) {
+    return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`);
+}
+/** Runs a set-up program in its own process group; a cancellation stops the group and becomes the error. */
+async function runChild(command, args, env, signal, timeoutMs) {
+    const run = await runProgram(command, args, { env, signal, timeoutMs });
+    if (run.stopped === 'cancelled')
+        throw cancelled(command);
+    return run;
+}
+/** What went wrong, with the end of stderr when the program ran and failed; undefined when it succeeded. */
+function failureText(run) {
+    if (run.spawnError !== undefined)
+        return run.spawnError.message;
+    if (run.stopped === 'timed out')
+        return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
+    if (run.exitCode === 0)
+        return undefined;
+    const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
+    const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
+    return `${how}: ${stderr || 'no output on stderr'}`;
+}
+function findOnPath(name, searchPath) {
+    for (const dir of searchPath.split((external_node_path_default()).delimiter)) {
+        if (dir === '')
+            continue;
+        const candidate = external_node_path_default().join(dir, name);
+        if (isExecutableFile(candidate))
+            return candidate;
+    }
+    return undefined;
+}
+function isExecutableFile(file) {
+    try {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile())
+            return false;
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/line-splitter.ts
+/**
+ * Splits a byte stream into lines without ever holding more than one line (up to a cap) in memory. A line longer
+ * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
+ * the transcript, which is written from the chunks, not from here.
+ */
+class LineSplitter {
+    onLine;
+    maxLineBytes;
+    pending = [];
+    pendingBytes = 0;
+    overflowing = false;
+    droppedLines = 0;
+    /**
+     * @param onLine receives each line without its newline, as a view into the stream's chunks (or a fresh buffer for
+     *   a line that spanned chunks): read it during the call, do not keep it. Empty lines and lone `\r`s are skipped.
+     */
+    constructor(onLine, maxLineBytes = 64 * 1024 * 1024) {
+        this.onLine = onLine;
+        this.maxLineBytes = maxLineBytes;
+    }
+    push(chunk) {
+        let start = 0;
+        let newline = chunk.indexOf(10, start);
+        while (newline >= 0) {
+            if (this.pendingBytes === 0 && !this.overflowing) {
+                // The common case: a whole line inside one chunk, passed on as a view of it.
+                if (newline - start <= this.maxLineBytes)
+                    this.emit(chunk.subarray(start, newline));
+                else
+                    this.droppedLines += 1;
+            }
+            else {
+                this.append(chunk.subarray(start, newline));
+                this.flush();
+            }
+            start = newline + 1;
+            newline = chunk.indexOf(10, start);
+        }
+        if (start < chunk.length)
+            this.append(chunk.subarray(start));
+    }
+    /** Call when the stream ends: a last line without a newline still counts. */
+    end() {
+        if (this.pendingBytes > 0 || this.overflowing)
+            this.flush();
+    }
+    append(part) {
+        if (part.length === 0 || this.overflowing)
+            return;
+        if (this.pendingBytes + part.length > this.maxLineBytes) {
+            this.overflowing = true;
+            this.pending = [];
+            this.pendingBytes = 0;
+            return;
+        }
+        // Stream chunks are fresh buffers, never reused, so a view is enough.
+        this.pending.push(part);
+        this.pendingBytes += part.length;
+    }
+    flush() {
+        if (this.overflowing) {
+            this.droppedLines += 1;
+            this.overflowing = false;
+            return;
+        }
+        if (this.pendingBytes === 0) {
+            this.pending = [];
+            return;
+        }
+        const line = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.emit(line);
+    }
+    emit(line) {
+        if (line.length > 0 && !(line.length === 1 && line[0] === 13))
+            this.onLine(line);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream-json.ts
+/**
+ * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
+ * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
+ * transcript, so memory stays flat however long an iteration runs.
+ */
+
+const NONE = Object.freeze([]);
+const NON_BLANK = /\S/;
+/** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
+const USER_LINE_START = Buffer.from('{"type":"user"');
+const IS_ERROR_KEY = Buffer.from('"is_error"');
+class StreamState {
+    sessionId;
+    /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
+    lastGate;
+    /** The last result line: it says how the run ended. */
+    result;
+    /** A run prints more than one result line when a background sub-agent wakes Claude up again. */
+    resultLines = 0;
+    /** Turns over all result lines. */
+    turns = 0;
+    lines = 0;
+    malformedLines = 0;
+    toolCalls = 0;
+    /** Tool calls denied by the permission mode, by tool name, each call counted once over all result lines. */
+    deniedTools = {};
+    /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
+    invalidCosts = [];
+    deniedCallIds = new Set();
+    /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
+    costSinceLastResults;
+    /** Older CLIs: `total_cost_usd` of the last result line, which covers the whole run. */
+    lastTotalCost;
+    /**
+     * The same as `consume(line.toString('utf8'))`, except that a user line with no `"is_error": true` in it is
+     * neither decoded nor parsed: it can mean nothing (only tool errors in user lines do), and such lines are most of
+     * the bytes a session writes. It still counts as a line, not as a malformed one even if it were.
+     */
+    consumeBytes(line) {
+        if (isQuietUserLine(line)) {
+            this.lines += 1;
+            return NONE;
+        }
+        return this.consume(line.toString('utf8'));
+    }
+    /** Consumes one line; returns what it means for the log (nothing for lines the log does not show). */
+    consume(line) {
+        this.lines += 1;
+        let message;
+        try {
+            message = JSON.parse(line);
+        }
+        catch {
+            this.malformedLines += 1;
+            return NONE;
+        }
+        if (!isRecord(message)) {
+            this.malformedLines += 1;
+            return NONE;
+        }
+        switch (message.type) {
+            case 'system': {
+                const event = this.onSystem(message);
+                return event ? [event] : NONE;
+            }
+            case 'assistant':
+                return this.onAssistant(message);
+            case 'user':
+                return onUser(message);
+            case 'result':
+                return [this.onResult(message)];
+            default:
+                return NONE;
+        }
+    }
+    onSystem(message) {
+        if (message.subtype === 'init') {
+            const sessionId = str(message.session_id);
+            if (sessionId)
+                this.sessionId = sessionId;
+            return {
+                kind: 'init',
+                sessionId: sessionId ?? '',
+                model: str(message.model) ?? '',
+                version: str(message.claude_code_version) ?? '',
+            };
+        }
+        if (message.subtype === 'api_retry') {
+            return {
+                kind: 'api_retry',
+                attempt: num(message.attempt),
+                maxRetries: num(message.max_retries),
+                status: typeof message.error_status === 'number' ? message.error_status : undefined,
+                error: str(message.error) ?? '',
+            };
+        }
+        return undefined;
+    }
+    onAssistant(message) {
+        const sessionId = str(message.session_id);
+        if (sessionId)
+            this.sessionId = sessionId;
+        // A sub-agent's messages carry the id of the Task call that started them: they are not Claude's own word.
+        const topLevel = message.parent_tool_use_id === null || message.parent_tool_use_id === undefined;
+        const events = [];
+        // The CLI prints one content block per line; older ones put several in one line, so walk them all.
+        for (const block of contentBlocks(message)) {
+            if (block.type === 'text' && typeof block.text === 'string') {
+                if (!topLevel)
+                    continue;
+                // Claude's verdict is the gate that ends its own text: any later word of it (tool calls aside) takes it back.
+                if (NON_BLANK.test(block.text)) {
+                    this.lastGate = block.text.includes(GATE_START) ? parseFinalGate(block.text) : undefined;
+                }
+                events.push({ kind: 'text', text: block.text });
+            }
+            else if (block.type === 'tool_use' && typeof block.name === 'string') {
+                this.toolCalls += 1;
+                if (!topLevel)
+                    continue;
+                // A tool call after the gate means the reply went on: a run cut short there (turn cap, budget) never
+                // finished it, so the gate is not its last word.
+                this.lastGate = undefined;
+                events.push({ kind: 'tool_use', name: block.name, input: block.input });
+            }
+        }
+        return events;
+    }
+    /**
+     * This run's own cost over all its result lines. Newer CLIs (2.1.2xx and later) report `total_cost_usd`
+     * cumulatively over a resumed session and each line's own share in `model_usage_since_last_result` (the second
+     * line after a background sub-agent has `{}` there); older ones report the run's cost in `total_cost_usd`.
+     */
+    get costUsd() {
+        return this.costSinceLastResults ?? this.lastTotalCost ?? 0;
+    }
+    onResult(message) {
+        const result = {
+            subtype: str(message.subtype) ?? 'unknown',
+            isError: message.is_error === true,
+            apiErrorStatus: typeof message.api_error_status === 'number' ? message.api_error_status : undefined,
+            text: resultText(message),
+            sessionId: str(message.session_id),
+            turns: num(message.num_turns),
+        };
+        if (result.sessionId)
+            this.sessionId = result.sessionId;
+        this.result = result;
+        this.resultLines += 1;
+        this.turns += result.turns;
+        this.addCost(message);
+        this.addDenials(message.permission_denials);
+        return { kind: 'result', result };
+    }
+    addCost(message) {
+        const sinceLast = message.model_usage_since_last_result;
+        if (isRecord(sinceLast)) {
+            let sum = 0;
+            for (const [model, usage] of Object.entries(sinceLast)) {
+                if (isRecord(usage) && usage.costUSD !== undefined)
+                    sum += this.validCost(usage.costUSD, `costUSD of ${model}`);
+            }
+            this.costSinceLastResults = (this.costSinceLastResults ?? 0) + sum;
+        }
+        else if (message.total_cost_usd !== undefined) {
+            this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
+        }
+    }
+    validCost(value, field) {
+        if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+            return value;
+        this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+        return 0;
+    }
+    addDenials(denials) {
+        if (!Array.isArray(denials))
+            return;
+        for (const denial of denials) {
+            if (!isRecord(denial))
+                continue;
+            const tool = str(denial.tool_name) ?? 'unknown tool';
+            const id = str(denial.tool_use_id);
+            if (id !== undefined) {
+                // A later result line may list the same denial again.
+                if (this.deniedCallIds.has(id))
+                    continue;
+                this.deniedCallIds.add(id);
+            }
+            this.deniedTools[tool] = (this.deniedTools[tool] ?? 0) + 1;
+        }
+    }
+}
+/** Tool output is never searched for a gate: it can hold any text from the repository. Only errors are logged. */
+function onUser(message) {
+    if (message.parent_tool_use_id !== null && message.parent_tool_use_id !== undefined)
+        return NONE;
+    const events = [];
+    for (const block of contentBlocks(message)) {
+        if (block.type === 'tool_result' && block.is_error === true) {
+            events.push({ kind: 'tool_error', text: toolResultText(block.content) });
+        }
+    }
+    return events;
+}
+/**
+ * A line that starts the way the CLI starts a user line and has nowhere the bytes `"is_error"`, a colon and a value
+ * starting with `t`. A tool error is a real `"is_error":true` key, which JSON.stringify writes as those very bytes;
+ * text inside a string can only add false alarms (its quotes are escaped), and a false alarm just means parsing.
+ */
+function isQuietUserLine(line) {
+    if (line.length < USER_LINE_START.length)
+        return false;
+    if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0)
+        return false;
+    for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
+        let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
+        if (line[next] !== 0x3a /* : */)
+            continue;
+        next = skipJsonSpace(line, next + 1);
+        if (line[next] === 0x74 /* t */)
+            return false;
+    }
+    return true;
+}
+function skipJsonSpace(line, from) {
+    let at = from;
+    while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d))
+        at++;
+    return at;
+}
+function resultText(message) {
+    if (typeof message.result === 'string')
+        return message.result;
+    if (Array.isArray(message.errors))
+        return message.errors.filter((e) => typeof e === 'string').join('; ');
+    return '';
+}
+function toolResultText(content) {
+    if (typeof content === 'string')
+        return content;
+    if (Array.isArray(content)) {
+        return content
+            .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
+            .filter((text) => text !== '')
+            .join('\n');
+    }
+    return '';
+}
+function contentBlocks(message) {
+    const inner = message.message;
+    if (!isRecord(inner) || !Array.isArray(inner.content))
+        return [];
+    return inner.content.filter(isRecord);
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function str(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function num(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+;// CONCATENATED MODULE: ./src/claude-process.ts
+/**
+ * Runs the CLI once: spawns it directly (no shell) in its own process group, writes the prompt to stdin, streams
+ * stdout line by line into a `StreamState`, appends the raw bytes to the transcript, and stops the whole group on a
+ * time-out, on cancellation, or when the CLI lingers after its result line.
+ */
+
+
+
+
+
+const STDERR_TAIL_BYTES = 8 * 1024;
+function runClaudeProcess(request) {
+    const started = Date.now();
+    const stream = new StreamState();
+    const resultGraceMs = request.resultGraceMs ?? 5_000;
+    const killGraceMs = request.killGraceMs ?? 3_000;
+    return new Promise((resolve) => {
+        let stderrTail = '';
+        let timedOut = false;
+        let cancelled = false;
+        let stoppedAfterResult = false;
+        let spawnError;
+        let exitCode = null;
+        let exitSignal = null;
+        let settled = false;
+        const timers = [];
+        const child = (0,external_node_child_process_namespaceObject.spawn)(request.executable, request.args, {
+            cwd: request.cwd,
+            env: request.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
+            detached: true,
+        });
+        const killGroup = (signal) => killProcessGroup(child.pid, signal);
+        const stop = () => {
+            killGroup('SIGTERM');
+            timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
+        };
+        const splitter = new LineSplitter((line) => {
+            const hadResult = stream.result !== undefined;
+            for (const event of stream.consumeBytes(line))
+                request.onEvent(event);
+            if (!hadResult && stream.result !== undefined) {
+                // The iteration is over once the result line is in; a CLI that does not exit is stopped.
+                timers.push(setTimeout(() => {
+                    stoppedAfterResult = true;
+                    stop();
+                }, resultGraceMs));
+            }
+        });
+        child.stdout.on('data', (chunk) => {
+            // A transcript that failed (disk full) is given up: reading never waits for it.
+            if (!request.transcript.write(chunk)) {
+                child.stdout.pause();
+                request.transcript.onDrain(() => child.stdout.resume());
+            }
+            splitter.push(chunk);
+        });
+        // Redacted before it is cut (a cut could leave half a secret), and decoded whole characters at a time.
+        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const keepStderr = (bytes) => {
+            if (bytes.length > 0)
+                stderrTail = (stderrTail + stderrDecoder.write(bytes)).slice(-STDERR_TAIL_BYTES);
+        };
+        const stderrRedactor = request.secrets.streamRedactor();
+        child.stderr.on('data', (chunk) => keepStderr(stderrRedactor.push(chunk)));
+        // The CLI may exit before it reads the prompt (a usage error): that is reported by its exit, not by EPIPE.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(request.prompt);
+        timers.push(setTimeout(() => {
+            timedOut = true;
+            stop();
+        }, request.timeoutMs));
+        const onAbort = () => {
+            cancelled = true;
+            killGroup('SIGTERM');
+            timers.push(setTimeout(() => killGroup('SIGKILL'), Math.min(killGraceMs, 2_000)));
+        };
+        if (request.signal.aborted)
+            onAbort();
+        else
+            request.signal.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+            if (settled)
+                return;
+            settled = true;
+            splitter.end();
+            keepStderr(stderrRedactor.end());
+            for (const timer of timers)
+                clearTimeout(timer);
+            request.signal.removeEventListener('abort', onAbort);
+            resolve({
+                stream,
+                exitCode,
+                exitSignal,
+                stderrTail: stderrTail.trim(),
+                droppedLines: splitter.droppedLines,
+                timedOut,
+                cancelled,
+                stoppedAfterResult,
+                spawnError,
+                durationMs: Date.now() - started,
+            });
+        };
+        child.on('error', (error) => {
+            spawnError = error.message;
+            finish();
+        });
+        child.on('exit', (code, signal) => {
+            exitCode = code;
+            exitSignal = signal;
+            // A tool may have left a background process holding stdout open: give the pipe a moment, then stop the group.
+            timers.push(setTimeout(() => {
+                killGroup('SIGKILL');
+                child.stdout.destroy();
+                child.stderr.destroy();
+                finish();
+            }, 2_000));
+        });
+        child.on('close', finish);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/live-log.ts
 
 const MAX_ARGUMENT = 120;
@@ -41206,6 +41288,167 @@ function oneLineShortened(text, max) {
     return shorten(oneLine(text), max);
 }
 
+;// CONCATENATED MODULE: ./src/loop-state.ts
+
+const LOOP_STATE_VERSION = 1;
+/** A state is a few kilobytes; a bigger file is not one of ours. */
+const MAX_STATE_BYTES = 1024 * 1024;
+function earlierRuns(state) {
+    return {
+        prompt: state.prompt,
+        runs: state.runs,
+        iterations: state.iterations,
+        costUsd: state.costUsd,
+        costKnown: state.costKnown,
+    };
+}
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const loop_state_MAX_TEXT = 64 * 1024;
+/** A session id the CLI made: a UUID. Anything else would be a path or a flag smuggled into `--resume`. */
+function isSessionId(value) {
+    return typeof value === 'string' && SESSION_ID.test(value);
+}
+/** Reads a saved state, checking every field: a state that is not exactly ours is a problem, never a crash. */
+function parseLoopState(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        return { problem: `it is not JSON (${error.message})` };
+    }
+    if (!isObject(value))
+        return { problem: 'it is not a JSON object' };
+    if (value.version !== LOOP_STATE_VERSION) {
+        return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
+    }
+    const problems = [];
+    const text_ = (name, optional = false) => {
+        const field = value[name];
+        if (optional && (field === undefined || field === null))
+            return undefined;
+        if (typeof field !== 'string' || field.length > loop_state_MAX_TEXT)
+            problems.push(`'${name}' is not a string`);
+        return typeof field === 'string' ? field : '';
+    };
+    const count = (record, name) => {
+        const field = record[name];
+        if (!Number.isSafeInteger(field) || field < 0)
+            problems.push(`'${name}' is not a whole number`);
+        return typeof field === 'number' ? field : 0;
+    };
+    const sessionId = text_('sessionId');
+    if (!isSessionId(sessionId))
+        problems.push("'sessionId' is not a session id");
+    const status = text_('status');
+    if (status !== 'running' && !isStatus(status))
+        problems.push(`'status' is not a status`);
+    const costUsd = value.costUsd;
+    if (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0) {
+        problems.push("'costUsd' is not a non-negative number");
+    }
+    if (typeof value.costKnown !== 'boolean')
+        problems.push("'costKnown' is not true or false");
+    const breaker = isObject(value.breaker) ? value.breaker : {};
+    if (!isObject(value.breaker))
+        problems.push("'breaker' is not an object");
+    const lastError = breaker.lastError;
+    if (lastError !== undefined && lastError !== null && typeof lastError !== 'string') {
+        problems.push("'breaker.lastError' is not a string");
+    }
+    const lastGate = loop_state_parseGate(value.lastGate, problems);
+    const state = {
+        version: LOOP_STATE_VERSION,
+        repository: text_('repository'),
+        workingDirectory: text_('workingDirectory'),
+        prompt: text_('prompt'),
+        sessionId,
+        status: status,
+        reason: text_('reason'),
+        runs: count(value, 'runs'),
+        iterations: count(value, 'iterations'),
+        costUsd: costUsd,
+        costKnown: value.costKnown,
+        turns: count(value, 'turns'),
+        breaker: {
+            runsWithoutChanges: count(breaker, 'runsWithoutChanges'),
+            sameErrorCount: count(breaker, 'sameErrorCount'),
+            lastError: typeof lastError === 'string' ? lastError : undefined,
+        },
+        lastGate,
+        checkReport: text_('checkReport', true),
+        savedAt: text_('savedAt'),
+    };
+    if (problems.length > 0)
+        return { problem: problems.join(', ') };
+    return { state };
+}
+function loop_state_parseGate(value, problems) {
+    if (value === undefined || value === null)
+        return undefined;
+    const optionalText = (field) => field === undefined || typeof field === 'string';
+    const ok = isObject(value) &&
+        typeof value.ready === 'boolean' &&
+        optionalText(value.reason) &&
+        optionalText(value.progress) &&
+        (value.blockers === undefined ||
+            (Array.isArray(value.blockers) && value.blockers.every((blocker) => typeof blocker === 'string')));
+    if (!ok) {
+        problems.push("'lastGate' is not a completion gate");
+        return undefined;
+    }
+    // Keys the protocol does not define are not carried over: nothing reads them from a saved state.
+    return {
+        ready: value.ready,
+        reason: value.reason,
+        progress: value.progress,
+        blockers: value.blockers,
+        extra: {},
+    };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Continue a saved loop of this repository and directory that has not completed; anything else starts anew. */
+function resumeDecision(parsed, identity) {
+    if (parsed === undefined)
+        return { resume: false, why: 'no saved state: starting a new loop', warn: false };
+    if ('problem' in parsed) {
+        return { resume: false, why: `the saved state is not usable (${parsed.problem}): starting a new loop`, warn: true };
+    }
+    const { state } = parsed;
+    if (state.repository !== identity.repository) {
+        return {
+            resume: false,
+            why: `the saved state belongs to another repository (${state.repository}): starting a new loop`,
+            warn: true,
+        };
+    }
+    if (state.workingDirectory !== identity.workingDirectory) {
+        return {
+            resume: false,
+            why: `the saved state belongs to another working directory (${state.workingDirectory}): starting a new loop`,
+            warn: true,
+        };
+    }
+    if (state.status === 'completed') {
+        return { resume: false, why: 'the saved loop completed: starting a new loop', warn: false };
+    }
+    return { resume: true, state };
+}
+/**
+ * The first prompt of a continued loop: the continuation prompt, preceded by this run's prompt when it is not the
+ * task the loop started with (a maintainer's "/continue: fix the error messages first"), followed by what the last
+ * failed check said.
+ */
+function resumePrompt(state, prompt, continuationPrompt) {
+    const parts = prompt.trim() === state.prompt.trim() ? [] : [prompt];
+    parts.push(continuationPrompt);
+    if (state.checkReport)
+        parts.push(state.checkReport);
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/breaker.ts
 /**
  * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
@@ -41223,8 +41466,21 @@ class CircuitBreaker {
     lastError;
     /** Set once the breaker has opened; it stays open. */
     trip;
-    constructor(limits) {
+    /** @param carried the counts a continued loop ended its last run with */
+    constructor(limits, carried) {
         this.limits = limits;
+        if (carried) {
+            this.runsWithoutChanges = carried.runsWithoutChanges;
+            this.sameErrorCount = carried.sameErrorCount;
+            this.lastError = carried.lastError;
+        }
+    }
+    get counters() {
+        return {
+            runsWithoutChanges: this.runsWithoutChanges,
+            sameErrorCount: this.sameErrorCount,
+            lastError: this.lastError,
+        };
     }
     get isOpen() {
         return this.trip !== undefined;
@@ -41639,6 +41895,7 @@ function sameFingerprint(a, b) {
 
 
 
+
 const STATUS_OF_TRIP = {
     max_iterations: 'iteration_limit_reached',
     no_changes: 'no_progress',
@@ -41650,32 +41907,37 @@ class WorkTreeError extends Error {
 }
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
-/** Iteration 1 gets the task; later ones the continuation prompt, and what the failed check said. */
-function iterationPrompt(settings, progress, number) {
-    if (number === 1)
-        return settings.prompt;
+/**
+ * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new);
+ * later ones the continuation prompt, and what the failed check said.
+ */
+function iterationPrompt(settings, start, progress, number) {
+    if (number === 1) {
+        return start.saved ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt) : settings.prompt;
+    }
     return progress.checkReport
         ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
         : settings.continuationPrompt;
 }
-async function runLoop(settings, deps, signal) {
+async function runLoop(settings, deps, signal, start) {
     const progress = {
         records: [],
         start: undefined,
         current: undefined,
-        sessionId: undefined,
-        lastGate: undefined,
+        sessionId: start.saved?.sessionId,
+        lastGate: start.saved?.lastGate,
         costUsd: 0,
         costKnown: true,
         turns: 0,
         deniedTools: {},
         warnedOfDroppedLines: false,
         lastCheck: undefined,
-        checkReport: undefined,
+        checkReport: start.saved?.checkReport,
         running: undefined,
+        breaker: undefined,
     };
     try {
-        return await iterate(settings, deps, signal, progress);
+        return await iterate(settings, deps, signal, start, progress);
     }
     catch (error) {
         // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
@@ -41689,30 +41951,34 @@ async function runLoop(settings, deps, signal) {
         const reason = error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${error.message}`;
         if (running)
             deps.log.endIteration(running, `failed: ${reason}`);
-        return finish(settings, deps, progress, 'failed', reason);
+        return finish(settings, deps, start, progress, 'failed', reason);
     }
 }
-async function iterate(settings, deps, signal, progress) {
+async function iterate(settings, deps, signal, start, progress) {
     const breaker = new CircuitBreaker({
         maxIterations: settings.maxIterations,
         noChangeThreshold: settings.noChangeThreshold,
         sameErrorThreshold: settings.sameErrorThreshold,
-    });
+    }, start.saved?.breaker);
+    progress.breaker = breaker;
     progress.start = await lookAtWorkTree(deps, 'before iteration 1');
     progress.current = progress.start;
     const cancelledReason = () => `The job was cancelled during iteration ${progress.records.length || 1}.`;
     for (let number = 1;; number++) {
         if (signal.aborted)
-            return finish(settings, deps, progress, 'cancelled', cancelledReason());
+            return finish(settings, deps, start, progress, 'cancelled', cancelledReason());
+        if (timeLeft(deps, start) <= 0) {
+            return finish(settings, deps, start, progress, 'time_limit_reached', timeLimitReason(settings, `before iteration ${number}`));
+        }
         deps.log.startIteration(number, settings.maxIterations);
         const record = newRecord(number);
         progress.running = record;
-        const { run, failure } = await runIteration(settings, deps, signal, progress, record);
+        const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
         addToTotals(progress, record);
         const stop = async (status, reason) => {
             progress.running = undefined;
             deps.log.endIteration(record, `${status}: ${reason}`);
-            return finish(settings, deps, progress, status, reason);
+            return finish(settings, deps, start, progress, status, reason);
         };
         if (run.cancelled || signal.aborted)
             return stop('cancelled', cancelledReason());
@@ -41726,6 +41992,8 @@ async function iterate(settings, deps, signal, progress) {
         }
         record.changed = !sameFingerprint(progress.current, after);
         progress.current = after;
+        if (outOfTime)
+            return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
         if (run.timedOut) {
             const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
             return stop('timed_out', `Iteration ${number} ran longer than 'iteration-timeout-minutes' (${minutes}) and was stopped.`);
@@ -41736,14 +42004,18 @@ async function iterate(settings, deps, signal, progress) {
         const claudeFinished = failure === undefined || failure.kind === 'budget';
         let check;
         if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
+            let checkOutOfTime;
             try {
-                check = await runCheckAfter(settings, deps, progress, record);
+                ({ check, outOfTime: checkOutOfTime } = await runCheckAfter(settings, deps, start, progress, record));
             }
             catch (error) {
                 return stop('failed', error.message);
             }
             if (check.cancelled || signal.aborted)
                 return stop('cancelled', cancelledReason());
+            if (checkOutOfTime) {
+                return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
+            }
         }
         if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
             if (failure)
@@ -41772,6 +42044,7 @@ async function iterate(settings, deps, signal, progress) {
             return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
         progress.running = undefined;
+        await loop_saveState(settings, deps, start, progress, 'running', '');
         deps.log.endIteration(record, gate?.ready && check && !check.passed
             ? `Claude reported ready, but the check failed (${record.check.end}): continuing`
             : gate
@@ -41779,21 +42052,27 @@ async function iterate(settings, deps, signal, progress) {
                 : 'no COMPLETION_GATE, continuing');
     }
 }
-/** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
-async function runIteration(settings, deps, signal, progress, record) {
+/**
+ * One iteration: a run of the CLI, and re-runs after transient API errors while the timeout, the time limit and the
+ * budget allow. `outOfTime` says when this run's time limit stopped it.
+ */
+async function runIteration(settings, deps, signal, start, progress, record) {
     const { number } = record;
     let run;
     let failure;
+    let outOfTime;
     for (let attempt = 1;; attempt++) {
         const remainingBudget = settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
+        // CLI runs and the waits between retries: all of it counts against the iteration timeout.
+        const iterationLeft = settings.iterationTimeoutMs - record.durationMs;
+        const deadlineLeft = timeLeft(deps, start);
         run = await deps.runIteration({
             number,
             attempt,
-            prompt: iterationPrompt(settings, progress, number),
+            prompt: iterationPrompt(settings, start, progress, number),
             resumeSessionId: progress.sessionId,
             continueLastSession: number > 1 && progress.sessionId === undefined,
-            // CLI runs and the waits between retries: all of it counts against the iteration timeout.
-            timeoutMs: Math.max(1, settings.iterationTimeoutMs - record.durationMs),
+            timeoutMs: Math.max(1, Math.min(iterationLeft, deadlineLeft)),
             maxBudgetUsd: remainingBudget === undefined
                 ? undefined
                 : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
@@ -41801,15 +42080,23 @@ async function runIteration(settings, deps, signal, progress, record) {
         progress.sessionId = run.stream.sessionId ?? progress.sessionId;
         addRun(record, run);
         reportOddities(deps, progress, number, run);
+        if (run.timedOut && deadlineLeft < iterationLeft)
+            outOfTime = `during iteration ${number}, which was stopped`;
         failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
         if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
             break;
         // A retry would spend what is no longer there.
         if (budgetSpent(settings, progress.costUsd + record.costUsd))
             break;
-        const remainingMs = settings.iterationTimeoutMs - record.durationMs;
+        const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
+        const remainingMs = Math.min(iterationRemaining, timeLeft(deps, start));
         const delay = retryDelayMs(failure, attempt, remainingMs);
         if (delay === undefined || delay >= remainingMs) {
+            if (remainingMs < iterationRemaining) {
+                // The time limit, not the API, ends this run: a later run can retry.
+                outOfTime = `in iteration ${number}, before it could retry a transient API error (${failure.message})`;
+                break;
+            }
             failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
             break;
         }
@@ -41824,7 +42111,15 @@ async function runIteration(settings, deps, signal, progress, record) {
     record.gate = run.stream.lastGate;
     record.subtype = run.stream.result?.subtype;
     record.error = failure?.message;
-    return { run, failure };
+    return { run, failure, outOfTime };
+}
+/** Milliseconds left before this run's time limit; Infinity without one. */
+function timeLeft(deps, start) {
+    return start.deadline === undefined ? Infinity : start.deadline - deps.now();
+}
+function timeLimitReason(settings, when) {
+    const minutes = +((settings.timeLimitMs ?? 0) / 60_000).toFixed(3);
+    return `This run reached its time limit ('time-limit-minutes': ${minutes}) ${when}.`;
 }
 function newRecord(number) {
     return {
@@ -41862,13 +42157,16 @@ function budgetSpent(settings, costUsd) {
  * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
  * Claude's progress: the work tree is looked at again afterwards, and the next iteration is compared with that.
  */
-async function runCheckAfter(settings, deps, progress, record) {
-    const check = await deps.runCheck(record.number);
-    const end = describeCheckEnd(check, settings.checkTimeoutMs);
+async function runCheckAfter(settings, deps, start, progress, record) {
+    const deadlineLeft = timeLeft(deps, start);
+    const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
+    const check = await deps.runCheck(record.number, timeoutMs);
+    const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
+    const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
     record.check = { passed: check.passed, end, durationMs: check.durationMs };
-    // A check stopped by a cancellation neither passed nor failed.
-    if (check.cancelled)
-        return check;
+    // A check stopped by a cancellation or by the time limit neither passed nor failed.
+    if (check.cancelled || outOfTime)
+        return { check, outOfTime };
     progress.lastCheck = {
         ...record.check,
         command: settings.checkCommand,
@@ -41877,7 +42175,7 @@ async function runCheckAfter(settings, deps, progress, record) {
     };
     progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
     progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
-    return check;
+    return { check, outOfTime };
 }
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
 function addRun(record, run) {
@@ -41930,7 +42228,32 @@ function withDenials(reason, settings, progress) {
     return (`${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
         `allow them with 'allowed-tools' or choose another 'permission-mode'.`);
 }
-async function finish(settings, deps, progress, status, reason) {
+/** The state a later run continues from; nothing to save before there is a session to resume. */
+async function loop_saveState(settings, deps, start, progress, status, reason) {
+    if (progress.sessionId === undefined)
+        return;
+    const saved = start.saved;
+    await deps.saveState({
+        version: LOOP_STATE_VERSION,
+        repository: start.identity.repository,
+        workingDirectory: start.identity.workingDirectory,
+        prompt: saved?.prompt ?? settings.prompt,
+        sessionId: progress.sessionId,
+        status,
+        reason,
+        runs: (saved?.runs ?? 0) + 1,
+        iterations: (saved?.iterations ?? 0) + progress.records.length,
+        costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
+        costKnown: (saved?.costKnown ?? true) && progress.costKnown,
+        turns: (saved?.turns ?? 0) + progress.turns,
+        breaker: progress.breaker?.counters ??
+            saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+        lastGate: progress.lastGate,
+        checkReport: progress.checkReport,
+        savedAt: new Date(deps.now()).toISOString(),
+    });
+}
+async function finish(settings, deps, start, progress, status, reason) {
     let filesChanged = 0;
     if (progress.start && progress.current) {
         try {
@@ -41941,6 +42264,7 @@ async function finish(settings, deps, progress, status, reason) {
             deps.log.warning(`Could not count the files changed since the loop started: ${error.message}`);
         }
     }
+    await loop_saveState(settings, deps, start, progress, status, reason);
     return {
         status,
         reason,
@@ -41955,7 +42279,496 @@ async function finish(settings, deps, progress, status, reason) {
         filesChanged,
         transcriptFile: deps.transcriptFile(),
         lastCheck: progress.lastCheck,
+        earlier: start.saved ? earlierRuns(start.saved) : undefined,
+        // The host knows whether the saves succeeded.
+        stateSaved: false,
     };
+}
+
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/state-store.ts
+/**
+ * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
+ * on another machine with an empty home directory, can continue the loop.
+ *
+ * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
+ * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
+ * the CLI would run. A session file is conversation only, and it is checked before the CLI sees it.
+ *
+ * Everything read from the directory is untrusted: symbolic links are refused (opened with O_NOFOLLOW), sizes are
+ * bounded, and every write goes to a fresh temporary file that is then renamed over the old one, which replaces a
+ * planted link instead of writing through it. A job killed mid-write leaves the previous save whole.
+ */
+
+
+
+
+
+
+
+
+
+const STATE_FILE = 'state.json';
+const SESSION_FILE = 'session.jsonl';
+/** A long loop's session is tens of megabytes; a bigger file is refused rather than handed to the CLI. */
+const MAX_SESSION_BYTES = 256 * 1024 * 1024;
+/** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
+function claudeConfigDir(env) {
+    return env.CLAUDE_CONFIG_DIR || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), '.claude');
+}
+/** The CLI files a session under its working directory with every character but ASCII letters and digits as '-'. */
+function sessionFile(configDir, cwd, sessionId) {
+    return external_node_path_default().join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionId}.jsonl`);
+}
+class StateStore {
+    dir;
+    configDir;
+    cwd;
+    secrets;
+    /**
+     * @param configDir the CLI's config directory, where it reads and writes the session
+     * @param cwd Claude's working directory
+     */
+    constructor(dir, configDir, cwd, secrets) {
+        this.dir = dir;
+        this.configDir = configDir;
+        this.cwd = cwd;
+        this.secrets = secrets;
+    }
+    /** The saved state; undefined when there is none. A state that cannot be read is a problem, not an error. */
+    async load() {
+        let text;
+        try {
+            const bytes = await readBounded(external_node_path_default().join(this.dir, STATE_FILE), MAX_STATE_BYTES);
+            if (bytes === undefined)
+                return undefined;
+            text = bytes.toString('utf8');
+        }
+        catch (error) {
+            return { problem: error.message };
+        }
+        return parseLoopState(text);
+    }
+    /**
+     * Puts the saved session where the CLI looks for it, after checking that it is a session file of this session.
+     * Throws with what is wrong; nothing is written then.
+     */
+    async restoreSession(state) {
+        const saved = external_node_path_default().join(this.dir, SESSION_FILE);
+        await checkSessionFile(saved, state.sessionId);
+        const target = sessionFile(this.configDir, this.cwd, state.sessionId);
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
+        await copyAtomically(saved, target);
+    }
+    /** Saves Claude's session (secrets redacted), then the state that refers to it. */
+    async save(state) {
+        await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true });
+        const session = await this.findSession(state.sessionId);
+        await copyAtomically(session, external_node_path_default().join(this.dir, SESSION_FILE), this.secrets);
+        const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
+        await writeAtomically(external_node_path_default().join(this.dir, STATE_FILE), text);
+    }
+    /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
+    async findSession(sessionId) {
+        const expected = sessionFile(this.configDir, this.cwd, sessionId);
+        if (await isFile(expected))
+            return expected;
+        const projects = external_node_path_default().join(this.configDir, 'projects');
+        const entries = await (0,promises_namespaceObject.readdir)(projects).catch(() => []);
+        for (const entry of entries) {
+            const candidate = external_node_path_default().join(projects, entry, `${sessionId}.jsonl`);
+            if (await isFile(candidate))
+                return candidate;
+        }
+        throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
+    }
+}
+async function isFile(file) {
+    const handle = await (0,promises_namespaceObject.open)(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW).catch(() => undefined);
+    if (!handle)
+        return false;
+    try {
+        return (await handle.stat()).isFile();
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** A regular file's bytes, refused past `limit`; undefined when it does not exist. */
+async function readBounded(file, limit) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new Error(`${file} is a symbolic link`);
+        throw new Error(`${file} could not be read: ${error.message}`);
+    }
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile())
+            throw new Error(`${file} is not a regular file`);
+        if (stat.size > limit)
+            throw new Error(`${file} has ${stat.size} bytes, more than ${limit}`);
+        return await handle.readFile();
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * A session file of `sessionId`: a regular file of bounded size whose every line is a JSON object, and whose lines
+ * that name a session all name this one, so that no other loop's conversation is ever resumed under this id.
+ */
+async function checkSessionFile(file, sessionId) {
+    const stream = await openForReading(file, MAX_SESSION_BYTES);
+    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: stream, crlfDelay: Infinity });
+    let named = 0;
+    let number = 0;
+    try {
+        for await (const line of lines) {
+            number++;
+            if (line.trim() === '')
+                continue;
+            let entry;
+            try {
+                entry = JSON.parse(line);
+            }
+            catch {
+                throw new Error(`line ${number} of ${file} is not JSON`);
+            }
+            if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+                throw new Error(`line ${number} of ${file} is not a JSON object`);
+            }
+            const named_ = entry.sessionId;
+            if (named_ === undefined)
+                continue;
+            if (named_ !== sessionId)
+                throw new Error(`line ${number} of ${file} belongs to another session`);
+            named++;
+        }
+    }
+    finally {
+        lines.close();
+        stream.destroy();
+    }
+    if (named === 0)
+        throw new Error(`${file} holds no line of session ${sessionId}`);
+}
+async function openForReading(file, limit) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            throw new Error(`${file} is missing`);
+        if (code === 'ELOOP')
+            throw new Error(`${file} is a symbolic link`);
+        throw new Error(`${file} could not be read: ${error.message}`);
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > limit) {
+        await handle.close();
+        throw new Error(stat.isFile() ? `${file} has ${stat.size} bytes, more than ${limit}` : `${file} is not a file`);
+    }
+    // The stream owns the handle from here and closes it.
+    return handle.createReadStream();
+}
+/** A new file beside `target`, created exclusively, so that nothing planted there is written through. */
+function temporaryBeside(target) {
+    return external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+}
+async function writeAtomically(target, text) {
+    const temporary = temporaryBeside(target);
+    try {
+        await (0,promises_namespaceObject.writeFile)(temporary, text, { flag: 'wx', mode: 0o600 });
+        await (0,promises_namespaceObject.rename)(temporary, target);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+/** Copies `source` over `target` through a temporary file, redacting `secrets` on the way when given. */
+async function copyAtomically(source, target, secrets) {
+    const temporary = temporaryBeside(target);
+    try {
+        const input = await openForReading(source, MAX_SESSION_BYTES);
+        const output = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', mode: 0o600 });
+        if (secrets) {
+            const redactor = secrets.streamRedactor();
+            const redact = new external_node_stream_.Transform({
+                transform(chunk, _encoding, done) {
+                    done(null, redactor.push(chunk));
+                },
+                flush(done) {
+                    done(null, redactor.end());
+                },
+            });
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(input, redact, output);
+        }
+        else {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(input, output);
+        }
+        await (0,promises_namespaceObject.rename)(temporary, target);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/transcript.ts
+/**
+ * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
+ * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
+ * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
+ * and its reports do not depend on it.
+ */
+
+class Transcript {
+    file;
+    stream;
+    redactor;
+    failed = false;
+    constructor(file, secrets, warn) {
+        this.file = file;
+        this.redactor = secrets.streamRedactor();
+        this.stream = (0,external_node_fs_namespaceObject.createWriteStream)(file);
+        this.stream.on('error', (error) => {
+            if (!this.failed)
+                warn(`Could not write the transcript ${file}: ${error.message}`);
+            this.failed = true;
+        });
+    }
+    /** The file, or '' once writing it failed: never name a file that does not hold the transcript. */
+    get path() {
+        return this.failed ? '' : this.file;
+    }
+    write(chunk) {
+        if (this.failed || this.stream.errored)
+            return true;
+        const redacted = this.redactor.push(chunk);
+        return redacted.length === 0 || this.stream.write(redacted);
+    }
+    onDrain(callback) {
+        if (this.failed || this.stream.errored)
+            return callback();
+        const done = () => {
+            this.stream.off('drain', done);
+            this.stream.off('error', done);
+            callback();
+        };
+        this.stream.on('drain', done);
+        this.stream.on('error', done);
+    }
+    markRun(iteration, attempt) {
+        this.flushHeldBack();
+        if (this.stream.errored)
+            return;
+        const marker = { type: 'autonomous_loop', iteration, attempt, started_at: new Date().toISOString() };
+        this.stream.write(`${JSON.stringify(marker)}\n`);
+    }
+    close() {
+        this.flushHeldBack();
+        if (this.stream.errored)
+            return Promise.resolve();
+        return new Promise((resolve) => this.stream.end(resolve));
+    }
+    /** The end of the last run that could have been the start of a secret. */
+    flushHeldBack() {
+        const rest = this.redactor.end();
+        if (rest.length > 0 && !this.stream.errored)
+            this.stream.write(rest);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner.ts
+/**
+ * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
+ * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. It knows nothing of
+ * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
+ * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runConfiguredLoop(config, host) {
+    const { log, signal } = host;
+    let workspace;
+    try {
+        workspace = await Workspace.open(config.workingDirectory);
+    }
+    catch (error) {
+        return failedBeforeStart(error.message, config.maxIterations);
+    }
+    let transcript;
+    let stateSaved = false;
+    try {
+        const toolEnv = withoutSecrets(host.env, [
+            config.githubToken,
+            config.anthropicApiKey,
+            config.claudeCodeOauthToken,
+        ]).env;
+        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
+        log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+        const runningAsRoot = process.getuid?.() === 0;
+        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot);
+        for (const note of notes)
+            log.text(note);
+        const store = config.stateDir === ''
+            ? undefined
+            : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
+        const saved = store ? await savedLoop(store, host.identity, log) : undefined;
+        let saveWarned = false;
+        const runTranscript = new Transcript(external_node_path_default().join(host.tempDir || external_node_os_default().tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`), host.secrets, log.warning);
+        transcript = runTranscript;
+        const deps = {
+            transcriptFile: () => runTranscript.path,
+            runIteration: (request) => {
+                runTranscript.markRun(request.number, request.attempt);
+                return runClaudeProcess({
+                    executable: claude.path,
+                    args: buildClaudeArgs(config, request),
+                    env,
+                    cwd: config.workingDirectory,
+                    prompt: request.prompt,
+                    timeoutMs: request.timeoutMs,
+                    signal,
+                    transcript: runTranscript,
+                    secrets: host.secrets,
+                    onEvent: (event) => {
+                        const line = formatEvent(event);
+                        if (line !== undefined)
+                            log.text(line);
+                    },
+                });
+            },
+            runCheck: async (number, timeoutMs) => {
+                log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+                const check = await runCheck({
+                    command: config.checkCommand,
+                    cwd: config.workingDirectory,
+                    env: toolEnv,
+                    timeoutMs,
+                    signal,
+                    secrets: host.secrets,
+                    onLine: log.text,
+                });
+                log.endGroup();
+                const end = describeCheckEnd(check, timeoutMs);
+                log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
+                return check;
+            },
+            fingerprint: () => workspace.fingerprint(),
+            countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+            sleep,
+            now: Date.now,
+            saveState: async (state) => {
+                if (!store)
+                    return;
+                try {
+                    await store.save(state);
+                    stateSaved = true;
+                }
+                catch (error) {
+                    stateSaved = false;
+                    // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
+                    if (!saveWarned) {
+                        log.warning(`Could not save the loop's state in 'state-dir' (${config.stateDir}): ${error.message}. ` +
+                            'A later run cannot continue from this point.');
+                    }
+                    saveWarned = true;
+                }
+            },
+            log: {
+                startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
+                endIteration: (record, verdict) => {
+                    log.endGroup();
+                    const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+                    const denied = describeDenials(record.deniedTools);
+                    log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+                        `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+                        `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
+                    host.onIterationEnded?.(record);
+                },
+                warning: log.warning,
+            },
+        };
+        const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
+        const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
+        return { ...outcome, stateSaved };
+    }
+    catch (error) {
+        if (error instanceof SetupCancelledError) {
+            return endedBeforeStart('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
+        }
+        return { ...failedBeforeStart(error.message, config.maxIterations), stateSaved };
+    }
+    finally {
+        await transcript?.close();
+        workspace.dispose();
+    }
+}
+/** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */
+async function savedLoop(store, identity, log) {
+    const decision = resumeDecision(await store.load(), identity);
+    if (!decision.resume) {
+        const message = `State directory ${store.dir}: ${decision.why}.`;
+        if (decision.warn)
+            log.warning(message);
+        else
+            log.text(message);
+        return undefined;
+    }
+    const { state } = decision;
+    try {
+        await store.restoreSession(state);
+    }
+    catch (error) {
+        log.warning(`State directory ${store.dir}: Claude's session could not be restored (${error.message}): ` +
+            'starting a new loop.');
+        return undefined;
+    }
+    log.text(`Continuing the loop saved in ${store.dir}: run ${state.runs + 1}, ${state.iterations} iterations and ` +
+        `${state.costKnown ? '' : 'at least '}$${formatCost(state.costUsd)} so far, session ${state.sessionId}, ` +
+        `last status ${state.status}.`);
+    return state;
+}
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+    });
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -42376,6 +43189,9 @@ function renderStatusComment(view, settings, context) {
     lines.push(...iterationTable(records));
     if (outcome)
         lines.push(...failedCheck(outcome));
+    const hint = outcome && continueHint(outcome);
+    if (hint)
+        lines.push('', hint);
     lines.push('', outcome
         ? '<sub>The loop has ended; this comment is no longer updated.</sub>'
         : '<sub>Written by the autonomous loop while it runs.</sub>');
@@ -42605,71 +43421,6 @@ class StatusComment {
     }
 }
 
-;// CONCATENATED MODULE: ./src/transcript.ts
-/**
- * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
- * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
- * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
- * and its reports do not depend on it.
- */
-
-class Transcript {
-    file;
-    stream;
-    redactor;
-    failed = false;
-    constructor(file, secrets, warn) {
-        this.file = file;
-        this.redactor = secrets.streamRedactor();
-        this.stream = (0,external_node_fs_namespaceObject.createWriteStream)(file);
-        this.stream.on('error', (error) => {
-            if (!this.failed)
-                warn(`Could not write the transcript ${file}: ${error.message}`);
-            this.failed = true;
-        });
-    }
-    /** The file, or '' once writing it failed: never name a file that does not hold the transcript. */
-    get path() {
-        return this.failed ? '' : this.file;
-    }
-    write(chunk) {
-        if (this.failed || this.stream.errored)
-            return true;
-        const redacted = this.redactor.push(chunk);
-        return redacted.length === 0 || this.stream.write(redacted);
-    }
-    onDrain(callback) {
-        if (this.failed || this.stream.errored)
-            return callback();
-        const done = () => {
-            this.stream.off('drain', done);
-            this.stream.off('error', done);
-            callback();
-        };
-        this.stream.on('drain', done);
-        this.stream.on('error', done);
-    }
-    markRun(iteration, attempt) {
-        this.flushHeldBack();
-        if (this.stream.errored)
-            return;
-        const marker = { type: 'autonomous_loop', iteration, attempt, started_at: new Date().toISOString() };
-        this.stream.write(`${JSON.stringify(marker)}\n`);
-    }
-    close() {
-        this.flushHeldBack();
-        if (this.stream.errored)
-            return Promise.resolve();
-        return new Promise((resolve) => this.stream.end(resolve));
-    }
-    /** The end of the last run that could have been the start of a secret. */
-    flushHeldBack() {
-        const rest = this.redactor.end();
-        if (rest.length > 0 && !this.stream.errored)
-            this.stream.write(rest);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
@@ -42679,13 +43430,6 @@ class Transcript {
  * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
  * report is made of it.
  */
-
-
-
-
-
-
-
 
 
 
@@ -42751,10 +43495,13 @@ function actionSecrets() {
     ]);
 }
 async function runAction(signal, secrets, door, log) {
+    // The time limit counts from here: setting up Claude Code is part of the run.
+    const startedAt = Date.now();
+    const workspaceRoot = process.env.GITHUB_WORKSPACE || process.cwd();
     let config;
     try {
         const inputs = { ...core_namespaceObject, inputNames: () => inputNamesFromEnv(process.env) };
-        config = readInputs(inputs, process.env.GITHUB_WORKSPACE || process.cwd());
+        config = readInputs(inputs, workspaceRoot);
     }
     catch (error) {
         const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
@@ -42769,10 +43516,31 @@ async function runAction(signal, secrets, door, log) {
         warning: log.warning,
     });
     // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
-    const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log, status));
+    const loopOutcome = await runConfiguredLoop(config, {
+        log,
+        env: process.env,
+        signal,
+        secrets,
+        tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+        runId: process.env.GITHUB_RUN_ID ?? 'local',
+        identity: {
+            repository: process.env.GITHUB_REPOSITORY || 'local',
+            workingDirectory: external_node_path_default().relative(workspaceRoot, config.workingDirectory) || '.',
+        },
+        startedAt,
+        onIterationEnded: (record) => status?.iterationEnded(record),
+    });
+    const outcome = secrets.redactDeep(loopOutcome);
     let issue;
     if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
-        issue = await openOrUpdateIssue(outcome, { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets }, issueContextFromEnv(process.env), { info: log.text, warning: log.warning });
+        issue = await openOrUpdateIssue(outcome, 
+        // A continued loop keeps its issue: the issue is found by the task the loop started with.
+        {
+            token: config.githubToken,
+            labels: config.issueLabels,
+            prompt: outcome.earlier?.prompt ?? config.prompt,
+            secrets,
+        }, issueContextFromEnv(process.env), { info: log.text, warning: log.warning });
     }
     if (signal.aborted) {
         // The runner kills the step seconds after a cancellation: the outputs and the summary come first.
@@ -42791,96 +43559,6 @@ async function runAction(signal, secrets, door, log) {
     }
     else if (outcome.status !== 'completed') {
         log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
-    }
-}
-async function runConfiguredLoop(config, signal, secrets, log, status) {
-    let workspace;
-    try {
-        workspace = await Workspace.open(config.workingDirectory);
-    }
-    catch (error) {
-        return failedBeforeStart(error.message, config.maxIterations);
-    }
-    let transcript;
-    try {
-        const toolEnv = withoutSecrets(process.env, [
-            config.githubToken,
-            config.anthropicApiKey,
-            config.claudeCodeOauthToken,
-        ]).env;
-        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
-        log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
-        const runningAsRoot = process.getuid?.() === 0;
-        const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
-        for (const note of notes)
-            log.text(note);
-        const runTranscript = new Transcript(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`), secrets, log.warning);
-        transcript = runTranscript;
-        const deps = {
-            transcriptFile: () => runTranscript.path,
-            runIteration: (request) => {
-                runTranscript.markRun(request.number, request.attempt);
-                return runClaudeProcess({
-                    executable: claude.path,
-                    args: buildClaudeArgs(config, request),
-                    env,
-                    cwd: config.workingDirectory,
-                    prompt: request.prompt,
-                    timeoutMs: request.timeoutMs,
-                    signal,
-                    transcript: runTranscript,
-                    secrets,
-                    onEvent: (event) => {
-                        const line = formatEvent(event);
-                        if (line !== undefined)
-                            log.text(line);
-                    },
-                });
-            },
-            runCheck: async (number) => {
-                log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
-                const check = await runCheck({
-                    command: config.checkCommand,
-                    cwd: config.workingDirectory,
-                    env: toolEnv,
-                    timeoutMs: config.checkTimeoutMs,
-                    signal,
-                    secrets,
-                    onLine: log.text,
-                });
-                log.endGroup();
-                const end = describeCheckEnd(check, config.checkTimeoutMs);
-                log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
-                return check;
-            },
-            fingerprint: () => workspace.fingerprint(),
-            countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
-            sleep,
-            log: {
-                startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
-                endIteration: (record, verdict) => {
-                    log.endGroup();
-                    const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
-                    const denied = describeDenials(record.deniedTools);
-                    log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-                        `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
-                        `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
-                    status?.iterationEnded(record);
-                },
-                warning: log.warning,
-            },
-        };
-        return await runLoop(config, deps, signal);
-    }
-    catch (error) {
-        if (error instanceof SetupCancelledError) {
-            return endedBeforeStart('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
-        }
-        return failedBeforeStart(error.message, config.maxIterations);
-    }
-    finally {
-        await transcript?.close();
-        workspace.dispose();
     }
 }
 async function report(outcome, issue, secrets, door, log, statusCommentUrl) {
@@ -42927,19 +43605,6 @@ function endWithNewline(file) {
         if (fd !== undefined)
             (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
-}
-function sleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        function done() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-    });
 }
 
 

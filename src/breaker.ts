@@ -15,6 +15,13 @@ export interface BreakerLimits {
 
 export type TripCause = 'max_iterations' | 'no_changes' | 'same_error';
 
+/** The counts that carry over into a later run of the same loop (the iteration cap is per run). */
+export interface BreakerCounters {
+  runsWithoutChanges: number;
+  sameErrorCount: number;
+  lastError: string | undefined;
+}
+
 export class CircuitBreaker {
   iterationCount = 0;
   runsWithoutChanges = 0;
@@ -23,7 +30,25 @@ export class CircuitBreaker {
   /** Set once the breaker has opened; it stays open. */
   trip: { cause: TripCause; reason: string } | undefined;
 
-  constructor(readonly limits: BreakerLimits) {}
+  /** @param carried the counts a continued loop ended its last run with */
+  constructor(
+    readonly limits: BreakerLimits,
+    carried?: BreakerCounters,
+  ) {
+    if (carried) {
+      this.runsWithoutChanges = carried.runsWithoutChanges;
+      this.sameErrorCount = carried.sameErrorCount;
+      this.lastError = carried.lastError;
+    }
+  }
+
+  get counters(): BreakerCounters {
+    return {
+      runsWithoutChanges: this.runsWithoutChanges,
+      sameErrorCount: this.sameErrorCount,
+      lastError: this.lastError,
+    };
+  }
 
   get isOpen(): boolean {
     return this.trip !== undefined;

@@ -33,11 +33,13 @@ export const INPUT_NAMES = [
   'same-error-threshold',
   'max-budget-usd',
   'iteration-timeout-minutes',
+  'time-limit-minutes',
   'api-retries',
   'check-command',
   'check-on',
   'check-timeout-minutes',
   'working-directory',
+  'state-dir',
   'anthropic-api-key',
   'claude-code-oauth-token',
   'model',
@@ -71,6 +73,8 @@ export interface LoopConfig {
   sameErrorThreshold: number;
   maxBudgetUsd: number | undefined;
   iterationTimeoutMs: number;
+  /** This run's time limit, from the start of the action; undefined: none. */
+  timeLimitMs: number | undefined;
   apiRetries: number;
   /** Empty: no check; `completed` rests on the gate alone. */
   checkCommand: string;
@@ -78,6 +82,8 @@ export interface LoopConfig {
   checkTimeoutMs: number;
   /** Absolute. */
   workingDirectory: string;
+  /** Absolute; empty: the loop is not kept for a later run. */
+  stateDir: string;
   anthropicApiKey: string;
   claudeCodeOauthToken: string;
   model: string;
@@ -195,6 +201,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     );
   }
 
+  const stateDir = readStateDir(get, baseDirectory, workingDirectory);
   const maxTurnsText = get('max-turns');
   const statusIssueText = get('status-issue');
   return Object.freeze({
@@ -206,11 +213,13 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
     maxBudgetUsd,
     iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
+    timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
     apiRetries: wholeNumber(get, 'api-retries', 2, 0),
     checkCommand: get('check-command'),
     checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
     checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
     workingDirectory,
+    stateDir,
     anthropicApiKey,
     claudeCodeOauthToken,
     model: get('model'),
@@ -231,6 +240,32 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     githubToken,
     warnings,
   });
+}
+
+/**
+ * The state directory, absolute. Not inside the repository: the loop would take its own saves for Claude's changes,
+ * and Claude could edit what the next run trusts.
+ */
+function readStateDir(get: (name: string) => string, baseDirectory: string, workingDirectory: string): string {
+  const given = get('state-dir');
+  if (given === '') return '';
+  const stateDir = path.resolve(baseDirectory, given);
+  for (const [what, directory] of [
+    ['the workspace', baseDirectory],
+    ["'working-directory'", workingDirectory],
+  ]) {
+    const relative = path.relative(directory, stateDir);
+    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+      throw new InputError(
+        `Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
+          'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.',
+      );
+    }
+  }
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
+    throw new InputError(`Input 'state-dir' is "${given}", but ${stateDir} is not a directory.`);
+  }
+  return stateDir;
 }
 
 function readPrompt(get: (name: string) => string, workingDirectory: string): string {

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { getOctokit } from '@actions/github';
-import type { LoopOutcome, LoopStatus } from './outcome.js';
-import { failedCheck } from './report.js';
+import { totalCost, totalIterations, type LoopOutcome, type LoopStatus } from './outcome.js';
+import { continueHint, failedCheck } from './report.js';
 import { oneLine, shorten } from './text.js';
 import { codeFence, markdownInline, type Secrets } from './untrusted-text.js';
 
@@ -133,6 +133,12 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
     `- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`,
     `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`,
     `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`,
+    ...(outcome.earlier
+      ? [
+          `- **Whole loop:** run ${outcome.earlier.runs + 1}, ${totalIterations(outcome)} iterations, ` +
+            `${totalCost(outcome).known ? '' : 'at least '}$${totalCost(outcome).usd.toFixed(4)} USD`,
+        ]
+      : []),
     `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`,
     `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`,
     `- **Workflow run:** ${runUrl(context)}`,
@@ -142,6 +148,8 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
     renderBlockers(gate?.blockers ?? []),
     ...failedCheck(outcome),
   );
+  const hint = continueHint(outcome);
+  if (hint) lines.push('', hint);
   return lines.join('\n');
 }
 

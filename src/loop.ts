@@ -8,6 +8,7 @@ import { checkFailureReport, checkFailureSignature, describeCheckEnd, type Check
 import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from './inputs.js';
+import { earlierRuns, LOOP_STATE_VERSION, resumePrompt, type LoopIdentity, type LoopState } from './loop-state.js';
 import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './workspace.js';
 
@@ -41,7 +42,24 @@ export interface LoopDeps {
   /** Read when the loop ends: '' if the transcript could not be written. */
   transcriptFile(): string;
   /** Runs the check command after iteration `number` (only called when `checkCommand` is set). */
-  runCheck(number: number): Promise<CheckResult>;
+  runCheck(number: number, timeoutMs: number): Promise<CheckResult>;
+  /** Milliseconds since the epoch: the time limit is a point in time. */
+  now(): number;
+  /**
+   * Keeps the loop's state so that a later run can continue it: after every iteration and at the end. Only called
+   * once there is a session to continue. Must not throw: a state that could not be kept is the caller's to report.
+   */
+  saveState(state: LoopState): Promise<void>;
+}
+
+/** Where a run of the loop starts from, and when it must stop. */
+export interface LoopStart {
+  /** This repository and working directory, recorded in the state. */
+  identity: LoopIdentity;
+  /** A saved loop to continue (its session, breaker counts and totals); undefined: a new loop. */
+  saved?: LoopState;
+  /** Milliseconds since the epoch at which this run stops (`time-limit-minutes`); undefined: no time limit. */
+  deadline?: number;
 }
 
 export type LoopSettings = Pick<
@@ -60,6 +78,7 @@ export type LoopSettings = Pick<
   | 'checkCommand'
   | 'checkOn'
   | 'checkTimeoutMs'
+  | 'timeLimitMs'
 >;
 
 const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
@@ -76,9 +95,14 @@ class WorkTreeError extends Error {
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 
-/** Iteration 1 gets the task; later ones the continuation prompt, and what the failed check said. */
-function iterationPrompt(settings: LoopSettings, progress: LoopProgress, number: number): string {
-  if (number === 1) return settings.prompt;
+/**
+ * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new);
+ * later ones the continuation prompt, and what the failed check said.
+ */
+function iterationPrompt(settings: LoopSettings, start: LoopStart, progress: LoopProgress, number: number): string {
+  if (number === 1) {
+    return start.saved ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt) : settings.prompt;
+  }
   return progress.checkReport
     ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
     : settings.continuationPrompt;
@@ -101,26 +125,34 @@ interface LoopProgress {
   checkReport: string | undefined;
   /** The iteration under way, until its verdict is logged. */
   running: IterationRecord | undefined;
+  /** Counts the iterations of this run, and carries the other counts over from a saved loop. */
+  breaker: CircuitBreaker | undefined;
 }
 
-export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: AbortSignal): Promise<LoopOutcome> {
+export async function runLoop(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  signal: AbortSignal,
+  start: LoopStart,
+): Promise<LoopOutcome> {
   const progress: LoopProgress = {
     records: [],
     start: undefined,
     current: undefined,
-    sessionId: undefined,
-    lastGate: undefined,
+    sessionId: start.saved?.sessionId,
+    lastGate: start.saved?.lastGate,
     costUsd: 0,
     costKnown: true,
     turns: 0,
     deniedTools: {},
     warnedOfDroppedLines: false,
     lastCheck: undefined,
-    checkReport: undefined,
+    checkReport: start.saved?.checkReport,
     running: undefined,
+    breaker: undefined,
   };
   try {
-    return await iterate(settings, deps, signal, progress);
+    return await iterate(settings, deps, signal, start, progress);
   } catch (error) {
     // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
     // also the one that was running: what its runs spent is known, what the one that broke spent is not.
@@ -133,7 +165,7 @@ export async function runLoop(settings: LoopSettings, deps: LoopDeps, signal: Ab
     const reason =
       error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${(error as Error).message}`;
     if (running) deps.log.endIteration(running, `failed: ${reason}`);
-    return finish(settings, deps, progress, 'failed', reason);
+    return finish(settings, deps, start, progress, 'failed', reason);
   }
 }
 
@@ -141,28 +173,43 @@ async function iterate(
   settings: LoopSettings,
   deps: LoopDeps,
   signal: AbortSignal,
+  start: LoopStart,
   progress: LoopProgress,
 ): Promise<LoopOutcome> {
-  const breaker = new CircuitBreaker({
-    maxIterations: settings.maxIterations,
-    noChangeThreshold: settings.noChangeThreshold,
-    sameErrorThreshold: settings.sameErrorThreshold,
-  });
+  const breaker = new CircuitBreaker(
+    {
+      maxIterations: settings.maxIterations,
+      noChangeThreshold: settings.noChangeThreshold,
+      sameErrorThreshold: settings.sameErrorThreshold,
+    },
+    start.saved?.breaker,
+  );
+  progress.breaker = breaker;
   progress.start = await lookAtWorkTree(deps, 'before iteration 1');
   progress.current = progress.start;
   const cancelledReason = (): string => `The job was cancelled during iteration ${progress.records.length || 1}.`;
 
   for (let number = 1; ; number++) {
-    if (signal.aborted) return finish(settings, deps, progress, 'cancelled', cancelledReason());
+    if (signal.aborted) return finish(settings, deps, start, progress, 'cancelled', cancelledReason());
+    if (timeLeft(deps, start) <= 0) {
+      return finish(
+        settings,
+        deps,
+        start,
+        progress,
+        'time_limit_reached',
+        timeLimitReason(settings, `before iteration ${number}`),
+      );
+    }
     deps.log.startIteration(number, settings.maxIterations);
     const record = newRecord(number);
     progress.running = record;
-    const { run, failure } = await runIteration(settings, deps, signal, progress, record);
+    const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
     addToTotals(progress, record);
     const stop = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
       progress.running = undefined;
       deps.log.endIteration(record, `${status}: ${reason}`);
-      return finish(settings, deps, progress, status, reason);
+      return finish(settings, deps, start, progress, status, reason);
     };
 
     if (run.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
@@ -176,6 +223,7 @@ async function iterate(
     record.changed = !sameFingerprint(progress.current!, after);
     progress.current = after;
 
+    if (outOfTime) return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
     if (run.timedOut) {
       const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
       return stop(
@@ -189,12 +237,16 @@ async function iterate(
     const claudeFinished = failure === undefined || failure.kind === 'budget';
     let check: CheckResult | undefined;
     if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
+      let checkOutOfTime: boolean;
       try {
-        check = await runCheckAfter(settings, deps, progress, record);
+        ({ check, outOfTime: checkOutOfTime } = await runCheckAfter(settings, deps, start, progress, record));
       } catch (error) {
         return stop('failed', (error as Error).message);
       }
       if (check.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
+      if (checkOutOfTime) {
+        return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
+      }
     }
     if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
       if (failure) deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
@@ -220,6 +272,7 @@ async function iterate(
       return stop('budget_exceeded', budgetReason(settings, progress, undefined));
     }
     progress.running = undefined;
+    await saveState(settings, deps, start, progress, 'running', '');
     deps.log.endIteration(
       record,
       gate?.ready && check && !check.passed
@@ -231,28 +284,35 @@ async function iterate(
   }
 }
 
-/** One iteration: a run of the CLI, and re-runs after transient API errors while the timeout and budget allow. */
+/**
+ * One iteration: a run of the CLI, and re-runs after transient API errors while the timeout, the time limit and the
+ * budget allow. `outOfTime` says when this run's time limit stopped it.
+ */
 async function runIteration(
   settings: LoopSettings,
   deps: LoopDeps,
   signal: AbortSignal,
+  start: LoopStart,
   progress: LoopProgress,
   record: IterationRecord,
-): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined }> {
+): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined; outOfTime: string | undefined }> {
   const { number } = record;
   let run: ProcessOutcome;
   let failure: IterationFailure | undefined;
+  let outOfTime: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const remainingBudget =
       settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
+    // CLI runs and the waits between retries: all of it counts against the iteration timeout.
+    const iterationLeft = settings.iterationTimeoutMs - record.durationMs;
+    const deadlineLeft = timeLeft(deps, start);
     run = await deps.runIteration({
       number,
       attempt,
-      prompt: iterationPrompt(settings, progress, number),
+      prompt: iterationPrompt(settings, start, progress, number),
       resumeSessionId: progress.sessionId,
       continueLastSession: number > 1 && progress.sessionId === undefined,
-      // CLI runs and the waits between retries: all of it counts against the iteration timeout.
-      timeoutMs: Math.max(1, settings.iterationTimeoutMs - record.durationMs),
+      timeoutMs: Math.max(1, Math.min(iterationLeft, deadlineLeft)),
       maxBudgetUsd:
         remainingBudget === undefined
           ? undefined
@@ -261,13 +321,20 @@ async function runIteration(
     progress.sessionId = run.stream.sessionId ?? progress.sessionId;
     addRun(record, run);
     reportOddities(deps, progress, number, run);
+    if (run.timedOut && deadlineLeft < iterationLeft) outOfTime = `during iteration ${number}, which was stopped`;
     failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
     if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
     // A retry would spend what is no longer there.
     if (budgetSpent(settings, progress.costUsd + record.costUsd)) break;
-    const remainingMs = settings.iterationTimeoutMs - record.durationMs;
+    const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
+    const remainingMs = Math.min(iterationRemaining, timeLeft(deps, start));
     const delay = retryDelayMs(failure, attempt, remainingMs);
     if (delay === undefined || delay >= remainingMs) {
+      if (remainingMs < iterationRemaining) {
+        // The time limit, not the API, ends this run: a later run can retry.
+        outOfTime = `in iteration ${number}, before it could retry a transient API error (${failure.message})`;
+        break;
+      }
       failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
       break;
     }
@@ -281,7 +348,17 @@ async function runIteration(
   record.gate = run.stream.lastGate;
   record.subtype = run.stream.result?.subtype;
   record.error = failure?.message;
-  return { run, failure };
+  return { run, failure, outOfTime };
+}
+
+/** Milliseconds left before this run's time limit; Infinity without one. */
+function timeLeft(deps: LoopDeps, start: LoopStart): number {
+  return start.deadline === undefined ? Infinity : start.deadline - deps.now();
+}
+
+function timeLimitReason(settings: LoopSettings, when: string): string {
+  const minutes = +((settings.timeLimitMs ?? 0) / 60_000).toFixed(3);
+  return `This run reached its time limit ('time-limit-minutes': ${minutes}) ${when}.`;
 }
 
 function newRecord(number: number): IterationRecord {
@@ -325,14 +402,18 @@ function budgetSpent(settings: LoopSettings, costUsd: number): boolean {
 async function runCheckAfter(
   settings: LoopSettings,
   deps: LoopDeps,
+  start: LoopStart,
   progress: LoopProgress,
   record: IterationRecord,
-): Promise<CheckResult> {
-  const check = await deps.runCheck(record.number);
-  const end = describeCheckEnd(check, settings.checkTimeoutMs);
+): Promise<{ check: CheckResult; outOfTime: boolean }> {
+  const deadlineLeft = timeLeft(deps, start);
+  const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
+  const check = await deps.runCheck(record.number, timeoutMs);
+  const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
+  const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
   record.check = { passed: check.passed, end, durationMs: check.durationMs };
-  // A check stopped by a cancellation neither passed nor failed.
-  if (check.cancelled) return check;
+  // A check stopped by a cancellation or by the time limit neither passed nor failed.
+  if (check.cancelled || outOfTime) return { check, outOfTime };
   progress.lastCheck = {
     ...record.check,
     command: settings.checkCommand,
@@ -341,7 +422,7 @@ async function runCheckAfter(
   };
   progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
   progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
-  return check;
+  return { check, outOfTime };
 }
 
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
@@ -408,9 +489,42 @@ function withDenials(reason: string, settings: LoopSettings, progress: LoopProgr
   );
 }
 
+/** The state a later run continues from; nothing to save before there is a session to resume. */
+async function saveState(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  start: LoopStart,
+  progress: LoopProgress,
+  status: LoopState['status'],
+  reason: string,
+): Promise<void> {
+  if (progress.sessionId === undefined) return;
+  const saved = start.saved;
+  await deps.saveState({
+    version: LOOP_STATE_VERSION,
+    repository: start.identity.repository,
+    workingDirectory: start.identity.workingDirectory,
+    prompt: saved?.prompt ?? settings.prompt,
+    sessionId: progress.sessionId,
+    status,
+    reason,
+    runs: (saved?.runs ?? 0) + 1,
+    iterations: (saved?.iterations ?? 0) + progress.records.length,
+    costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
+    costKnown: (saved?.costKnown ?? true) && progress.costKnown,
+    turns: (saved?.turns ?? 0) + progress.turns,
+    breaker: progress.breaker?.counters ??
+      saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+    lastGate: progress.lastGate,
+    checkReport: progress.checkReport,
+    savedAt: new Date(deps.now()).toISOString(),
+  });
+}
+
 async function finish(
   settings: LoopSettings,
   deps: LoopDeps,
+  start: LoopStart,
   progress: LoopProgress,
   status: LoopStatus,
   reason: string,
@@ -424,6 +538,7 @@ async function finish(
       deps.log.warning(`Could not count the files changed since the loop started: ${(error as Error).message}`);
     }
   }
+  await saveState(settings, deps, start, progress, status, reason);
   return {
     status,
     reason,
@@ -438,5 +553,8 @@ async function finish(
     filesChanged,
     transcriptFile: deps.transcriptFile(),
     lastCheck: progress.lastCheck,
+    earlier: start.saved ? earlierRuns(start.saved) : undefined,
+    // The host knows whether the saves succeeded.
+    stateSaved: false,
   };
 }

@@ -10,21 +10,14 @@ import * as core from '@actions/core';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeCheckEnd, runCheck } from './check-command.js';
-import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
-import { locateClaude, SetupCancelledError } from './claude-install.js';
-import { runClaudeProcess } from './claude-process.js';
 import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, shouldOpenIssue } from './issue.js';
-import { formatEvent } from './live-log.js';
-import { runLoop, type LoopDeps } from './loop.js';
-import { describeDenials, endedBeforeStart, failedBeforeStart, type LoopOutcome } from './outcome.js';
+import { failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
+import { runConfiguredLoop } from './runner.js';
 import { StatusComment } from './status-comment.js';
-import { Transcript } from './transcript.js';
 import { shorten } from './text.js';
 import { LogDoor, Secrets } from './untrusted-text.js';
-import { Workspace } from './workspace.js';
 
 const MAX_LOGGED_REASON = 4_000;
 
@@ -87,10 +80,13 @@ function actionSecrets(): Secrets {
 }
 
 async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, log: ActionLog): Promise<void> {
+  // The time limit counts from here: setting up Claude Code is part of the run.
+  const startedAt = Date.now();
+  const workspaceRoot = process.env.GITHUB_WORKSPACE || process.cwd();
   let config: Readonly<LoopConfig>;
   try {
     const inputs = { ...core, inputNames: () => inputNamesFromEnv(process.env) };
-    config = readInputs(inputs, process.env.GITHUB_WORKSPACE || process.cwd());
+    config = readInputs(inputs, workspaceRoot);
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
     await report(failedBeforeStart(message), undefined, secrets, door, log);
@@ -104,12 +100,32 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
   });
 
   // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
-  const outcome = secrets.redactDeep(await runConfiguredLoop(config, signal, secrets, log, status));
+  const loopOutcome = await runConfiguredLoop(config, {
+    log,
+    env: process.env,
+    signal,
+    secrets,
+    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+    runId: process.env.GITHUB_RUN_ID ?? 'local',
+    identity: {
+      repository: process.env.GITHUB_REPOSITORY || 'local',
+      workingDirectory: path.relative(workspaceRoot, config.workingDirectory) || '.',
+    },
+    startedAt,
+    onIterationEnded: (record) => status?.iterationEnded(record),
+  });
+  const outcome = secrets.redactDeep(loopOutcome);
   let issue: IssueRef | undefined;
   if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
     issue = await openOrUpdateIssue(
       outcome,
-      { token: config.githubToken, labels: config.issueLabels, prompt: config.prompt, secrets },
+      // A continued loop keeps its issue: the issue is found by the task the loop started with.
+      {
+        token: config.githubToken,
+        labels: config.issueLabels,
+        prompt: outcome.earlier?.prompt ?? config.prompt,
+        secrets,
+      },
       issueContextFromEnv(process.env),
       { info: log.text, warning: log.warning },
     );
@@ -132,116 +148,6 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
     core.setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`));
   } else if (outcome.status !== 'completed') {
     log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
-  }
-}
-
-async function runConfiguredLoop(
-  config: Readonly<LoopConfig>,
-  signal: AbortSignal,
-  secrets: Secrets,
-  log: ActionLog,
-  status: StatusComment | undefined,
-): Promise<LoopOutcome> {
-  let workspace: Workspace;
-  try {
-    workspace = await Workspace.open(config.workingDirectory);
-  } catch (error) {
-    return failedBeforeStart((error as Error).message, config.maxIterations);
-  }
-  let transcript: Transcript | undefined;
-  try {
-    const toolEnv = withoutSecrets(process.env, [
-      config.githubToken,
-      config.anthropicApiKey,
-      config.claudeCodeOauthToken,
-    ]).env;
-    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
-    log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
-
-    const runningAsRoot = process.getuid?.() === 0;
-    const { env, notes } = buildClaudeEnv(config, process.env, runningAsRoot);
-    for (const note of notes) log.text(note);
-
-    const runTranscript = new Transcript(
-      path.join(
-        process.env.RUNNER_TEMP || os.tmpdir(),
-        `autonomous-loop-${process.env.GITHUB_RUN_ID ?? 'local'}-${Date.now()}.jsonl`,
-      ),
-      secrets,
-      log.warning,
-    );
-    transcript = runTranscript;
-
-    const deps: LoopDeps = {
-      transcriptFile: () => runTranscript.path,
-      runIteration: (request) => {
-        runTranscript.markRun(request.number, request.attempt);
-        return runClaudeProcess({
-          executable: claude.path,
-          args: buildClaudeArgs(config, request),
-          env,
-          cwd: config.workingDirectory,
-          prompt: request.prompt,
-          timeoutMs: request.timeoutMs,
-          signal,
-          transcript: runTranscript,
-          secrets,
-          onEvent: (event) => {
-            const line = formatEvent(event);
-            if (line !== undefined) log.text(line);
-          },
-        });
-      },
-      runCheck: async (number) => {
-        log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
-        const check = await runCheck({
-          command: config.checkCommand,
-          cwd: config.workingDirectory,
-          env: toolEnv,
-          timeoutMs: config.checkTimeoutMs,
-          signal,
-          secrets,
-          onLine: log.text,
-        });
-        log.endGroup();
-        const end = describeCheckEnd(check, config.checkTimeoutMs);
-        log.text(
-          `Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`,
-        );
-        return check;
-      },
-      fingerprint: () => workspace.fingerprint(),
-      countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
-      sleep,
-      log: {
-        startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
-        endIteration: (record, verdict) => {
-          log.endGroup();
-          const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
-          const denied = describeDenials(record.deniedTools);
-          log.text(
-            `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-              `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
-              `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
-          );
-          status?.iterationEnded(record);
-        },
-        warning: log.warning,
-      },
-    };
-    return await runLoop(config, deps, signal);
-  } catch (error) {
-    if (error instanceof SetupCancelledError) {
-      return endedBeforeStart(
-        'cancelled',
-        'The job was cancelled while the action was setting up Claude Code.',
-        config.maxIterations,
-      );
-    }
-    return failedBeforeStart((error as Error).message, config.maxIterations);
-  } finally {
-    await transcript?.close();
-    workspace.dispose();
   }
 }
 
@@ -289,17 +195,4 @@ function endWithNewline(file: string | undefined): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -10,6 +10,7 @@ export const STATUSES = [
   'no_progress',
   'repeated_error',
   'budget_exceeded',
+  'time_limit_reached',
   'timed_out',
   'cancelled',
   'failed',
@@ -86,6 +87,33 @@ export interface LoopOutcome {
   transcriptFile: string;
   /** The last run of the check command, if one ran. */
   lastCheck: LastCheck | undefined;
+  /** What the earlier runs of this loop did, when this run continued a saved loop (`state-dir`). */
+  earlier: EarlierRuns | undefined;
+  /** The state directory holds how this run ended: a later run continues the loop unless it completed. */
+  stateSaved: boolean;
+}
+
+/** What the earlier runs of a continued loop did. Their iterations are not in `records`. */
+export interface EarlierRuns {
+  /** The task the loop started with. */
+  prompt: string;
+  runs: number;
+  iterations: number;
+  costUsd: number;
+  costKnown: boolean;
+}
+
+/** Iterations over every run of the loop. */
+export function totalIterations(outcome: LoopOutcome): number {
+  return outcome.iterations + (outcome.earlier?.iterations ?? 0);
+}
+
+/** Cost over every run of the loop, and whether it is exact or a lower bound. */
+export function totalCost(outcome: LoopOutcome): { usd: number; known: boolean } {
+  return {
+    usd: outcome.costUsd + (outcome.earlier?.costUsd ?? 0),
+    known: outcome.costKnown && (outcome.earlier?.costKnown ?? true),
+  };
 }
 
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
@@ -109,6 +137,8 @@ export function endedBeforeStart(status: LoopStatus, reason: string, maxIteratio
     filesChanged: 0,
     transcriptFile: '',
     lastCheck: undefined,
+    earlier: undefined,
+    stateSaved: false,
   };
 }
 

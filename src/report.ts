@@ -1,7 +1,7 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
-import { describeDenials, type IterationRecord, type LoopOutcome } from './outcome.js';
+import { describeDenials, totalCost, totalIterations, type IterationRecord, type LoopOutcome } from './outcome.js';
 import { shorten } from './text.js';
 import { codeFence, markdownCell, markdownCode, markdownInline } from './untrusted-text.js';
 
@@ -29,6 +29,9 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
     progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
     'session-id': outcome.sessionId,
+    resumed: String(outcome.earlier !== undefined),
+    'total-iterations': String(totalIterations(outcome)),
+    'total-cost-usd': formatCost(totalCost(outcome).usd),
     'cost-usd': formatCost(outcome.costUsd),
     turns: String(outcome.turns),
     'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
@@ -68,6 +71,7 @@ export const STATUS_ICON: Record<LoopOutcome['status'], string> = {
   no_progress: '⏸️',
   repeated_error: '♻️',
   budget_exceeded: '💸',
+  time_limit_reached: '⌛',
   timed_out: '⏱️',
   cancelled: '🚫',
   failed: '❌',
@@ -83,12 +87,15 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
     '| | |',
     '|---|---|',
     `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-    `| Total cost | ${totalCost(outcome)} |`,
+    `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`,
+    ...earlierRows(outcome),
     `| Turns | ${outcome.turns} |`,
     `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
     `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
   ];
   if (issue) head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
+  const hint = continueHint(outcome);
+  if (hint) head.push('', hint);
 
   const blockers = outcome.lastGate?.blockers ?? [];
   head.push('', '### Blockers', '');
@@ -152,9 +159,33 @@ function codeBlock(text: string): string[] {
   return [fence, text, fence];
 }
 
-function totalCost(outcome: LoopOutcome): string {
-  if (outcome.costKnown) return `$${formatCost(outcome.costUsd)}`;
-  return `at least $${formatCost(outcome.costUsd)} (an iteration was stopped before the CLI reported its cost)`;
+function costText(usd: number, known: boolean): string {
+  if (known) return `$${formatCost(usd)}`;
+  return `at least $${formatCost(usd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+
+/** A continued loop: what its earlier runs did, and the whole loop's totals. */
+function earlierRows(outcome: LoopOutcome): string[] {
+  const earlier = outcome.earlier;
+  if (!earlier) return [];
+  const total = totalCost(outcome);
+  return [
+    `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
+    `| Whole loop | ${totalIterations(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+  ];
+}
+
+/**
+ * How to go on with a loop that did not complete and whose state was saved: shared by the job summary, the issue and
+ * the status comment.
+ */
+export function continueHint(outcome: LoopOutcome): string | undefined {
+  if (!outcome.stateSaved || outcome.status === 'completed') return undefined;
+  return (
+    "**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
+    'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
+    'same conversation; a new `prompt` is passed to Claude first.'
+  );
 }
 
 function gateCell(record: IterationRecord): string {

@@ -23,7 +23,7 @@ import {
 } from './issue.js';
 import type { LoopConfig } from './inputs.js';
 import type { IterationRecord, LoopOutcome } from './outcome.js';
-import { checkCell, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
+import { checkCell, continueHint, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
 import { shorten } from './text.js';
 import { markdownCell, markdownInline, type Secrets } from './untrusted-text.js';
 
@@ -138,6 +138,8 @@ export function renderStatusComment(
   }
   lines.push(...iterationTable(records));
   if (outcome) lines.push(...failedCheck(outcome));
+  const hint = outcome && continueHint(outcome);
+  if (hint) lines.push('', hint);
   lines.push(
     '',
     outcome

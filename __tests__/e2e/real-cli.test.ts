@@ -29,11 +29,13 @@ async function loopWithRealCli(
     env?: Record<string, string>;
     onStart?: Parameters<typeof runAction>[0]['onStart'];
     api?: ApiOptions;
+    /** The repository of an earlier run (a later workflow run of the same loop); a new one otherwise. */
+    repo?: ReturnType<typeof makeRepo>;
   } = {},
 ) {
   await api?.close(); // a test that runs the loop twice gets a fresh API each time
   api = await startFakeAnthropicApi(script, options.api);
-  const repo = makeRepo(options.files);
+  const repo = options.repo ?? makeRepo(options.files);
   const home = mkdtempSync(path.join(os.tmpdir(), 'claude-home-'));
   const run = await runAction({
     cwd: repo.dir,
@@ -385,5 +387,71 @@ describe('the real Claude Code CLI against a fake API', () => {
     expect(resumed).toContain('Result: exit code 1');
     // The gate protocol named the check in the first request already.
     expect(JSON.stringify(api.mainRequests[0].body.system)).toContain('CHECK: fixed.txt is missing');
+  });
+
+  describe('a loop continued in a later run (state-dir)', () => {
+    it('run 2, with a fresh HOME and config dir, continues the conversation of run 1 and completes', async () => {
+      const stateDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-state-')), 'state');
+      const first = await loopWithRealCli(
+        [
+          { tool: 'Write', input: { file_path: 'hello.txt', content: 'hello from claude\n' } },
+          { text: gate(false, 'Not verified yet', ['Check hello.txt']) },
+        ],
+        { 'max-iterations': '1', 'state-dir': stateDir },
+      );
+      expect(first.run.outputs, runnerLog(first.run.stdout)).toMatchObject({
+        status: 'iteration_limit_reached',
+        resumed: 'false',
+        'total-iterations': '1',
+      });
+      const sessionId = first.run.outputs['session-id'];
+
+      const second = await loopWithRealCli(
+        [{ text: gate(true, 'hello.txt is checked') }],
+        { 'state-dir': stateDir },
+        { repo: first.repo },
+      );
+      expect(second.run.outputs, runnerLog(second.run.stdout)).toMatchObject({
+        status: 'completed',
+        resumed: 'true',
+        iterations: '1',
+        'total-iterations': '2',
+        'session-id': sessionId,
+      });
+      expect(Number(second.run.outputs['total-cost-usd'])).toBeCloseTo(
+        Number(first.run.outputs['cost-usd']) + Number(second.run.outputs['cost-usd']),
+        4,
+      );
+      // The fake API of run 2 saw the conversation of run 1: the session really was continued.
+      const history = conversationText(second.api.mainRequests[0].body);
+      expect(history).toContain('Create hello.txt, then finish.');
+      expect(history).toContain('Not verified yet');
+      expect(history).toContain('Continue working on the task.');
+    });
+
+    it('stops at time-limit-minutes during a hanging API call, leaves no process, and the next run continues', async () => {
+      const stateDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-state-')), 'state');
+      const first = await loopWithRealCli([{ hang: true, times: Infinity }], {
+        'time-limit-minutes': '0.1',
+        'state-dir': stateDir,
+      });
+      expect(first.run.outputs, runnerLog(first.run.stdout)).toMatchObject({ status: 'time_limit_reached' });
+      expect(first.run.code).toBe(0);
+      expect(processesIn(first.repo.dir)).toEqual([]);
+      const sessionId = first.run.outputs['session-id'];
+      expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+
+      const second = await loopWithRealCli(
+        [{ text: gate(true, 'Done after all') }],
+        { 'state-dir': stateDir },
+        { repo: first.repo },
+      );
+      expect(second.run.outputs, runnerLog(second.run.stdout)).toMatchObject({
+        status: 'completed',
+        resumed: 'true',
+        'session-id': sessionId,
+      });
+      expect(conversationText(second.api.mainRequests[0].body)).toContain('Create hello.txt, then finish.');
+    });
   });
 });

@@ -1,0 +1,204 @@
+/**
+ * The loop's state between workflow runs, as one serializable value, and the rules for continuing from it. Pure:
+ * reading and writing the state directory is `state-store.ts`.
+ *
+ * A saved state is untrusted (a cache can be written by another workflow): `parseLoopState` checks every field and
+ * says what is wrong, and `resumeDecision` refuses a state of another repository or working directory.
+ */
+import type { BreakerCounters } from './breaker.js';
+import type { Gate } from './gate.js';
+import { isStatus, type EarlierRuns, type LoopStatus } from './outcome.js';
+
+export const LOOP_STATE_VERSION = 1;
+/** A state is a few kilobytes; a bigger file is not one of ours. */
+export const MAX_STATE_BYTES = 1024 * 1024;
+
+/** Where the loop is, saved after every iteration and at the end of each run. */
+export interface LoopState {
+  version: typeof LOOP_STATE_VERSION;
+  /** `owner/name` on GitHub; a state of another repository is never continued. */
+  repository: string;
+  /** The working directory relative to the workspace: Claude's session belongs to it. */
+  workingDirectory: string;
+  /** The task the loop started with. */
+  prompt: string;
+  sessionId: string;
+  /** `running` while a run is under way (or was killed before it could say how it ended). */
+  status: LoopStatus | 'running';
+  reason: string;
+  /** Runs of the loop that have saved this state, this one included. */
+  runs: number;
+  /** Over every run. */
+  iterations: number;
+  costUsd: number;
+  /** False once an iteration's cost was unknown: `costUsd` is then a lower bound. */
+  costKnown: boolean;
+  turns: number;
+  breaker: BreakerCounters;
+  lastGate: Gate | undefined;
+  /** What the last failed check said, for the next iteration's prompt. */
+  checkReport: string | undefined;
+  /** ISO time of the last save. */
+  savedAt: string;
+}
+
+/** Which loop a run belongs to: a saved state must match it to be continued. */
+export interface LoopIdentity {
+  repository: string;
+  workingDirectory: string;
+}
+
+export function earlierRuns(state: LoopState): EarlierRuns {
+  return {
+    prompt: state.prompt,
+    runs: state.runs,
+    iterations: state.iterations,
+    costUsd: state.costUsd,
+    costKnown: state.costKnown,
+  };
+}
+
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TEXT = 64 * 1024;
+
+/** A session id the CLI made: a UUID. Anything else would be a path or a flag smuggled into `--resume`. */
+export function isSessionId(value: unknown): value is string {
+  return typeof value === 'string' && SESSION_ID.test(value);
+}
+
+export type ParsedState = { state: LoopState } | { problem: string };
+
+/** Reads a saved state, checking every field: a state that is not exactly ours is a problem, never a crash. */
+export function parseLoopState(text: string): ParsedState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problem: `it is not JSON (${(error as Error).message})` };
+  }
+  if (!isObject(value)) return { problem: 'it is not a JSON object' };
+  if (value.version !== LOOP_STATE_VERSION) {
+    return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
+  }
+  const problems: string[] = [];
+  const text_ = (name: string, optional = false): string | undefined => {
+    const field = value[name];
+    if (optional && (field === undefined || field === null)) return undefined;
+    if (typeof field !== 'string' || field.length > MAX_TEXT) problems.push(`'${name}' is not a string`);
+    return typeof field === 'string' ? field : '';
+  };
+  const count = (record: Record<string, unknown>, name: string): number => {
+    const field = record[name];
+    if (!Number.isSafeInteger(field) || (field as number) < 0) problems.push(`'${name}' is not a whole number`);
+    return typeof field === 'number' ? field : 0;
+  };
+  const sessionId = text_('sessionId')!;
+  if (!isSessionId(sessionId)) problems.push("'sessionId' is not a session id");
+  const status = text_('status')!;
+  if (status !== 'running' && !isStatus(status)) problems.push(`'status' is not a status`);
+  const costUsd = value.costUsd;
+  if (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0) {
+    problems.push("'costUsd' is not a non-negative number");
+  }
+  if (typeof value.costKnown !== 'boolean') problems.push("'costKnown' is not true or false");
+  const breaker = isObject(value.breaker) ? value.breaker : {};
+  if (!isObject(value.breaker)) problems.push("'breaker' is not an object");
+  const lastError = breaker.lastError;
+  if (lastError !== undefined && lastError !== null && typeof lastError !== 'string') {
+    problems.push("'breaker.lastError' is not a string");
+  }
+  const lastGate = parseGate(value.lastGate, problems);
+  const state: LoopState = {
+    version: LOOP_STATE_VERSION,
+    repository: text_('repository')!,
+    workingDirectory: text_('workingDirectory')!,
+    prompt: text_('prompt')!,
+    sessionId,
+    status: status as LoopState['status'],
+    reason: text_('reason')!,
+    runs: count(value, 'runs'),
+    iterations: count(value, 'iterations'),
+    costUsd: costUsd as number,
+    costKnown: value.costKnown as boolean,
+    turns: count(value, 'turns'),
+    breaker: {
+      runsWithoutChanges: count(breaker, 'runsWithoutChanges'),
+      sameErrorCount: count(breaker, 'sameErrorCount'),
+      lastError: typeof lastError === 'string' ? lastError : undefined,
+    },
+    lastGate,
+    checkReport: text_('checkReport', true),
+    savedAt: text_('savedAt')!,
+  };
+  if (problems.length > 0) return { problem: problems.join(', ') };
+  return { state };
+}
+
+function parseGate(value: unknown, problems: string[]): Gate | undefined {
+  if (value === undefined || value === null) return undefined;
+  const optionalText = (field: unknown): boolean => field === undefined || typeof field === 'string';
+  const ok =
+    isObject(value) &&
+    typeof value.ready === 'boolean' &&
+    optionalText(value.reason) &&
+    optionalText(value.progress) &&
+    (value.blockers === undefined ||
+      (Array.isArray(value.blockers) && value.blockers.every((blocker) => typeof blocker === 'string')));
+  if (!ok) {
+    problems.push("'lastGate' is not a completion gate");
+    return undefined;
+  }
+  // Keys the protocol does not define are not carried over: nothing reads them from a saved state.
+  return {
+    ready: value.ready as boolean,
+    reason: value.reason as string | undefined,
+    progress: value.progress as string | undefined,
+    blockers: value.blockers as string[] | undefined,
+    extra: {},
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type ResumeDecision = { resume: true; state: LoopState } | { resume: false; why: string; warn: boolean };
+
+/** Continue a saved loop of this repository and directory that has not completed; anything else starts anew. */
+export function resumeDecision(parsed: ParsedState | undefined, identity: LoopIdentity): ResumeDecision {
+  if (parsed === undefined) return { resume: false, why: 'no saved state: starting a new loop', warn: false };
+  if ('problem' in parsed) {
+    return { resume: false, why: `the saved state is not usable (${parsed.problem}): starting a new loop`, warn: true };
+  }
+  const { state } = parsed;
+  if (state.repository !== identity.repository) {
+    return {
+      resume: false,
+      why: `the saved state belongs to another repository (${state.repository}): starting a new loop`,
+      warn: true,
+    };
+  }
+  if (state.workingDirectory !== identity.workingDirectory) {
+    return {
+      resume: false,
+      why: `the saved state belongs to another working directory (${state.workingDirectory}): starting a new loop`,
+      warn: true,
+    };
+  }
+  if (state.status === 'completed') {
+    return { resume: false, why: 'the saved loop completed: starting a new loop', warn: false };
+  }
+  return { resume: true, state };
+}
+
+/**
+ * The first prompt of a continued loop: the continuation prompt, preceded by this run's prompt when it is not the
+ * task the loop started with (a maintainer's "/continue: fix the error messages first"), followed by what the last
+ * failed check said.
+ */
+export function resumePrompt(state: LoopState, prompt: string, continuationPrompt: string): string {
+  const parts = prompt.trim() === state.prompt.trim() ? [] : [prompt];
+  parts.push(continuationPrompt);
+  if (state.checkReport) parts.push(state.checkReport);
+  return parts.join('\n\n');
+}

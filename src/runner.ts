@@ -1,0 +1,224 @@
+/**
+ * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
+ * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. It knows nothing of
+ * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
+ * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { describeCheckEnd, runCheck } from './check-command.js';
+import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
+import { locateClaude, SetupCancelledError } from './claude-install.js';
+import { runClaudeProcess } from './claude-process.js';
+import type { LoopConfig } from './inputs.js';
+import { formatEvent } from './live-log.js';
+import { resumeDecision, type LoopIdentity, type LoopState } from './loop-state.js';
+import { runLoop, type LoopDeps } from './loop.js';
+import {
+  describeDenials,
+  endedBeforeStart,
+  failedBeforeStart,
+  type IterationRecord,
+  type LoopOutcome,
+} from './outcome.js';
+import { formatCost } from './report.js';
+import { claudeConfigDir, StateStore } from './state-store.js';
+import { Transcript } from './transcript.js';
+import type { Secrets } from './untrusted-text.js';
+import { Workspace } from './workspace.js';
+
+/** The host's log. Plain lines may hold untrusted text: the host makes them safe for where they go. */
+export interface RunnerLog {
+  text(message: string): void;
+  warning(message: string): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+}
+
+export interface RunnerHost {
+  log: RunnerLog;
+  /** The environment the action runs in; Claude and the programs we run get it without our secrets. */
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  secrets: Secrets;
+  /** Where the transcript goes. */
+  tempDir: string;
+  /** Names the transcript file. */
+  runId: string;
+  /** Which loop this is: a saved state must match it. */
+  identity: LoopIdentity;
+  /** When this run started (milliseconds since the epoch): `time-limit-minutes` counts from here. */
+  startedAt: number;
+  /** Told after every iteration, e.g. for a live status comment. */
+  onIterationEnded?(record: IterationRecord): void;
+}
+
+export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
+  const { log, signal } = host;
+  let workspace: Workspace;
+  try {
+    workspace = await Workspace.open(config.workingDirectory);
+  } catch (error) {
+    return failedBeforeStart((error as Error).message, config.maxIterations);
+  }
+  let transcript: Transcript | undefined;
+  let stateSaved = false;
+  try {
+    const toolEnv = withoutSecrets(host.env, [
+      config.githubToken,
+      config.anthropicApiKey,
+      config.claudeCodeOauthToken,
+    ]).env;
+    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
+    log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+
+    const runningAsRoot = process.getuid?.() === 0;
+    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot);
+    for (const note of notes) log.text(note);
+
+    const store =
+      config.stateDir === ''
+        ? undefined
+        : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
+    const saved = store ? await savedLoop(store, host.identity, log) : undefined;
+    let saveWarned = false;
+
+    const runTranscript = new Transcript(
+      path.join(host.tempDir || os.tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`),
+      host.secrets,
+      log.warning,
+    );
+    transcript = runTranscript;
+
+    const deps: LoopDeps = {
+      transcriptFile: () => runTranscript.path,
+      runIteration: (request) => {
+        runTranscript.markRun(request.number, request.attempt);
+        return runClaudeProcess({
+          executable: claude.path,
+          args: buildClaudeArgs(config, request),
+          env,
+          cwd: config.workingDirectory,
+          prompt: request.prompt,
+          timeoutMs: request.timeoutMs,
+          signal,
+          transcript: runTranscript,
+          secrets: host.secrets,
+          onEvent: (event) => {
+            const line = formatEvent(event);
+            if (line !== undefined) log.text(line);
+          },
+        });
+      },
+      runCheck: async (number, timeoutMs) => {
+        log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+        const check = await runCheck({
+          command: config.checkCommand,
+          cwd: config.workingDirectory,
+          env: toolEnv,
+          timeoutMs,
+          signal,
+          secrets: host.secrets,
+          onLine: log.text,
+        });
+        log.endGroup();
+        const end = describeCheckEnd(check, timeoutMs);
+        log.text(
+          `Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`,
+        );
+        return check;
+      },
+      fingerprint: () => workspace.fingerprint(),
+      countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+      sleep,
+      now: Date.now,
+      saveState: async (state) => {
+        if (!store) return;
+        try {
+          await store.save(state);
+          stateSaved = true;
+        } catch (error) {
+          stateSaved = false;
+          // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
+          if (!saveWarned) {
+            log.warning(
+              `Could not save the loop's state in 'state-dir' (${config.stateDir}): ${(error as Error).message}. ` +
+                'A later run cannot continue from this point.',
+            );
+          }
+          saveWarned = true;
+        }
+      },
+      log: {
+        startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
+        endIteration: (record, verdict) => {
+          log.endGroup();
+          const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+          const denied = describeDenials(record.deniedTools);
+          log.text(
+            `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+              `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+              `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
+          );
+          host.onIterationEnded?.(record);
+        },
+        warning: log.warning,
+      },
+    };
+    const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
+    const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
+    return { ...outcome, stateSaved };
+  } catch (error) {
+    if (error instanceof SetupCancelledError) {
+      return endedBeforeStart(
+        'cancelled',
+        'The job was cancelled while the action was setting up Claude Code.',
+        config.maxIterations,
+      );
+    }
+    return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved };
+  } finally {
+    await transcript?.close();
+    workspace.dispose();
+  }
+}
+
+/** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */
+async function savedLoop(store: StateStore, identity: LoopIdentity, log: RunnerLog): Promise<LoopState | undefined> {
+  const decision = resumeDecision(await store.load(), identity);
+  if (!decision.resume) {
+    const message = `State directory ${store.dir}: ${decision.why}.`;
+    if (decision.warn) log.warning(message);
+    else log.text(message);
+    return undefined;
+  }
+  const { state } = decision;
+  try {
+    await store.restoreSession(state);
+  } catch (error) {
+    log.warning(
+      `State directory ${store.dir}: Claude's session could not be restored (${(error as Error).message}): ` +
+        'starting a new loop.',
+    );
+    return undefined;
+  }
+  log.text(
+    `Continuing the loop saved in ${store.dir}: run ${state.runs + 1}, ${state.iterations} iterations and ` +
+      `${state.costKnown ? '' : 'at least '}$${formatCost(state.costUsd)} so far, session ${state.sessionId}, ` +
+      `last status ${state.status}.`,
+  );
+  return state;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

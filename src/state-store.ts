@@ -1,0 +1,224 @@
+/**
+ * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
+ * on another machine with an empty home directory, can continue the loop.
+ *
+ * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
+ * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
+ * the CLI would run. A session file is conversation only, and it is checked before the CLI sees it.
+ *
+ * Everything read from the directory is untrusted: symbolic links are refused (opened with O_NOFOLLOW), sizes are
+ * bounded, and every write goes to a fresh temporary file that is then renamed over the old one, which replaces a
+ * planted link instead of writing through it. A job killed mid-write leaves the previous save whole.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { MAX_STATE_BYTES, parseLoopState, type LoopState, type ParsedState } from './loop-state.js';
+import type { Secrets } from './untrusted-text.js';
+
+export const STATE_FILE = 'state.json';
+export const SESSION_FILE = 'session.jsonl';
+/** A long loop's session is tens of megabytes; a bigger file is refused rather than handed to the CLI. */
+export const MAX_SESSION_BYTES = 256 * 1024 * 1024;
+
+/** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
+export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
+}
+
+/** The CLI files a session under its working directory with every character but ASCII letters and digits as '-'. */
+export function sessionFile(configDir: string, cwd: string, sessionId: string): string {
+  return path.join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionId}.jsonl`);
+}
+
+export class StateStore {
+  /**
+   * @param configDir the CLI's config directory, where it reads and writes the session
+   * @param cwd Claude's working directory
+   */
+  constructor(
+    readonly dir: string,
+    private readonly configDir: string,
+    private readonly cwd: string,
+    private readonly secrets: Secrets,
+  ) {}
+
+  /** The saved state; undefined when there is none. A state that cannot be read is a problem, not an error. */
+  async load(): Promise<ParsedState | undefined> {
+    let text: string;
+    try {
+      const bytes = await readBounded(path.join(this.dir, STATE_FILE), MAX_STATE_BYTES);
+      if (bytes === undefined) return undefined;
+      text = bytes.toString('utf8');
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
+    return parseLoopState(text);
+  }
+
+  /**
+   * Puts the saved session where the CLI looks for it, after checking that it is a session file of this session.
+   * Throws with what is wrong; nothing is written then.
+   */
+  async restoreSession(state: LoopState): Promise<void> {
+    const saved = path.join(this.dir, SESSION_FILE);
+    await checkSessionFile(saved, state.sessionId);
+    const target = sessionFile(this.configDir, this.cwd, state.sessionId);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyAtomically(saved, target);
+  }
+
+  /** Saves Claude's session (secrets redacted), then the state that refers to it. */
+  async save(state: LoopState): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const session = await this.findSession(state.sessionId);
+    await copyAtomically(session, path.join(this.dir, SESSION_FILE), this.secrets);
+    const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
+    await writeAtomically(path.join(this.dir, STATE_FILE), text);
+  }
+
+  /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
+  private async findSession(sessionId: string): Promise<string> {
+    const expected = sessionFile(this.configDir, this.cwd, sessionId);
+    if (await isFile(expected)) return expected;
+    const projects = path.join(this.configDir, 'projects');
+    const entries = await readdir(projects).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const candidate = path.join(projects, entry, `${sessionId}.jsonl`);
+      if (await isFile(candidate)) return candidate;
+    }
+    throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!handle) return false;
+  try {
+    return (await handle.stat()).isFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A regular file's bytes, refused past `limit`; undefined when it does not exist. */
+async function readBounded(file: string, limit: number): Promise<Buffer | undefined> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link`);
+    throw new Error(`${file} could not be read: ${(error as Error).message}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+    if (stat.size > limit) throw new Error(`${file} has ${stat.size} bytes, more than ${limit}`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A session file of `sessionId`: a regular file of bounded size whose every line is a JSON object, and whose lines
+ * that name a session all name this one, so that no other loop's conversation is ever resumed under this id.
+ */
+async function checkSessionFile(file: string, sessionId: string): Promise<void> {
+  const stream = await openForReading(file, MAX_SESSION_BYTES);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let named = 0;
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number++;
+      if (line.trim() === '') continue;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        throw new Error(`line ${number} of ${file} is not JSON`);
+      }
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw new Error(`line ${number} of ${file} is not a JSON object`);
+      }
+      const named_ = (entry as { sessionId?: unknown }).sessionId;
+      if (named_ === undefined) continue;
+      if (named_ !== sessionId) throw new Error(`line ${number} of ${file} belongs to another session`);
+      named++;
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  if (named === 0) throw new Error(`${file} holds no line of session ${sessionId}`);
+}
+
+async function openForReading(file: string, limit: number): Promise<ReadStream> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${file} is missing`);
+    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link`);
+    throw new Error(`${file} could not be read: ${(error as Error).message}`);
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile() || stat.size > limit) {
+    await handle.close();
+    throw new Error(stat.isFile() ? `${file} has ${stat.size} bytes, more than ${limit}` : `${file} is not a file`);
+  }
+  // The stream owns the handle from here and closes it.
+  return handle.createReadStream();
+}
+
+/** A new file beside `target`, created exclusively, so that nothing planted there is written through. */
+function temporaryBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+async function writeAtomically(target: string, text: string): Promise<void> {
+  const temporary = temporaryBeside(target);
+  try {
+    await writeFile(temporary, text, { flag: 'wx', mode: 0o600 });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Copies `source` over `target` through a temporary file, redacting `secrets` on the way when given. */
+async function copyAtomically(source: string, target: string, secrets?: Secrets): Promise<void> {
+  const temporary = temporaryBeside(target);
+  try {
+    const input = await openForReading(source, MAX_SESSION_BYTES);
+    const output = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
+    if (secrets) {
+      const redactor = secrets.streamRedactor();
+      const redact = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          done(null, redactor.push(chunk));
+        },
+        flush(done) {
+          done(null, redactor.end());
+        },
+      });
+      await pipeline(input, redact, output);
+    } else {
+      await pipeline(input, output);
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
