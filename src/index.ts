@@ -1,6 +1,10 @@
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 import { run } from './main.js';
+import { reportUnsupportedPlatform, unsupportedPlatformReason } from './platform.js';
 
-await run();
+// Before anything else: on Windows nothing may start that the action could not stop again.
+const unsupported = unsupportedPlatformReason(process.platform);
+if (unsupported === undefined) await run();
+else await reportUnsupportedPlatform(unsupported);
 // Outputs and the summary are written synchronously by now; do not let a lingering socket or timer hold the step.
 process.exit();

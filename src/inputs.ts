@@ -50,6 +50,7 @@ export const INPUT_NAMES = [
   'claude-args',
   'claude-path',
   'claude-version',
+  'claude-from-path',
   'fail-on',
   'open-issue-on',
   'issue-labels',
@@ -94,7 +95,10 @@ export interface LoopConfig {
   permissionMode: PermissionMode;
   claudeArgs: string[];
   claudePath: string;
+  /** An exact version, e.g. 2.1.330: the one installed, and the one a `claude` on PATH must be. */
   claudeVersion: string;
+  /** Use a `claude` on PATH whatever its version. */
+  claudeFromPath: boolean;
   failOn: LoopStatus[];
   openIssueOn: LoopStatus[];
   issueLabels: string[];
@@ -229,7 +233,8 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     permissionMode: permissionMode as PermissionMode,
     claudeArgs,
     claudePath: get('claude-path'),
-    claudeVersion: get('claude-version') || DEFAULT_CLAUDE_VERSION,
+    claudeVersion: exactVersion(get, 'claude-version', DEFAULT_CLAUDE_VERSION),
+    claudeFromPath: boolean(get, 'claude-from-path', false),
     failOn: statusList(get, 'fail-on', 'failed,timed_out'),
     openIssueOn: statusList(get, 'open-issue-on', ''),
     issueLabels: (get('issue-labels') || 'autonomous-loop')
@@ -407,6 +412,27 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+/**
+ * An exact package version: it names the tool-cache directory, and it is compared with what `claude --version`
+ * prints, so a range or a tag such as `latest` could never match and would be installed again on every run.
+ */
+function exactVersion(get: (name: string) => string, name: string, fallback: string): string {
+  const value = get(name) || fallback;
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value)) {
+    throw new InputError(`Input '${name}' is "${value}"; expected an exact version such as ${fallback}.`);
+  }
+  return value;
+}
+
+/** `true` or `false` in the spellings of YAML 1.2 that `core.getBooleanInput` accepts. */
+function boolean(get: (name: string) => string, name: string, fallback: boolean): boolean {
+  const value = get(name);
+  if (value === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`Input '${name}' is "${value}"; expected true or false.`);
 }
 
 function oneOf<T extends string>(get: (name: string) => string, name: string, values: readonly T[], fallback: T): T {

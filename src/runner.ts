@@ -69,7 +69,10 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
       config.anthropicApiKey,
       config.claudeCodeOauthToken,
     ]).env;
-    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal);
+    const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal, {
+      fromPath: config.claudeFromPath,
+      warn: log.warning,
+    });
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
     const runningAsRoot = process.getuid?.() === 0;
