@@ -35,12 +35,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examplesDir = path.join(root, 'examples');
 const githubDir = path.join(root, '.github');
 const LOOP_ACTION = 'org/autonomous-loop@v1';
-const EXPECTED_EXAMPLES = ['basic-loop.yml', 'custom-report.yml', 'issue-on-limit.yml', 'matrix.yml', 'pr-bot.yml'];
+const EXPECTED_EXAMPLES = [
+  'basic-loop.yml',
+  'continue-on-comment.yml',
+  'custom-report.yml',
+  'issue-on-limit.yml',
+  'matrix.yml',
+  'pr-bot.yml',
+];
+/** Minutes a job needs besides the loop: checkout, installing Claude Code, the reports, saving the state. */
+const JOB_ROOM_MINUTES = 5;
 const PINNED: Record<string, string> = {
   'actions/checkout': 'v5',
   'actions/github-script': 'v8',
   'actions/upload-artifact': 'v6',
   'actions/download-artifact': 'v7',
+  'actions/cache/restore': 'v4',
+  'actions/cache/save': 'v4',
 };
 
 type Dict = Record<string, unknown>;
@@ -124,6 +135,14 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       const auth = String(inputs['anthropic-api-key'] ?? inputs['claude-code-oauth-token'] ?? '');
       if (!/^\$\{\{ secrets\.\w+ \}\}$/.test(auth)) problems.push(`${at}: the API key must come from a secret`);
       if (inputs['max-budget-usd'] === undefined) problems.push(`${at}: no max-budget-usd`);
+      // A job time-out cancels the step: no issue, no state saved. The loop's own clock must come first.
+      const limit = Number(inputs['time-limit-minutes']);
+      const jobLimit = Number(job['timeout-minutes']);
+      if (!(limit > 0 && limit <= jobLimit - JOB_ROOM_MINUTES)) {
+        problems.push(
+          `${at}: time-limit-minutes ${String(inputs['time-limit-minutes'])} must leave ${JOB_ROOM_MINUTES} minutes of the job's timeout-minutes ${String(job['timeout-minutes'])}`,
+        );
+      }
     });
 
     if (steps.some((s) => s.uses?.startsWith('org/autonomous-loop'))) {
@@ -154,7 +173,7 @@ describe('examples/*.yml', () => {
     spec = readActionSpec();
   });
 
-  it('has the five documented examples', () => {
+  it('has the six documented examples', () => {
     expect(exampleFiles).toEqual(expect.arrayContaining(EXPECTED_EXAMPLES));
   });
 
@@ -505,6 +524,7 @@ jobs:
       'input "max-iteration" is not in action.yml',
       'the API key must come from a secret',
       'no max-budget-usd',
+      "time-limit-minutes undefined must leave 5 minutes of the job's timeout-minutes undefined",
       '${{ }} inside run:',
       '${{ }} inside the github-script script',
       'output "cost" is not in action.yml',
