@@ -38,6 +38,8 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   lastCheck: undefined,
   earlier: undefined,
   stateSaved: false,
+  resultText: '',
+  wallTimeMs: 0,
   ...extra,
 });
 
@@ -50,6 +52,7 @@ describe('outcomeOutputs', () => {
       reason: 'Maximum iterations (2) reached',
       blockers: '["Fix a","Fix b"]',
       progress: 'Half of it',
+      result: '',
       'session-id': 'sess-9',
       resumed: 'false',
       'total-iterations': '2',
@@ -67,9 +70,77 @@ describe('outcomeOutputs', () => {
 
   it('gives empty values, not missing ones, for a loop that never started', () => {
     const outputs = outcomeOutputs(failedBeforeStart('bad input'));
-    expect(Object.keys(outputs)).toHaveLength(17);
+    expect(Object.keys(outputs)).toHaveLength(18);
     expect(outputs['status-comment-url']).toBe('');
     expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
+  });
+});
+
+describe('the result output', () => {
+  it("is Claude's final text, bounded", () => {
+    expect(outcomeOutputs(outcome({ resultText: 'The report: all good.' })).result).toBe('The report: all good.');
+    const long = outcomeOutputs(outcome({ resultText: 'x'.repeat(MAX_OUTPUT_TEXT + 10) })).result;
+    expect(long).toHaveLength(MAX_OUTPUT_TEXT);
+    expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('the summary of a long or short loop', () => {
+  it('is one block for a loop where nothing ran: the error and the run', () => {
+    const summary = renderSummary(
+      failedBeforeStart('Input \'max-iterations\' must be a whole number of at least 1, got "ten".'),
+      undefined,
+      'https://github.com/o/r/actions/runs/1',
+    );
+    expect(summary).toBe(
+      '## ❌ Autonomous loop: `failed`\n\n**Error:** Input \'max-iterations\' must be a whole number of at least 1, got "ten".\n\n' +
+        'No iteration ran.\n\n[Workflow run](https://github.com/o/r/actions/runs/1)\n',
+    );
+  });
+
+  it("shows Claude's last assessment when a breaker or a limit stopped the loop, not when it completed", () => {
+    expect(renderSummary(outcome())).toContain("**Claude's last assessment:** r");
+    const completed = outcome({ status: 'completed', lastGate: { ready: true, reason: 'r', extra: {} } });
+    expect(renderSummary(completed)).not.toContain('last assessment');
+    expect(renderSummary(outcome({ status: 'failed' }))).not.toContain('last assessment');
+  });
+
+  it('gives the wall time and links the run', () => {
+    const summary = renderSummary(outcome({ wallTimeMs: 185_000 }), undefined, 'https://github.com/o/r/actions/runs/9');
+    expect(summary).toContain('| Wall time | 3 min 05 s |');
+    expect(summary).toContain('| Workflow run | [logs and artifacts](https://github.com/o/r/actions/runs/9) |');
+    expect(renderSummary(outcome())).not.toContain('Workflow run');
+  });
+
+  it('folds the iteration table away past 10 rows', () => {
+    const rows = (count: number) => Array.from({ length: count }, (_, index) => record(index + 1));
+    const ten = renderSummary(outcome({ records: rows(10), iterations: 10 }));
+    expect(ten).not.toContain('<details>');
+    const eleven = renderSummary(outcome({ records: rows(11), iterations: 11 }));
+    expect(eleven).toContain('<details><summary>All 11 iterations</summary>\n\n| # | Duration |');
+    expect(eleven.trimEnd().endsWith('</details>')).toBe(true);
+    expect(eleven).toContain('| 11 |');
+  });
+
+  it('lists the blockers in a row only when they changed since the gate before', () => {
+    const gate = (blockers: string[]) => ({ ready: false, reason: 'r', blockers, extra: {} });
+    const summary = renderSummary(
+      outcome({
+        records: [
+          record(1, { gate: gate(['a', 'b']) }),
+          record(2, { gate: gate(['a', 'b']) }),
+          record(3, { gate: undefined }),
+          record(4, { gate: gate(['a', 'b']) }),
+          record(5, { gate: gate(['b']) }),
+        ],
+      }),
+    );
+    const cells = summary.split('\n').filter((line) => /^\| \d \|/.test(line));
+    expect(cells[0]).toContain('(blockers: a; b)');
+    expect(cells[1]).toContain('(blockers unchanged)');
+    expect(cells[2]).toContain('no gate');
+    expect(cells[3]).toContain('(blockers unchanged)');
+    expect(cells[4]).toContain('(blockers: b)');
   });
 });
 
@@ -246,7 +317,8 @@ describe('reports of hostile or oversized text', () => {
       }),
     );
     expect(summary).not.toMatch(/<img|<!--/);
-    expect(summary.match(/&lt;img src=x onerror=alert\(1\)&gt;&lt;!--/g)).toHaveLength(6);
+    // Reason, Claude's last assessment, blocker, progress, and the gate and error cells of the table.
+    expect(summary.match(/&lt;img src=x onerror=alert\(1\)&gt;&lt;!--/g)).toHaveLength(7);
   });
 
   it('marks a cost that is only a lower bound', () => {

@@ -72,6 +72,8 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
+    resultText: "",
+    wallTimeMs: 0,
     ...overrides,
   };
 }

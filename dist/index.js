@@ -34238,7 +34238,7 @@ function checkFailureSignature(result, timeoutMs) {
     return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
 }
 function normalizeLine(line) {
-    return (0,src_text/* oneLine */.T)(line)
+    return (0,src_text/* oneLine */.TN)(line)
         .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
         .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
         .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
@@ -39763,12 +39763,12 @@ function runUrl(context) {
 function renderIssueTitle(outcome) {
     const count = `${outcome.iterations} ${outcome.iterations === 1 ? 'iteration' : 'iterations'}`;
     const what = outcome.status === 'failed'
-        ? `failed: ${(0,src_text/* oneLine */.T)(outcome.reason) || 'failed'}`
+        ? `failed: ${(0,src_text/* oneLine */.TN)(outcome.reason) || 'failed'}`
         : `stopped: ${statusWords(outcome.status)}`;
-    return (0,src_text/* shorten */.m)(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
+    return (0,src_text/* shorten */.ml)(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
 }
 function renderIssue(outcome, prompt, context) {
-    const task = (0,src_text/* shorten */.m)(prompt.trim(), MAX_TASK_LENGTH);
+    const task = (0,src_text/* shorten */.ml)(prompt.trim(), MAX_TASK_LENGTH);
     const trimmedNote = task.length < prompt.trim().length ? `, trimmed to ${MAX_TASK_LENGTH.toLocaleString('en-US')}` : '';
     const fence = (0,untrusted_text/* codeFence */.wr)(task);
     const body = [
@@ -39788,12 +39788,12 @@ function renderIssue(outcome, prompt, context) {
         '',
         'A later stop of the same loop (same repository, workflow, job and task) adds a comment here while this issue is open.',
     ].join('\n');
-    return { title: renderIssueTitle(outcome), body: (0,src_text/* shorten */.m)(body, MAX_BODY_LENGTH) };
+    return { title: renderIssueTitle(outcome), body: (0,src_text/* shorten */.ml)(body, MAX_BODY_LENGTH) };
 }
 /** What a repeated stop of the same loop adds to its open issue. */
 function renderIssueComment(outcome, context) {
     const body = [`The loop stopped again with status \`${outcome.status}\`.`, '', renderDetails(outcome, context)].join('\n');
-    return (0,src_text/* shorten */.m)(body, MAX_BODY_LENGTH);
+    return (0,src_text/* shorten */.ml)(body, MAX_BODY_LENGTH);
 }
 function renderDetails(outcome, context) {
     const gate = outcome.lastGate;
@@ -41845,7 +41845,7 @@ function formatEvent(event) {
         case 'init':
             return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
         case 'text':
-            return (0,src_text/* shorten */.m)(event.text.trim(), MAX_TEXT);
+            return (0,src_text/* shorten */.ml)(event.text.trim(), MAX_TEXT);
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
@@ -41876,11 +41876,11 @@ function describeToolInput(name, input) {
 function oneLineShortened(text, max) {
     const window = 4 * max;
     if (text.length > window) {
-        const head = (0,src_text/* oneLine */.T)(text.slice(0, window));
+        const head = (0,src_text/* oneLine */.TN)(text.slice(0, window));
         if (head.length > max)
-            return (0,src_text/* shorten */.m)(head, max);
+            return (0,src_text/* shorten */.ml)(head, max);
     }
-    return (0,src_text/* shorten */.m)((0,src_text/* oneLine */.T)(text), max);
+    return (0,src_text/* shorten */.ml)((0,src_text/* oneLine */.TN)(text), max);
 }
 
 ;// CONCATENATED MODULE: ./src/loop-state.ts
@@ -42530,6 +42530,8 @@ async function runLoop(settings, deps, signal, start) {
         checkReport: start.saved?.checkReport,
         running: undefined,
         breaker: undefined,
+        resultText: '',
+        startedAt: deps.now(),
     };
     try {
         return await iterate(settings, deps, signal, start, progress);
@@ -42673,6 +42675,7 @@ async function runIteration(settings, deps, signal, start, progress, record) {
                 : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
         });
         progress.sessionId = run.stream.sessionId ?? progress.sessionId;
+        progress.resultText = run.stream.result?.text ?? progress.resultText;
         addRun(record, run);
         reportOddities(deps, progress, number, run);
         if (run.timedOut && deadlineLeft < iterationLeft)
@@ -42877,6 +42880,8 @@ async function finish(settings, deps, start, progress, status, reason) {
         earlier: start.saved ? earlierRuns(start.saved) : undefined,
         // The host knows whether the saves succeeded.
         stateSaved: false,
+        resultText: progress.resultText,
+        wallTimeMs: deps.now() - progress.startedAt,
     };
 }
 
@@ -43743,16 +43748,8 @@ const MAX_RATE_LIMIT_WAIT_S = 60;
 function statusMarker(context, prompt) {
     return `<!-- autonomous-loop-status:${loopId(context, prompt)}:${context.runId.replace(/[^\w]/g, '')} -->`;
 }
-/** `42 s`, `3 min 05 s`, `1 h 02 min`. */
-function formatElapsed(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const pad = (n) => String(n).padStart(2, '0');
-    if (seconds < 3600)
-        return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
-    return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
-}
+// Shared with the job summary; re-exported for the status comment's callers and tests.
+
 /** The comment's body. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
 function renderStatusComment(view, settings, context) {
     const { records, outcome } = view;
@@ -43768,7 +43765,7 @@ function renderStatusComment(view, settings, context) {
     }
     const costUsd = outcome?.costUsd ?? records.reduce((sum, record) => sum + record.costUsd, 0);
     const costKnown = outcome?.costKnown ?? records.every((record) => record.costKnown);
-    lines.push('', '| | |', '|---|---|', `| Iterations | ${records.length} of ${max}${outcome ? '' : ' done'} |`, `| Elapsed | ${formatElapsed(view.elapsedMs)} |`, `| ${outcome ? 'Cost' : 'Cost so far'} | ${costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(costUsd)} |`);
+    lines.push('', '| | |', '|---|---|', `| Iterations | ${records.length} of ${max}${outcome ? '' : ' done'} |`, `| Elapsed | ${(0,src_text/* formatElapsed */.C7)(view.elapsedMs)} |`, `| ${outcome ? 'Cost' : 'Cost so far'} | ${costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(costUsd)} |`);
     if (settings.checkCommand)
         lines.push(`| Check | ${checkSummary(records, settings.checkCommand)} |`);
     lines.push(`| Workflow run | [${(0,untrusted_text/* markdownCell */.UZ)(context.workflow || 'run', MAX_CELL)} #${context.runId}](${runUrl(context)}) |`);
@@ -43793,7 +43790,7 @@ function renderStatusComment(view, settings, context) {
     lines.push('', outcome
         ? '<sub>The loop has ended; this comment is no longer updated.</sub>'
         : '<sub>Written by the autonomous loop while it runs.</sub>');
-    return (0,src_text/* shorten */.m)(lines.join('\n'), MAX_BODY_LENGTH);
+    return (0,src_text/* shorten */.ml)(lines.join('\n'), MAX_BODY_LENGTH);
 }
 function checkSummary(records, command) {
     const checked = lastWith(records, (record) => record.check !== undefined);
@@ -44149,7 +44146,7 @@ async function runAction(signal, secrets, door, log) {
         await main_report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
     }
     // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
-    const reason = (0,src_text/* shorten */.m)(outcome.reason, MAX_LOGGED_REASON);
+    const reason = (0,src_text/* shorten */.ml)(outcome.reason, MAX_LOGGED_REASON);
     log.text(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
         `${outcome.costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(outcome.costUsd)}: ${reason}`);
     if (config.failOn.includes(outcome.status)) {
@@ -44168,7 +44165,9 @@ async function main_report(outcome, issue, secrets, door, log, statusCommentUrl)
     for (const [name, value] of Object.entries((0,report/* outcomeOutputs */.nS)(outcome, issue, statusCommentUrl))) {
         lib_core.setOutput(name, secrets.redact(value));
     }
-    const summary = secrets.redact((0,report/* renderSummary */.Br)(outcome, issue));
+    const context = issueContextFromEnv(process.env);
+    const link = context.repository && context.runId ? runUrl(context) : '';
+    const summary = secrets.redact((0,report/* renderSummary */.Br)(outcome, issue, link));
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
             await lib_core.summary.addRaw(summary, true).write({ overwrite: false });
@@ -44267,6 +44266,8 @@ function endedBeforeStart(status, reason, maxIterations = 0) {
         lastCheck: undefined,
         earlier: undefined,
         stateSaved: false,
+        resultText: '',
+        wallTimeMs: 0,
     };
 }
 /** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
@@ -44336,9 +44337,6 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4671);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
 /* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8521);
-/**
- * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
- */
 
 
 
@@ -44356,9 +44354,10 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
     return {
         status: outcome.status,
         iterations: String(outcome.iterations),
-        reason: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .m)(outcome.reason, MAX_OUTPUT_TEXT),
+        reason: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
         blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
-        progress: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .m)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        progress: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        result: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.resultText, MAX_OUTPUT_TEXT),
         'session-id': outcome.sessionId,
         resumed: String(outcome.earlier !== undefined),
         'total-iterations': String((0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)),
@@ -44381,7 +44380,7 @@ function blockersOutput(blockers) {
     const kept = [];
     let length = 2;
     for (const blocker of blockers) {
-        const item = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .m)(blocker, MAX_OUTPUT_BLOCKER);
+        const item = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
         const itemLength = JSON.stringify(item).length + 1;
         if (length + itemLength > MAX_OUTPUT_TEXT - 200)
             break;
@@ -44404,25 +44403,51 @@ const STATUS_ICON = {
     cancelled: '🚫',
     failed: '❌',
 };
-/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
-function renderSummary(outcome, issue) {
-    const head = [
-        `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
-        '',
-        `**Reason:** ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)'}`,
-        '',
-        '| | |',
-        '|---|---|',
-        `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
-        `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`,
-        ...earlierRows(outcome),
-        `| Turns | ${outcome.turns} |`,
-        `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
-        `| Session id | ${outcome.sessionId ? (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`,
-    ];
+/** Past this many iterations the table is folded away: the head of the summary stays readable. */
+const OPEN_TABLE_ROWS = 10;
+/** Statuses where a breaker or a limit, not Claude, ended the loop: Claude's own view is then worth reading. */
+const STOPPED_SHORT = new Set([
+    'iteration_limit_reached',
+    'no_progress',
+    'repeated_error',
+    'budget_exceeded',
+    'time_limit_reached',
+    'timed_out',
+]);
+/**
+ * The job summary. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`.
+ * @param runUrl the workflow run, linked from the summary ('' when not on a runner)
+ */
+function renderSummary(outcome, issue, runUrl = '') {
+    const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
+    const reason = (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
+    const hint = continueHint(outcome);
+    if (outcome.records.length === 0) {
+        // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
+        // says why, not a page of empty sections.
+        const lines = [
+            title,
+            '',
+            `**${outcome.status === 'failed' ? 'Error' : 'Reason'}:** ${reason}`,
+            '',
+            'No iteration ran.',
+        ];
+        if (runUrl)
+            lines.push('', `[Workflow run](${runUrl})`);
+        if (hint)
+            lines.push('', hint);
+        return `${lines.join('\n')}\n`;
+    }
+    const head = [title, '', `**Reason:** ${reason}`];
+    const assessment = outcome.lastGate?.reason;
+    if (STOPPED_SHORT.has(outcome.status) && assessment) {
+        head.push('', `**Claude's last assessment:** ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
+    }
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
-    const hint = continueHint(outcome);
+    if (runUrl)
+        head.push(`| Workflow run | [logs and artifacts](${runUrl}) |`);
     if (hint)
         head.push('', hint);
     const blockers = outcome.lastGate?.blockers ?? [];
@@ -44434,14 +44459,26 @@ function renderSummary(outcome, issue) {
     if (blockers.length > MAX_LISTED_BLOCKERS)
         head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
     head.push('', '### Progress', '', (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
-    const table = [];
-    if (outcome.records.length > 0) {
-        table.push('', '### Iterations', '', '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |', '|---|---|---|---|---|---|---|---|');
-        for (const record of outcome.records) {
-            const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
-            table.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record)} | ${checkCell(record)} | ${notesCell(record)} |`);
-        }
+    const rows = [];
+    let previousGate;
+    for (const record of outcome.records) {
+        const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
+        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
+        previousGate = record.gate ?? previousGate;
     }
+    const folded = rows.length > OPEN_TABLE_ROWS;
+    const table = {
+        before: [
+            '',
+            '### Iterations',
+            '',
+            ...(folded ? [`<details><summary>All ${rows.length} iterations</summary>`, ''] : []),
+            '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
+            '|---|---|---|---|---|---|---|---|',
+        ],
+        rows,
+        after: folded ? ['', '</details>'] : [],
+    };
     return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
 }
 /** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
@@ -44503,11 +44540,17 @@ function continueHint(outcome) {
         'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
         'same conversation; a new `prompt` is passed to Claude first.');
 }
-function gateCell(record) {
+/** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
+function gateCell(record, previous) {
     if (!record.gate)
         return 'no gate';
-    const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
-    return (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
+    const blockers = record.gate.blockers ?? [];
+    const same = previous !== undefined && sameList(blockers, previous.blockers ?? []);
+    const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
+    return (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 function notesCell(record) {
     const denied = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDenials */ .UH)(record.deniedTools);
@@ -44533,12 +44576,11 @@ function notesCell(record) {
 }
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
 function fitSummary(head, table) {
-    const join = (rows) => `${head}\n${rows.join('\n')}\n`;
-    let text = join(table);
+    const join = (rows) => rows.length === 0 ? `${head}\n` : `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+    const { rows } = table;
+    let text = join(rows);
     if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
         return text;
-    const rows = table.slice(5);
-    const header = table.slice(0, 5);
     let keep = rows.length;
     while (keep > 2) {
         keep = Math.floor(keep / 2);
@@ -44548,11 +44590,11 @@ function fitSummary(head, table) {
             `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
             ...rows.slice(rows.length - (keep - firstHalf)),
         ];
-        text = join([...header, ...kept]);
+        text = join(kept);
         if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
             return text;
     }
-    return truncateBytes(join(header), SUMMARY_LIMIT_BYTES);
+    return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
 }
 function formatCost(usd) {
     return usd.toFixed(4);
@@ -44571,8 +44613,9 @@ function truncateBytes(text, limit) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ oneLine),
-/* harmony export */   m: () => (/* binding */ shorten)
+/* harmony export */   C7: () => (/* binding */ formatElapsed),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   ml: () => (/* binding */ shorten)
 /* harmony export */ });
 /** Small text helpers shared by the log, the job summary and the issue. */
 /** Whitespace runs (newlines included) folded into single spaces. */
@@ -44587,6 +44630,16 @@ function shorten(text, max) {
     if (/[\uD800-\uDBFF]$/.test(cut))
         cut = cut.slice(0, -1);
     return `${cut}…`;
+}
+/** `42 s`, `3 min 05 s`, `1 h 02 min`. */
+function formatElapsed(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const pad = (n) => String(n).padStart(2, '0');
+    if (seconds < 3600)
+        return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
+    return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
 }
 
 
@@ -44855,7 +44908,7 @@ class LogDoor {
  * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
  */
 function markdownInline(text, max) {
-    return escapeMarkdown((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .m)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(text), max));
+    return escapeMarkdown((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text), max));
 }
 /** `markdownInline` for a table cell: a `|` would end the cell. */
 function markdownCell(text, max) {
@@ -44874,7 +44927,7 @@ function escapeMarkdown(text) {
  * span (a backtick) or, in a table, the cell (a `|`).
  */
 function markdownCode(text, max, inTable = false) {
-    const code = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .m)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(text), max).replace(/`/g, "'");
+    const code = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text), max).replace(/`/g, "'");
     return `\`${inTable ? code.replace(/\|/g, '\\|') : code}\``;
 }
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */

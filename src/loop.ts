@@ -127,6 +127,9 @@ interface LoopProgress {
   running: IterationRecord | undefined;
   /** Counts the iterations of this run, and carries the other counts over from a saved loop. */
   breaker: CircuitBreaker | undefined;
+  /** Claude's final text so far: the last result line's. */
+  resultText: string;
+  startedAt: number;
 }
 
 export async function runLoop(
@@ -150,6 +153,8 @@ export async function runLoop(
     checkReport: start.saved?.checkReport,
     running: undefined,
     breaker: undefined,
+    resultText: '',
+    startedAt: deps.now(),
   };
   try {
     return await iterate(settings, deps, signal, start, progress);
@@ -319,6 +324,7 @@ async function runIteration(
           : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
     });
     progress.sessionId = run.stream.sessionId ?? progress.sessionId;
+    progress.resultText = run.stream.result?.text ?? progress.resultText;
     addRun(record, run);
     reportOddities(deps, progress, number, run);
     if (run.timedOut && deadlineLeft < iterationLeft) outOfTime = `during iteration ${number}, which was stopped`;
@@ -556,5 +562,7 @@ async function finish(
     earlier: start.saved ? earlierRuns(start.saved) : undefined,
     // The host knows whether the saves succeeded.
     stateSaved: false,
+    resultText: progress.resultText,
+    wallTimeMs: deps.now() - progress.startedAt,
   };
 }

@@ -11,7 +11,7 @@ import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
-import { issueContextFromEnv, openOrUpdateIssue, shouldOpenIssue } from './issue.js';
+import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
 import { failedBeforeStart, type LoopOutcome } from './outcome.js';
 import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { runConfiguredLoop } from './runner.js';
@@ -167,7 +167,9 @@ async function report(
   for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue, statusCommentUrl))) {
     core.setOutput(name, secrets.redact(value));
   }
-  const summary = secrets.redact(renderSummary(outcome, issue));
+  const context = issueContextFromEnv(process.env);
+  const link = context.repository && context.runId ? runUrl(context) : '';
+  const summary = secrets.redact(renderSummary(outcome, issue, link));
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(summary, true).write({ overwrite: false });

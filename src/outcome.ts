@@ -91,6 +91,10 @@ export interface LoopOutcome {
   earlier: EarlierRuns | undefined;
   /** The state directory holds how this run ended: a later run continues the loop unless it completed. */
   stateSaved: boolean;
+  /** Claude's final text: the `result` of the last result line of this run ('' when none arrived). */
+  resultText: string;
+  /** From the loop's start to its end. */
+  wallTimeMs: number;
 }
 
 /** What the earlier runs of a continued loop did. Their iterations are not in `records`. */
@@ -139,6 +143,8 @@ export function endedBeforeStart(status: LoopStatus, reason: string, maxIteratio
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
+    resultText: '',
+    wallTimeMs: 0,
   };
 }
 

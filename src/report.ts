@@ -1,8 +1,9 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
+import type { Gate } from './gate.js';
 import { describeDenials, totalCost, totalIterations, type IterationRecord, type LoopOutcome } from './outcome.js';
-import { shorten } from './text.js';
+import { formatElapsed, shorten } from './text.js';
 import { codeFence, markdownCell, markdownCode, markdownInline } from './untrusted-text.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
@@ -28,6 +29,7 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
     blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
     progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+    result: shorten(outcome.resultText, MAX_OUTPUT_TEXT),
     'session-id': outcome.sessionId,
     resumed: String(outcome.earlier !== undefined),
     'total-iterations': String(totalIterations(outcome)),
@@ -77,24 +79,61 @@ export const STATUS_ICON: Record<LoopOutcome['status'], string> = {
   failed: '❌',
 };
 
-/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
-export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
-  const head: string[] = [
-    `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
-    '',
-    `**Reason:** ${markdownInline(outcome.reason, MAX_TEXT) || '(none given)'}`,
+/** Past this many iterations the table is folded away: the head of the summary stays readable. */
+const OPEN_TABLE_ROWS = 10;
+
+/** Statuses where a breaker or a limit, not Claude, ended the loop: Claude's own view is then worth reading. */
+const STOPPED_SHORT: ReadonlySet<LoopOutcome['status']> = new Set([
+  'iteration_limit_reached',
+  'no_progress',
+  'repeated_error',
+  'budget_exceeded',
+  'time_limit_reached',
+  'timed_out',
+]);
+
+/**
+ * The job summary. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`.
+ * @param runUrl the workflow run, linked from the summary ('' when not on a runner)
+ */
+export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = ''): string {
+  const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
+  const reason = markdownInline(outcome.reason, MAX_TEXT) || '(none given)';
+  const hint = continueHint(outcome);
+  if (outcome.records.length === 0) {
+    // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
+    // says why, not a page of empty sections.
+    const lines = [
+      title,
+      '',
+      `**${outcome.status === 'failed' ? 'Error' : 'Reason'}:** ${reason}`,
+      '',
+      'No iteration ran.',
+    ];
+    if (runUrl) lines.push('', `[Workflow run](${runUrl})`);
+    if (hint) lines.push('', hint);
+    return `${lines.join('\n')}\n`;
+  }
+
+  const head: string[] = [title, '', `**Reason:** ${reason}`];
+  const assessment = outcome.lastGate?.reason;
+  if (STOPPED_SHORT.has(outcome.status) && assessment) {
+    head.push('', `**Claude's last assessment:** ${markdownInline(assessment, MAX_TEXT)}`);
+  }
+  head.push(
     '',
     '| | |',
     '|---|---|',
     `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
+    `| Wall time | ${formatElapsed(outcome.wallTimeMs)} |`,
     `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`,
     ...earlierRows(outcome),
     `| Turns | ${outcome.turns} |`,
     `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
     `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
-  ];
+  );
   if (issue) head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
-  const hint = continueHint(outcome);
+  if (runUrl) head.push(`| Workflow run | [logs and artifacts](${runUrl}) |`);
   if (hint) head.push('', hint);
 
   const blockers = outcome.lastGate?.blockers ?? [];
@@ -105,25 +144,37 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef): string {
 
   head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
 
-  const table: string[] = [];
-  if (outcome.records.length > 0) {
-    table.push(
+  const rows: string[] = [];
+  let previousGate: Gate | undefined;
+  for (const record of outcome.records) {
+    const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
+    rows.push(
+      `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${
+        record.changed ? 'yes' : 'no'
+      } | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`,
+    );
+    previousGate = record.gate ?? previousGate;
+  }
+  const folded = rows.length > OPEN_TABLE_ROWS;
+  const table: IterationTable = {
+    before: [
       '',
       '### Iterations',
       '',
+      ...(folded ? [`<details><summary>All ${rows.length} iterations</summary>`, ''] : []),
       '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
       '|---|---|---|---|---|---|---|---|',
-    );
-    for (const record of outcome.records) {
-      const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
-      table.push(
-        `| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${
-          record.changed ? 'yes' : 'no'
-        } | ${gateCell(record)} | ${checkCell(record)} | ${notesCell(record)} |`,
-      );
-    }
-  }
+    ],
+    rows,
+    after: folded ? ['', '</details>'] : [],
+  };
   return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
+}
+
+interface IterationTable {
+  before: string[];
+  rows: string[];
+  after: string[];
 }
 
 /** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
@@ -188,10 +239,17 @@ export function continueHint(outcome: LoopOutcome): string | undefined {
   );
 }
 
-function gateCell(record: IterationRecord): string {
+/** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
+function gateCell(record: IterationRecord, previous: Gate | undefined): string {
   if (!record.gate) return 'no gate';
-  const blockers = record.gate.blockers?.length ? ` (blockers: ${record.gate.blockers.join('; ')})` : '';
-  return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${blockers}`, MAX_CELL);
+  const blockers = record.gate.blockers ?? [];
+  const same = previous !== undefined && sameList(blockers, previous.blockers ?? []);
+  const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
+  return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function notesCell(record: IterationRecord): string {
@@ -218,12 +276,12 @@ function notesCell(record: IterationRecord): string {
 }
 
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
-function fitSummary(head: string, table: string[]): string {
-  const join = (rows: string[]): string => `${head}\n${rows.join('\n')}\n`;
-  let text = join(table);
+function fitSummary(head: string, table: IterationTable): string {
+  const join = (rows: string[]): string =>
+    rows.length === 0 ? `${head}\n` : `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+  const { rows } = table;
+  let text = join(rows);
   if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES) return text;
-  const rows = table.slice(5);
-  const header = table.slice(0, 5);
   let keep = rows.length;
   while (keep > 2) {
     keep = Math.floor(keep / 2);
@@ -233,10 +291,10 @@ function fitSummary(head: string, table: string[]): string {
       `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
       ...rows.slice(rows.length - (keep - firstHalf)),
     ];
-    text = join([...header, ...kept]);
+    text = join(kept);
     if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES) return text;
   }
-  return truncateBytes(join(header), SUMMARY_LIMIT_BYTES);
+  return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
 }
 
 export function formatCost(usd: number): string {

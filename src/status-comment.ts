@@ -24,7 +24,7 @@ import {
 import type { LoopConfig } from './inputs.js';
 import type { IterationRecord, LoopOutcome } from './outcome.js';
 import { checkCell, continueHint, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
-import { shorten } from './text.js';
+import { formatElapsed, shorten } from './text.js';
 import { markdownCell, markdownInline, type Secrets } from './untrusted-text.js';
 
 export type StatusSettings = Pick<
@@ -73,14 +73,8 @@ export function statusMarker(context: IssueContext, prompt: string): string {
   return `<!-- autonomous-loop-status:${loopId(context, prompt)}:${context.runId.replace(/[^\w]/g, '')} -->`;
 }
 
-/** `42 s`, `3 min 05 s`, `1 h 02 min`. */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
-}
+// Shared with the job summary; re-exported for the status comment's callers and tests.
+export { formatElapsed } from './text.js';
 
 /** The comment's body. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
 export function renderStatusComment(
