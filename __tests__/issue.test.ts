@@ -40,7 +40,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
-    resultText: "",
+    resultText: '',
     wallTimeMs: 0,
     ...overrides,
   };
