@@ -4,7 +4,7 @@
  * loop's status, outputs or exit code.
  */
 import { createHash } from 'node:crypto';
-import { getOctokit } from '@actions/github';
+import { plainClient } from './github-client.js';
 import type { LoopOutcome, LoopStatus } from './outcome.js';
 import { failedCheck } from './report.js';
 import { oneLine, shorten } from './text.js';
@@ -192,7 +192,7 @@ export async function openOrUpdateIssue(
   const marker = loopMarker(context, options.prompt);
   let step = 'look for an open issue of this loop';
   try {
-    const octokit = getOctokit(options.token, { baseUrl: context.apiUrl });
+    const octokit = await plainClient(options.token, context.apiUrl);
     let existing: { number: number; html_url: string } | undefined;
     let pages = 0;
     const search = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
