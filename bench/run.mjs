@@ -4,7 +4,7 @@
  *
  *   1. Start-up: launching `node dist/index.js` until the first CLI spawn, against a bare `node -e 0`.
  *   2. Per-iteration overhead (fingerprint and bookkeeping) on a 10,000-file, 200 MB git repository, against one
- *      `git status`.
+ *      `git status`; and both on a fresh checkout, whose racily clean index makes the first scan hash every file.
  *   3. Transcript throughput and peak RSS for 30 MB, 300 MB and 1 GB of stream-json in one iteration, against the
  *      stand-in CLI alone writing to /dev/null.
  *   4. The bundle: size of dist/ and its start-up alone.
@@ -28,6 +28,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -373,8 +374,11 @@ function bigRepo() {
   return { dir, builtMs: now() - started };
 }
 
-/** Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. */
-async function fingerprintAlone(repo, n) {
+/**
+ * Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. `prepare` runs
+ * before each timed call (and the warm-up), outside the timing.
+ */
+async function fingerprintAlone(repo, n, prepare = () => {}) {
   let ts;
   try {
     ts = (await import('typescript')).default;
@@ -392,9 +396,11 @@ async function fingerprintAlone(repo, n) {
     const { Workspace } = await import(pathToFileURL(file).href);
     const workspace = await Workspace.open(repo);
     try {
+      prepare();
       await workspace.fingerprint();
       const times = [];
       for (let i = 0; i < n; i++) {
+        prepare();
         const started = now();
         await workspace.fingerprint();
         times.push(now() - started);
@@ -406,6 +412,39 @@ async function fingerprintAlone(repo, n) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Puts the repository in the state actions/checkout leaves it in: the files and the index written in the same second.
+ * git cannot tell from their timestamps whether such a file changed after the index was written ("racily clean"),
+ * so the first content scan reads and hashes every one of them; a `git status` that can take the index lock then
+ * writes the index again, and later scans trust the timestamps. Setting the index's time back to that of the oldest
+ * file makes every entry racy, with the stat data of the index still matching the files.
+ */
+function makeFresh(repo) {
+  const oldest = execFileSync('find', ['.', '-path', './.git', '-prune', '-o', '-type', 'f', '-printf', '%T@\\n'], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+    .split('\n')
+    .filter((line) => line !== '')
+    .reduce((min, line) => Math.min(min, Math.floor(Number(line))), Infinity);
+  const index = path.join(repo, '.git', 'index');
+  return () => utimesSync(index, oldest, oldest);
+}
+
+/** `git status` right after a checkout, and again once that first one has settled the index. */
+async function gitStatusFreshAndSettled(repo, n) {
+  const fresh = makeFresh(repo);
+  const first = [];
+  const second = [];
+  for (let i = 0; i < n; i++) {
+    fresh();
+    first.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
+    second.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
+  }
+  return { fresh: summary(first), settled: summary(second) };
 }
 
 async function benchIteration() {
@@ -421,6 +460,11 @@ async function benchIteration() {
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) status.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
   const fingerprint = await fingerprintAlone(repo, n);
+  // A fresh checkout: git status settles the index, the fingerprint (which works on a copy) does not.
+  const freshRuns = runs(5, 3);
+  const freshStatus = await gitStatusFreshAndSettled(repo, freshRuns);
+  const fingerprintFresh = await fingerprintAlone(repo, freshRuns, makeFresh(repo));
+  git(repo, 'status', '--porcelain');
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-iteration-'));
   const transcript = standInTranscript(scratch, false);
@@ -456,6 +500,11 @@ async function benchIteration() {
     repo: { dir: repo, files, bytes, builtMs },
     gitStatusMs: summary(status),
     fingerprintMs: fingerprint,
+    freshCheckout: {
+      gitStatusMs: freshStatus.fresh,
+      gitStatusAfterMs: freshStatus.settled,
+      fingerprintMs: fingerprintFresh,
+    },
     betweenIterationsMs: summary(gaps),
     marginalIterationMs: marginal,
     standInIterationMs: summary(standIn),
@@ -599,6 +648,12 @@ function markdown(results) {
     const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
     row('`git status --porcelain`, warm (the limit)', it.gitStatusMs);
     if (it.fingerprintMs) row('`Workspace.fingerprint()` alone (src/workspace.ts)', it.fingerprintMs);
+    if (it.freshCheckout) {
+      const f = it.freshCheckout;
+      row('fresh checkout (every entry racy): first `git status --porcelain`', f.gitStatusMs);
+      row('fresh checkout: the `git status` after it (index settled)', f.gitStatusAfterMs);
+      if (f.fingerprintMs) row('fresh checkout: `Workspace.fingerprint()` (index not settled)', f.fingerprintMs);
+    }
     row('action: from one CLI exit to the next CLI start', it.betweenIterationsMs);
     row('the stand-in itself, per iteration', it.standInIterationMs);
     row('action, whole run of 1 iteration', it.wallMs.one);
