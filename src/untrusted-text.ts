@@ -121,11 +121,13 @@ function redactLeadingTail(text: string, secret: string): string {
   // Such a start holds the secret's last MIN_PARTIAL_SECRET characters within its first `secret.length - 1`.
   const end = secret.slice(-MIN_PARTIAL_SECRET);
   const limit = Math.min(secret.length - 1, text.length);
-  let longest = 0;
-  for (let at = text.indexOf(end); at >= 0 && at + end.length <= limit; at = text.indexOf(end, at + 1)) {
-    if (secret.endsWith(text.slice(0, at + end.length))) longest = at + end.length;
+  if (limit < end.length) return text;
+  // From the last place it can end, backwards: the first match that fits is the longest, and the search never
+  // reads past the secret's length into the text (a log line can be thousands of characters).
+  for (let at = text.lastIndexOf(end, limit - end.length); at >= 0; at = at > 0 ? text.lastIndexOf(end, at - 1) : -1) {
+    if (secret.endsWith(text.slice(0, at + end.length))) return REDACTED + text.slice(at + end.length);
   }
-  return longest === 0 ? text : REDACTED + text.slice(longest);
+  return text;
 }
 
 /** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
