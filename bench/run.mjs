@@ -58,10 +58,13 @@ const BUNDLE = path.resolve(options.bundle);
 const only = new Set(options.only.split(','));
 const runs = (normal, quick) => (options.runs ? Number(options.runs) : options.quick ? quick : normal);
 
+/** Issue 13's goals: each against its floor, measured in the same run. */
 const GOALS = {
-  startupAboveNodeMs: 150,
+  startupAboveNodeMs: 40,
   iterationVsGitStatus: 2,
-  throughputVsProducer: 1.5,
+  /** Against `producer | cat > file`, from 300 MB on: below that the two CLI starts of the stand-in dominate. */
+  throughputVsPipe: 1.5,
+  throughputFromBytes: 300_000_000,
   peakRssMb: 100,
 };
 const MB = 1_000_000;
@@ -603,11 +606,13 @@ function verdicts(results) {
     });
   }
   if (results.throughput) {
-    const worst = results.throughput.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const judged = results.throughput.filter((r) => r.bytes >= GOALS.throughputFromBytes);
     list.push({
-      goal: `Transcript wall time at most ${GOALS.throughputVsProducer}× the stand-in alone writing to /dev/null`,
-      measured: results.throughput.map((r) => `${r.bytes / MB} MB ${r.ratio.toFixed(2)}×`).join(', '),
-      pass: worst.ratio <= GOALS.throughputVsProducer,
+      goal:
+        `Transcript wall time at most ${GOALS.throughputVsPipe}× the stand-in piped through \`cat\` into a file ` +
+        `(from ${GOALS.throughputFromBytes / MB} MB)`,
+      measured: results.throughput.map((r) => `${r.bytes / MB} MB ${r.ratioToPipe.toFixed(2)}×`).join(', '),
+      pass: judged.length > 0 && judged.every((r) => r.ratioToPipe <= GOALS.throughputVsPipe),
     });
     const peaks = results.throughput.map((r) => r.peakRssMb.median);
     const flat = Math.max(...peaks) - Math.min(...peaks) <= 0.1 * GOALS.peakRssMb;
