@@ -119,6 +119,13 @@ function git(cwd, ...args) {
 
 const metadata = yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
 
+/**
+ * The environment of every floor: the same base as the action's (`runnerEnv`), not the benchmark's own. Node reads
+ * some variables at start-up (NODE_EXTRA_CA_CERTS loads a CA bundle: about 50 ms here), and a floor started with
+ * them while the action and its CLI start without them would be slower than the action could ever be.
+ */
+const FLOOR_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), LANG: 'C.UTF-8' };
+
 /** Runner-style environment: INPUT_<NAME> with hyphens kept and action.yml defaults filled in. */
 function runnerEnv(workspace, inputs, extra = {}) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-runner-'));
@@ -272,7 +279,7 @@ async function benchBundle() {
   // Missing prompt: the action reads its inputs, writes all outputs and the summary, and exits 1.
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) {
-    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    node.push((await timed(process.execPath, ['-e', '0'], { env: FLOOR_ENV })).wallMs);
     const run = await runAction({ workspace: repo, inputs: { prompt: '', 'prompt-file': '' } });
     if (run.code !== 1 || run.outputs.status !== 'failed') throw new Error(`Invalid inputs should fail: ${run.stderr}`);
     alone.push(run.wallMs);
@@ -299,7 +306,7 @@ async function benchStartup() {
   const total = [];
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) {
-    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    node.push((await timed(process.execPath, ['-e', '0'], { env: FLOOR_ENV })).wallMs);
     const stamps = path.join(scratch, `stamps-${i}`);
     const run = await runAction({
       workspace: repo,
@@ -317,7 +324,7 @@ async function benchStartup() {
   const standIn = [];
   for (let i = 0; i < n; i++) {
     const stamps = path.join(scratch, `own-${i}`);
-    const run = await timed(STAND_IN, ['--version'], { env: { ...process.env, BENCH_STAMPS: stamps } });
+    const run = await timed(STAND_IN, ['--version'], { env: { ...FLOOR_ENV, BENCH_STAMPS: stamps } });
     standIn.push(readStamps(stamps)[0].at - run.started);
   }
   rmSync(repo, { recursive: true, force: true });
@@ -535,7 +542,7 @@ async function benchThroughput() {
         execFileSync('sync');
         const devNull = openSync('/dev/null', 'w');
         try {
-          const env = { ...process.env, BENCH_BYTES: String(size) };
+          const env = { ...FLOOR_ENV, BENCH_BYTES: String(size) };
           producer.push((await timed(process.execPath, [PRODUCER], { env, stdout: devNull })).wallMs);
         } finally {
           closeSync(devNull);
@@ -543,7 +550,7 @@ async function benchThroughput() {
         // What moving the bytes costs at all: through a pipe into a file, as the transcript is.
         const sink = path.join(scratch, 'cat.jsonl');
         const floor = await timed('sh', ['-c', `"${process.execPath}" "${PRODUCER}" | cat > "${sink}"`], {
-          env: { ...process.env, BENCH_BYTES: String(size) },
+          env: { ...FLOOR_ENV, BENCH_BYTES: String(size) },
         });
         rmSync(sink, { force: true });
         pipeFloor.push(floor.wallMs);
