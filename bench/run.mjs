@@ -4,7 +4,7 @@
  *
  *   1. Start-up: launching `node dist/index.js` until the first CLI spawn, against a bare `node -e 0`.
  *   2. Per-iteration overhead (fingerprint and bookkeeping) on a 10,000-file, 200 MB git repository, against one
- *      `git status`.
+ *      `git status`; and both on a fresh checkout, whose racily clean index makes the first scan hash every file.
  *   3. Transcript throughput and peak RSS for 30 MB, 300 MB and 1 GB of stream-json in one iteration, against the
  *      stand-in CLI alone writing to /dev/null.
  *   4. The bundle: size of dist/ and its start-up alone.
@@ -28,6 +28,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -57,10 +58,13 @@ const BUNDLE = path.resolve(options.bundle);
 const only = new Set(options.only.split(','));
 const runs = (normal, quick) => (options.runs ? Number(options.runs) : options.quick ? quick : normal);
 
+/** Issue 13's goals: each against its floor, measured in the same run. */
 const GOALS = {
-  startupAboveNodeMs: 150,
+  startupAboveNodeMs: 40,
   iterationVsGitStatus: 2,
-  throughputVsProducer: 1.5,
+  /** Against `producer | cat > file`, from 300 MB on: below that the two CLI starts of the stand-in dominate. */
+  throughputVsPipe: 1.5,
+  throughputFromBytes: 300_000_000,
   peakRssMb: 100,
 };
 const MB = 1_000_000;
@@ -114,6 +118,13 @@ function git(cwd, ...args) {
 // The action, run as the GitHub runner runs it
 
 const metadata = yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+
+/**
+ * The environment of every floor: the same base as the action's (`runnerEnv`), not the benchmark's own. Node reads
+ * some variables at start-up (NODE_EXTRA_CA_CERTS loads a CA bundle: about 50 ms here), and a floor started with
+ * them while the action and its CLI start without them would be slower than the action could ever be.
+ */
+const FLOOR_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), LANG: 'C.UTF-8' };
 
 /** Runner-style environment: INPUT_<NAME> with hyphens kept and action.yml defaults filled in. */
 function runnerEnv(workspace, inputs, extra = {}) {
@@ -268,7 +279,7 @@ async function benchBundle() {
   // Missing prompt: the action reads its inputs, writes all outputs and the summary, and exits 1.
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) {
-    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    node.push((await timed(process.execPath, ['-e', '0'], { env: FLOOR_ENV })).wallMs);
     const run = await runAction({ workspace: repo, inputs: { prompt: '', 'prompt-file': '' } });
     if (run.code !== 1 || run.outputs.status !== 'failed') throw new Error(`Invalid inputs should fail: ${run.stderr}`);
     alone.push(run.wallMs);
@@ -295,7 +306,7 @@ async function benchStartup() {
   const total = [];
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) {
-    node.push((await timed(process.execPath, ['-e', '0'])).wallMs);
+    node.push((await timed(process.execPath, ['-e', '0'], { env: FLOOR_ENV })).wallMs);
     const stamps = path.join(scratch, `stamps-${i}`);
     const run = await runAction({
       workspace: repo,
@@ -313,7 +324,7 @@ async function benchStartup() {
   const standIn = [];
   for (let i = 0; i < n; i++) {
     const stamps = path.join(scratch, `own-${i}`);
-    const run = await timed(STAND_IN, ['--version'], { env: { ...process.env, BENCH_STAMPS: stamps } });
+    const run = await timed(STAND_IN, ['--version'], { env: { ...FLOOR_ENV, BENCH_STAMPS: stamps } });
     standIn.push(readStamps(stamps)[0].at - run.started);
   }
   rmSync(repo, { recursive: true, force: true });
@@ -373,8 +384,11 @@ function bigRepo() {
   return { dir, builtMs: now() - started };
 }
 
-/** Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. */
-async function fingerprintAlone(repo, n) {
+/**
+ * Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. `prepare` runs
+ * before each timed call (and the warm-up), outside the timing.
+ */
+async function fingerprintAlone(repo, n, prepare = () => {}) {
   let ts;
   try {
     ts = (await import('typescript')).default;
@@ -392,9 +406,11 @@ async function fingerprintAlone(repo, n) {
     const { Workspace } = await import(pathToFileURL(file).href);
     const workspace = await Workspace.open(repo);
     try {
+      prepare();
       await workspace.fingerprint();
       const times = [];
       for (let i = 0; i < n; i++) {
+        prepare();
         const started = now();
         await workspace.fingerprint();
         times.push(now() - started);
@@ -406,6 +422,39 @@ async function fingerprintAlone(repo, n) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Puts the repository in the state actions/checkout leaves it in: the files and the index written in the same second.
+ * git cannot tell from their timestamps whether such a file changed after the index was written ("racily clean"),
+ * so the first content scan reads and hashes every one of them; a `git status` that can take the index lock then
+ * writes the index again, and later scans trust the timestamps. Setting the index's time back to that of the oldest
+ * file makes every entry racy, with the stat data of the index still matching the files.
+ */
+function makeFresh(repo) {
+  const oldest = execFileSync('find', ['.', '-path', './.git', '-prune', '-o', '-type', 'f', '-printf', '%T@\\n'], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+    .split('\n')
+    .filter((line) => line !== '')
+    .reduce((min, line) => Math.min(min, Math.floor(Number(line))), Infinity);
+  const index = path.join(repo, '.git', 'index');
+  return () => utimesSync(index, oldest, oldest);
+}
+
+/** `git status` right after a checkout, and again once that first one has settled the index. */
+async function gitStatusFreshAndSettled(repo, n) {
+  const fresh = makeFresh(repo);
+  const first = [];
+  const second = [];
+  for (let i = 0; i < n; i++) {
+    fresh();
+    first.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
+    second.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
+  }
+  return { fresh: summary(first), settled: summary(second) };
 }
 
 async function benchIteration() {
@@ -421,6 +470,11 @@ async function benchIteration() {
   const n = runs(15, 7);
   for (let i = 0; i < n; i++) status.push((await timed('git', ['status', '--porcelain'], { cwd: repo })).wallMs);
   const fingerprint = await fingerprintAlone(repo, n);
+  // A fresh checkout: git status settles the index, the fingerprint (which works on a copy) does not.
+  const freshRuns = runs(5, 3);
+  const freshStatus = await gitStatusFreshAndSettled(repo, freshRuns);
+  const fingerprintFresh = await fingerprintAlone(repo, freshRuns, makeFresh(repo));
+  git(repo, 'status', '--porcelain');
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-iteration-'));
   const transcript = standInTranscript(scratch, false);
@@ -456,6 +510,11 @@ async function benchIteration() {
     repo: { dir: repo, files, bytes, builtMs },
     gitStatusMs: summary(status),
     fingerprintMs: fingerprint,
+    freshCheckout: {
+      gitStatusMs: freshStatus.fresh,
+      gitStatusAfterMs: freshStatus.settled,
+      fingerprintMs: fingerprintFresh,
+    },
     betweenIterationsMs: summary(gaps),
     marginalIterationMs: marginal,
     standInIterationMs: summary(standIn),
@@ -483,7 +542,7 @@ async function benchThroughput() {
         execFileSync('sync');
         const devNull = openSync('/dev/null', 'w');
         try {
-          const env = { ...process.env, BENCH_BYTES: String(size) };
+          const env = { ...FLOOR_ENV, BENCH_BYTES: String(size) };
           producer.push((await timed(process.execPath, [PRODUCER], { env, stdout: devNull })).wallMs);
         } finally {
           closeSync(devNull);
@@ -491,7 +550,7 @@ async function benchThroughput() {
         // What moving the bytes costs at all: through a pipe into a file, as the transcript is.
         const sink = path.join(scratch, 'cat.jsonl');
         const floor = await timed('sh', ['-c', `"${process.execPath}" "${PRODUCER}" | cat > "${sink}"`], {
-          env: { ...process.env, BENCH_BYTES: String(size) },
+          env: { ...FLOOR_ENV, BENCH_BYTES: String(size) },
         });
         rmSync(sink, { force: true });
         pipeFloor.push(floor.wallMs);
@@ -554,11 +613,13 @@ function verdicts(results) {
     });
   }
   if (results.throughput) {
-    const worst = results.throughput.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const judged = results.throughput.filter((r) => r.bytes >= GOALS.throughputFromBytes);
     list.push({
-      goal: `Transcript wall time at most ${GOALS.throughputVsProducer}× the stand-in alone writing to /dev/null`,
-      measured: results.throughput.map((r) => `${r.bytes / MB} MB ${r.ratio.toFixed(2)}×`).join(', '),
-      pass: worst.ratio <= GOALS.throughputVsProducer,
+      goal:
+        `Transcript wall time at most ${GOALS.throughputVsPipe}× the stand-in piped through \`cat\` into a file ` +
+        `(from ${GOALS.throughputFromBytes / MB} MB)`,
+      measured: results.throughput.map((r) => `${r.bytes / MB} MB ${r.ratioToPipe.toFixed(2)}×`).join(', '),
+      pass: judged.length > 0 && judged.every((r) => r.ratioToPipe <= GOALS.throughputVsPipe),
     });
     const peaks = results.throughput.map((r) => r.peakRssMb.median);
     const flat = Math.max(...peaks) - Math.min(...peaks) <= 0.1 * GOALS.peakRssMb;
@@ -599,6 +660,12 @@ function markdown(results) {
     const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
     row('`git status --porcelain`, warm (the limit)', it.gitStatusMs);
     if (it.fingerprintMs) row('`Workspace.fingerprint()` alone (src/workspace.ts)', it.fingerprintMs);
+    if (it.freshCheckout) {
+      const f = it.freshCheckout;
+      row('fresh checkout (every entry racy): first `git status --porcelain`', f.gitStatusMs);
+      row('fresh checkout: the `git status` after it (index settled)', f.gitStatusAfterMs);
+      if (f.fingerprintMs) row('fresh checkout: `Workspace.fingerprint()` (index not settled)', f.fingerprintMs);
+    }
     row('action: from one CLI exit to the next CLI start', it.betweenIterationsMs);
     row('the stand-in itself, per iteration', it.standInIterationMs);
     row('action, whole run of 1 iteration', it.wallMs.one);

@@ -14,8 +14,6 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { which } from '@actions/io';
-import * as toolCache from '@actions/tool-cache';
 import { runProgram, type ProgramRun } from './process-group.js';
 
 const VERSION_TIMEOUT_MS = 30_000;
@@ -75,6 +73,7 @@ export async function locateClaude(
     return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
   }
 
+  const { which } = await import('@actions/io');
   const onPath = await which('claude', false);
   if (onPath !== '') {
     if (options.fromPath) return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
@@ -93,6 +92,8 @@ export async function locateClaude(
   }
 
   useRunnerToolCache();
+  // Loaded when needed: with @actions/core and its HTTP client, it would be most of the action's start-up.
+  const toolCache = await import('@actions/tool-cache');
   const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
   if (cachedDir !== '') {
     const cached = binIn(cachedDir);
@@ -138,6 +139,7 @@ async function install(
   retryDelaysMs: readonly number[],
 ): Promise<string> {
   const what = `@anthropic-ai/claude-code@${claudeVersion}`;
+  const { which } = await import('@actions/io');
   const npm = await which('npm', false);
   if (npm === '') {
     throw new ClaudeNotFoundError(
@@ -162,6 +164,7 @@ async function install(
         if (!isExecutableFile(binIn(staging))) {
           throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
         }
+        const toolCache = await import('@actions/tool-cache');
         const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
         log(`Installed ${what} into ${cached}.`);
         return cached;

@@ -109,7 +109,7 @@ export interface LoopConfig {
   warnings: string[];
 }
 
-/** Where inputs come from: `@actions/core` in the action, a plain map in tests. */
+/** Where inputs come from: `workflow-commands.ts` in the action, a plain map in tests. */
 export interface InputSource {
   getInput(name: string): string;
   setSecret(value: string): void;

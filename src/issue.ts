@@ -4,7 +4,7 @@
  * loop's status, outputs or exit code.
  */
 import { createHash } from 'node:crypto';
-import { getOctokit } from '@actions/github';
+import { plainClient } from './github-client.js';
 import { totalCost, totalIterations, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { continueHint, failedCheck } from './report.js';
 import { oneLine, shorten } from './text.js';
@@ -200,7 +200,7 @@ export async function openOrUpdateIssue(
   const marker = loopMarker(context, options.prompt);
   let step = 'look for an open issue of this loop';
   try {
-    const octokit = getOctokit(options.token, { baseUrl: context.apiUrl });
+    const octokit = await plainClient(options.token, context.apiUrl);
     let existing: { number: number; html_url: string } | undefined;
     let pages = 0;
     const search = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {

@@ -6,7 +6,7 @@
  * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
  * report is made of it.
  */
-import * as core from '@actions/core';
+import * as core from './workflow-commands.js';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -159,7 +159,7 @@ async function report(
   log: ActionLog,
   statusCommentUrl?: string,
 ): Promise<void> {
-  // Without GITHUB_OUTPUT (a local run) @actions/core prints outputs as commands.
+  // Without GITHUB_OUTPUT (a local run) workflow-commands.ts prints outputs as commands, as @actions/core does.
   door.closeWindow();
   // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
   endWithNewline(process.env.GITHUB_OUTPUT);

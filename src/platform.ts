@@ -4,7 +4,7 @@
  * cancelled or timed-out loop would leave Claude running. So on Windows the step fails at once, before any input is
  * read or anything is started, with a message that says what to use instead.
  */
-import * as core from '@actions/core';
+import * as core from './workflow-commands.js';
 import { failedBeforeStart } from './outcome.js';
 import { outcomeOutputs, renderSummary } from './report.js';
 

@@ -9,9 +9,6 @@
  * 410, 422) also stops all later attempts. Octokit's retry and throttling plugins retry server errors, lost
  * connections and GitHub's (secondary) rate limits.
  */
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import {
   describeFailure,
   loopId,
@@ -21,6 +18,7 @@ import {
   type IssueContext,
   type IssueLog,
 } from './issue.js';
+import { resilientClient, type GitHubClient } from './github-client.js';
 import type { LoopConfig } from './inputs.js';
 import type { IterationRecord, LoopOutcome } from './outcome.js';
 import { checkCell, continueHint, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
@@ -187,8 +185,6 @@ export interface StatusCommentTiming {
   finalWaitMs?: number;
 }
 
-type Octokit = ReturnType<typeof getOctokit>;
-
 /** Statuses after which no later request can succeed: the token's permissions, or the issue itself. */
 const REFUSALS = [401, 403, 404, 410, 422];
 
@@ -206,7 +202,8 @@ function isRefusal(error: unknown): boolean {
 export class StatusComment {
   private readonly startedAt = Date.now();
   private readonly records: IterationRecord[] = [];
-  private readonly octokit: Octokit;
+  /** Loaded with the first request (see github-client.ts); a failure to load it is that request's failure. */
+  private client: Promise<GitHubClient> | undefined;
   private readonly owner: string;
   private readonly repo: string;
   private comment: { id: number; url: string } | undefined;
@@ -257,21 +254,20 @@ export class StatusComment {
   ) {
     this.owner = owner;
     this.repo = repo;
-    const base = timing.retryAfterBaseMs ?? 1000;
+  }
+
+  private octokit(): Promise<GitHubClient> {
+    const base = this.timing.retryAfterBaseMs ?? 1000;
     const rateLimited = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
       retryCount < RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
-    this.octokit = getOctokit(
-      settings.githubToken,
-      {
-        baseUrl: context.apiUrl,
-        retry: { retries: RETRIES, retryAfterBaseValue: base },
-        throttle: { onRateLimit: rateLimited, onSecondaryRateLimit: rateLimited, retryAfterBaseValue: base },
-        // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
-        log: { debug: () => {}, info: () => {}, warn: log.info, error: log.info },
-      },
-      retry,
-      throttling,
-    );
+    this.client ??= resilientClient(this.settings.githubToken, {
+      baseUrl: this.context.apiUrl,
+      retry: { retries: RETRIES, retryAfterBaseValue: base },
+      throttle: { onRateLimit: rateLimited, onSecondaryRateLimit: rateLimited, retryAfterBaseValue: base },
+      // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
+      log: { debug: () => {}, info: () => {}, warn: this.log.info, error: this.log.info },
+    });
+    return this.client;
   }
 
   /** After each iteration: returns at once; the comment is updated in the background. */
@@ -362,10 +358,12 @@ export class StatusComment {
         this.log.info(`Status comment (of an earlier attempt of this run): ${this.comment.url}`);
     }
     if (this.comment) {
-      await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
+      await (await this.octokit()).rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
       return;
     }
-    const created = await this.octokit.rest.issues.createComment({
+    const created = await (
+      await this.octokit()
+    ).rest.issues.createComment({
       owner,
       repo,
       issue_number: this.settings.statusIssue!,
@@ -379,7 +377,8 @@ export class StatusComment {
   private async find(): Promise<{ id: number; url: string } | undefined> {
     const marker = statusMarker(this.context, this.settings.prompt);
     let pages = 0;
-    const comments = this.octokit.paginate.iterator(this.octokit.rest.issues.listComments, {
+    const octokit = await this.octokit();
+    const comments = octokit.paginate.iterator(octokit.rest.issues.listComments, {
       owner: this.owner,
       repo: this.repo,
       issue_number: this.settings.statusIssue!,

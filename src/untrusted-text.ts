@@ -28,6 +28,9 @@ export const MIN_PARTIAL_SECRET = 6;
  */
 export const MIN_SECRET_LENGTH = 8;
 
+/** Text waiting for the end of the event loop's turn is written at once when it reaches this length. */
+const MAX_PENDING_LOG = 64 * 1024;
+
 /** The ellipsis `shorten` leaves where it cut: a secret cut there is followed by it. */
 const CUT_MARK = '…';
 
@@ -118,11 +121,13 @@ function redactLeadingTail(text: string, secret: string): string {
   // Such a start holds the secret's last MIN_PARTIAL_SECRET characters within its first `secret.length - 1`.
   const end = secret.slice(-MIN_PARTIAL_SECRET);
   const limit = Math.min(secret.length - 1, text.length);
-  let longest = 0;
-  for (let at = text.indexOf(end); at >= 0 && at + end.length <= limit; at = text.indexOf(end, at + 1)) {
-    if (secret.endsWith(text.slice(0, at + end.length))) longest = at + end.length;
+  if (limit < end.length) return text;
+  // From the last place it can end, backwards: the first match that fits is the longest, and the search never
+  // reads past the secret's length into the text (a log line can be thousands of characters).
+  for (let at = text.lastIndexOf(end, limit - end.length); at >= 0; at = at > 0 ? text.lastIndexOf(end, at - 1) : -1) {
+    if (secret.endsWith(text.slice(0, at + end.length))) return REDACTED + text.slice(at + end.length);
   }
-  return longest === 0 ? text : REDACTED + text.slice(longest);
+  return text;
 }
 
 /** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
@@ -212,9 +217,16 @@ function replaceSecrets(data: Buffer, secrets: readonly Buffer[]): Buffer {
  * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
  * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
  * readable: the runner shows the two window lines, and the text as it is.
+ *
+ * Lines of text given in one turn of the event loop (all the events of one chunk of Claude's output) are written
+ * together, once that turn is over: a synchronous write to the runner's pipe per line cost more than everything
+ * else the action does with a transcript. Closing the window writes them first, so the order of the log stays as
+ * it was said, and the action's own commands still come after the text before them.
  */
 export class LogDoor {
   private openToken: string | undefined;
+  private pending = '';
+  private flushScheduled = false;
 
   constructor(
     private readonly secrets: Secrets,
@@ -228,17 +240,34 @@ export class LogDoor {
       this.openToken = this.newToken();
       this.write(`::stop-commands::${this.openToken}\n`);
     }
-    this.write(`${this.secrets.redact(message)}\n`);
+    this.pending += `${this.secrets.redact(message)}\n`;
+    if (this.pending.length >= MAX_PENDING_LOG) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Writes the text given so far. */
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.write(text);
   }
 
   /** Call before the action writes a command of its own: it must be read as one. */
   closeWindow(): void {
     if (this.openToken === undefined) return;
+    this.flush();
     this.write(`::${this.openToken}::\n`);
     this.openToken = undefined;
   }
 
-  /** A message for an annotation (`::warning::`): its data is escaped by @actions/core, so only secrets matter. */
+  /** A message for an annotation (`::warning::`): its data is escaped by workflow-commands.ts, so only secrets matter. */
   annotation(message: string): string {
     this.closeWindow();
     return this.secrets.redact(message);
