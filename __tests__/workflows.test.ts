@@ -46,7 +46,7 @@ const EXPECTED_EXAMPLES = [
 /** Minutes a job needs besides the loop: checkout, installing Claude Code, the reports, saving the state. */
 const JOB_ROOM_MINUTES = 5;
 const PINNED: Record<string, string> = {
-  'actions/checkout': 'v5',
+  'actions/checkout': 'v6',
   'actions/github-script': 'v8',
   'actions/upload-artifact': 'v6',
   'actions/download-artifact': 'v7',
@@ -96,6 +96,9 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
     if (!header.includes(word)) problems.push(`header comment does not say "${word}"`);
   }
   if (doc.permissions === undefined) problems.push('no top-level permissions: (the default token scope may be wide)');
+  const triggers = isDict(doc.on) ? Object.keys(doc.on) : Array.isArray(doc.on) ? doc.on.map(String) : [String(doc.on)];
+  // Issue text and comments are anyone's words: the loop must not fetch from the web on them.
+  const issueDriven = triggers.some((trigger) => trigger === 'issues' || trigger === 'issue_comment');
 
   let loopSteps = 0;
   for (const [jobName, jobValue] of Object.entries(doc.jobs)) {
@@ -104,6 +107,16 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
     if (job['timeout-minutes'] === undefined) problems.push(`${where}: no timeout-minutes`);
     const steps = job.steps ?? [];
     const loopIds: string[] = [];
+    // A newer event must never kill a loop that is running: its money is spent and its state not yet saved.
+    for (const concurrency of [doc.concurrency, job.concurrency]) {
+      if (
+        isDict(concurrency) &&
+        concurrency['cancel-in-progress'] !== false &&
+        steps.some((s) => s.uses === LOOP_ACTION)
+      ) {
+        problems.push(`${where}: concurrency must set cancel-in-progress: false`);
+      }
+    }
     steps.forEach((step, index) => {
       const at = `${where}, step ${step.id ?? index + 1}`;
       if (typeof step.run === 'string' && step.run.includes('${{')) {
@@ -135,6 +148,10 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       const auth = String(inputs['anthropic-api-key'] ?? inputs['claude-code-oauth-token'] ?? '');
       if (!/^\$\{\{ secrets\.\w+ \}\}$/.test(auth)) problems.push(`${at}: the API key must come from a secret`);
       if (inputs['max-budget-usd'] === undefined) problems.push(`${at}: no max-budget-usd`);
+      const disallowed = String(inputs['disallowed-tools'] ?? '').split(/[\s,]+/);
+      if (issueDriven && !(disallowed.includes('WebFetch') && disallowed.includes('WebSearch'))) {
+        problems.push(`${at}: an issue-driven loop must disallow WebFetch and WebSearch`);
+      }
       // A job time-out cancels the step: no issue, no state saved. The loop's own clock must come first.
       const limit = Number(inputs['time-limit-minutes']);
       const jobLimit = Number(job['timeout-minutes']);
@@ -481,6 +498,8 @@ permissions:
 jobs:
   loop:
     runs-on: ubuntu-latest
+    concurrency:
+      group: loop
     steps:
       - uses: actions/checkout@v4
       - id: loop
@@ -519,12 +538,14 @@ jobs:
     for (const expected of [
       'does not start with a header comment',
       'job loop: no timeout-minutes',
-      'actions/checkout@v4, expected @v5',
+      'actions/checkout@v4, expected @v6',
       'checkout before the loop persists the token',
       'input "max-iteration" is not in action.yml',
       'the API key must come from a secret',
       'no max-budget-usd',
       "time-limit-minutes undefined must leave 5 minutes of the job's timeout-minutes undefined",
+      'an issue-driven loop must disallow WebFetch and WebSearch',
+      'job loop: concurrency must set cancel-in-progress: false',
       '${{ }} inside run:',
       '${{ }} inside the github-script script',
       'output "cost" is not in action.yml',
