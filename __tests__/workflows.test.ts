@@ -7,7 +7,11 @@
  *   `${{ github.event.* }}` in scripts. They also go through @action-validator's JSON schema.
  * - Checks of our own, which no linter can make: the loop step only uses inputs and outputs that action.yml declares,
  *   no `${{ }}` at all inside a `run:` or github-script `script:` (step outputs such as `reason` are Claude's text),
- *   checkout keeps the token out of .git/config before Claude runs, and the job Claude runs in cannot write code.
+ *   and no issue text or Claude's text through `${{ }}` into another action's inputs (a pull request body); checkout
+ *   keeps the token out of .git/config before Claude runs, and the job Claude runs in cannot write code; the actions
+ *   used are at their current major, with inputs they have; uploads survive "Re-run jobs"; an issue-driven loop
+ *   disallows web tools, and its concurrency group is the issue's, on the job, never cancels a running loop, and
+ *   lets no event the job skips replace a waiting one.
  * - .github/workflows/*.yml go through the same two checkers, and rules of their own: least permissions, a time-out
  *   per job, no `${{ }}` in scripts, no token left in .git/config except where a job pushes; CI runs the action itself.
  * - .github/dependabot.yml: no schema checker is at hand offline, so its keys and values are checked against the
@@ -45,14 +49,115 @@ const EXPECTED_EXAMPLES = [
 ];
 /** Minutes a job needs besides the loop: checkout, installing Claude Code, the reports, saving the state. */
 const JOB_ROOM_MINUTES = 5;
-const PINNED: Record<string, string> = {
-  'actions/checkout': 'v6',
-  'actions/github-script': 'v8',
-  'actions/upload-artifact': 'v6',
-  'actions/download-artifact': 'v7',
-  'actions/cache/restore': 'v4',
-  'actions/cache/save': 'v4',
+/**
+ * The current major of every action the examples use, with its inputs (from each action's action.yml at that major):
+ * actionlint 1.7.7 knows the inputs of older majors only, so these are checked here.
+ */
+const PINNED: Record<string, { ref: string; inputs: string[]; required?: string[] }> = {
+  'actions/checkout': {
+    ref: 'v7',
+    inputs: [
+      'repository',
+      'ref',
+      'token',
+      'ssh-key',
+      'ssh-known-hosts',
+      'ssh-strict',
+      'ssh-user',
+      'persist-credentials',
+      'path',
+      'clean',
+      'filter',
+      'sparse-checkout',
+      'sparse-checkout-cone-mode',
+      'fetch-depth',
+      'fetch-tags',
+      'show-progress',
+      'lfs',
+      'submodules',
+      'set-safe-directory',
+      'github-server-url',
+      'allow-unsafe-pr-checkout',
+    ],
+  },
+  'actions/setup-node': {
+    ref: 'v7',
+    inputs: [
+      'node-version',
+      'node-version-file',
+      'architecture',
+      'check-latest',
+      'registry-url',
+      'scope',
+      'token',
+      'cache',
+      'package-manager-cache',
+      'cache-dependency-path',
+      'mirror',
+      'mirror-token',
+    ],
+  },
+  'actions/github-script': {
+    ref: 'v8',
+    inputs: [
+      'script',
+      'github-token',
+      'debug',
+      'user-agent',
+      'previews',
+      'result-encoding',
+      'retries',
+      'retry-exempt-status-codes',
+      'base-url',
+    ],
+    required: ['script'],
+  },
+  'actions/upload-artifact': {
+    ref: 'v7',
+    inputs: [
+      'name',
+      'path',
+      'if-no-files-found',
+      'retention-days',
+      'compression-level',
+      'overwrite',
+      'include-hidden-files',
+      'archive',
+    ],
+    required: ['path'],
+  },
+  'actions/download-artifact': {
+    ref: 'v8',
+    inputs: [
+      'name',
+      'artifact-ids',
+      'path',
+      'pattern',
+      'merge-multiple',
+      'github-token',
+      'repository',
+      'run-id',
+      'skip-decompress',
+      'digest-mismatch',
+    ],
+  },
+  'actions/cache/restore': {
+    ref: 'v5',
+    inputs: ['path', 'key', 'restore-keys', 'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only'],
+    required: ['path', 'key'],
+  },
+  'actions/cache/save': {
+    ref: 'v5',
+    inputs: ['path', 'key', 'upload-chunk-size', 'enableCrossOsArchive'],
+    required: ['path', 'key'],
+  },
 };
+/**
+ * `${{ }}` that expands to text anyone or Claude wrote: issue and comment text, and the loop's text outputs. Given to
+ * another action through `with:` (a pull request body, a comment), it closes issues ("Fixes #1") and pings people.
+ */
+const UNTRUSTED_EXPRESSION =
+  /\$\{\{[^}]*\b(github\.event\.(issue|comment|pull_request|review|discussion)\.(title|body)|github\.event\.head_commit\.message|github\.head_ref|outputs\.(progress|reason|result|blockers))\b[^}]*\}\}/;
 
 type Dict = Record<string, unknown>;
 type Step = Dict & { id?: string; uses?: string; run?: string; with?: Dict };
@@ -107,6 +212,23 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
     if (job['timeout-minutes'] === undefined) problems.push(`${where}: no timeout-minutes`);
     const steps = job.steps ?? [];
     const loopIds: string[] = [];
+    // A concurrency group holds one running and one waiting run, and a newer waiting run replaces the older one.
+    // Every event of the workflow enters a workflow-level group, also those whose job `if:` then skips: a comment or
+    // another label on the issue would replace a waiting loop. On the job, the group must be the issue's, and set
+    // apart the events the job skips (by the label's name, or a group of their own with the run id).
+    const runsLoop = steps.some((s) => s.uses === LOOP_ACTION);
+    if (issueDriven && runsLoop && doc.concurrency !== undefined && job.if !== undefined) {
+      problems.push(`${where}: workflow-level concurrency lets the events this job skips replace a waiting loop`);
+    }
+    if (issueDriven && runsLoop && job.concurrency !== undefined) {
+      const group = String(isDict(job.concurrency) ? job.concurrency.group : job.concurrency);
+      if (!group.includes('github.event.issue.number')) {
+        problems.push(`${where}: the concurrency group of an issue's loop must name github.event.issue.number`);
+      }
+      if (job.if !== undefined && !/github\.event\.label\.name|github\.run_id/.test(group)) {
+        problems.push(`${where}: the concurrency group must set apart the events the job's if: skips`);
+      }
+    }
     // A newer event must never kill a loop that is running: its money is spent and its state not yet saved.
     for (const concurrency of [doc.concurrency, job.concurrency]) {
       if (
@@ -124,8 +246,29 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       }
       const uses = step.uses ?? '';
       const [name, ref] = uses.split('@');
-      if (PINNED[name] !== undefined && ref !== PINNED[name]) {
-        problems.push(`${at}: ${name}@${ref}, expected @${PINNED[name]}`);
+      const pinned = PINNED[name] as (typeof PINNED)[string] | undefined;
+      if (pinned) {
+        if (ref !== pinned.ref) problems.push(`${at}: ${name}@${ref}, expected @${pinned.ref}`);
+        for (const key of Object.keys(step.with ?? {})) {
+          if (!pinned.inputs.includes(key)) problems.push(`${at}: ${name} has no input "${key}"`);
+        }
+        for (const key of pinned.required ?? []) {
+          if (step.with?.[key] === undefined) problems.push(`${at}: ${name} needs the input "${key}"`);
+        }
+      }
+      // "Re-run jobs" runs the upload again in the same workflow run, where the name is taken.
+      if (name === 'actions/upload-artifact' && step.with?.overwrite !== true) {
+        problems.push(`${at}: upload-artifact without overwrite: true fails when the job is re-run`);
+      }
+      if (!uses.startsWith('org/autonomous-loop')) {
+        for (const [key, value] of Object.entries(step.with ?? {})) {
+          if (name === 'actions/github-script' && key === 'script') continue;
+          if (UNTRUSTED_EXPRESSION.test(String(value))) {
+            problems.push(
+              `${at}: untrusted text in \${{ }} for ${name} input "${key}" (pass it through env: and defuse "Fixes #1" and @-mentions)`,
+            );
+          }
+        }
       }
       if (name === 'actions/github-script' && String(step.with?.script ?? '').includes('${{')) {
         problems.push(`${at}: \${{ }} inside the github-script script (read process.env instead)`);
@@ -432,7 +575,12 @@ function docSnippetProblems(markdown: string, spec: ActionSpec): string[] {
     const lines = block.split('\n').filter((line) => line.trim() !== '');
     const named = /^# (examples\/[\w-]+\.ya?ml)\b/.exec(lines[0] ?? '');
     if (named) {
-      const fileLines = readFileSync(path.join(root, named[1]), 'utf8').split('\n');
+      const fileText = readFileSync(path.join(root, named[1]), 'utf8');
+      const fileLines = fileText.split('\n');
+      // A block that does not say it shows key lines only is the file, whole.
+      if (!/\(key lines only/.test(lines[0]) && block.slice(block.indexOf('\n') + 1) !== fileText) {
+        problems.push(`${named[1]}: the block is not the whole file (or say "key lines only")`);
+      }
       let at = 0;
       for (const line of lines.slice(1)) {
         if (/^\s*(#|\/\/) \.\.\.$/.test(line)) continue;
@@ -481,6 +629,7 @@ describe('YAML in the docs', () => {
       '```',
     ].join('\n');
     expect(docSnippetProblems(drifted, readActionSpec())).toEqual([
+      'examples/basic-loop.yml: the block is not the whole file (or say "key lines only")',
       'examples/basic-loop.yml: not in the file, or out of order: contents: write',
       'input "max-iteration" is not in action.yml',
     ]);
@@ -495,8 +644,12 @@ on:
 permissions:
   contents: write
   issuez: write
+concurrency:
+  group: loop-\${{ github.event.issue.number }}
+  cancel-in-progress: false
 jobs:
   loop:
+    if: github.event.label.name == 'loop'
     runs-on: ubuntu-latest
     concurrency:
       group: loop
@@ -517,6 +670,14 @@ jobs:
       - uses: actions/github-script@v8
         with:
           script: console.log('\${{ needs.loop.outputs.blockers }}')
+      - uses: actions/upload-artifact@v7
+        with:
+          name: changes
+          pth: changes.patch
+      - uses: peter-evans/create-pull-request@v8
+        with:
+          title: Fix \${{ github.event.issue.title }}
+          body: \${{ needs.loop.outputs.progress }}
 `;
 
   it('actionlint', async () => {
@@ -538,7 +699,7 @@ jobs:
     for (const expected of [
       'does not start with a header comment',
       'job loop: no timeout-minutes',
-      'actions/checkout@v4, expected @v6',
+      'actions/checkout@v4, expected @v7',
       'checkout before the loop persists the token',
       'input "max-iteration" is not in action.yml',
       'the API key must come from a secret',
@@ -546,6 +707,14 @@ jobs:
       "time-limit-minutes undefined must leave 5 minutes of the job's timeout-minutes undefined",
       'an issue-driven loop must disallow WebFetch and WebSearch',
       'job loop: concurrency must set cancel-in-progress: false',
+      'job loop: workflow-level concurrency lets the events this job skips replace a waiting loop',
+      "job loop: the concurrency group of an issue's loop must name github.event.issue.number",
+      "job loop: the concurrency group must set apart the events the job's if: skips",
+      'job report, step 2: actions/upload-artifact has no input "pth"',
+      'job report, step 2: actions/upload-artifact needs the input "path"',
+      'job report, step 2: upload-artifact without overwrite: true fails when the job is re-run',
+      'job report, step 3: untrusted text in ${{ }} for peter-evans/create-pull-request input "title"',
+      'job report, step 3: untrusted text in ${{ }} for peter-evans/create-pull-request input "body"',
       '${{ }} inside run:',
       '${{ }} inside the github-script script',
       'output "cost" is not in action.yml',
