@@ -2107,6 +2107,7 @@ function oneLineShortened(text, max) {
 
 ;// CONCATENATED MODULE: ./src/loop-state.ts
 
+
 const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */
 const MAX_STATE_BYTES = 1024 * 1024;
@@ -2117,6 +2118,32 @@ function earlierRuns(state) {
         iterations: state.iterations,
         costUsd: state.costUsd,
         costKnown: state.costKnown,
+    };
+}
+/**
+ * What the writer keeps of text fields: well inside what the reader accepts (`MAX_TEXT`), and small enough that the
+ * whole state, even escaped, stays under `MAX_STATE_BYTES`. A state the action writes is always one it reads back.
+ */
+const MAX_SAVED_TEXT = 16 * 1024;
+const MAX_SAVED_BLOCKERS = 20;
+const MAX_SAVED_BLOCKER = 1000;
+/** The state as it is written: long texts from the task, Claude or an error shortened. */
+function boundedForSaving(state) {
+    const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : (0,src_text/* shorten */.ml)(text, max);
+    const gate = state.lastGate;
+    return {
+        ...state,
+        prompt: (0,src_text/* shorten */.ml)(state.prompt, MAX_SAVED_TEXT),
+        reason: (0,src_text/* shorten */.ml)(state.reason, MAX_SAVED_TEXT),
+        checkReport: bound(state.checkReport),
+        breaker: { ...state.breaker, lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER) },
+        lastGate: gate && {
+            ready: gate.ready,
+            reason: bound(gate.reason, MAX_SAVED_BLOCKER),
+            progress: bound(gate.progress, MAX_SAVED_BLOCKER),
+            blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => (0,src_text/* shorten */.ml)(blocker, MAX_SAVED_BLOCKER)),
+            extra: {},
+        },
     };
 }
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -2259,7 +2286,8 @@ function resumeDecision(parsed, identity) {
  * failed check said.
  */
 function resumePrompt(state, prompt, continuationPrompt) {
-    const parts = prompt.trim() === state.prompt.trim() ? [] : [prompt];
+    // The saved task is shortened as it was written.
+    const parts = (0,src_text/* shorten */.ml)(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
     parts.push(continuationPrompt);
     if (state.checkReport)
         parts.push(state.checkReport);
@@ -3053,7 +3081,7 @@ async function saveState(settings, deps, start, progress, status, reason) {
     if (progress.sessionId === undefined)
         return;
     const saved = start.saved;
-    await deps.saveState({
+    await deps.saveState(boundedForSaving({
         version: LOOP_STATE_VERSION,
         repository: start.identity.repository,
         workingDirectory: start.identity.workingDirectory,
@@ -3071,7 +3099,7 @@ async function saveState(settings, deps, start, progress, status, reason) {
         lastGate: progress.lastGate,
         checkReport: progress.checkReport,
         savedAt: new Date(deps.now()).toISOString(),
-    });
+    }));
 }
 async function finish(settings, deps, start, progress, status, reason) {
     let filesChanged = 0;
@@ -3120,11 +3148,13 @@ var external_node_stream_ = __nccwpck_require__(7075);
  *
  * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
  * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is conversation only, and it is checked before the CLI sees it.
+ * the CLI would run. A session file is the conversation and the CLI's snapshot of its system prompt: it can steer
+ * Claude, not configure the CLI. It is checked before the CLI sees it.
  *
- * Everything read from the directory is untrusted: symbolic links are refused (opened with O_NOFOLLOW), sizes are
- * bounded, and every write goes to a fresh temporary file that is then renamed over the old one, which replaces a
- * planted link instead of writing through it. A job killed mid-write leaves the previous save whole.
+ * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
+ * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
+ * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
+ * save whole; its temporary file is removed by the next save.
  */
 
 
@@ -3139,6 +3169,13 @@ const STATE_FILE = 'state.json';
 const SESSION_FILE = 'session.jsonl';
 /** A long loop's session is tens of megabytes; a bigger file is refused rather than handed to the CLI. */
 const MAX_SESSION_BYTES = 256 * 1024 * 1024;
+/** A session line is a message; one far longer is refused before it is parsed (a crafted one can exhaust memory). */
+const MAX_SESSION_LINE = 16 * 1024 * 1024;
+/**
+ * Every open of a file from the state directory: no symbolic link is followed, and a FIFO planted there (tar restores
+ * them) does not block the open; the file-type check that follows then refuses it.
+ */
+const OPEN_UNTRUSTED = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
 /** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
 function claudeConfigDir(env) {
     return env.CLAUDE_CONFIG_DIR || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), '.claude');
@@ -3183,13 +3220,22 @@ class StateStore {
     async restoreSession(state) {
         const saved = external_node_path_default().join(this.dir, SESSION_FILE);
         await checkSessionFile(saved, state.sessionId);
-        const target = sessionFile(this.configDir, this.cwd, state.sessionId);
+        const target = sessionFile(this.configDir, await this.physicalCwd(), state.sessionId);
         await (0,promises_.mkdir)(external_node_path_default().dirname(target), { recursive: true });
         await copyAtomically(saved, target);
+    }
+    /** The CLI files a session under its physical working directory: a workspace reached through a link resolves. */
+    async physicalCwd() {
+        return (0,promises_.realpath)(this.cwd).catch(() => this.cwd);
+    }
+    /** Forgets the saved loop, so that the next run starts a new one (its session could not be resumed). */
+    async discard() {
+        await (0,promises_.rm)(external_node_path_default().join(this.dir, STATE_FILE), { force: true });
     }
     /** Saves Claude's session (secrets redacted), then the state that refers to it. */
     async save(state) {
         await (0,promises_.mkdir)(this.dir, { recursive: true });
+        await removeLeftovers(this.dir);
         const session = await this.findSession(state.sessionId);
         await copyAtomically(session, external_node_path_default().join(this.dir, SESSION_FILE), this.secrets);
         const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
@@ -3197,7 +3243,7 @@ class StateStore {
     }
     /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
     async findSession(sessionId) {
-        const expected = sessionFile(this.configDir, this.cwd, sessionId);
+        const expected = sessionFile(this.configDir, await this.physicalCwd(), sessionId);
         if (await isFile(expected))
             return expected;
         const projects = external_node_path_default().join(this.configDir, 'projects');
@@ -3210,8 +3256,16 @@ class StateStore {
         throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
     }
 }
+/** Temporary files of a save that a kill interrupted: they would be cached along with the state forever. */
+async function removeLeftovers(dir) {
+    const entries = await (0,promises_.readdir)(dir).catch(() => []);
+    for (const entry of entries) {
+        if (/^\.(state\.json|session\.jsonl)\.[0-9a-f]+\.tmp$/.test(entry))
+            await (0,promises_.rm)(external_node_path_default().join(dir, entry), { force: true });
+    }
+}
 async function isFile(file) {
-    const handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW).catch(() => undefined);
+    const handle = await (0,promises_.open)(file, OPEN_UNTRUSTED).catch(() => undefined);
     if (!handle)
         return false;
     try {
@@ -3225,7 +3279,7 @@ async function isFile(file) {
 async function readBounded(file, limit) {
     let handle;
     try {
-        handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+        handle = await (0,promises_.open)(file, OPEN_UNTRUSTED);
     }
     catch (error) {
         const code = error.code;
@@ -3259,6 +3313,8 @@ async function checkSessionFile(file, sessionId) {
     try {
         for await (const line of lines) {
             number++;
+            if (line.length > MAX_SESSION_LINE)
+                throw new Error(`line ${number} of ${file} is longer than ${MAX_SESSION_LINE} characters`);
             if (line.trim() === '')
                 continue;
             let entry;
@@ -3289,7 +3345,7 @@ async function checkSessionFile(file, sessionId) {
 async function openForReading(file, limit) {
     let handle;
     try {
-        handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+        handle = await (0,promises_.open)(file, OPEN_UNTRUSTED);
     }
     catch (error) {
         const code = error.code;
@@ -3606,6 +3662,14 @@ async function runConfiguredLoop(config, host) {
         };
         const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
         const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
+        if (store && saved && outcome.status === 'failed' && /No conversation found/.test(outcome.reason)) {
+            // The CLI did not find the session where it was put back (a naming of its project directory we did not
+            // foresee): resuming again would fail the same way in every later run, so the next one starts a new loop.
+            await store.discard().catch(() => undefined);
+            stateSaved = false;
+            log.warning(`Claude Code could not resume the saved session ${saved.sessionId}; the saved state in ${store.dir} is ` +
+                'discarded, and the next run starts a new loop.');
+        }
         return { ...outcome, stateSaved };
     }
     catch (error) {

@@ -8,6 +8,7 @@
 import type { BreakerCounters } from './breaker.js';
 import type { Gate } from './gate.js';
 import { isStatus, type EarlierRuns, type LoopStatus } from './outcome.js';
+import { shorten } from './text.js';
 
 export const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */
@@ -55,6 +56,35 @@ export function earlierRuns(state: LoopState): EarlierRuns {
     iterations: state.iterations,
     costUsd: state.costUsd,
     costKnown: state.costKnown,
+  };
+}
+
+/**
+ * What the writer keeps of text fields: well inside what the reader accepts (`MAX_TEXT`), and small enough that the
+ * whole state, even escaped, stays under `MAX_STATE_BYTES`. A state the action writes is always one it reads back.
+ */
+export const MAX_SAVED_TEXT = 16 * 1024;
+const MAX_SAVED_BLOCKERS = 20;
+const MAX_SAVED_BLOCKER = 1000;
+
+/** The state as it is written: long texts from the task, Claude or an error shortened. */
+export function boundedForSaving(state: LoopState): LoopState {
+  const bound = (text: string | undefined, max = MAX_SAVED_TEXT): string | undefined =>
+    text === undefined ? undefined : shorten(text, max);
+  const gate = state.lastGate;
+  return {
+    ...state,
+    prompt: shorten(state.prompt, MAX_SAVED_TEXT),
+    reason: shorten(state.reason, MAX_SAVED_TEXT),
+    checkReport: bound(state.checkReport),
+    breaker: { ...state.breaker, lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER) },
+    lastGate: gate && {
+      ready: gate.ready,
+      reason: bound(gate.reason, MAX_SAVED_BLOCKER),
+      progress: bound(gate.progress, MAX_SAVED_BLOCKER),
+      blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => shorten(blocker, MAX_SAVED_BLOCKER)),
+      extra: {},
+    },
   };
 }
 
@@ -197,7 +227,8 @@ export function resumeDecision(parsed: ParsedState | undefined, identity: LoopId
  * failed check said.
  */
 export function resumePrompt(state: LoopState, prompt: string, continuationPrompt: string): string {
-  const parts = prompt.trim() === state.prompt.trim() ? [] : [prompt];
+  // The saved task is shortened as it was written.
+  const parts = shorten(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
   parts.push(continuationPrompt);
   if (state.checkReport) parts.push(state.checkReport);
   return parts.join('\n\n');

@@ -8,7 +8,14 @@ import { checkFailureReport, checkFailureSignature, describeCheckEnd, type Check
 import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from './inputs.js';
-import { earlierRuns, LOOP_STATE_VERSION, resumePrompt, type LoopIdentity, type LoopState } from './loop-state.js';
+import {
+  boundedForSaving,
+  earlierRuns,
+  LOOP_STATE_VERSION,
+  resumePrompt,
+  type LoopIdentity,
+  type LoopState,
+} from './loop-state.js';
 import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './workspace.js';
 
@@ -506,25 +513,27 @@ async function saveState(
 ): Promise<void> {
   if (progress.sessionId === undefined) return;
   const saved = start.saved;
-  await deps.saveState({
-    version: LOOP_STATE_VERSION,
-    repository: start.identity.repository,
-    workingDirectory: start.identity.workingDirectory,
-    prompt: saved?.prompt ?? settings.prompt,
-    sessionId: progress.sessionId,
-    status,
-    reason,
-    runs: (saved?.runs ?? 0) + 1,
-    iterations: (saved?.iterations ?? 0) + progress.records.length,
-    costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
-    costKnown: (saved?.costKnown ?? true) && progress.costKnown,
-    turns: (saved?.turns ?? 0) + progress.turns,
-    breaker: progress.breaker?.counters ??
-      saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
-    lastGate: progress.lastGate,
-    checkReport: progress.checkReport,
-    savedAt: new Date(deps.now()).toISOString(),
-  });
+  await deps.saveState(
+    boundedForSaving({
+      version: LOOP_STATE_VERSION,
+      repository: start.identity.repository,
+      workingDirectory: start.identity.workingDirectory,
+      prompt: saved?.prompt ?? settings.prompt,
+      sessionId: progress.sessionId,
+      status,
+      reason,
+      runs: (saved?.runs ?? 0) + 1,
+      iterations: (saved?.iterations ?? 0) + progress.records.length,
+      costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
+      costKnown: (saved?.costKnown ?? true) && progress.costKnown,
+      turns: (saved?.turns ?? 0) + progress.turns,
+      breaker: progress.breaker?.counters ??
+        saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+      lastGate: progress.lastGate,
+      checkReport: progress.checkReport,
+      savedAt: new Date(deps.now()).toISOString(),
+    }),
+  );
 }
 
 async function finish(

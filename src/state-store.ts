@@ -4,15 +4,17 @@
  *
  * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
  * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is conversation only, and it is checked before the CLI sees it.
+ * the CLI would run. A session file is the conversation and the CLI's snapshot of its system prompt: it can steer
+ * Claude, not configure the CLI. It is checked before the CLI sees it.
  *
- * Everything read from the directory is untrusted: symbolic links are refused (opened with O_NOFOLLOW), sizes are
- * bounded, and every write goes to a fresh temporary file that is then renamed over the old one, which replaces a
- * planted link instead of writing through it. A job killed mid-write leaves the previous save whole.
+ * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
+ * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
+ * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
+ * save whole; its temporary file is removed by the next save.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +27,13 @@ export const STATE_FILE = 'state.json';
 export const SESSION_FILE = 'session.jsonl';
 /** A long loop's session is tens of megabytes; a bigger file is refused rather than handed to the CLI. */
 export const MAX_SESSION_BYTES = 256 * 1024 * 1024;
+/** A session line is a message; one far longer is refused before it is parsed (a crafted one can exhaust memory). */
+export const MAX_SESSION_LINE = 16 * 1024 * 1024;
+/**
+ * Every open of a file from the state directory: no symbolic link is followed, and a FIFO planted there (tar restores
+ * them) does not block the open; the file-type check that follows then refuses it.
+ */
+const OPEN_UNTRUSTED = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
@@ -68,14 +77,25 @@ export class StateStore {
   async restoreSession(state: LoopState): Promise<void> {
     const saved = path.join(this.dir, SESSION_FILE);
     await checkSessionFile(saved, state.sessionId);
-    const target = sessionFile(this.configDir, this.cwd, state.sessionId);
+    const target = sessionFile(this.configDir, await this.physicalCwd(), state.sessionId);
     await mkdir(path.dirname(target), { recursive: true });
     await copyAtomically(saved, target);
+  }
+
+  /** The CLI files a session under its physical working directory: a workspace reached through a link resolves. */
+  private async physicalCwd(): Promise<string> {
+    return realpath(this.cwd).catch(() => this.cwd);
+  }
+
+  /** Forgets the saved loop, so that the next run starts a new one (its session could not be resumed). */
+  async discard(): Promise<void> {
+    await rm(path.join(this.dir, STATE_FILE), { force: true });
   }
 
   /** Saves Claude's session (secrets redacted), then the state that refers to it. */
   async save(state: LoopState): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    await removeLeftovers(this.dir);
     const session = await this.findSession(state.sessionId);
     await copyAtomically(session, path.join(this.dir, SESSION_FILE), this.secrets);
     const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
@@ -84,7 +104,7 @@ export class StateStore {
 
   /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
   private async findSession(sessionId: string): Promise<string> {
-    const expected = sessionFile(this.configDir, this.cwd, sessionId);
+    const expected = sessionFile(this.configDir, await this.physicalCwd(), sessionId);
     if (await isFile(expected)) return expected;
     const projects = path.join(this.configDir, 'projects');
     const entries = await readdir(projects).catch(() => [] as string[]);
@@ -96,8 +116,17 @@ export class StateStore {
   }
 }
 
+/** Temporary files of a save that a kill interrupted: they would be cached along with the state forever. */
+async function removeLeftovers(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (/^\.(state\.json|session\.jsonl)\.[0-9a-f]+\.tmp$/.test(entry))
+      await rm(path.join(dir, entry), { force: true });
+  }
+}
+
 async function isFile(file: string): Promise<boolean> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  const handle = await open(file, OPEN_UNTRUSTED).catch(() => undefined);
   if (!handle) return false;
   try {
     return (await handle.stat()).isFile();
@@ -110,7 +139,7 @@ async function isFile(file: string): Promise<boolean> {
 async function readBounded(file: string, limit: number): Promise<Buffer | undefined> {
   let handle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(file, OPEN_UNTRUSTED);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -139,6 +168,8 @@ async function checkSessionFile(file: string, sessionId: string): Promise<void> 
   try {
     for await (const line of lines) {
       number++;
+      if (line.length > MAX_SESSION_LINE)
+        throw new Error(`line ${number} of ${file} is longer than ${MAX_SESSION_LINE} characters`);
       if (line.trim() === '') continue;
       let entry: unknown;
       try {
@@ -164,7 +195,7 @@ async function checkSessionFile(file: string, sessionId: string): Promise<void> 
 async function openForReading(file: string, limit: number): Promise<ReadStream> {
   let handle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(file, OPEN_UNTRUSTED);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`${file} is missing`);

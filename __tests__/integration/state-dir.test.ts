@@ -13,6 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,10 +41,16 @@ function newStateDir(): string {
 }
 
 /** One workflow run: a fresh HOME, the same repository, state directory and stand-in CLI as the other runs. */
-function runOnce(repo: TempRepo, claude: FakeClaude, stateDir: string, inputs: Record<string, string> = {}) {
+function runOnce(
+  repo: TempRepo,
+  claude: FakeClaude,
+  stateDir: string,
+  inputs: Record<string, string> = {},
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
   const home = mkdtempSync(path.join(os.tmpdir(), 'fresh-home-'));
   return runAction({
-    cwd: repo.dir,
+    cwd: options.cwd ?? repo.dir,
     inputs: {
       prompt: 'Build the widget',
       'claude-path': FAKE_CLAUDE,
@@ -51,7 +58,7 @@ function runOnce(repo: TempRepo, claude: FakeClaude, stateDir: string, inputs: R
       'state-dir': stateDir,
       ...inputs,
     },
-    env: { ...claude.env, FAKE_CLAUDE_SESSIONS: '1', HOME: home },
+    env: { ...claude.env, FAKE_CLAUDE_SESSIONS: '1', HOME: home, ...options.env },
   }).then((run) => ({ run, home }));
 }
 
@@ -305,5 +312,76 @@ describe('the time limit of a run (time-limit-minutes)', () => {
     const { run: second } = await runOnce(repo, claude, stateDir, { 'time-limit-minutes': '5' });
     expect(second.outputs).toMatchObject({ status: 'completed', resumed: 'true', 'total-iterations': '2' });
     expect(claude.calls()[1].args).toEqual(expect.arrayContaining(['--resume', first.outputs['session-id']]));
+  });
+});
+
+describe('what the review found (state-dir)', () => {
+  it('continues a loop whose workspace is reached through a symbolic link', async () => {
+    const repo = makeRepo();
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'linked-')), 'work');
+    symlinkSync(repo.dir, link);
+    const claude = fakeClaude([notReady, ready]);
+    const stateDir = newStateDir();
+    await runOnce(repo, claude, stateDir, { 'max-iterations': '1' }, { cwd: link });
+    const { run } = await runOnce(repo, claude, stateDir, {}, { cwd: link });
+    expect(run.outputs, runnerLog(run.stdout)).toMatchObject({ status: 'completed', resumed: 'true' });
+  });
+
+  it('discards a saved session that the CLI cannot resume, so that the next run starts a new loop', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([notReady, ready, ready]);
+    const stateDir = newStateDir();
+    await runOnce(repo, claude, stateDir, { 'max-iterations': '1' });
+    const { run: second } = await runOnce(repo, claude, stateDir, {}, { env: { FAKE_CLAUDE_PROJECT: 'elsewhere' } });
+    expect(second.outputs.status).toBe('failed');
+    expect(runnerLog(second.stdout)).toMatch(/::warning::Claude Code could not resume the saved session/);
+    expect(second.summary).not.toContain('**To continue:**');
+    const { run: third } = await runOnce(repo, claude, stateDir);
+    expect(third.outputs).toMatchObject({ status: 'completed', resumed: 'false' });
+    expect(claude.calls()[2].args).not.toContain('--resume');
+  });
+
+  it('reads back a state whose task and reason are longer than the reader accepts', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([notReady, ready]);
+    const stateDir = newStateDir();
+    const prompt = `Build the widget. ${'Every detail matters. '.repeat(4000)}`;
+    await runOnce(repo, claude, stateDir, { prompt, 'max-iterations': '1' });
+    const { run } = await runOnce(repo, claude, stateDir, { prompt });
+    expect(run.outputs, runnerLog(run.stdout)).toMatchObject({ status: 'completed', resumed: 'true' });
+    // The same task: only the continuation prompt goes to Claude.
+    expect(claude.calls()[1].stdin).toBe(DEFAULT_CONTINUATION_PROMPT);
+  });
+
+  it('does not hang on a FIFO planted as the state file', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([ready]);
+    const stateDir = newStateDir();
+    mkdirSync(stateDir, { recursive: true });
+    execFileSync('mkfifo', [path.join(stateDir, 'state.json')]);
+    const { run } = await runOnce(repo, claude, stateDir);
+    expect(run.outputs.status).toBe('completed');
+    expect(runnerLog(run.stdout)).toMatch(/::warning::State directory .*is not a regular file/);
+  });
+
+  it('removes the temporary files of a save that a kill interrupted', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([notReady]);
+    const stateDir = newStateDir();
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(path.join(stateDir, '.session.jsonl.0a1b2c3d4e5f.tmp'), 'x'.repeat(1000));
+    await runOnce(repo, claude, stateDir, { 'max-iterations': '1' });
+    expect(filesUnder(stateDir).sort()).toEqual(['session.jsonl', 'state.json']);
+  });
+
+  it('warns once when the state cannot be saved, and does not offer to continue', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([notReady]);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'not-a-dir-')), 'file');
+    writeFileSync(file, 'x');
+    const { run } = await runOnce(repo, claude, path.join(file, 'state'), { 'max-iterations': '2' });
+    expect(run.outputs.status).toBe('iteration_limit_reached');
+    expect(runnerLog(run.stdout).match(/::warning::Could not save the loop's state/g)).toHaveLength(1);
+    expect(run.summary).not.toContain('**To continue:**');
   });
 });
