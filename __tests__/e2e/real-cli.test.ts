@@ -307,10 +307,10 @@ describe('the real Claude Code CLI against a fake API', () => {
       { prompt: 'Have a background agent write sub.txt.', 'max-iterations': '2', 'max-budget-usd': String(budget) },
       { api: iteration.api },
     );
-    const runs = transcriptRuns(run.outputs['transcript-file']);
-    expect(resultLines(runs[0]).length).toBeGreaterThanOrEqual(2);
-    // Fails on the code that counts only the last result line: iteration 1 then costs $0, the loop goes on and the
-    // iteration limit (checked before the budget) ends it.
+    // With two result lines, this fails on the code that counts only the last one: iteration 1 then costs $0, the
+    // loop goes on and the iteration limit (checked before the budget) ends it. On a loaded machine the CLI may stop
+    // at the budget before the sub-agent's notification, with one result line; the budget must hold either way (the
+    // sum over two lines is also checked, deterministically, by the test before this one).
     expect(run.outputs.status, runnerLog(run.stdout)).toBe('budget_exceeded');
     expect(run.outputs.iterations).toBe('1');
     expect(run.outputs.reason).toContain('max-budget-usd');
