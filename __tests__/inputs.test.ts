@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLAUDE_VERSION,
   DEFAULT_CONTINUATION_PROMPT,
+  InputError,
   inputNamesFromEnv,
   MAX_DURATION_MINUTES,
   readInputs,
   type InputSource,
 } from '../src/inputs.js';
-import { splitShellWords } from '../src/shell-words.js';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
 writeFileSync(path.join(base, 'task.md'), 'Fix the build\n');
@@ -43,6 +43,11 @@ describe('readInputs', () => {
       maxBudgetUsd: undefined,
       iterationTimeoutMs: 30 * 60_000,
       apiRetries: 2,
+      checkCommand: '',
+      checkOn: 'ready',
+      checkTimeoutMs: 10 * 60_000,
+      model: '',
+      claudePath: '',
       workingDirectory: base,
       permissionMode: 'bypassPermissions',
       claudeArgs: [],
@@ -60,6 +65,43 @@ describe('readInputs', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('asks Claude by default to go on and to end with a ready COMPLETION_GATE block', () => {
+    expect(DEFAULT_CONTINUATION_PROMPT).toMatch(/^Continue working on the task\./);
+    expect(DEFAULT_CONTINUATION_PROMPT).toContain('COMPLETION_GATE block with ready: true');
+  });
+
+  it('takes the inputs that need no checking as given', () => {
+    const config = readKeyed({
+      prompt: 'a',
+      'continuation-prompt': 'Keep going.',
+      'check-command': 'npm test',
+      'check-on': 'every-iteration',
+      'check-timeout-minutes': '2',
+      model: 'opus',
+      'claude-path': '/opt/claude/bin/claude',
+    });
+    expect(config).toMatchObject({
+      continuationPrompt: 'Keep going.',
+      checkCommand: 'npm test',
+      checkOn: 'every-iteration',
+      checkTimeoutMs: 2 * 60_000,
+      model: 'opus',
+      claudePath: '/opt/claude/bin/claude',
+    });
+  });
+
+  it('throws an InputError, the error the action reports as a mistake in the workflow', () => {
+    let thrown: unknown;
+    try {
+      read({});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as Error).name).toBe('InputError');
+    expect(String(thrown)).toMatch(/^InputError: Set one of the inputs 'prompt' and 'prompt-file'/);
+  });
+
   it('reads the prompt from a file relative to the working directory', () => {
     expect(read({ 'prompt-file': 'task.md' }).prompt).toBe('Fix the build\n');
   });
@@ -75,6 +117,10 @@ describe('readInputs', () => {
     ],
     [{ prompt: 'a', 'max-iterations': '0' }, /'max-iterations' must be a whole number of at least 1, got "0"/],
     [{ prompt: 'a', 'max-iterations': '2.5' }, /'max-iterations' must be a whole number of at least 1, got "2.5"/],
+    // Number() would read these as 5, 100 and 16: only plain digits are a whole number.
+    [{ prompt: 'a', 'max-iterations': '+5' }, /'max-iterations' must be a whole number of at least 1, got "\+5"/],
+    [{ prompt: 'a', 'max-iterations': '1e2' }, /'max-iterations' must be a whole number of at least 1, got "1e2"/],
+    [{ prompt: 'a', 'max-iterations': '0x10' }, /'max-iterations' must be a whole number of at least 1, got "0x10"/],
     [{ prompt: 'a', 'hard-limit': '-1' }, /'hard-limit' must be a whole number of at least 1, got "-1"/],
     [{ prompt: 'a', 'no-change-threshold': '0' }, /'no-change-threshold' must be a whole number of at least 1/],
     [{ prompt: 'a', 'same-error-threshold': 'x' }, /'same-error-threshold' must be a whole number of at least 1/],
@@ -82,8 +128,21 @@ describe('readInputs', () => {
     [{ prompt: 'a', 'max-turns': '0' }, /'max-turns' must be a whole number of at least 1, got "0"/],
     [{ prompt: 'a', 'max-budget-usd': '0' }, /Input 'max-budget-usd' must be a positive number, got "0"/],
     [{ prompt: 'a', 'max-budget-usd': '$5' }, /'max-budget-usd' must be a positive number, got "\$5"/],
-    [{ prompt: 'a', 'permission-mode': 'yolo' }, /Input 'permission-mode' is "yolo"; expected one of: acceptEdits/],
-    [{ prompt: 'a', 'fail-on': 'failed,exploded' }, /Input 'fail-on' has an unknown status "exploded"/],
+    [{ prompt: 'a', 'max-budget-usd': '+5' }, /'max-budget-usd' must be a positive number, got "\+5"/],
+    [{ prompt: 'a', 'max-budget-usd': '1e3' }, /'max-budget-usd' must be a positive number, got "1e3"/],
+    [{ prompt: 'a', 'max-budget-usd': '0x10' }, /'max-budget-usd' must be a positive number, got "0x10"/],
+    [
+      { prompt: 'a', 'permission-mode': 'yolo' },
+      /^Input 'permission-mode' is "yolo"; expected one of: acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan\.$/,
+    ],
+    [
+      { prompt: 'a', 'check-on': 'always' },
+      /^Input 'check-on' is "always"; expected one of: ready, every-iteration\.$/,
+    ],
+    [
+      { prompt: 'a', 'fail-on': 'failed,exploded' },
+      /^Input 'fail-on' has an unknown status "exploded"; known statuses: completed, iteration_limit_reached, no_progress, /,
+    ],
     [{ prompt: 'a', 'open-issue-on': 'limit' }, /Input 'open-issue-on' has an unknown status "limit"/],
     [{ prompt: 'a', 'status-issue': '0' }, /Input 'status-issue' must be a whole number of at least 1, got "0"/],
     [{ prompt: 'a', 'status-issue': '#12' }, /Input 'status-issue' must be a whole number of at least 1, got "#12"/],
@@ -99,6 +158,13 @@ describe('readInputs', () => {
     ],
   ])('rejects %j', (inputs, message) => {
     expect(() => read(inputs as Record<string, string>)).toThrow(message);
+  });
+
+  it('accepts fractions with several digits before or none before the point', () => {
+    expect(read({ prompt: 'a', 'max-budget-usd': '12.5' }).maxBudgetUsd).toBe(12.5);
+    expect(read({ prompt: 'a', 'max-budget-usd': '.25' }).maxBudgetUsd).toBe(0.25);
+    expect(read({ prompt: 'a', 'iteration-timeout-minutes': '12.5' }).iterationTimeoutMs).toBe(750_000);
+    expect(read({ prompt: 'a', 'iteration-timeout-minutes': '.25' }).iterationTimeoutMs).toBe(15_000);
   });
 
   it('accepts fractions for the timeout and the budget, and 0 retries', () => {
@@ -121,6 +187,12 @@ describe('readInputs', () => {
     ]);
   });
 
+  it('takes max-iterations equal to the hard limit without a warning', () => {
+    const config = readKeyed({ prompt: 'a', 'max-iterations': '50', 'hard-limit': '50' });
+    expect(config.maxIterations).toBe(50);
+    expect(config.warnings).toEqual([]);
+  });
+
   it('masks every secret as soon as it is read', () => {
     const src = source({ prompt: 'a', 'anthropic-api-key': 'sk-1', 'github-token': 'ghs_2' });
     readInputs(src, base);
@@ -136,8 +208,13 @@ describe('readInputs', () => {
   it('reads claude-version as an exact version and claude-from-path as a boolean', () => {
     expect(readKeyed({ prompt: 'a', 'claude-version': '2.1.197' }).claudeVersion).toBe('2.1.197');
     expect(readKeyed({ prompt: 'a', 'claude-version': '2.2.0-beta.1' }).claudeVersion).toBe('2.2.0-beta.1');
-    expect(readKeyed({ prompt: 'a', 'claude-from-path': 'true' }).claudeFromPath).toBe(true);
-    expect(readKeyed({ prompt: 'a', 'claude-from-path': 'FALSE' }).claudeFromPath).toBe(false);
+    expect(readKeyed({ prompt: 'a', 'claude-version': '10.20.3' }).claudeVersion).toBe('10.20.3');
+    for (const spelling of ['true', 'True', 'TRUE']) {
+      expect(readKeyed({ prompt: 'a', 'claude-from-path': spelling }).claudeFromPath).toBe(true);
+    }
+    for (const spelling of ['false', 'False', 'FALSE']) {
+      expect(readKeyed({ prompt: 'a', 'claude-from-path': spelling }).claudeFromPath).toBe(false);
+    }
     for (const version of ['latest', '^2.1.0', '2.1', '2.1.330 left-pad']) {
       expect(() => read({ prompt: 'a', 'claude-version': version })).toThrow(
         `Input 'claude-version' is "${version}"; expected an exact version such as ${DEFAULT_CLAUDE_VERSION}.`,
@@ -162,6 +239,10 @@ describe('readInputs', () => {
     expect(config.failOn).toEqual([]);
     expect(config.openIssueOn).toEqual(['iteration_limit_reached', 'no_progress', 'repeated_error']);
     expect(config.issueLabels).toEqual(['autonomous-loop', 'needs human']);
+  });
+
+  it('drops empty labels, so that a trailing comma or a blank line adds none', () => {
+    expect(read({ prompt: 'a', 'issue-labels': 'bug,,\n\nneeds human,' }).issueLabels).toEqual(['bug', 'needs human']);
   });
 });
 
@@ -221,8 +302,17 @@ describe('claude-args', () => {
 
   it('names every owned flag it found', () => {
     expect(() => read({ prompt: 'a', 'claude-args': '-p --verbose --model x -c' })).toThrow(
-      /the action sets -p, --verbose, -c itself/,
+      `Input 'claude-args' is "-p --verbose --model x -c": the action sets -p, --verbose, -c itself; remove them.`,
     );
+  });
+
+  it('accepts short flags the action does not set, and a value that only mentions owned ones', () => {
+    expect(read({ prompt: 'a', 'claude-args': `-d api --append-system-prompt "-r and -c"` }).claudeArgs).toEqual([
+      '-d',
+      'api',
+      '--append-system-prompt',
+      '-r and -c',
+    ]);
   });
 
   it('accepts other flags, and values that merely look like owned flags', () => {
@@ -242,6 +332,10 @@ describe('claude-args', () => {
     expect(read({ prompt: 'a', 'claude-args': '--max-budget-usd 0.5' }).claudeArgs).toEqual([
       '--max-budget-usd',
       '0.5',
+    ]);
+    expect(read({ prompt: 'a', 'max-budget-usd': '5', 'claude-args': '--model opus' }).claudeArgs).toEqual([
+      '--model',
+      'opus',
     ]);
     expect(() => read({ prompt: 'a', 'max-budget-usd': '5', 'claude-args': '--max-budget-usd=0.5' })).toThrow(
       `Input 'claude-args' is "--max-budget-usd=0.5": the action sets --max-budget-usd itself; remove it (the 'max-budget-usd' input is the loop's budget).`,
@@ -286,6 +380,22 @@ describe('inputs the action does not declare', () => {
     ]);
   });
 
+  it.each([
+    // Read as `disallowed-tools`, not `allowed-tools`: the whole name counts, to its last letter.
+    ['DISALLOWED_TOOLS', 'disallowed-tools'],
+    // `_` reads as `-`, not as nothing.
+    ['CLAUDE_CODE_OAUTH', 'claude-code-oauth-token'],
+    ['MAX_BUDGET', 'max-budget-usd'],
+    ['STATE', 'state-dir'],
+    // As far from `time-limit-minutes` as from `iteration-timeout-minutes`: the first declared wins.
+    ['ITERATION_MINUTES', 'iteration-timeout-minutes'],
+  ])('suggests for %s the declared input with the fewest edits, %s', (given, closest) => {
+    const config = readInputs(source({ prompt: 'a', 'anthropic-api-key': 'k' }, [given]), base);
+    expect(config.warnings).toEqual([
+      `Input '${given.toLowerCase()}' is not an input of this action and is ignored: did you mean '${closest}'?`,
+    ]);
+  });
+
   it('reads the names the runner passed from INPUT_ variables', () => {
     expect(
       inputNamesFromEnv({ 'INPUT_MAX-ITERATIONS': '3', INPUT_MAX_TURNS: '', PATH: '/bin', MY_INPUT_X: 'y' }),
@@ -298,29 +408,15 @@ describe('credentials', () => {
     const [warning] = read({ prompt: 'a' }).warnings;
     expect(warning).toMatch(/'anthropic-api-key'.*'claude-code-oauth-token'/);
     expect(warning).toMatch(/secret.*fork.*Dependabot/s);
+    expect(warning).toContain('the secret has not been created (or has another name)');
+    expect(warning).toMatch(
+      /Going on: claude may be logged in on this runner, or ANTHROPIC_API_KEY set in the environment\.$/,
+    );
   });
 
   it('does not warn when one is set', () => {
     expect(read({ prompt: 'a', 'claude-code-oauth-token': 't' }).warnings).toEqual([]);
     expect(read({ prompt: 'a', 'anthropic-api-key': 'k' }).warnings).toEqual([]);
-  });
-});
-
-describe('splitShellWords', () => {
-  it.each([
-    ['', []],
-    ['--model opus', ['--model', 'opus']],
-    ['  a   b\tc\n', ['a', 'b', 'c']],
-    [`--append-system-prompt "be brief" --x 'it''s'`, ['--append-system-prompt', 'be brief', '--x', 'its']],
-    [`"a \\"b\\" c" d\\ e`, ['a "b" c', 'd e']],
-    [`'$HOME' "$HOME" ; rm -rf / | cat`, ['$HOME', '$HOME', ';', 'rm', '-rf', '/', '|', 'cat']],
-    [`""`, ['']],
-  ])('splits %j', (input, words) => {
-    expect(splitShellWords(input)).toEqual(words);
-  });
-
-  it('rejects an unclosed quote', () => {
-    expect(() => splitShellWords(`'abc`)).toThrow('unclosed single quote');
   });
 });
 
@@ -344,9 +440,25 @@ describe('state-dir and time-limit-minutes', () => {
     );
   });
 
-  it.each(['.', 'state', './sub/../state', base])('refuses %j, inside the workspace, naming the input', (given) => {
-    expect(() => readKeyed({ prompt: 'a', 'state-dir': given })).toThrow(
-      `Input 'state-dir' is "${given}", which is inside the workspace (${base})`,
+  it.each(['.', 'state', './sub/../state', '..state', base])(
+    'refuses %j, inside the workspace, naming the input and what to use instead',
+    (given) => {
+      expect(() => readKeyed({ prompt: 'a', 'state-dir': given })).toThrow(
+        `Input 'state-dir' is "${given}", which is inside the workspace (${base}): the loop would count its own ` +
+          'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.',
+      );
+    },
+  );
+
+  it('accepts the directory that holds the workspace', () => {
+    expect(readKeyed({ prompt: 'a', 'state-dir': '..' }).stateDir).toBe(path.dirname(base));
+  });
+
+  it('refuses a state directory inside a working directory outside the workspace', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'working-elsewhere-'));
+    const given = path.join(elsewhere, 'state');
+    expect(() => readKeyed({ prompt: 'a', 'working-directory': elsewhere, 'state-dir': given })).toThrow(
+      `Input 'state-dir' is "${given}", which is inside 'working-directory' (${elsewhere})`,
     );
   });
 

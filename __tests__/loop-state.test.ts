@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  boundedForSaving,
+  earlierRuns,
   isSessionId,
+  MAX_SAVED_TEXT,
+  MAX_STATE_BYTES,
   parseLoopState,
   resumeDecision,
   resumePrompt,
@@ -41,9 +45,61 @@ describe('parseLoopState', () => {
     expect(parseLoopState(JSON.stringify(bare))).toEqual({ state: bare });
   });
 
+  it('reads a state saved while a run was under way', () => {
+    expect(parseLoopState(JSON.stringify(state({ status: 'running' })))).toEqual({
+      state: state({ status: 'running' }),
+    });
+  });
+
+  it('takes zero for the counts and the cost', () => {
+    const zero = state({
+      costUsd: 0,
+      turns: 0,
+      breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+    });
+    expect(parseLoopState(JSON.stringify(zero))).toEqual({ state: zero });
+  });
+
+  it('takes null for the optional fields, as other JSON writers put a missing value', () => {
+    const parsed = parseLoopState(
+      JSON.stringify({
+        ...state(),
+        checkReport: null,
+        lastGate: null,
+        breaker: { ...state().breaker, lastError: null },
+      }),
+    );
+    expect(parsed).toEqual({
+      state: state({
+        checkReport: undefined,
+        lastGate: undefined,
+        breaker: { ...state().breaker, lastError: undefined },
+      }),
+    });
+  });
+
+  it('takes a text of 64 KiB, the most it accepts', () => {
+    const long = state({ prompt: 'x'.repeat(64 * 1024) });
+    expect(parseLoopState(JSON.stringify(long))).toEqual({ state: long });
+  });
+
+  it('names every problem it found', () => {
+    expect(problemOf(parseLoopState(JSON.stringify({ ...state(), status: 'won', runs: -1 })))).toBe(
+      "'status' is not a status, 'runs' is not a whole number",
+    );
+  });
+
+  it('refuses a cost too large for a number, which JSON reads as Infinity', () => {
+    const text = JSON.stringify(state()).replace('"costUsd":0.75', '"costUsd":1e400');
+    expect(problemOf(parseLoopState(text))).toBe("'costUsd' is not a non-negative number");
+  });
+
   it.each([
     ['not JSON', '{"version": 1', /^it is not JSON/],
     ['an array', '[1]', /^it is not a JSON object$/],
+    ['a string', '"state"', /^it is not a JSON object$/],
+    ['a number', '1', /^it is not a JSON object$/],
+    ['null', 'null', /^it is not a JSON object$/],
     ['another version', JSON.stringify({ ...state(), version: 2 }), /^its version is 2, not 1$/],
     ['no version', JSON.stringify({ ...state(), version: undefined }), /^its version is undefined, not 1$/],
   ])('refuses a state that is %s', (_what, text, problem) => {
@@ -59,6 +115,8 @@ describe('parseLoopState', () => {
     ['a fractional count', { iterations: 1.5 }, "'iterations' is not a whole number"],
     ['a negative count', { runs: -1 }, "'runs' is not a whole number"],
     ['a repository that is not text', { repository: 7 }, "'repository' is not a string"],
+    ['a required text that is null', { savedAt: null }, "'savedAt' is not a string"],
+    ['a required text that is missing', { reason: undefined }, "'reason' is not a string"],
     ['an overlong prompt', { prompt: 'x'.repeat(64 * 1024 + 1) }, "'prompt' is not a string"],
     ['costKnown that is not a boolean', { costKnown: 'yes' }, "'costKnown' is not true or false"],
     ['no breaker', { breaker: null }, "'breaker' is not an object"],
@@ -73,6 +131,22 @@ describe('parseLoopState', () => {
       "'breaker.lastError' is not a string",
     ],
     ['a gate without ready', { lastGate: { reason: 'x' } }, "'lastGate' is not a completion gate"],
+    [
+      'a gate whose reason is not text',
+      { lastGate: { ready: true, reason: 1 } },
+      "'lastGate' is not a completion gate",
+    ],
+    [
+      'a gate whose progress is not text',
+      { lastGate: { ready: true, progress: ['p'] } },
+      "'lastGate' is not a completion gate",
+    ],
+    [
+      'a gate with one blocker that is not text',
+      { lastGate: { ready: false, blockers: ['a', 1] } },
+      "'lastGate' is not a completion gate",
+    ],
+    ['a gate that is not an object', { lastGate: 'ready' }, "'lastGate' is not a completion gate"],
     [
       'a gate with blockers that are not text',
       { lastGate: { ready: false, blockers: [1] } },
@@ -98,6 +172,9 @@ describe('isSessionId', () => {
   it('takes a UUID only', () => {
     expect(isSessionId('0B7C6A52-3F51-4F8E-9D4E-2A0C4B1D9E77')).toBe(true);
     expect(isSessionId('0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77\n')).toBe(false);
+    expect(isSessionId('../0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77')).toBe(false);
+    // A value that only prints as a UUID is not one.
+    expect(isSessionId(['0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77'])).toBe(false);
     expect(isSessionId('session-1')).toBe(false);
     expect(isSessionId(undefined)).toBe(false);
   });
@@ -127,7 +204,11 @@ describe('resumeDecision', () => {
   });
 
   it('warns and starts a new loop for a state that is not usable, or not of this loop', () => {
-    expect(resumeDecision({ problem: 'it is not JSON' }, identity)).toMatchObject({ resume: false, warn: true });
+    expect(resumeDecision({ problem: 'it is not JSON' }, identity)).toEqual({
+      resume: false,
+      why: 'the saved state is not usable (it is not JSON): starting a new loop',
+      warn: true,
+    });
     expect(resumeDecision({ state: state({ repository: 'evil/fork' }) }, identity)).toEqual({
       resume: false,
       why: 'the saved state belongs to another repository (evil/fork): starting a new loop',
@@ -147,9 +228,94 @@ describe('resumePrompt', () => {
     expect(resumePrompt(state({ checkReport: undefined }), 'Build the widget', 'Go on.')).toBe('Go on.');
   });
 
+  it('takes the task for the same when the saved one differs only in surrounding whitespace', () => {
+    expect(resumePrompt(state({ prompt: 'Build the widget\n' }), 'Build the widget', 'Go on.')).toBe(
+      'Go on.\n\nThe check failed',
+    );
+  });
+
   it('puts a new prompt first', () => {
     expect(resumePrompt(state({ checkReport: undefined }), '/continue: docs first', 'Go on.')).toBe(
       '/continue: docs first\n\nGo on.',
     );
+  });
+});
+
+describe('earlierRuns', () => {
+  it('tells a continued loop the task, the runs, the iterations and the cost so far', () => {
+    expect(earlierRuns(state({ runs: 2, iterations: 7, costUsd: 1.5, costKnown: false }))).toEqual({
+      prompt: 'Build the widget',
+      runs: 2,
+      iterations: 7,
+      costUsd: 1.5,
+      costKnown: false,
+    });
+  });
+});
+
+describe('boundedForSaving', () => {
+  it('keeps a state of short texts as it is, but for gate keys the protocol does not define', () => {
+    const saved = state({ lastGate: { ready: true, reason: 'done', progress: 'all', blockers: [], extra: { x: 1 } } });
+    expect(boundedForSaving(saved)).toEqual({
+      ...saved,
+      lastGate: { ready: true, reason: 'done', progress: 'all', blockers: [], extra: {} },
+    });
+  });
+
+  it('keeps what is missing missing', () => {
+    const bare = state({
+      checkReport: undefined,
+      lastGate: { ready: false, extra: {} },
+      breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+    });
+    expect(boundedForSaving(bare)).toEqual(bare);
+    expect(boundedForSaving(state({ lastGate: undefined })).lastGate).toBeUndefined();
+  });
+
+  it('shortens the task, the reason and the check report to 16 KiB, marking the cut', () => {
+    const long = 'y'.repeat(MAX_SAVED_TEXT + 10);
+    const cut = 'y'.repeat(MAX_SAVED_TEXT - 1) + '…';
+    expect(boundedForSaving(state({ prompt: long, reason: long, checkReport: long }))).toMatchObject({
+      prompt: cut,
+      reason: cut,
+      checkReport: cut,
+    });
+  });
+
+  it("shortens the last error and the gate's texts to 1000 characters, and keeps 20 blockers", () => {
+    const long = 'z'.repeat(1500);
+    const cut = 'z'.repeat(999) + '…';
+    const blockers = Array.from({ length: 25 }, (_, i) => `${i} ${long}`);
+    const bounded = boundedForSaving(
+      state({
+        breaker: { runsWithoutChanges: 1, sameErrorCount: 2, lastError: long },
+        lastGate: { ready: false, reason: long, progress: long, blockers, extra: {} },
+      }),
+    );
+    expect(bounded.breaker).toEqual({ runsWithoutChanges: 1, sameErrorCount: 2, lastError: cut });
+    expect(bounded.lastGate).toEqual({
+      ready: false,
+      reason: cut,
+      progress: cut,
+      blockers: blockers.slice(0, 20).map((blocker) => blocker.slice(0, 999) + '…'),
+      extra: {},
+    });
+  });
+
+  it('writes even the largest state in less than the most a reader takes, and reads it back', () => {
+    // A control character is escaped to six bytes, the most JSON makes of one character.
+    const worst = '\u0001'.repeat(100_000);
+    const bounded = boundedForSaving(
+      state({
+        prompt: worst,
+        reason: worst,
+        checkReport: worst,
+        breaker: { runsWithoutChanges: 1, sameErrorCount: 2, lastError: worst },
+        lastGate: { ready: false, reason: worst, progress: worst, blockers: Array(100).fill(worst), extra: {} },
+      }),
+    );
+    const text = JSON.stringify(bounded);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_STATE_BYTES);
+    expect(parseLoopState(text)).toEqual({ state: bounded });
   });
 });

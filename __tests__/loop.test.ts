@@ -40,8 +40,27 @@ interface ScriptedRun {
   fingerprintFails?: string;
   /** The run itself throws this (a broken dependency). */
   throws?: string;
-  /** The check after this iteration, if it runs: exit code (0 passes), its output, whether it changes files. */
-  check?: { exitCode: number | null; output?: string; changes?: boolean; timedOut?: boolean; hangs?: boolean };
+  /** Lines of output as they are, after `lines` (not JSON, for instance). */
+  rawLines?: string[];
+  /** The CLI could not be started: the run ends with this spawn error and no output. */
+  spawnError?: string;
+  /** The job is cancelled just after this run ends (the run itself finished). */
+  abortAfter?: boolean;
+  /**
+   * The check after this iteration, if it runs: exit code (0 passes), its output, whether it changes files; whether
+   * the job is cancelled just after it ends, whether it was stopped by the cancellation, whether looking at the work
+   * tree after it fails.
+   */
+  check?: {
+    exitCode: number | null;
+    output?: string;
+    changes?: boolean;
+    timedOut?: boolean;
+    hangs?: boolean;
+    abortAfter?: boolean;
+    cancelled?: boolean;
+    fingerprintFails?: string;
+  };
   /** The run never ends by itself: it is stopped at the timeout it was given (the clock moves on by that much). */
   hangs?: boolean;
   /** How long the run takes on the fake clock (default 1000 ms). */
@@ -64,18 +83,33 @@ const result = (extra: object = {}) => ({
   ...extra,
 });
 
+interface HarnessOptions {
+  countFails?: string;
+  /** Where the fake clock starts (default 0). */
+  clockStart?: number;
+  /** Looking at the work tree fails from the start with this message. */
+  fingerprintFailsAtStart?: string;
+  /** The job is cancelled while the loop waits before a retry. */
+  abortDuringSleep?: boolean;
+  /** Logging the start of this iteration throws (a broken dependency). */
+  startIterationThrows?: number;
+}
+
 /** Fakes for every dependency: each iteration's stream, exit and work-tree change come from the script. */
-function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
+function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
+  const controller = new AbortController();
   const requests: IterationRequest[] = [];
+  const started: [number, number][] = [];
+  let fingerprints = 0;
   const sleeps: number[] = [];
   const warnings: string[] = [];
   const verdicts: string[] = [];
   const checks: number[] = [];
   const checkTimeouts: number[] = [];
   const saved: LoopState[] = [];
-  let clock = 0;
+  let clock = options.clockStart ?? 0;
   let tree = 0;
-  let fingerprintFailure: string | undefined;
+  let fingerprintFailure = options.fingerprintFailsAtStart;
   const deps: LoopDeps = {
     transcriptFile: () => '/tmp/t.jsonl',
     runIteration: async (request) => {
@@ -87,9 +121,11 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       const session = step.session === undefined ? 'sess-1' : step.session;
       if (session) stream.consume(JSON.stringify({ type: 'system', subtype: 'init', session_id: session }));
       for (const line of step.lines ?? []) stream.consume(JSON.stringify(line));
+      for (const line of step.rawLines ?? []) stream.consume(line);
       if (step.changes) tree += 1;
       const durationMs = step.hangs ? request.timeoutMs : (step.durationMs ?? 1000);
       clock += durationMs;
+      if (step.abortAfter) controller.abort();
       const outcome: ProcessOutcome = {
         stream,
         exitCode: step.exitCode === undefined ? 0 : step.exitCode,
@@ -98,7 +134,7 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
         timedOut: step.hangs || (step.timedOut ?? false),
         cancelled: step.cancelled ?? false,
         stoppedAfterResult: false,
-        spawnError: undefined,
+        spawnError: step.spawnError,
         durationMs,
         droppedLines: step.droppedLines ?? 0,
       };
@@ -112,18 +148,21 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
       const timedOut = check.hangs || (check.timedOut ?? false);
       const durationMs = check.hangs ? timeoutMs : 500;
       clock += durationMs;
+      if (check.abortAfter) controller.abort();
+      if (check.fingerprintFails) fingerprintFailure = check.fingerprintFails;
       return {
         command: 'npm test',
         passed: check.exitCode === 0 && !timedOut,
         exitCode: timedOut ? null : check.exitCode,
         timedOut,
-        cancelled: false,
+        cancelled: check.cancelled ?? false,
         spawnError: undefined,
         durationMs,
         output: check.output ?? '',
       };
     },
     fingerprint: async (): Promise<WorkTreeFingerprint> => {
+      fingerprints += 1;
       if (fingerprintFailure) throw new Error(fingerprintFailure);
       return { head: 'h', tree: `t${tree}` };
     },
@@ -134,18 +173,34 @@ function harness(script: ScriptedRun[], options: { countFails?: string } = {}) {
     sleep: async (ms) => {
       sleeps.push(ms);
       clock += ms;
+      if (options.abortDuringSleep) controller.abort();
     },
     now: () => clock,
     saveState: async (state) => {
       saved.push(structuredClone(state));
     },
     log: {
-      startIteration: () => undefined,
+      startIteration: (number, maxIterations) => {
+        if (number === options.startIterationThrows) throw new Error('the log is gone');
+        started.push([number, maxIterations]);
+      },
       endIteration: (_record, verdict) => verdicts.push(verdict),
       warning: (message) => warnings.push(message),
     },
   };
-  return { deps, requests, sleeps, warnings, verdicts, checks, checkTimeouts, saved };
+  return {
+    deps,
+    controller,
+    requests,
+    started,
+    fingerprints: () => fingerprints,
+    sleeps,
+    warnings,
+    verdicts,
+    checks,
+    checkTimeouts,
+    saved,
+  };
 }
 
 const IDENTITY = { repository: 'o/r', workingDirectory: '.' };
@@ -153,11 +208,12 @@ const IDENTITY = { repository: 'o/r', workingDirectory: '.' };
 const run = (
   script: ScriptedRun[],
   overrides: Partial<LoopSettings> = {},
-  signal = new AbortController().signal,
-  options: { countFails?: string; start?: Partial<LoopStart> } = {},
+  signal?: AbortSignal,
+  options: HarnessOptions & { start?: Partial<LoopStart> } = {},
 ) => {
   const h = harness(script, options);
-  return runLoop({ ...settings, ...overrides }, h.deps, signal, { identity: IDENTITY, ...options.start }).then(
+  const loopSignal = signal ?? h.controller.signal;
+  return runLoop({ ...settings, ...overrides }, h.deps, loopSignal, { identity: IDENTITY, ...options.start }).then(
     (outcome) => ({ ...h, outcome }),
   );
 };
@@ -289,13 +345,20 @@ describe('runLoop', () => {
       [1, 3, 'sess-1'],
     ]);
     expect(sleeps).toEqual([5_000, 10_000]);
-    expect(warnings).toHaveLength(2);
+    const notes = [
+      'attempt 1 failed: API Error: Repeated 529 Overloaded errors; retried after 5 s',
+      'attempt 2 failed: API Error: Repeated 529 Overloaded errors; retried after 10 s',
+    ];
+    expect(warnings).toEqual([
+      `Iteration 1: transient API error, retry 1 of 2: ${notes[0]}`,
+      `Iteration 1: transient API error, retry 2 of 2: ${notes[1]}`,
+    ]);
     expect(outcome).toMatchObject({
       status: 'failed',
       reason: 'API Error: Repeated 529 Overloaded errors',
       iterations: 1,
     });
-    expect(outcome.records[0].retryNotes).toHaveLength(2);
+    expect(outcome.records[0].retryNotes).toEqual(notes);
   });
 
   it('a recovered retry is not a new iteration and not a same error for the breaker', async () => {
@@ -810,5 +873,375 @@ describe('runLoop: the time limit of a run', () => {
     expect(outcome.lastCheck).toBeUndefined();
     expect(outcome.records[0].check?.end).toBe("stopped at this run's time limit");
     expect(requests).toHaveLength(1);
+  });
+});
+
+/** A gate with nothing but its verdict: no reason, no blockers. */
+const bareGate = (ready: boolean) => text(`<COMPLETION_GATE>\nready: ${ready}\n</COMPLETION_GATE>`);
+const toolUse = (id: string, name: string) => ({
+  type: 'assistant',
+  message: { content: [{ type: 'tool_use', id, name, input: {} }] },
+  parent_tool_use_id: null,
+});
+const overloaded529 = {
+  lines: [result({ is_error: true, api_error_status: 529, result: 'API Error: 529 Overloaded' })],
+  exitCode: 1,
+};
+
+describe('runLoop: what the log and the outcome say', () => {
+  it('logs the start of every iteration with the iteration cap, and each verdict', async () => {
+    const { outcome, started, verdicts } = await run([
+      { lines: [text(gateText(false, 'more to do')), result()], changes: true },
+      { lines: [bareGate(false), result()], changes: true },
+      { lines: [result()], changes: true },
+      { lines: [text(gateText(true, 'done')), result()], changes: true },
+    ]);
+    expect(outcome.status).toBe('completed');
+    expect(started).toEqual([
+      [1, 10],
+      [2, 10],
+      [3, 10],
+      [4, 10],
+    ]);
+    expect(verdicts).toEqual([
+      'not ready: more to do',
+      'not ready: no reason given',
+      'no COMPLETION_GATE, continuing',
+      'completed: done',
+    ]);
+  });
+
+  it('says Claude reported the task complete when its gate gives no reason', async () => {
+    const { outcome, verdicts } = await run([{ lines: [bareGate(true), result()], changes: true }]);
+    expect(outcome).toMatchObject({ status: 'completed', reason: 'Claude reported the task complete.' });
+    expect(verdicts).toEqual(['completed: Claude reported the task complete.']);
+  });
+
+  it('goes on after a gate without blockers: it reports no error', async () => {
+    const { outcome } = await run(
+      [
+        { lines: [bareGate(false), result()], changes: true },
+        { lines: [bareGate(false), result()], changes: true },
+        { lines: [text(gateText(true, 'done')), result()] },
+      ],
+      { sameErrorThreshold: 1 },
+    );
+    expect(outcome).toMatchObject({ status: 'completed', iterations: 3 });
+  });
+
+  it("reports Claude's final text: the last result line's, kept when a later run printed none", async () => {
+    const { outcome } = await run([
+      { lines: [text(gateText(false, 'more')), result({ result: 'Half of it is done' })], changes: true },
+      { timedOut: true, exitCode: null },
+    ]);
+    expect(outcome.status).toBe('timed_out');
+    expect(outcome.resultText).toBe('Half of it is done');
+    const silent = await run([{ timedOut: true, exitCode: null }]);
+    expect(silent.outcome.resultText).toBe('');
+  });
+
+  it('has no session id when no run reported one, and leaves stateSaved to the host', async () => {
+    const { outcome } = await run([{ session: null, exitCode: 1, stderr: 'boom' }]);
+    expect(outcome).toMatchObject({ status: 'failed', sessionId: '', stateSaved: false });
+  });
+
+  it('measures its wall time on the clock it is given', async () => {
+    const { outcome } = await run(
+      [{ lines: [text(gateText(true, 'done')), result()], durationMs: 2_500 }],
+      {},
+      undefined,
+      {
+        clockStart: 1_700_000_000_000,
+      },
+    );
+    expect(outcome.wallTimeMs).toBe(2_500);
+  });
+
+  it('counts the tool calls of every run of an iteration', async () => {
+    const calls = [toolUse('t1', 'Bash'), toolUse('t2', 'Read')];
+    const { outcome } = await run([
+      { ...overloaded529, lines: [toolUse('t0', 'Bash'), ...overloaded529.lines] },
+      { lines: [...calls, text(gateText(true, 'done')), result()] },
+    ]);
+    expect(outcome.status).toBe('completed');
+    expect(outcome.records[0].toolCalls).toBe(3);
+  });
+
+  it('warns of output lines that were not JSON, with how many of how many', async () => {
+    const { outcome, warnings } = await run([
+      { lines: [text(gateText(true, 'done')), result()], rawLines: ['not json', '{"type": "assist'] },
+    ]);
+    expect(outcome.status).toBe('completed');
+    // The init line, the gate text, the result line and the two broken ones.
+    expect(warnings).toEqual(["Iteration 1: skipped 2 of 5 lines of the CLI's output that were not JSON."]);
+  });
+
+  it('lists every cost value it ignored', async () => {
+    const usage = { 'model-a': { costUSD: -1 }, 'model-b': { costUSD: 'free' } };
+    const { warnings } = await run([
+      { lines: [text(gateText(true, 'ok')), result({ model_usage_since_last_result: usage })] },
+    ]);
+    expect(warnings).toEqual([
+      'Iteration 1: ignored cost values that are not a non-negative number: costUSD of model-a -1, costUSD of model-b "free".',
+    ]);
+  });
+});
+
+describe('runLoop: cancellation', () => {
+  it('says in which iteration the job was cancelled', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    expect((await run([{}], {}, aborted.signal)).outcome.reason).toBe('The job was cancelled during iteration 1.');
+    const { outcome } = await run([notReady, { cancelled: true, exitCode: null }]);
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      reason: 'The job was cancelled during iteration 2.',
+      iterations: 2,
+    });
+  });
+
+  it('does not look at the work tree after a cancelled run, nor call it a failure of the CLI', async () => {
+    const { outcome, fingerprints } = await run([{ cancelled: true, exitCode: null, changes: true }]);
+    expect(outcome.status).toBe('cancelled');
+    // Only the look before iteration 1.
+    expect(fingerprints()).toBe(1);
+    expect(outcome.records[0]).toMatchObject({ changed: false, error: undefined });
+  });
+
+  it('makes no retry when the job is cancelled while it waits for one', async () => {
+    const { outcome, requests, sleeps } = await run([overloaded529], { apiRetries: 3 }, undefined, {
+      abortDuringSleep: true,
+    });
+    expect(sleeps).toEqual([5_000]);
+    expect(requests).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'cancelled', iterations: 1 });
+  });
+
+  it('ends cancelled, not completed, when the job is cancelled while the check runs', async () => {
+    const stopped = await run([{ ...ready, check: { exitCode: null, cancelled: true, abortAfter: true } }], {
+      checkCommand: 'npm test',
+    });
+    expect(stopped.outcome).toMatchObject({
+      status: 'cancelled',
+      reason: 'The job was cancelled during iteration 1.',
+    });
+    expect(stopped.outcome.lastCheck).toBeUndefined();
+    // The check passed, but the cancellation came before the loop could act on it.
+    const passed = await run([{ ...ready, check: { exitCode: 0, abortAfter: true } }], { checkCommand: 'npm test' });
+    expect(passed.outcome).toMatchObject({ status: 'cancelled', iterations: 1 });
+  });
+});
+
+describe('runLoop: runs that ran out of time, and retries', () => {
+  it('neither retries nor calls a failure a run that timed out, whatever its last line said', async () => {
+    const { outcome, requests } = await run([{ ...overloaded529, timedOut: true }]);
+    expect(requests).toHaveLength(1);
+    expect(outcome.status).toBe('timed_out');
+    expect(outcome.records[0].error).toBeUndefined();
+  });
+
+  it('is timed_out when the iteration timeout and the time limit fall at the same moment', async () => {
+    const { outcome } = await run([{ hangs: true }], { iterationTimeoutMs: 5_000 }, undefined, {
+      start: { deadline: 5_000 },
+    });
+    expect(outcome.status).toBe('timed_out');
+  });
+
+  it('makes no retry whose wait would take all that is left of the iteration timeout', async () => {
+    // The run takes 1 s of 6 s: the first wait, 5 s, would leave nothing for the retry.
+    const { outcome, requests, sleeps } = await run([overloaded529], { iterationTimeoutMs: 6_000 });
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(outcome.reason).toBe('API Error: 529 Overloaded (no retry: it would not end within the iteration timeout)');
+  });
+
+  it('makes no retry when the limit resets only after the iteration timeout', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3_600;
+    const limited = {
+      lines: [result({ is_error: true, result: `Claude AI usage limit reached|${reset}` })],
+      exitCode: 1,
+    };
+    const { outcome, requests, sleeps } = await run([limited]);
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toContain('(no retry: it would not end within the iteration timeout)');
+  });
+});
+
+describe('runLoop: when the check runs, and what stops it', () => {
+  const withCheck = { checkCommand: 'npm test' };
+
+  it('does not say Claude reported ready when a check after every iteration fails while it did not', async () => {
+    const working = { lines: [text(gateText(false, 'working')), result()], changes: true };
+    const { verdicts } = await run([{ ...working, check: { exitCode: 1, output: 'boom' } }, ready], {
+      ...withCheck,
+      checkOn: 'every-iteration',
+    });
+    expect(verdicts).toEqual(['not ready: working', 'completed: done']);
+  });
+
+  it('runs no check without a check command', async () => {
+    const { outcome, checks } = await run([ready]);
+    expect(outcome.status).toBe('completed');
+    expect(checks).toEqual([]);
+    expect(outcome.lastCheck).toBeUndefined();
+  });
+
+  it('runs no check after a run of the CLI that failed, whatever its gate says', async () => {
+    const crashed = {
+      lines: [text(gateText(true, 'claimed')), result({ is_error: true, result: 'Tool crashed' })],
+      exitCode: 1,
+    };
+    const { outcome, checks } = await run([crashed], { ...withCheck, checkOn: 'every-iteration' });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'Tool crashed' });
+    expect(checks).toEqual([]);
+  });
+
+  it('runs no check after an iteration without a gate, by default', async () => {
+    const { outcome, checks } = await run([{ lines: [result()], changes: true }, ready], withCheck);
+    expect(outcome).toMatchObject({ status: 'completed', iterations: 2 });
+    expect(checks).toEqual([2]);
+  });
+
+  it('fails, keeping the check, when the work tree cannot be read after it', async () => {
+    const { outcome, verdicts } = await run(
+      [{ ...ready, check: { exitCode: 1, output: '1 failed', fingerprintFails: 'fatal: index.lock exists' } }],
+      withCheck,
+    );
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'Could not look at the work tree after the check of iteration 1: fatal: index.lock exists',
+      iterations: 1,
+    });
+    expect(outcome.lastCheck).toMatchObject({ passed: false, output: '1 failed' });
+    expect(verdicts).toEqual([`failed: ${outcome.reason}`]);
+  });
+
+  it('a check that times out with just its timeout left before the time limit has failed', async () => {
+    // Iteration 1 takes 1 s of the 61 s: the check gets its full 60 s, and times out at the time limit.
+    const { outcome, requests } = await run(
+      [{ ...ready, check: { exitCode: null, hangs: true } }],
+      { ...withCheck, checkTimeoutMs: 60_000 },
+      undefined,
+      { start: { deadline: 61_000 } },
+    );
+    expect(outcome.records[0].check?.end).toBe('timed out after 1 min and was stopped');
+    expect(outcome.lastCheck).toMatchObject({ passed: false });
+    expect(requests).toHaveLength(1);
+    expect(outcome.status).toBe('time_limit_reached');
+    expect(outcome.reason).toContain('before iteration 2');
+  });
+});
+
+describe('runLoop: the budget, more closely', () => {
+  it('stops when the cost reaches the budget exactly', async () => {
+    const { outcome } = await run([{ lines: [result({ total_cost_usd: 0.25 })], changes: true }], {
+      maxBudgetUsd: 0.5,
+    });
+    expect(outcome).toMatchObject({
+      status: 'budget_exceeded',
+      iterations: 2,
+      reason: "The loop has cost $0.5000, reaching 'max-budget-usd' ($0.5).",
+    });
+  });
+
+  it('says "at least" when a run that spent an unknown amount came before', async () => {
+    // The first attempt dies without a result line (its cost is unknown); the retry spends the rest.
+    const { outcome } = await run(
+      [
+        { exitCode: 1, stderr: 'API Error: 529 Overloaded' },
+        { lines: [result({ total_cost_usd: 0.6 })], changes: true },
+      ],
+      { maxBudgetUsd: 0.5 },
+    );
+    expect(outcome.status).toBe('budget_exceeded');
+    expect(outcome.reason).toBe("The loop has cost at least $0.6000, reaching 'max-budget-usd' ($0.5).");
+  });
+
+  it("ends budget_exceeded with the CLI's word when its own budget stopped it and the loop has none", async () => {
+    const stopped = result({
+      subtype: 'error_max_budget_usd',
+      is_error: true,
+      errors: ['Reached maximum budget ($1)'],
+    });
+    const { outcome } = await run([{ lines: [stopped], exitCode: 1, changes: true }]);
+    expect(outcome).toMatchObject({
+      status: 'budget_exceeded',
+      reason: 'The CLI stopped at its own budget: Reached maximum budget ($1)',
+    });
+  });
+
+  it('names the denied tools after the budget reason, keeping its dollar amounts', async () => {
+    const denied = result({ total_cost_usd: 0.6, permission_denials: [denial('toolu_1', 'Write')] });
+    const { outcome } = await run([{ lines: [denied], changes: true }], { maxBudgetUsd: 0.5 });
+    expect(outcome.reason).toBe(
+      "The loop has cost $0.6000, reaching 'max-budget-usd' ($0.5). Under permission-mode 'bypassPermissions' " +
+        "the CLI denied Claude's tool calls: Write (1); allow them with 'allowed-tools' or choose another 'permission-mode'.",
+    );
+  });
+
+  it('knows the cost of a CLI that could not be started: it spent nothing', async () => {
+    const { outcome } = await run([{ session: null, spawnError: 'spawn claude ENOENT', exitCode: null }]);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'Could not start claude: spawn claude ENOENT',
+      costKnown: true,
+    });
+  });
+});
+
+describe('runLoop: the saved state, more closely', () => {
+  it('saves no reason while the loop goes on', async () => {
+    const { saved } = await run([notReady, ready]);
+    expect(saved.map((state) => [state.status, state.reason])).toEqual([
+      ['running', ''],
+      ['completed', 'done'],
+    ]);
+  });
+
+  it('saves that the cost is unknown, also when only an earlier run did not know it', async () => {
+    const { saved } = await run([{ timedOut: true, exitCode: null }]);
+    expect(saved.at(-1)).toMatchObject({ status: 'timed_out', costKnown: false });
+    const earlier = await run([ready], {}, undefined, { start: { saved: savedState({ costKnown: false }) } });
+    expect(earlier.outcome.costKnown).toBe(true);
+    expect(earlier.saved.at(-1)).toMatchObject({ status: 'completed', costKnown: false });
+  });
+});
+
+describe('runLoop: a failure outside the iterations', () => {
+  it('fails before iteration 1 when the work tree cannot be read, and runs nothing', async () => {
+    const { outcome, requests, verdicts, warnings } = await run([ready], {}, undefined, {
+      fingerprintFailsAtStart: 'fatal: not a git repository',
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'Could not look at the work tree before iteration 1: fatal: not a git repository',
+      iterations: 0,
+      filesChanged: 0,
+      costKnown: true,
+    });
+    expect(requests).toEqual([]);
+    expect(verdicts).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('says that the loop stopped before iteration 1 when a dependency broke there', async () => {
+    const { outcome, requests } = await run([ready], {}, undefined, { startIterationThrows: 1 });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'The loop stopped before iteration 1: the log is gone' });
+    expect(requests).toEqual([]);
+  });
+
+  it('says after which iteration the loop stopped when a dependency broke between two, keeping that one', async () => {
+    const { outcome, verdicts } = await run([notReady, ready], {}, undefined, { startIterationThrows: 2 });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'The loop stopped after iteration 1: the log is gone',
+      iterations: 1,
+      costKnown: true,
+    });
+    expect(outcome.records[0].costKnown).toBe(true);
+    // Iteration 1 had its verdict; there is no iteration 2 to close.
+    expect(verdicts).toEqual(['not ready: more to do']);
   });
 });

@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueContextFromEnv, MAX_BODY_LENGTH, type IssueContext } from '../src/issue.js';
 import type { IterationRecord, LoopOutcome } from '../src/outcome.js';
-import {
-  formatElapsed,
-  renderStatusComment,
-  StatusComment,
-  statusMarker,
-  type StatusSettings,
-} from '../src/status-comment.js';
+import { renderStatusComment, StatusComment, statusMarker, type StatusSettings } from '../src/status-comment.js';
 import { Secrets } from '../src/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
@@ -88,17 +82,6 @@ describe('statusMarker', () => {
     expect(statusMarker(context(), 'Another task')).not.toBe(marker);
     // Nothing in the run id can close the comment early.
     expect(statusMarker(context({ runId: '1 --> @x' }), PROMPT)).toMatch(/:1x -->$/);
-  });
-});
-
-describe('formatElapsed', () => {
-  it.each([
-    [0, '0 s'],
-    [42_499, '42 s'],
-    [185_000, '3 min 05 s'],
-    [3_725_000, '1 h 02 min'],
-  ])('%d ms is %s', (ms, text) => {
-    expect(formatElapsed(ms)).toBe(text);
   });
 });
 

@@ -86,6 +86,48 @@ describe('StreamState.consumeBytes', () => {
   });
 });
 
+describe('StreamState.consumeBytes: the user lines it does not parse', () => {
+  // Cut off, so that parsing them would count them as malformed: what the state says shows whether they were parsed.
+  const start = '{"type":"user","message":{"role":"user","content":[{"type":"tool_result","content":"x"';
+  const parsedAfter = (text: string) => {
+    const state = new StreamState();
+    expect(state.consumeBytes(Buffer.from(text))).toEqual([]);
+    expect(state.lines).toBe(1);
+    return state.malformedLines === 1;
+  };
+
+  it('skips a user line with no "is_error" key set to a value starting with t, even one that would not parse', () => {
+    expect(parsedAfter('{"type":"user"')).toBe(false);
+    expect(parsedAfter(start)).toBe(false);
+    expect(parsedAfter(`${start},"is_error":false`)).toBe(false);
+    expect(parsedAfter(`${start},"is_error" : false,"tags":["is_error",true`)).toBe(false);
+  });
+
+  it('parses a user line with such a key, and lines that do not start like a user line', () => {
+    expect(parsedAfter(`${start},"is_error":true`)).toBe(true);
+    expect(parsedAfter(`${start},"is_error":false,"is_error":t`)).toBe(true);
+    expect(parsedAfter('{"type":"assistant","message":{')).toBe(true);
+    expect(parsedAfter('{ "type": "user", "message": {')).toBe(true);
+  });
+
+  it('means the same as consume for lines shorter than the start of a user line', () => {
+    for (const text of ['', 'null', '[]', '{}', '{"type":"us', '{"type":"x"}']) {
+      const asText = new StreamState();
+      const asBytes = new StreamState();
+      expect(asBytes.consumeBytes(Buffer.from(text))).toEqual(asText.consume(text));
+      expect([asBytes.lines, asBytes.malformedLines]).toEqual([asText.lines, asText.malformedLines]);
+    }
+  });
+
+  it('finds a tool error whatever JSON whitespace surrounds the colon', () => {
+    const line = JSON.stringify({
+      type: 'user',
+      message: { content: [{ type: 'tool_result', content: 'Exit code 1', is_error: true }] },
+    }).replace('"is_error":', '"is_error"\r\n\t :\r\n\t ');
+    expect(new StreamState().consumeBytes(Buffer.from(line))).toEqual([{ kind: 'tool_error', text: 'Exit code 1' }]);
+  });
+});
+
 describe('LineSplitter', () => {
   it('cuts the same lines as splitting the whole stream at once, wherever the chunks break', () => {
     fc.assert(

@@ -63,4 +63,75 @@ describe('the result lines of one run', () => {
     state.consume(resultLine({ permission_denials: 'not a list' }));
     expect(state.deniedTools).toEqual({ Write: 2, Bash: 1, Edit: 1 });
   });
+
+  it('keeps a cost of zero, and says nothing of models without a cost or usage that is not an object', () => {
+    const state = new StreamState();
+    state.consume(
+      resultLine({ model_usage_since_last_result: { a: { costUSD: 0 }, b: { inputTokens: 5 }, c: null, d: 3 } }),
+    );
+    state.consume(resultLine({ model_usage_since_last_result: usage(0.4) }));
+    expect(state.costUsd).toBe(0.4);
+    expect(state.invalidCosts).toEqual([]);
+  });
+
+  it('keeps the last total_cost_usd when a later result line has no cost at all', () => {
+    const state = new StreamState();
+    state.consume(resultLine({ total_cost_usd: 0 }));
+    expect(state.costUsd).toBe(0);
+    state.consume(resultLine({ total_cost_usd: 0.3 }));
+    state.consume(resultLine({ num_turns: 1 }));
+    expect(state.costUsd).toBe(0.3);
+    expect(state.invalidCosts).toEqual([]);
+  });
+
+  it('counts a denial without a tool name under "unknown tool", and every denial without an id', () => {
+    const state = new StreamState();
+    state.consume(
+      resultLine({
+        permission_denials: [{ tool_name: 'Write' }, { tool_name: 'Write' }, { tool_use_id: 'toolu_1' }, null, 'Bash'],
+      }),
+    );
+    expect(state.deniedTools).toEqual({ Write: 2, 'unknown tool': 1 });
+  });
+});
+
+describe('what a result line says', () => {
+  it('says "unknown" for a missing or empty subtype, and nothing for an HTTP status that is not a number', () => {
+    const state = new StreamState();
+    state.consume(JSON.stringify({ type: 'result', api_error_status: '529' }));
+    expect(state.result).toMatchObject({ subtype: 'unknown', apiErrorStatus: undefined });
+    state.consume(resultLine({ subtype: '' }));
+    expect(state.result?.subtype).toBe('unknown');
+  });
+
+  it('takes the session from the result line, and keeps the known one when it has none', () => {
+    const state = new StreamState();
+    state.consume(resultLine({ session_id: 's1' }));
+    expect(state.sessionId).toBe('s1');
+    state.consume(resultLine({ session_id: '' }));
+    expect(state.result?.sessionId).toBeUndefined();
+    state.consume(resultLine({ session_id: 42 }));
+    expect(state.result?.sessionId).toBeUndefined();
+    expect(state.sessionId).toBe('s1');
+  });
+
+  it('joins the error texts of a result without a result text, and is empty without either', () => {
+    const state = new StreamState();
+    const [event] = state.consume(
+      resultLine({ subtype: 'error_max_turns', is_error: true, errors: ['Max turns reached', 3, 'Stopped'] }),
+    );
+    expect(event).toEqual({ kind: 'result', result: state.result });
+    expect(state.result?.text).toBe('Max turns reached; Stopped');
+    state.consume(resultLine({ result: 42 }));
+    expect(state.result?.text).toBe('');
+  });
+
+  it('counts turns that are not a finite number as none', () => {
+    const state = new StreamState();
+    state.consume(resultLine({ num_turns: 2 }));
+    state.consume(resultLine({ num_turns: '3' }));
+    state.consume('{"type":"result","subtype":"success","num_turns":1e999}');
+    expect(state.turns).toBe(2);
+    expect(state.result?.turns).toBe(0);
+  });
 });

@@ -304,7 +304,8 @@ function splitShellWords(input) {
         else if (quote === '"') {
             if (ch === '"')
                 quote = undefined;
-            else if (ch === '\\' && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1]))
+            // Past the end there is no character to escape (and the quote is unclosed, which throws below).
+            else if (ch === '\\' && '"\\$`\n'.includes(input[i + 1]))
                 word += input[++i];
             else
                 word += ch;
@@ -393,6 +394,7 @@ const INPUT_NAMES = [
     'github-token',
 ];
 /** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
+// Stryker disable next-line ArithmeticOperator: (2³¹+1)/60 000 and (2³¹−1)/60 000 floor to the same whole minutes.
 const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
 /** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
@@ -435,7 +437,8 @@ function readInputs(source, baseDirectory) {
     if (requestedMax > hardLimit) {
         warnings.push(`Input 'max-iterations' is ${requestedMax}, above 'hard-limit' ${hardLimit}: using ${hardLimit}.`);
     }
-    const workingDirectory = external_node_path_default().resolve(baseDirectory, get('working-directory') || '.');
+    // An empty segment resolves to the base directory itself.
+    const workingDirectory = external_node_path_default().resolve(baseDirectory, get('working-directory'));
     if (!(0,external_node_fs_.existsSync)(workingDirectory) || !(0,external_node_fs_.statSync)(workingDirectory).isDirectory()) {
         throw new InputError(`Input 'working-directory' is "${get('working-directory')}", but ${workingDirectory} is not a directory.`);
     }
@@ -462,7 +465,7 @@ function readInputs(source, baseDirectory) {
     }
     const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
     // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
-    const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd === undefined ? [] : ['--max-budget-usd']);
+    const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd !== undefined);
     if (owned.length > 0) {
         throw new InputError(`Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
             `${owned.length === 1 ? 'it' : 'them'}` +
@@ -523,7 +526,9 @@ function readStateDir(get, baseDirectory, workingDirectory) {
         ["'working-directory'", workingDirectory],
     ]) {
         const relative = external_node_path_default().relative(directory, stateDir);
-        if (relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative))) {
+        // `..state` is a directory inside; only `..` itself or a path through it leads out.
+        const outside = relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative);
+        if (!outside) {
             throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
                 'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.');
         }
@@ -625,17 +630,18 @@ function toolList(get, name) {
     return items;
 }
 /**
- * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`). Short options: `-p`, `-c`,
- * `-r` alone or with letters or a value attached (`-pc`, `-rID`); an argument with a space in it is a value.
+ * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
+ * `budgetOwned`. Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an
+ * argument with whitespace in it is a value.
  */
-function ownedFlagsIn(args, alsoOwned) {
+function ownedFlagsIn(args, budgetOwned) {
     const found = [];
     for (const arg of args) {
-        const long = arg.startsWith('--') ? arg.split('=')[0] : undefined;
-        const short = /^-[a-zA-Z][^\s]*$/.test(arg) ? arg.slice(0, 2) : undefined;
-        if (long !== undefined && (OWNED_FLAGS.includes(long) || alsoOwned.includes(long)))
+        const long = arg.split('=')[0];
+        const short = arg.slice(0, 2);
+        if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd'))
             found.push(long);
-        else if (short !== undefined && OWNED_SHORT_FLAGS.includes(short))
+        else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg))
             found.push(short);
     }
     return [...new Set(found)];
@@ -705,10 +711,7 @@ function oneOf(get, name, values, fallback) {
 }
 /** Comma-, space- or newline-separated items. */
 function list(text) {
-    return text
-        .split(/[,\s]+/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
+    return text.split(/[,\s]/).filter((item) => item !== '');
 }
 /** `none` is an explicit empty list (an empty input gets the default). */
 function statusList(get, name, fallback) {
@@ -1596,6 +1599,7 @@ class LineSplitter {
         let start = 0;
         let newline = chunk.indexOf(10, start);
         while (newline >= 0) {
+            // Stryker disable next-line ConditionalExpression: the fast path only spares a copy through `pending`; the other path cuts the same lines and drops the same ones
             if (this.pendingBytes === 0 && !this.overflowing) {
                 // The common case: a whole line inside one chunk, passed on as a view of it.
                 if (newline - start <= this.maxLineBytes)
@@ -1610,16 +1614,19 @@ class LineSplitter {
             start = newline + 1;
             newline = chunk.indexOf(10, start);
         }
-        if (start < chunk.length)
-            this.append(chunk.subarray(start));
+        this.append(chunk.subarray(start));
     }
     /** Call when the stream ends: a last line without a newline still counts. */
     end() {
-        if (this.pendingBytes > 0 || this.overflowing)
-            this.flush();
+        this.flush();
     }
     append(part) {
-        if (part.length === 0 || this.overflowing)
+        if (this.overflowing)
+            return;
+        // Without this, the empty tail of every chunk that ends with a newline would stay in `pending`, keeping the chunk
+        // alive, while the fast path goes on: memory only, the lines are the same.
+        // Stryker disable next-line ConditionalExpression: an empty part adds no bytes to any line
+        if (part.length === 0)
             return;
         if (this.pendingBytes + part.length > this.maxLineBytes) {
             this.overflowing = true;
@@ -1637,11 +1644,7 @@ class LineSplitter {
             this.overflowing = false;
             return;
         }
-        if (this.pendingBytes === 0) {
-            this.pending = [];
-            return;
-        }
-        const line = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        const line = Buffer.concat(this.pending, this.pendingBytes);
         this.pending = [];
         this.pendingBytes = 0;
         this.emit(line);
@@ -1664,6 +1667,8 @@ const NON_BLANK = /\S/;
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
 const IS_ERROR_KEY = Buffer.from('"is_error"');
+/** The bytes JSON allows between tokens: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 class StreamState {
     sessionId;
     /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
@@ -1706,8 +1711,7 @@ class StreamState {
             message = JSON.parse(line);
         }
         catch {
-            this.malformedLines += 1;
-            return NONE;
+            // Not JSON: `message` stays undefined, and the line counts as malformed below.
         }
         if (!isRecord(message)) {
             this.malformedLines += 1;
@@ -1822,7 +1826,7 @@ class StreamState {
         }
     }
     validCost(value, field) {
-        if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+        if (isFiniteNumber(value) && value >= 0)
             return value;
         this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
         return 0;
@@ -1867,7 +1871,7 @@ function isQuietUserLine(line) {
         return false;
     if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0)
         return false;
-    for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
+    for (let at = line.indexOf(IS_ERROR_KEY); at !== -1; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
         let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
         if (line[next] !== 0x3a /* : */)
             continue;
@@ -1877,9 +1881,10 @@ function isQuietUserLine(line) {
     }
     return true;
 }
+/** Past the end of the line, `line[at]` is undefined, which is no space either. */
 function skipJsonSpace(line, from) {
     let at = from;
-    while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d))
+    while (JSON_SPACE.has(line[at]))
         at++;
     return at;
 }
@@ -1903,6 +1908,7 @@ function toolResultText(content) {
 }
 function contentBlocks(message) {
     const inner = message.message;
+    // Stryker disable next-line ArrayDeclaration: the callers only look at blocks that are records, and the mutant's string is none
     if (!isRecord(inner) || !Array.isArray(inner.content))
         return [];
     return inner.content.filter(isRecord);
@@ -1914,7 +1920,10 @@ function str(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
 function num(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+    return isFiniteNumber(value) ? value : 0;
+}
+function isFiniteNumber(value) {
+    return Number.isFinite(value);
 }
 
 ;// CONCATENATED MODULE: ./src/claude-process.ts
@@ -2166,6 +2175,7 @@ function parseLoopState(text) {
     if (value.version !== LOOP_STATE_VERSION) {
         return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
     }
+    // A field that is not what it should be is a problem; the state built from it is then never returned.
     const problems = [];
     const text_ = (name, optional = false) => {
         const field = value[name];
@@ -2173,13 +2183,13 @@ function parseLoopState(text) {
             return undefined;
         if (typeof field !== 'string' || field.length > loop_state_MAX_TEXT)
             problems.push(`'${name}' is not a string`);
-        return typeof field === 'string' ? field : '';
+        return field;
     };
     const count = (record, name) => {
         const field = record[name];
         if (!Number.isSafeInteger(field) || field < 0)
             problems.push(`'${name}' is not a whole number`);
-        return typeof field === 'number' ? field : 0;
+        return field;
     };
     const sessionId = text_('sessionId');
     if (!isSessionId(sessionId))
@@ -2188,7 +2198,7 @@ function parseLoopState(text) {
     if (status !== 'running' && !(0,src_outcome/* isStatus */.zM)(status))
         problems.push(`'status' is not a status`);
     const costUsd = value.costUsd;
-    if (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0) {
+    if (!Number.isFinite(costUsd) || costUsd < 0) {
         problems.push("'costUsd' is not a non-negative number");
     }
     if (typeof value.costKnown !== 'boolean')
@@ -2748,7 +2758,6 @@ const STATUS_OF_TRIP = {
 };
 /** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
 class WorkTreeError extends Error {
-    name = 'WorkTreeError';
 }
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
@@ -2779,7 +2788,11 @@ async function runLoop(settings, deps, signal, start) {
         lastCheck: undefined,
         checkReport: start.saved?.checkReport,
         running: undefined,
-        breaker: undefined,
+        breaker: new CircuitBreaker({
+            maxIterations: settings.maxIterations,
+            noChangeThreshold: settings.noChangeThreshold,
+            sameErrorThreshold: settings.sameErrorThreshold,
+        }, start.saved?.breaker),
         resultText: '',
         startedAt: deps.now(),
     };
@@ -2794,7 +2807,8 @@ async function runLoop(settings, deps, signal, start) {
             running.costKnown = false;
             addToTotals(progress, running);
         }
-        const when = running ? `in iteration ${running.number}` : 'before iteration 1';
+        const done = progress.records.length;
+        const when = running ? `in iteration ${running.number}` : done ? `after iteration ${done}` : 'before iteration 1';
         const reason = error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${error.message}`;
         if (running)
             deps.log.endIteration(running, `failed: ${reason}`);
@@ -2802,12 +2816,7 @@ async function runLoop(settings, deps, signal, start) {
     }
 }
 async function iterate(settings, deps, signal, start, progress) {
-    const breaker = new CircuitBreaker({
-        maxIterations: settings.maxIterations,
-        noChangeThreshold: settings.noChangeThreshold,
-        sameErrorThreshold: settings.sameErrorThreshold,
-    }, start.saved?.breaker);
-    progress.breaker = breaker;
+    const { breaker } = progress;
     progress.start = await lookAtWorkTree(deps, 'before iteration 1');
     progress.current = progress.start;
     const cancelledReason = () => `The job was cancelled during iteration ${progress.records.length || 1}.`;
@@ -2999,7 +3008,7 @@ function addToTotals(progress, record) {
     }
 }
 function budgetSpent(settings, costUsd) {
-    return settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd;
+    return costUsd >= (settings.maxBudgetUsd ?? Infinity);
 }
 /**
  * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
@@ -3094,8 +3103,7 @@ async function saveState(settings, deps, start, progress, status, reason) {
         costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
         costKnown: (saved?.costKnown ?? true) && progress.costKnown,
         turns: (saved?.turns ?? 0) + progress.turns,
-        breaker: progress.breaker?.counters ??
-            saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+        breaker: progress.breaker.counters,
         lastGate: progress.lastGate,
         checkReport: progress.checkReport,
         savedAt: new Date(deps.now()).toISOString(),
@@ -3103,6 +3111,7 @@ async function saveState(settings, deps, start, progress, status, reason) {
 }
 async function finish(settings, deps, start, progress, status, reason) {
     let filesChanged = 0;
+    // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
     if (progress.start && progress.current) {
         try {
             filesChanged = await deps.countChangedFiles(progress.start, progress.current);

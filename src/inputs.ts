@@ -59,6 +59,7 @@ export const INPUT_NAMES = [
 ] as const;
 
 /** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
+// Stryker disable next-line ArithmeticOperator: (2³¹+1)/60 000 and (2³¹−1)/60 000 floor to the same whole minutes.
 export const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 
 export const DEFAULT_CONTINUATION_PROMPT =
@@ -161,7 +162,8 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     warnings.push(`Input 'max-iterations' is ${requestedMax}, above 'hard-limit' ${hardLimit}: using ${hardLimit}.`);
   }
 
-  const workingDirectory = path.resolve(baseDirectory, get('working-directory') || '.');
+  // An empty segment resolves to the base directory itself.
+  const workingDirectory = path.resolve(baseDirectory, get('working-directory'));
   if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
     throw new InputError(
       `Input 'working-directory' is "${get('working-directory')}", but ${workingDirectory} is not a directory.`,
@@ -196,7 +198,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   }
   const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
   // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
-  const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd === undefined ? [] : ['--max-budget-usd']);
+  const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd !== undefined);
   if (owned.length > 0) {
     throw new InputError(
       `Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
@@ -260,7 +262,9 @@ function readStateDir(get: (name: string) => string, baseDirectory: string, work
     ["'working-directory'", workingDirectory],
   ]) {
     const relative = path.relative(directory, stateDir);
-    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    // `..state` is a directory inside; only `..` itself or a path through it leads out.
+    const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+    if (!outside) {
       throw new InputError(
         `Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
           'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.',
@@ -364,16 +368,17 @@ function toolList(get: (name: string) => string, name: string): string[] {
 }
 
 /**
- * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`). Short options: `-p`, `-c`,
- * `-r` alone or with letters or a value attached (`-pc`, `-rID`); an argument with a space in it is a value.
+ * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
+ * `budgetOwned`. Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an
+ * argument with whitespace in it is a value.
  */
-function ownedFlagsIn(args: readonly string[], alsoOwned: readonly string[]): string[] {
+function ownedFlagsIn(args: readonly string[], budgetOwned: boolean): string[] {
   const found: string[] = [];
   for (const arg of args) {
-    const long = arg.startsWith('--') ? arg.split('=')[0] : undefined;
-    const short = /^-[a-zA-Z][^\s]*$/.test(arg) ? arg.slice(0, 2) : undefined;
-    if (long !== undefined && (OWNED_FLAGS.includes(long) || alsoOwned.includes(long))) found.push(long);
-    else if (short !== undefined && OWNED_SHORT_FLAGS.includes(short)) found.push(short);
+    const long = arg.split('=')[0];
+    const short = arg.slice(0, 2);
+    if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd')) found.push(long);
+    else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg)) found.push(short);
   }
   return [...new Set(found)];
 }
@@ -445,10 +450,7 @@ function oneOf<T extends string>(get: (name: string) => string, name: string, va
 
 /** Comma-, space- or newline-separated items. */
 function list(text: string): string[] {
-  return text
-    .split(/[,\s]+/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  return text.split(/[,\s]/).filter((item) => item !== '');
 }
 
 /** `none` is an explicit empty list (an empty input gets the default). */

@@ -110,24 +110,25 @@ export function parseLoopState(text: string): ParsedState {
   if (value.version !== LOOP_STATE_VERSION) {
     return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
   }
+  // A field that is not what it should be is a problem; the state built from it is then never returned.
   const problems: string[] = [];
   const text_ = (name: string, optional = false): string | undefined => {
     const field = value[name];
     if (optional && (field === undefined || field === null)) return undefined;
     if (typeof field !== 'string' || field.length > MAX_TEXT) problems.push(`'${name}' is not a string`);
-    return typeof field === 'string' ? field : '';
+    return field as string;
   };
   const count = (record: Record<string, unknown>, name: string): number => {
     const field = record[name];
     if (!Number.isSafeInteger(field) || (field as number) < 0) problems.push(`'${name}' is not a whole number`);
-    return typeof field === 'number' ? field : 0;
+    return field as number;
   };
   const sessionId = text_('sessionId')!;
   if (!isSessionId(sessionId)) problems.push("'sessionId' is not a session id");
   const status = text_('status')!;
   if (status !== 'running' && !isStatus(status)) problems.push(`'status' is not a status`);
   const costUsd = value.costUsd;
-  if (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0) {
+  if (!Number.isFinite(costUsd) || (costUsd as number) < 0) {
     problems.push("'costUsd' is not a non-negative number");
   }
   if (typeof value.costKnown !== 'boolean') problems.push("'costKnown' is not true or false");

@@ -95,9 +95,7 @@ const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
 };
 
 /** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
-class WorkTreeError extends Error {
-  override name = 'WorkTreeError';
-}
+class WorkTreeError extends Error {}
 
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
@@ -133,7 +131,7 @@ interface LoopProgress {
   /** The iteration under way, until its verdict is logged. */
   running: IterationRecord | undefined;
   /** Counts the iterations of this run, and carries the other counts over from a saved loop. */
-  breaker: CircuitBreaker | undefined;
+  breaker: CircuitBreaker;
   /** Claude's final text so far: the last result line's. */
   resultText: string;
   startedAt: number;
@@ -159,7 +157,14 @@ export async function runLoop(
     lastCheck: undefined,
     checkReport: start.saved?.checkReport,
     running: undefined,
-    breaker: undefined,
+    breaker: new CircuitBreaker(
+      {
+        maxIterations: settings.maxIterations,
+        noChangeThreshold: settings.noChangeThreshold,
+        sameErrorThreshold: settings.sameErrorThreshold,
+      },
+      start.saved?.breaker,
+    ),
     resultText: '',
     startedAt: deps.now(),
   };
@@ -173,7 +178,8 @@ export async function runLoop(
       running.costKnown = false;
       addToTotals(progress, running);
     }
-    const when = running ? `in iteration ${running.number}` : 'before iteration 1';
+    const done = progress.records.length;
+    const when = running ? `in iteration ${running.number}` : done ? `after iteration ${done}` : 'before iteration 1';
     const reason =
       error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${(error as Error).message}`;
     if (running) deps.log.endIteration(running, `failed: ${reason}`);
@@ -188,15 +194,7 @@ async function iterate(
   start: LoopStart,
   progress: LoopProgress,
 ): Promise<LoopOutcome> {
-  const breaker = new CircuitBreaker(
-    {
-      maxIterations: settings.maxIterations,
-      noChangeThreshold: settings.noChangeThreshold,
-      sameErrorThreshold: settings.sameErrorThreshold,
-    },
-    start.saved?.breaker,
-  );
-  progress.breaker = breaker;
+  const { breaker } = progress;
   progress.start = await lookAtWorkTree(deps, 'before iteration 1');
   progress.current = progress.start;
   const cancelledReason = (): string => `The job was cancelled during iteration ${progress.records.length || 1}.`;
@@ -405,7 +403,7 @@ function addToTotals(progress: LoopProgress, record: IterationRecord): void {
 }
 
 function budgetSpent(settings: LoopSettings, costUsd: number): boolean {
-  return settings.maxBudgetUsd !== undefined && costUsd >= settings.maxBudgetUsd;
+  return costUsd >= (settings.maxBudgetUsd ?? Infinity);
 }
 
 /**
@@ -527,8 +525,7 @@ async function saveState(
       costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
       costKnown: (saved?.costKnown ?? true) && progress.costKnown,
       turns: (saved?.turns ?? 0) + progress.turns,
-      breaker: progress.breaker?.counters ??
-        saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+      breaker: progress.breaker.counters,
       lastGate: progress.lastGate,
       checkReport: progress.checkReport,
       savedAt: new Date(deps.now()).toISOString(),
@@ -545,6 +542,7 @@ async function finish(
   reason: string,
 ): Promise<LoopOutcome> {
   let filesChanged: number | undefined = 0;
+  // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
   if (progress.start && progress.current) {
     try {
       filesChanged = await deps.countChangedFiles(progress.start, progress.current);

@@ -15,7 +15,8 @@ export function splitShellWords(input: string): string[] {
       else word += ch;
     } else if (quote === '"') {
       if (ch === '"') quote = undefined;
-      else if (ch === '\\' && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1])) word += input[++i];
+      // Past the end there is no character to escape (and the quote is unclosed, which throws below).
+      else if (ch === '\\' && '"\\$`\n'.includes(input[i + 1])) word += input[++i];
       else word += ch;
     } else if (ch === "'" || ch === '"') {
       quote = ch;

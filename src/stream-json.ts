@@ -31,6 +31,8 @@ const NON_BLANK = /\S/;
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
 const IS_ERROR_KEY = Buffer.from('"is_error"');
+/** The bytes JSON allows between tokens: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 export class StreamState {
   sessionId: string | undefined;
@@ -75,8 +77,7 @@ export class StreamState {
     try {
       message = JSON.parse(line);
     } catch {
-      this.malformedLines += 1;
-      return NONE;
+      // Not JSON: `message` stays undefined, and the line counts as malformed below.
     }
     if (!isRecord(message)) {
       this.malformedLines += 1;
@@ -189,7 +190,7 @@ export class StreamState {
   }
 
   private validCost(value: unknown, field: string): number {
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+    if (isFiniteNumber(value) && value >= 0) return value;
     this.invalidCosts.push(`${field} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
     return 0;
   }
@@ -230,7 +231,7 @@ function onUser(message: Record<string, unknown>): readonly StreamEvent[] {
 function isQuietUserLine(line: Buffer): boolean {
   if (line.length < USER_LINE_START.length) return false;
   if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0) return false;
-  for (let at = line.indexOf(IS_ERROR_KEY); at >= 0; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
+  for (let at = line.indexOf(IS_ERROR_KEY); at !== -1; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
     let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
     if (line[next] !== 0x3a /* : */) continue;
     next = skipJsonSpace(line, next + 1);
@@ -239,9 +240,10 @@ function isQuietUserLine(line: Buffer): boolean {
   return true;
 }
 
+/** Past the end of the line, `line[at]` is undefined, which is no space either. */
 function skipJsonSpace(line: Buffer, from: number): number {
   let at = from;
-  while (at < line.length && (line[at] === 0x20 || line[at] === 0x09 || line[at] === 0x0a || line[at] === 0x0d)) at++;
+  while (JSON_SPACE.has(line[at])) at++;
   return at;
 }
 
@@ -264,6 +266,7 @@ function toolResultText(content: unknown): string {
 
 function contentBlocks(message: Record<string, unknown>): Array<Record<string, unknown>> {
   const inner = message.message;
+  // Stryker disable next-line ArrayDeclaration: the callers only look at blocks that are records, and the mutant's string is none
   if (!isRecord(inner) || !Array.isArray(inner.content)) return [];
   return inner.content.filter(isRecord);
 }
@@ -277,5 +280,9 @@ function str(value: unknown): string | undefined {
 }
 
 function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+  return isFiniteNumber(value) ? value : 0;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return Number.isFinite(value);
 }
