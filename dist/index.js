@@ -4578,12 +4578,13 @@ function gateCell(record, previous) {
     if (!record.gate)
         return 'no gate';
     const blockers = record.gate.blockers ?? [];
-    const same = previous !== undefined && sameList(blockers, previous.blockers ?? []);
+    const same = sameList(blockers, previous?.blockers);
     const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
     return (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
+/** `b` is `a`; no list at all (no gate before, or a gate without blockers) is no match for a list of blockers. */
 function sameList(a, b) {
-    return a.length === b.length && a.every((item, index) => item === b[index]);
+    return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }
 function notesCell(record) {
     const denied = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDenials */ .UH)(record.deniedTools);
@@ -4609,7 +4610,8 @@ function notesCell(record) {
 }
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
 function fitSummary(head, table) {
-    const join = (rows) => rows.length === 0 ? `${head}\n` : `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+    // Never without rows: the first and last are kept, or the table goes.
+    const join = (rows) => `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
     const { rows } = table;
     let text = join(rows);
     if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
@@ -4730,19 +4732,19 @@ class Secrets {
     constructor(values) {
         const unique = new Set();
         for (const value of values) {
-            if (value === undefined || value.trim().length < MIN_SECRET_LENGTH)
+            // A secret saved with a newline or blanks around it shows without them too (in JSON, after a `trim()`): the
+            // blanks are no secret, so the value without them is what is redacted.
+            const secret = value?.trim();
+            if (secret === undefined || secret.length < MIN_SECRET_LENGTH)
                 continue;
-            unique.add(value);
+            unique.add(secret);
             // As the runner's masker does: a secret inside base64 (actions/checkout keeps the token in .git/config as
             // base64 of "x-access-token:TOKEN", which `git config -l` prints) at each of the three byte offsets.
-            for (const encoded of base64Forms(value))
+            for (const encoded of base64Forms(secret))
                 unique.add(encoded);
         }
         this.values = [...unique].sort((a, b) => b.length - a.length);
         this.buffers = this.values.map((value) => Buffer.from(value));
-    }
-    get isEmpty() {
-        return this.values.length === 0;
     }
     /**
      * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
@@ -4750,18 +4752,12 @@ class Secrets {
      * just before a `…` (a shortened text).
      */
     redact(text) {
-        if (this.values.length === 0 || text === '')
-            return text;
         let result = text;
-        for (const secret of this.values) {
-            if (result.includes(secret))
-                result = result.split(secret).join(REDACTED);
-        }
+        for (const secret of this.values)
+            result = result.replaceAll(secret, REDACTED);
         // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
         const pieces = result.split(CUT_MARK);
         for (const secret of this.values) {
-            if (secret.length <= MIN_PARTIAL_SECRET)
-                continue;
             pieces[0] = redactLeadingTail(pieces[0], secret);
             for (let i = 0; i < pieces.length; i++)
                 pieces[i] = redactTrailingHead(pieces[i], secret);
@@ -4770,8 +4766,6 @@ class Secrets {
     }
     /** A copy of a plain value (objects, arrays, strings) with every string redacted. */
     redactDeep(value) {
-        if (this.values.length === 0)
-            return value;
         return this.walk(value);
     }
     walk(value) {
@@ -4798,37 +4792,33 @@ class Secrets {
  */
 function base64Forms(value) {
     const bytes = Buffer.from(value);
-    const forms = [];
-    for (let offset = 0; offset < 3; offset++) {
-        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-        // Each character holds 6 bits: keep those whose bits all come from the value's bytes.
-        const form = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
-        if (form.length >= MIN_SECRET_LENGTH)
-            forms.push(form);
-    }
-    return forms;
+    // Each character holds 6 bits: keep those whose bits all come from the value's bytes. Of a secret's 8 or more
+    // bytes that is at least 10 characters, long enough to redact.
+    return [0, 1, 2].map((offset) => Buffer.concat([Buffer.alloc(offset), bytes])
+        .toString('base64')
+        .slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6)));
 }
 /** `text` starts with the last `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
 function redactLeadingTail(text, secret) {
-    // Such a start holds the secret's last MIN_PARTIAL_SECRET characters within its first `secret.length - 1`.
+    // Such a start holds the secret's last MIN_PARTIAL_SECRET characters within its first `secret.length - 1` (a whole
+    // secret is gone already): they start at `lastStart` at the latest.
     const end = secret.slice(-MIN_PARTIAL_SECRET);
-    const limit = Math.min(secret.length - 1, text.length);
-    if (limit < end.length)
-        return text;
-    // From the last place it can end, backwards: the first match that fits is the longest, and the search never
-    // reads past the secret's length into the text (a log line can be thousands of characters).
-    for (let at = text.lastIndexOf(end, limit - end.length); at >= 0; at = at > 0 ? text.lastIndexOf(end, at - 1) : -1) {
-        if (secret.endsWith(text.slice(0, at + end.length)))
-            return REDACTED + text.slice(at + end.length);
+    // Stryker disable next-line ArithmeticOperator: a later bound only lengthens the search: no piece longer than the secret's length minus one is left to find
+    const lastStart = secret.length - 1 - MIN_PARTIAL_SECRET;
+    // From there backwards: the first match that fits is the longest, and the search never reads past the secret's
+    // length into the text (a log line can be thousands of characters). A match at 0 always fits: the search ends there.
+    for (let at = text.lastIndexOf(end, lastStart); at >= 0; at = text.lastIndexOf(end, at - 1)) {
+        if (secret.endsWith(text.slice(0, at + MIN_PARTIAL_SECRET)))
+            return REDACTED + text.slice(at + MIN_PARTIAL_SECRET);
     }
     return text;
 }
 /** `text` ends with the first `k ≥ MIN_PARTIAL_SECRET` characters of `secret` (and not with all of it). */
 function redactTrailingHead(text, secret) {
-    // Such an end starts with the secret's first MIN_PARTIAL_SECRET characters within its last `secret.length - 1`.
+    // Such an end starts with the secret's first MIN_PARTIAL_SECRET characters within its last `secret.length` (a
+    // whole secret there is gone already); the first match that fits is the longest.
     const start = secret.slice(0, MIN_PARTIAL_SECRET);
-    const from = Math.max(0, text.length - (secret.length - 1));
-    for (let at = text.indexOf(start, from); at >= 0; at = text.indexOf(start, at + 1)) {
+    for (let at = text.indexOf(start, text.length - secret.length); at >= 0; at = text.indexOf(start, at + 1)) {
         if (secret.startsWith(text.slice(at)))
             return text.slice(0, at) + REDACTED;
     }
@@ -4842,17 +4832,13 @@ function redactTrailingHead(text, secret) {
 class StreamRedactor {
     secrets;
     carry = Buffer.alloc(0);
-    longest;
     constructor(secrets) {
         this.secrets = secrets;
-        this.longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
     }
     push(chunk) {
-        if (this.secrets.length === 0)
-            return chunk;
         const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
         const hold = this.heldBackLength(data);
-        this.carry = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
+        this.carry = Buffer.from(data.subarray(data.length - hold));
         return hold > 0 ? data.subarray(0, data.length - hold) : data;
     }
     /** What is still held back, redacted if it is a long enough piece of a secret. */
@@ -4863,16 +4849,15 @@ class StreamRedactor {
     }
     /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
     heldBackLength(data) {
-        const from = Math.max(0, data.length - (this.longest - 1));
         let earliest = data.length;
         for (const secret of this.secrets) {
+            // Such an end starts within the last `secret.length` bytes (a whole secret there is gone already).
             const first = secret[0];
-            for (let at = data.indexOf(first, Math.max(from, data.length - secret.length + 1)); at >= 0 && at < earliest;) {
+            for (let at = data.indexOf(first, Math.max(0, data.length - secret.length)); at >= 0; at = data.indexOf(first, at + 1)) {
                 if (data.subarray(at).equals(secret.subarray(0, data.length - at))) {
-                    earliest = at;
+                    earliest = Math.min(earliest, at);
                     break;
                 }
-                at = data.indexOf(first, at + 1);
             }
         }
         return data.length - earliest;
@@ -4921,7 +4906,7 @@ class LogDoor {
     newToken;
     openToken;
     pending = '';
-    flushScheduled = false;
+    scheduledFlush;
     constructor(secrets, write, newToken = () => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex')) {
         this.secrets = secrets;
         this.write = write;
@@ -4936,13 +4921,11 @@ class LogDoor {
         this.pending += `${this.secrets.redact(message)}\n`;
         if (this.pending.length >= MAX_PENDING_LOG)
             this.flush();
-        else if (!this.flushScheduled) {
-            this.flushScheduled = true;
-            setImmediate(() => {
-                this.flushScheduled = false;
+        else
+            this.scheduledFlush ??= setImmediate(() => {
+                this.scheduledFlush = undefined;
                 this.flush();
             });
-        }
     }
     /** Writes the text given so far. */
     flush() {

@@ -243,13 +243,14 @@ export function continueHint(outcome: LoopOutcome): string | undefined {
 function gateCell(record: IterationRecord, previous: Gate | undefined): string {
   if (!record.gate) return 'no gate';
   const blockers = record.gate.blockers ?? [];
-  const same = previous !== undefined && sameList(blockers, previous.blockers ?? []);
+  const same = sameList(blockers, previous?.blockers);
   const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
   return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
+/** `b` is `a`; no list at all (no gate before, or a gate without blockers) is no match for a list of blockers. */
+function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function notesCell(record: IterationRecord): string {
@@ -277,8 +278,8 @@ function notesCell(record: IterationRecord): string {
 
 /** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
 function fitSummary(head: string, table: IterationTable): string {
-  const join = (rows: string[]): string =>
-    rows.length === 0 ? `${head}\n` : `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+  // Never without rows: the first and last are kept, or the table goes.
+  const join = (rows: string[]): string => `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
   const { rows } = table;
   let text = join(rows);
   if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES) return text;
