@@ -59,12 +59,8 @@ function classify(text: string, status: number | undefined, credentials: Credent
   if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
     return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
   }
-  const transient =
-    status === 429 ||
-    status === 408 ||
-    status === 529 ||
-    (status !== undefined && status >= 500) ||
-    TRANSIENT_TEXT.test(text);
+  // 5xx takes in 529 Overloaded.
+  const transient = status === 429 || status === 408 || (status ?? 0) >= 500 || TRANSIENT_TEXT.test(text);
   return { kind: transient ? 'transient' : 'other', message: text, resetAt: transient ? resetTime(text) : undefined };
 }
 
@@ -116,6 +112,7 @@ export function retryDelayMs(
   remainingMs: number,
   now = Date.now(),
 ): number | undefined {
+  // Stryker disable next-line ConditionalExpression: without a reset time `wait` is NaN, and both tests below fail
   if (failure.resetAt !== undefined) {
     const wait = failure.resetAt - now;
     if (wait > remainingMs) return undefined;

@@ -8,8 +8,8 @@
  *   blockers: ["what stands in the way", "..."]
  *   </COMPLETION_GATE>
  *
- * Pure: text in, value out. Runs in linear time on any input (indexOf scans that only move forward, one pass over the
- * lines, no regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ * Pure: text in, value out. Runs in linear time on any input (one split at the end tags, one pass over the lines, no
+ * regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
  */
 
 export const GATE_START = '<COMPLETION_GATE>';
@@ -29,7 +29,7 @@ export function parseGate(text: string): Gate | undefined {
   const blocks = findBlocks(text);
   // Later blocks win; a garbled one does not hide the valid one before it.
   for (let i = blocks.length - 1; i >= 0; i--) {
-    const [from, to] = blocks[i];
+    const { from, to } = blocks[i];
     const gate = parseGateBody(text.slice(from, to));
     if (gate) return gate;
   }
@@ -45,7 +45,7 @@ export function parseGate(text: string): Gate | undefined {
 export function parseFinalGate(text: string): Gate | undefined {
   const last = findBlocks(text).at(-1);
   if (last === undefined) return undefined;
-  const [from, to] = last;
+  const { from, to } = last;
   const after = text.slice(to + GATE_END.length).trim();
   if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length)))) return undefined;
   return parseGateBody(text.slice(from, to));
@@ -74,23 +74,19 @@ function lastLine(text: string): string {
 }
 
 /**
- * Content spans of every complete block. A start tag that is followed by another start tag before any end tag is
- * unclosed and skipped, so each block is paired with its nearest start tag (the seed paired the first start tag of
- * the whole text with every end tag, which returned the wrong block).
+ * Content spans of every complete block: each end tag closes the nearest start tag before it, if one comes after the
+ * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (the seed
+ * paired the first start tag of the whole text with every end tag, which returned the wrong block), and so is one
+ * that no end tag follows.
  */
-function findBlocks(text: string): Array<[number, number]> {
-  const blocks: Array<[number, number]> = [];
-  let start = text.indexOf(GATE_START);
-  while (start >= 0) {
-    const end = text.indexOf(GATE_END, start + GATE_START.length);
-    if (end < 0) break;
-    let next = text.indexOf(GATE_START, start + GATE_START.length);
-    while (next >= 0 && next < end) {
-      start = next;
-      next = text.indexOf(GATE_START, start + GATE_START.length);
-    }
-    blocks.push([start + GATE_START.length, end]);
-    start = next;
+function findBlocks(text: string): Array<{ from: number; to: number }> {
+  const blocks: Array<{ from: number; to: number }> = [];
+  let offset = 0;
+  // Every piece but the last is followed by an end tag.
+  for (const piece of text.split(GATE_END).slice(0, -1)) {
+    const start = piece.lastIndexOf(GATE_START);
+    if (start !== -1) blocks.push({ from: offset + start + GATE_START.length, to: offset + piece.length });
+    offset += piece.length + GATE_END.length;
   }
   return blocks;
 }
@@ -105,20 +101,22 @@ export function parseGateBody(body: string): Gate | undefined {
   return gateFromLines(body);
 }
 
+/** A gate being read: `ready` is unset until its key is seen. */
+type GateDraft = Partial<Gate> & Pick<Gate, 'extra'>;
+
+/** The gate, when the draft has read its `ready`. */
+function finished(gate: GateDraft): Gate | undefined {
+  return gate.ready === undefined ? undefined : { ready: gate.ready, ...gate };
+}
+
+/** `content` starts with `{`: when it parses at all, it is an object. */
 function gateFromJson(content: string): Gate | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(content);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const gate: Gate = { ready: false, extra: {} };
-  let sawReady = false;
-  for (const [rawKey, field] of Object.entries(value as Record<string, unknown>)) {
+  const value = parseJson(content) as Record<string, unknown> | undefined;
+  if (value === undefined) return undefined;
+  const gate: GateDraft = { extra: {} };
+  for (const [rawKey, field] of Object.entries(value)) {
     const key = rawKey.trim().toLowerCase();
     if (key === 'ready') {
-      sawReady = true;
       gate.ready = isTruthy(field);
     } else if (key === 'reason' || key === 'progress') {
       gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
@@ -128,7 +126,7 @@ function gateFromJson(content: string): Gate | undefined {
       gate.extra[key] = field;
     }
   }
-  return sawReady ? gate : undefined;
+  return finished(gate);
 }
 
 /** Keys whose value is one string: empty, they are empty, not the start of a list. */
@@ -145,8 +143,7 @@ type OpenValue =
  * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
  */
 function gateFromLines(body: string): Gate | undefined {
-  const gate: Gate = { ready: false, extra: {} };
-  let sawReady = false;
+  const gate: GateDraft = { extra: {} };
   let topIndent: number | undefined;
   let open: OpenValue | undefined;
 
@@ -181,20 +178,19 @@ function gateFromLines(body: string): Gate | undefined {
     if (colon < 0) continue;
     const key = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    if (key === 'ready') sawReady = true;
     if (isBlockScalarHeader(value)) open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
     else if (value === '' && !SCALAR_KEYS.has(key)) open = { kind: 'list', key, items: [] };
     else setKey(gate, key, value, false);
   }
   closeOpenValue();
-  return sawReady ? gate : undefined;
+  return finished(gate);
 }
 
 /**
  * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
  * taken as it is: no quotes to strip, no JSON to read.
  */
-function setKey(gate: Gate, key: string, value: string, fromBlock: boolean): void {
+function setKey(gate: GateDraft, key: string, value: string, fromBlock: boolean): void {
   const text = fromBlock ? value : unquote(value);
   switch (key) {
     case 'ready':
@@ -256,9 +252,9 @@ function isTruthy(value: unknown): boolean {
   return lower === 'true' || lower === 'yes' || lower === '1';
 }
 
+/** Blockers as strings; `null` becomes `"null"`, a placeholder that is then dropped. */
 function toStringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
-  if (value === null || value === undefined) return [];
   return [typeof value === 'string' ? value : JSON.stringify(value)];
 }
 
@@ -277,7 +273,7 @@ function realBlockers(blockers: string[]): string[] {
 function isPlaceholder(blocker: string): boolean {
   const word = blocker.trim().toLowerCase();
   let end = word.length;
-  while (end > 0 && TRAILING_PUNCTUATION.includes(word[end - 1])) end--;
+  while (end > 0 && TRAILING_PUNCTUATION.includes(word.charAt(end - 1))) end--;
   return PLACEHOLDERS.has(word.slice(0, end));
 }
 
@@ -290,7 +286,6 @@ function parseJson(value: string): unknown {
 }
 
 function parseJsonStringList(value: string): string[] | undefined {
-  if (!value.startsWith('[')) return undefined;
   const parsed = parseJson(value);
   return Array.isArray(parsed) ? toStringList(parsed) : undefined;
 }
