@@ -2443,7 +2443,7 @@ const MAX_RETRY_DELAY_MS = 60_000;
  * not help.
  */
 function retryDelayMs(failure, retry, remainingMs, now = Date.now()) {
-    // Stryker disable next-line ConditionalExpression: without a reset time `wait` is NaN, and both tests below fail
+    // Stryker disable next-line ConditionalExpression: without a reset time `wait` is NaN, and both comparisons below are false
     if (failure.resetAt !== undefined) {
         const wait = failure.resetAt - now;
         if (wait > remainingMs)
