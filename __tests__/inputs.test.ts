@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLAUDE_VERSION,
   DEFAULT_CONTINUATION_PROMPT,
@@ -12,7 +12,18 @@ import {
   type InputSource,
 } from '../src/inputs.js';
 
-const base = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
+/** A directory of its own, removed when the file's tests are done (the suite also runs once per mutant). */
+const scratchDirs: string[] = [];
+function scratch(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const base = scratch('inputs-test-');
 writeFileSync(path.join(base, 'task.md'), 'Fix the build\n');
 writeFileSync(path.join(base, 'empty.md'), '  \n');
 
@@ -346,6 +357,7 @@ describe('claude-args', () => {
 describe('durations', () => {
   it('keeps minutes within what a Node timer can wait', () => {
     expect(MAX_DURATION_MINUTES * 60_000).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect((MAX_DURATION_MINUTES + 1) * 60_000).toBeGreaterThan(2 ** 31 - 1);
     expect(read({ prompt: 'a', 'iteration-timeout-minutes': String(MAX_DURATION_MINUTES) }).iterationTimeoutMs).toBe(
       MAX_DURATION_MINUTES * 60_000,
     );
@@ -434,7 +446,7 @@ describe('state-dir and time-limit-minutes', () => {
   });
 
   it('resolves a state directory outside the workspace', () => {
-    const outside = mkdtempSync(path.join(os.tmpdir(), 'state-outside-'));
+    const outside = scratch('state-outside-');
     expect(readKeyed({ prompt: 'a', 'state-dir': path.join(outside, 'loop') }).stateDir).toBe(
       path.join(outside, 'loop'),
     );
@@ -455,7 +467,7 @@ describe('state-dir and time-limit-minutes', () => {
   });
 
   it('refuses a state directory inside a working directory outside the workspace', () => {
-    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'working-elsewhere-'));
+    const elsewhere = scratch('working-elsewhere-');
     const given = path.join(elsewhere, 'state');
     expect(() => readKeyed({ prompt: 'a', 'working-directory': elsewhere, 'state-dir': given })).toThrow(
       `Input 'state-dir' is "${given}", which is inside 'working-directory' (${elsewhere})`,
@@ -463,7 +475,7 @@ describe('state-dir and time-limit-minutes', () => {
   });
 
   it('refuses a state directory that is a file', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'state-file-')), 'f');
+    const file = path.join(scratch('state-file-'), 'f');
     writeFileSync(file, 'x');
     expect(() => readKeyed({ prompt: 'a', 'state-dir': file })).toThrow(
       `Input 'state-dir' is "${file}", but ${file} is not a directory.`,

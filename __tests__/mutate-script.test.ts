@@ -23,15 +23,21 @@ describe('npm run mutate', () => {
       files: {
         'src/gate.ts': file({ Killed: 89, Survived: 11 }),
         'src/loop.ts': file({ Killed: 90, NoCoverage: 10 }),
-        'src/report.ts': file({ Killed: 80, Survived: 20 }),
+        'src/report.ts': file({ Killed: 81, Timeout: 9, Survived: 10 }),
         'src/inputs.ts': file({ Ignored: 3 }),
       },
     };
     expect(belowFloors(report)).toEqual([
       'src/gate.ts: mutation score 89.00% is below its floor of 90% (11 undetected)',
     ]);
-    expect(belowFloors({ files: { 'src/report.ts': file({ Killed: 79, Survived: 21 }) } })).toEqual([
-      'src/report.ts: mutation score 79.00% is below its floor of 80% (21 undetected)',
+  });
+
+  it('takes a floor of its own for a module that has one', () => {
+    const report = {
+      files: { 'src/a.ts': file({ Killed: 79, Survived: 21 }), 'src/b.ts': file({ Killed: 79, Survived: 21 }) },
+    };
+    expect(belowFloors(report, { default: 90, 'src/b.ts': 75 })).toEqual([
+      'src/a.ts: mutation score 79.00% is below its floor of 90% (21 undetected)',
     ]);
   });
 

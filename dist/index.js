@@ -393,9 +393,11 @@ const INPUT_NAMES = [
     'status-issue',
     'github-token',
 ];
-/** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
-// Stryker disable next-line ArithmeticOperator: (2³¹+1)/60 000 and (2³¹−1)/60 000 floor to the same whole minutes.
-const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
+/**
+ * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
+ * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
+ */
+const MAX_DURATION_MINUTES = 35_791;
 const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
 /** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
 function inputNamesFromEnv(env) {
@@ -1586,7 +1588,6 @@ class LineSplitter {
         let start = 0;
         let newline = chunk.indexOf(10, start);
         while (newline >= 0) {
-            // Stryker disable next-line ConditionalExpression: the fast path only spares a copy through `pending`; the other path cuts the same lines and drops the same ones
             if (this.pendingBytes === 0 && !this.overflowing) {
                 // The common case: a whole line inside one chunk, passed on as a view of it.
                 if (newline - start <= this.maxLineBytes)
@@ -1612,7 +1613,6 @@ class LineSplitter {
             return;
         // Without this, the empty tail of every chunk that ends with a newline would stay in `pending`, keeping the chunk
         // alive, while the fast path goes on: memory only, the lines are the same.
-        // Stryker disable next-line ConditionalExpression: an empty part adds no bytes to any line
         if (part.length === 0)
             return;
         if (this.pendingBytes + part.length > this.maxLineBytes) {
@@ -2443,7 +2443,6 @@ const MAX_RETRY_DELAY_MS = 60_000;
  * not help.
  */
 function retryDelayMs(failure, retry, remainingMs, now = Date.now()) {
-    // Stryker disable next-line ConditionalExpression: without a reset time `wait` is NaN, and both comparisons below are false
     if (failure.resetAt !== undefined) {
         const wait = failure.resetAt - now;
         if (wait > remainingMs)

@@ -16,8 +16,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORT = join(root, 'reports/mutation/mutation.json');
 
-/** Each module's floor, in percent. report.ts renders wording that the integration tests check word for word. */
-export const FLOORS = { default: 90, 'src/report.ts': 80 };
+/**
+ * Each module's floor, in percent. Issue 15 allowed report.ts 80%, for its wording; it reaches 100% today, and a floor
+ * far below the score would let most of that slip away unnoticed, so it has the same floor as the rest.
+ */
+/** @type {{ default: number } & Record<string, number>} */
+export const FLOORS = { default: 90 };
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });

@@ -112,7 +112,6 @@ export function retryDelayMs(
   remainingMs: number,
   now = Date.now(),
 ): number | undefined {
-  // Stryker disable next-line ConditionalExpression: without a reset time `wait` is NaN, and both comparisons below are false
   if (failure.resetAt !== undefined) {
     const wait = failure.resetAt - now;
     if (wait > remainingMs) return undefined;

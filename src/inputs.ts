@@ -58,9 +58,11 @@ export const INPUT_NAMES = [
   'github-token',
 ] as const;
 
-/** Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days). */
-// Stryker disable next-line ArithmeticOperator: (2³¹+1)/60 000 and (2³¹−1)/60 000 floor to the same whole minutes.
-export const MAX_DURATION_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
+/**
+ * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
+ * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
+ */
+export const MAX_DURATION_MINUTES = 35_791;
 
 export const DEFAULT_CONTINUATION_PROMPT =
   'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';

@@ -22,7 +22,6 @@ export class LineSplitter {
     let start = 0;
     let newline = chunk.indexOf(10, start);
     while (newline >= 0) {
-      // Stryker disable next-line ConditionalExpression: the fast path only spares a copy through `pending`; the other path cuts the same lines and drops the same ones
       if (this.pendingBytes === 0 && !this.overflowing) {
         // The common case: a whole line inside one chunk, passed on as a view of it.
         if (newline - start <= this.maxLineBytes) this.emit(chunk.subarray(start, newline));
@@ -46,7 +45,6 @@ export class LineSplitter {
     if (this.overflowing) return;
     // Without this, the empty tail of every chunk that ends with a newline would stay in `pending`, keeping the chunk
     // alive, while the fast path goes on: memory only, the lines are the same.
-    // Stryker disable next-line ConditionalExpression: an empty part adds no bytes to any line
     if (part.length === 0) return;
     if (this.pendingBytes + part.length > this.maxLineBytes) {
       this.overflowing = true;
