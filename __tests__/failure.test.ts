@@ -144,3 +144,151 @@ describe('retry timing', () => {
     expect(resetTime('API Error: Repeated 529 Overloaded errors')).toBeUndefined();
   });
 });
+
+describe('iterationFailure: what the message says', () => {
+  it('a CLI that could not start is an "other" failure', () => {
+    expect(iterationFailure(outcome(undefined, { spawnError: 'spawn ENOENT' }), withKey)).toEqual({
+      kind: 'other',
+      message: 'Could not start claude: spawn ENOENT',
+      resetAt: undefined,
+    });
+  });
+
+  it('names the signal that killed a CLI without a result line, and says when stderr was empty', () => {
+    expect(iterationFailure(outcome(undefined, { exitCode: null, exitSignal: 'SIGKILL' }), withKey)?.message).toBe(
+      'claude was killed by SIGKILL without a result line: no output on stderr',
+    );
+  });
+
+  it('keeps only the last five lines of stderr, without the blank ends', () => {
+    const stderrTail = '\n1\n2\n3\n4\n5\n6\n7\n\n';
+    expect(iterationFailure(outcome(undefined, { stderrTail }), withKey)?.message).toBe(
+      'claude exited with code 1 without a result line: 3 | 4 | 5 | 6 | 7',
+    );
+  });
+
+  it('quotes the CLI’s budget text, or the subtype when there is none', () => {
+    const stopped = outcome({ subtype: 'error_max_budget_usd', is_error: true, result: 'Budget of $1 reached' });
+    expect(iterationFailure(stopped, withKey)?.message).toBe('The CLI stopped at its own budget: Budget of $1 reached');
+    expect(iterationFailure(outcome({ subtype: 'error_max_budget_usd', is_error: true }), withKey)).toEqual({
+      kind: 'budget',
+      message: 'The CLI stopped at its own budget: error_max_budget_usd',
+      resetAt: undefined,
+    });
+  });
+
+  it('a result that is not an error but a non-zero exit is a failure', () => {
+    const failure = iterationFailure(
+      outcome({ is_error: false, result: 'Done.' }, { stderrTail: 'panic: x\n' }),
+      withKey,
+    );
+    expect(failure).toMatchObject({ kind: 'other', message: 'Done.' });
+  });
+
+  it('an error result without text falls back to stderr, then to the subtype and exit code', () => {
+    const bare = { subtype: 'error_during_execution', is_error: true };
+    expect(iterationFailure(outcome(bare, { stderrTail: 'boom' }), withKey)?.message).toBe('boom');
+    expect(iterationFailure(outcome(bare, { exitCode: 2 }), withKey)?.message).toBe(
+      'error_during_execution (exit code 2)',
+    );
+  });
+});
+
+describe('iterationFailure: the API status decides before the words', () => {
+  it.each([429, 408, 529, 500, 503, 599])('status %s is transient whatever the text says', (status) => {
+    expect(iterationFailure(apiError(status, 'Something went wrong'), withKey)?.kind).toBe('transient');
+  });
+
+  it.each([400, 404, 413, 499])('status %s is not transient when the text says nothing of it', (status) => {
+    expect(iterationFailure(apiError(status, 'Something went wrong'), withKey)).toMatchObject({
+      kind: 'other',
+      resetAt: undefined,
+    });
+  });
+
+  it('a server error is transient even when its text mentions authentication', () => {
+    expect(iterationFailure(apiError(500, 'Internal error in the authentication service'), withKey)?.kind).toBe(
+      'transient',
+    );
+  });
+
+  it('without a status, the text alone says it is an authentication failure', () => {
+    expect(iterationFailure(apiError(null, 'Authentication failed'), withKey)).toEqual({
+      kind: 'auth',
+      message:
+        "The Anthropic API rejected the API key or token: check the 'anthropic-api-key' input. The CLI said: Authentication failed",
+      resetAt: undefined,
+    });
+  });
+
+  it('a rejected key without any credential input names both inputs, not the missing-credentials advice', () => {
+    expect(iterationFailure(apiError(401, 'Invalid API key'), none)?.message).toBe(
+      "The Anthropic API rejected the API key or token (401): check the 'anthropic-api-key' or 'claude-code-oauth-token' input. The CLI said: Invalid API key",
+    );
+  });
+
+  it('"Not logged in" while a credential is set is a rejected credential', () => {
+    expect(iterationFailure(apiError(null, 'Not logged in · Please run /login'), withKey)?.message).toMatch(
+      /^The Anthropic API rejected the API key or token: check the 'anthropic-api-key' input/,
+    );
+  });
+});
+
+describe('iterationFailure: transient texts without a status', () => {
+  it.each([
+    'RateLimitError: slow down',
+    'Rate-limit exceeded',
+    'Request time out',
+    'Request timedout',
+    'Request timed out',
+    'API Error: 520 unknown',
+    'Request failed (520)',
+    'API Error: 429',
+    'Request failed (429)',
+  ])('%s is transient', (text) => {
+    expect(iterationFailure(apiError(null, text), withKey)?.kind).toBe('transient');
+  });
+
+  it.each(['API Error: 5x0', 'API Error: 50x', 'Request failed (5x0)', 'Request failed (50x)', 'API Error: 40'])(
+    '%s is not transient',
+    (text) => {
+      expect(iterationFailure(apiError(null, text), withKey)?.kind).toBe('other');
+    },
+  );
+
+  it('a transient failure carries the reset time its text gives', () => {
+    expect(iterationFailure(apiError(429, 'Claude AI usage limit reached|1700000100'), withKey)?.resetAt).toBe(
+      1_700_000_100_000,
+    );
+  });
+});
+
+describe('resetTime: the forms of "N seconds"', () => {
+  it.each([
+    'Please retry after 30 seconds',
+    'retry after 30 second',
+    'try again in 30 secs',
+    'try again in 30 sec',
+    'resets in 30s',
+    'resets in 30 s',
+  ])('reads %s', (text) => {
+    expect(resetTime(text, 1000)).toBe(31_000);
+  });
+
+  it('does not read a number followed by another word', () => {
+    expect(resetTime('retry after 30 sessions', 1000)).toBeUndefined();
+  });
+});
+
+describe('retryDelayMs: the edges of a reset time', () => {
+  const now = 1_700_000_000_000;
+  const limited = (resetAt: number): IterationFailure => ({ kind: 'transient', message: 'x', resetAt });
+
+  it('waits for a reset exactly at the end of the time left', () => {
+    expect(retryDelayMs(limited(now + 60_000), 1, 60_000, now)).toBe(60_000);
+  });
+
+  it('backs off as usual when the reset time is now', () => {
+    expect(retryDelayMs(limited(now), 2, 60_000, now)).toBe(10_000);
+  });
+});

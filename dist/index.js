@@ -4566,7 +4566,7 @@ function gateCell(record, previous) {
     const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
     return (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
-/** `b` is `a`; no list at all (no gate before, or a gate without blockers) is no match for a list of blockers. */
+/** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
 function sameList(a, b) {
     return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }

@@ -248,7 +248,7 @@ function gateCell(record: IterationRecord, previous: Gate | undefined): string {
   return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
 
-/** `b` is `a`; no list at all (no gate before, or a gate without blockers) is no match for a list of blockers. */
+/** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
 function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
   return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }
