@@ -6,7 +6,8 @@
  *   2. Per-iteration overhead (fingerprint and bookkeeping) on a 10,000-file, 200 MB git repository, against one
  *      `git status`; and both on a fresh checkout, whose racily clean index makes the first scan hash every file.
  *   3. Transcript throughput and peak RSS for 30 MB, 300 MB and 1 GB of stream-json in one iteration, against the
- *      stand-in CLI alone writing to /dev/null.
+ *      stand-in CLI piped through `cat` into a file; and, between the two, a Node reader that only writes the file
+ *      and the action's own stream modules alone (bench/node-reader.mjs), to show where the time goes.
  *   4. The bundle: size of dist/ and its start-up alone.
  *
  * It benchmarks the committed dist/index.js as it is (a warning says when it is older than src/). Results: a table
@@ -42,6 +43,7 @@ import yaml from 'js-yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(ROOT, 'bench');
 const PRODUCER = path.join(BENCH, 'producer.mjs');
+const NODE_READER = path.join(BENCH, 'node-reader.mjs');
 const STAND_IN = path.join(BENCH, 'stand-in.sh');
 const RSS_PROBE = pathToFileURL(path.join(BENCH, 'rss-probe.mjs')).href;
 const CACHE = path.join(os.tmpdir(), 'autonomous-loop-bench');
@@ -126,6 +128,11 @@ const metadata = yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
  */
 const FLOOR_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), LANG: 'C.UTF-8' };
 
+// Secrets as long as real ones (an API key is 108 characters, a GitHub token 40): the transcript is searched for
+// each of them, and a search for a short needle is slower than any a user pays for.
+const API_KEY = `sk-ant-api03-${'b'.repeat(95)}`;
+const GITHUB_TOKEN = `ghs_${'t'.repeat(36)}`;
+
 /** Runner-style environment: INPUT_<NAME> with hyphens kept and action.yml defaults filled in. */
 function runnerEnv(workspace, inputs, extra = {}) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-runner-'));
@@ -146,12 +153,10 @@ function runnerEnv(workspace, inputs, extra = {}) {
     RUNNER_TEMP: runnerTemp,
     ...extra,
   };
-  // Secrets as long as real ones (an API key is 108 characters, a GitHub token 40): the transcript is searched for
-  // each of them, and a search for a short needle is slower than any a user pays for.
-  const all = { 'anthropic-api-key': `sk-ant-api03-${'b'.repeat(95)}`, 'open-issue-on': 'none', ...inputs };
+  const all = { 'anthropic-api-key': API_KEY, 'open-issue-on': 'none', ...inputs };
   for (const [name, input] of Object.entries(metadata.inputs)) {
     if (input.default !== undefined && !(name in all)) {
-      all[name] = input.default.includes('${{') ? `ghs_${'t'.repeat(36)}` : input.default;
+      all[name] = input.default.includes('${{') ? GITHUB_TOKEN : input.default;
     }
   }
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -385,23 +390,36 @@ function bigRepo() {
 }
 
 /**
- * Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled with the project's TypeScript. `prepare` runs
- * before each timed call (and the warm-up), outside the timing.
+ * Modules of `src/`, transpiled with the project's TypeScript into a new directory (an ES module package, so their
+ * `./x.js` imports resolve to each other). Undefined without TypeScript: the parts that need it are then left out.
  */
-async function fingerprintAlone(repo, n, prepare = () => {}) {
+async function transpiled(names) {
   let ts;
   try {
     ts = (await import('typescript')).default;
   } catch {
     return undefined;
   }
-  const source = readFileSync(path.join(ROOT, 'src', 'workspace.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-workspace-'));
-  const file = path.join(dir, 'workspace.mjs');
-  writeFileSync(file, outputText);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-src-'));
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const name of names) {
+    const source = readFileSync(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(path.join(dir, `${name}.js`), outputText);
+  }
+  return dir;
+}
+
+/**
+ * Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled. `prepare` runs before each timed call (and
+ * the warm-up), outside the timing.
+ */
+async function fingerprintAlone(repo, n, prepare = () => {}) {
+  const dir = await transpiled(['workspace']);
+  if (dir === undefined) return undefined;
+  const file = path.join(dir, 'workspace.js');
   try {
     const { Workspace } = await import(pathToFileURL(file).href);
     const workspace = await Workspace.open(repo);
@@ -528,12 +546,15 @@ async function benchIteration() {
 async function benchThroughput() {
   const repo = makeSmallRepo();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-throughput-'));
+  const coreDir = await transpiled(CORE_MODULES);
   const results = [];
   try {
     for (const size of SIZES) {
       const n = size >= 1000 * MB ? runs(5, 1) : runs(7, 3);
       const producer = [];
       const pipeFloor = [];
+      const nodeReader = [];
+      const core = [];
       const action = [];
       const rss = [];
       let transcriptBytes = 0;
@@ -554,6 +575,9 @@ async function benchThroughput() {
         });
         rmSync(sink, { force: true });
         pipeFloor.push(floor.wallMs);
+        // The same through Node (nothing but the file), and through the action's own stream modules alone.
+        nodeReader.push(await readerRun(size, sink));
+        if (coreDir) core.push(await readerRun(size, sink, coreDir));
 
         execFileSync('sync');
         const rssFile = path.join(scratch, 'rss');
@@ -576,10 +600,13 @@ async function benchThroughput() {
         transcriptBytes,
         producerAloneMs: summary(producer),
         pipeToFileMs: summary(pipeFloor),
+        nodeReaderMs: summary(nodeReader),
+        streamCoreMs: coreDir ? summary(core) : undefined,
         actionMs: summary(action),
         peakRssMb: summary(rss),
         ratio: median(action) / median(producer),
         ratioToPipe: median(action) / median(pipeFloor),
+        ratioToCore: coreDir ? median(action) / median(core) : undefined,
         mbPerSecond: size / MB / (median(action) / 1000),
       });
       log(`  ${size / MB} MB: action ${ms(median(action))}, producer alone ${ms(median(producer))}`);
@@ -587,8 +614,30 @@ async function benchThroughput() {
   } finally {
     rmSync(repo, { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
+    if (coreDir) rmSync(coreDir, { recursive: true, force: true });
   }
   return results;
+}
+
+/** The modules `bench/node-reader.mjs` runs as the stream core, with everything they import. */
+const CORE_MODULES = ['transcript', 'untrusted-text', 'text', 'line-splitter', 'stream-json', 'gate', 'live-log'];
+
+/** `producer | node bench/node-reader.mjs sink`, with the action's stream modules when `coreDir` is given. */
+async function readerRun(size, sink, coreDir) {
+  execFileSync('sync');
+  const env = { ...FLOOR_ENV, BENCH_BYTES: String(size) };
+  const core = coreDir
+    ? `BENCH_CORE_DIR="${coreDir}" BENCH_SECRETS="${API_KEY}
+${GITHUB_TOKEN}" `
+    : '';
+  const run = await timed(
+    'sh',
+    ['-c', `"${process.execPath}" "${PRODUCER}" | ${core}"${process.execPath}" "${NODE_READER}" "${sink}"`],
+    { env },
+  );
+  if (run.code !== 0) throw new Error(`bench/node-reader.mjs failed (exit ${run.code}): ${run.stderr}`);
+  rmSync(sink, { force: true });
+  return run.wallMs;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -678,16 +727,25 @@ function markdown(results) {
   if (results.throughput) {
     out.push('**Transcript throughput and memory** (one iteration, `bench/producer.mjs` as the CLI)', '');
     out.push(
-      '| Stream-json | Stand-in alone → /dev/null | Stand-in → pipe → `cat` > file | Action | Action ÷ alone | Action ÷ pipe | Action MB/s | Peak RSS | Runs |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Stream-json | Stand-in alone → /dev/null | Stand-in → pipe → `cat` > file | → Node > file | → stream core alone | Action | Action ÷ pipe | Action ÷ core | Action MB/s | Peak RSS | Runs |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of results.throughput) {
+      const core = r.streamCoreMs ? ms(r.streamCoreMs.median) : '(no TypeScript)';
+      const toCore = r.ratioToCore === undefined ? '' : `${r.ratioToCore.toFixed(2)}×`;
       out.push(
-        `| ${r.bytes / MB} MB | ${ms(r.producerAloneMs.median)} | ${ms(r.pipeToFileMs.median)} | ${ms(r.actionMs.median)} (${spread(r.actionMs)}) | ` +
-          `${r.ratio.toFixed(2)}× | ${r.ratioToPipe.toFixed(2)}× | ${r.mbPerSecond.toFixed(0)} | ${r.peakRssMb.median.toFixed(1)} MB (${r.peakRssMb.min.toFixed(1)}–${r.peakRssMb.max.toFixed(1)}) | ${r.actionMs.runs} |`,
+        `| ${r.bytes / MB} MB | ${ms(r.producerAloneMs.median)} | ${ms(r.pipeToFileMs.median)} | ${ms(r.nodeReaderMs.median)} | ${core} | ` +
+          `${ms(r.actionMs.median)} (${spread(r.actionMs)}) | ${r.ratioToPipe.toFixed(2)}× | ${toCore} | ${r.mbPerSecond.toFixed(0)} | ` +
+          `${r.peakRssMb.median.toFixed(1)} MB (${r.peakRssMb.min.toFixed(1)}–${r.peakRssMb.max.toFixed(1)}) | ${r.actionMs.runs} |`,
       );
     }
-    out.push('');
+    out.push(
+      '',
+      '`→ Node > file`: `bench/node-reader.mjs` writing each chunk to the file and nothing else. `→ stream core ' +
+        'alone`: the same with the action’s transcript, line splitter, stream parser and live log from `src/` ' +
+        '(transpiled), without the process, the loop, the fingerprints or the reports.',
+      '',
+    );
   }
   if (results.bundle) {
     const b = results.bundle;
