@@ -101,11 +101,15 @@ describe('StreamState.consumeBytes: the user lines it does not parse', () => {
     expect(parsedAfter(start)).toBe(false);
     expect(parsedAfter(`${start},"is_error":false`)).toBe(false);
     expect(parsedAfter(`${start},"is_error" : false,"tags":["is_error",true`)).toBe(false);
+    // Other keys that end the same way, or start the same way.
+    expect(parsedAfter(`${start},"this_error":true,"xis_error":true,"is_errors":true`)).toBe(false);
+    expect(parsedAfter(`${start},"is_error_code":true,"is-error":true`)).toBe(false);
   });
 
   it('parses a user line with such a key, and lines that do not start like a user line', () => {
     expect(parsedAfter(`${start},"is_error":true`)).toBe(true);
     expect(parsedAfter(`${start},"is_error":false,"is_error":t`)).toBe(true);
+    expect(parsedAfter(`${start},"this_error":true,"is_error":true`)).toBe(true);
     expect(parsedAfter('{"type":"assistant","message":{')).toBe(true);
     expect(parsedAfter('{ "type": "user", "message": {')).toBe(true);
   });

@@ -3,6 +3,7 @@
  * of a secret, secrets that overlap, streams that end mid-secret, the window token and the flush size of the log, and
  * every rule of the Markdown escapes.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   codeFence,
@@ -13,6 +14,7 @@ import {
   MIN_PARTIAL_SECRET,
   MIN_SECRET_LENGTH,
   REDACTED,
+  SecretBytes,
   Secrets,
 } from '../src/untrusted-text.js';
 import { runnerCommands } from './helpers/action-runner.js';
@@ -281,5 +283,46 @@ describe('Markdown escapes', () => {
     expect(codeFence('a `` b ```` c ` d')).toBe('`````');
     expect(codeFence('x\n`````')).toBe('``````');
     expect(codeFence('`` ``')).toBe('```');
+  });
+});
+
+describe('SecretBytes: finding a secret from its rarest character', () => {
+  // Few letters, so that pieces of the secret, false starts and overlaps are common; capitals and digits, so that the
+  // search starts from any place in the secret, the first one included.
+  const letter = fc.constantFrom('a', 'b', 'Q', 'z', '7', '-');
+  const secretText = fc.string({ unit: letter, minLength: MIN_SECRET_LENGTH, maxLength: 40 });
+
+  it('finds the same place as Buffer.indexOf, from any start', () => {
+    fc.assert(
+      fc.property(
+        secretText,
+        fc.array(fc.oneof(fc.string({ unit: letter, maxLength: 12 }), fc.nat()), { maxLength: 12 }),
+        fc.nat(),
+        (secret, parts, from) => {
+          // Numbers stand for pieces of the secret: its start or its end, or all of it.
+          const text = parts
+            .map((part) => {
+              if (typeof part === 'string') return part;
+              const cut = part % secret.length;
+              return [secret.slice(0, cut), secret.slice(cut), secret][part % 3];
+            })
+            .join('');
+          const data = Buffer.from(text);
+          const bytes = Buffer.from(secret);
+          const start = from % (data.length + 2);
+          expect(new SecretBytes(bytes).indexIn(data, start)).toBe(data.indexOf(bytes, start));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('checks the start of a find: the end of the secret after another start is no secret', () => {
+    const secret = Buffer.from('aaaaaaaaQbbbbbbbbbbbbbbbbbbbbbbb');
+    const finder = new SecretBytes(secret);
+    const falseStart = Buffer.from(`xaaaaaaaQbbbbbbbbbbbbbbbbbbbbbbb-${secret.toString()}`);
+    expect(finder.indexIn(falseStart, 0)).toBe(33);
+    expect(finder.indexIn(Buffer.from(secret.toString().slice(1)), 0)).toBe(-1);
+    expect(finder.indexIn(Buffer.concat([secret, secret]), 1)).toBe(32);
   });
 });

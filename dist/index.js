@@ -1653,7 +1653,13 @@ const NONE = Object.freeze([]);
 const NON_BLANK = /\S/;
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
-const IS_ERROR_KEY = Buffer.from('"is_error"');
+/**
+ * The key `"is_error"` is found by its end, `_error"`, and then checked for its start: a search starts with the
+ * first byte of what it looks for, and an underscore is far rarer in a transcript than a quote (twice as fast on
+ * the benchmark's stream, which is full of both).
+ */
+const IS_ERROR_END = Buffer.from('_error"');
+const IS_ERROR_START = Buffer.from('"is');
 /** The bytes JSON allows between tokens: space, tab, line feed, carriage return. */
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 class StreamState {
@@ -1858,8 +1864,11 @@ function isQuietUserLine(line) {
         return false;
     if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0)
         return false;
-    for (let at = line.indexOf(IS_ERROR_KEY); at !== -1; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
-        let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
+    for (let at = line.indexOf(IS_ERROR_END); at !== -1; at = line.indexOf(IS_ERROR_END, at + IS_ERROR_END.length)) {
+        const keyStart = at - IS_ERROR_START.length;
+        if (line.compare(IS_ERROR_START, 0, IS_ERROR_START.length, keyStart, at) !== 0)
+            continue;
+        let next = skipJsonSpace(line, at + IS_ERROR_END.length);
         if (line[next] !== 0x3a /* : */)
             continue;
         next = skipJsonSpace(line, next + 1);
@@ -4675,7 +4684,7 @@ function formatElapsed(ms) {
 /* harmony export */   nL: () => (/* binding */ markdownInline),
 /* harmony export */   wr: () => (/* binding */ codeFence)
 /* harmony export */ });
-/* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, StreamRedactor */
+/* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
@@ -4712,7 +4721,9 @@ const CUT_MARK = '…';
 class Secrets {
     /** Longest first, so that a secret containing another is replaced whole. */
     values;
-    buffers;
+    needles;
+    /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
+    pieceEdges = new Set();
     constructor(values) {
         const unique = new Set();
         for (const value of values) {
@@ -4728,7 +4739,12 @@ class Secrets {
                 unique.add(encoded);
         }
         this.values = [...unique].sort((a, b) => b.length - a.length);
-        this.buffers = this.values.map((value) => Buffer.from(value));
+        this.needles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+        for (const value of this.values) {
+            for (let at = 0; at + MIN_PARTIAL_SECRET <= value.length; at++) {
+                this.pieceEdges.add(value.slice(at, at + MIN_PARTIAL_SECRET));
+            }
+        }
     }
     /**
      * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
@@ -4737,9 +4753,21 @@ class Secrets {
      */
     redact(text) {
         let result = text;
-        for (const secret of this.values)
-            result = result.replaceAll(secret, REDACTED);
-        // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
+        for (const secret of this.values) {
+            // Stryker disable next-line ConditionalExpression: replaceAll would find nothing either; looking first is faster
+            if (result.includes(secret))
+                result = result.replaceAll(secret, REDACTED);
+        }
+        // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`). A text
+        // without a `…` that neither starts nor ends with characters of a secret has none (nearly every log line): it
+        // is spared the search for each secret's pieces, which cost more than the rest of logging a transcript.
+        if (
+        // Stryker disable next-line ConditionalExpression: the full search finds nothing in such a text either
+        !result.includes(CUT_MARK) &&
+            !this.pieceEdges.has(result.slice(0, MIN_PARTIAL_SECRET)) &&
+            !this.pieceEdges.has(result.slice(-MIN_PARTIAL_SECRET))) {
+            return result;
+        }
         const pieces = result.split(CUT_MARK);
         for (const secret of this.values) {
             pieces[0] = redactLeadingTail(pieces[0], secret);
@@ -4767,7 +4795,51 @@ class Secrets {
     }
     /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
     streamRedactor() {
-        return new StreamRedactor(this.buffers);
+        return new StreamRedactor(this.needles);
+    }
+}
+/**
+ * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
+ * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
+ */
+// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
+const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
+/** The part of a secret that is searched for is at least this long, so that it is still selective. */
+const MIN_ANCHOR = 16;
+/**
+ * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
+ * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
+ * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
+ * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Exported for its
+ * tests only.
+ */
+class SecretBytes {
+    bytes;
+    anchorAt;
+    anchor;
+    constructor(bytes) {
+        this.bytes = bytes;
+        // Stryker disable all: where the search starts changes only its speed, never what it finds (tested against indexOf)
+        let best = 0;
+        const rank = (at) => {
+            const found = RAREST_FIRST.indexOf(String.fromCharCode(bytes[at]));
+            return found === -1 ? RAREST_FIRST.length : found;
+        };
+        for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++)
+            if (rank(at) < rank(best))
+                best = at;
+        // Stryker restore all
+        this.anchorAt = best;
+        this.anchor = bytes.subarray(best);
+    }
+    /** Where the secret starts in `data` at or after `from`, or -1. */
+    indexIn(data, from) {
+        const head = this.anchorAt;
+        for (let at = data.indexOf(this.anchor, from + head); at !== -1; at = data.indexOf(this.anchor, at + 1)) {
+            if (data.compare(this.bytes, 0, head, at - head, at) === 0)
+                return at - head;
+        }
+        return -1;
     }
 }
 /**
@@ -4834,7 +4906,7 @@ class StreamRedactor {
     /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
     heldBackLength(data) {
         let earliest = data.length;
-        for (const secret of this.secrets) {
+        for (const { bytes: secret } of this.secrets) {
             // Such an end starts within the last `secret.length` bytes (a whole secret there is gone already).
             const first = secret[0];
             for (let at = data.indexOf(first, Math.max(0, data.length - secret.length)); at >= 0; at = data.indexOf(first, at + 1)) {
@@ -4849,7 +4921,7 @@ class StreamRedactor {
 }
 function replaceSecrets(data, secrets) {
     // Most chunks hold no secret: look before building anything.
-    if (!secrets.some((secret) => data.includes(secret)))
+    if (!secrets.some((secret) => secret.indexIn(data, 0) !== -1))
         return data;
     const parts = [];
     let position = 0;
@@ -4857,11 +4929,11 @@ function replaceSecrets(data, secrets) {
         let at = -1;
         let found;
         for (const secret of secrets) {
-            const index = data.indexOf(secret, position);
+            const index = secret.indexIn(data, position);
             // Secrets are sorted longest first: on a tie the longer one wins.
             if (index >= 0 && (at < 0 || index < at)) {
                 at = index;
-                found = secret;
+                found = secret.bytes;
             }
         }
         if (found === undefined)

@@ -30,7 +30,13 @@ const NON_BLANK = /\S/;
 
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
-const IS_ERROR_KEY = Buffer.from('"is_error"');
+/**
+ * The key `"is_error"` is found by its end, `_error"`, and then checked for its start: a search starts with the
+ * first byte of what it looks for, and an underscore is far rarer in a transcript than a quote (twice as fast on
+ * the benchmark's stream, which is full of both).
+ */
+const IS_ERROR_END = Buffer.from('_error"');
+const IS_ERROR_START = Buffer.from('"is');
 /** The bytes JSON allows between tokens: space, tab, line feed, carriage return. */
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -231,8 +237,10 @@ function onUser(message: Record<string, unknown>): readonly StreamEvent[] {
 function isQuietUserLine(line: Buffer): boolean {
   if (line.length < USER_LINE_START.length) return false;
   if (line.compare(USER_LINE_START, 0, USER_LINE_START.length, 0, USER_LINE_START.length) !== 0) return false;
-  for (let at = line.indexOf(IS_ERROR_KEY); at !== -1; at = line.indexOf(IS_ERROR_KEY, at + IS_ERROR_KEY.length)) {
-    let next = skipJsonSpace(line, at + IS_ERROR_KEY.length);
+  for (let at = line.indexOf(IS_ERROR_END); at !== -1; at = line.indexOf(IS_ERROR_END, at + IS_ERROR_END.length)) {
+    const keyStart = at - IS_ERROR_START.length;
+    if (line.compare(IS_ERROR_START, 0, IS_ERROR_START.length, keyStart, at) !== 0) continue;
+    let next = skipJsonSpace(line, at + IS_ERROR_END.length);
     if (line[next] !== 0x3a /* : */) continue;
     next = skipJsonSpace(line, next + 1);
     if (line[next] === 0x74 /* t */) return false;

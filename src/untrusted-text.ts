@@ -37,7 +37,9 @@ const CUT_MARK = '…';
 export class Secrets {
   /** Longest first, so that a secret containing another is replaced whole. */
   private readonly values: readonly string[];
-  private readonly buffers: readonly Buffer[];
+  private readonly needles: readonly SecretBytes[];
+  /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
+  private readonly pieceEdges = new Set<string>();
 
   constructor(values: Iterable<string | undefined>) {
     const unique = new Set<string>();
@@ -52,7 +54,12 @@ export class Secrets {
       for (const encoded of base64Forms(secret)) unique.add(encoded);
     }
     this.values = [...unique].sort((a, b) => b.length - a.length);
-    this.buffers = this.values.map((value) => Buffer.from(value));
+    this.needles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+    for (const value of this.values) {
+      for (let at = 0; at + MIN_PARTIAL_SECRET <= value.length; at++) {
+        this.pieceEdges.add(value.slice(at, at + MIN_PARTIAL_SECRET));
+      }
+    }
   }
 
   /**
@@ -62,8 +69,21 @@ export class Secrets {
    */
   redact(text: string): string {
     let result = text;
-    for (const secret of this.values) result = result.replaceAll(secret, REDACTED);
-    // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`).
+    for (const secret of this.values) {
+      // Stryker disable next-line ConditionalExpression: replaceAll would find nothing either; looking first is faster
+      if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
+    }
+    // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`). A text
+    // without a `…` that neither starts nor ends with characters of a secret has none (nearly every log line): it
+    // is spared the search for each secret's pieces, which cost more than the rest of logging a transcript.
+    if (
+      // Stryker disable next-line ConditionalExpression: the full search finds nothing in such a text either
+      !result.includes(CUT_MARK) &&
+      !this.pieceEdges.has(result.slice(0, MIN_PARTIAL_SECRET)) &&
+      !this.pieceEdges.has(result.slice(-MIN_PARTIAL_SECRET))
+    ) {
+      return result;
+    }
     const pieces = result.split(CUT_MARK);
     for (const secret of this.values) {
       pieces[0] = redactLeadingTail(pieces[0], secret);
@@ -90,7 +110,50 @@ export class Secrets {
 
   /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
   streamRedactor(): StreamRedactor {
-    return new StreamRedactor(this.buffers);
+    return new StreamRedactor(this.needles);
+  }
+}
+
+/**
+ * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
+ * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
+ */
+// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
+const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
+/** The part of a secret that is searched for is at least this long, so that it is still selective. */
+const MIN_ANCHOR = 16;
+
+/**
+ * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
+ * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
+ * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
+ * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Exported for its
+ * tests only.
+ */
+export class SecretBytes {
+  private readonly anchorAt: number;
+  private readonly anchor: Buffer;
+
+  constructor(readonly bytes: Buffer) {
+    // Stryker disable all: where the search starts changes only its speed, never what it finds (tested against indexOf)
+    let best = 0;
+    const rank = (at: number): number => {
+      const found = RAREST_FIRST.indexOf(String.fromCharCode(bytes[at]));
+      return found === -1 ? RAREST_FIRST.length : found;
+    };
+    for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++) if (rank(at) < rank(best)) best = at;
+    // Stryker restore all
+    this.anchorAt = best;
+    this.anchor = bytes.subarray(best);
+  }
+
+  /** Where the secret starts in `data` at or after `from`, or -1. */
+  indexIn(data: Buffer, from: number): number {
+    const head = this.anchorAt;
+    for (let at = data.indexOf(this.anchor, from + head); at !== -1; at = data.indexOf(this.anchor, at + 1)) {
+      if (data.compare(this.bytes, 0, head, at - head, at) === 0) return at - head;
+    }
+    return -1;
   }
 }
 
@@ -143,7 +206,7 @@ function redactTrailingHead(text: string, secret: string): string {
 export class StreamRedactor {
   private carry: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly secrets: readonly Buffer[]) {}
+  constructor(private readonly secrets: readonly SecretBytes[]) {}
 
   push(chunk: Buffer): Buffer {
     const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
@@ -162,7 +225,7 @@ export class StreamRedactor {
   /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
   private heldBackLength(data: Buffer): number {
     let earliest = data.length;
-    for (const secret of this.secrets) {
+    for (const { bytes: secret } of this.secrets) {
       // Such an end starts within the last `secret.length` bytes (a whole secret there is gone already).
       const first = secret[0];
       for (
@@ -180,20 +243,20 @@ export class StreamRedactor {
   }
 }
 
-function replaceSecrets(data: Buffer, secrets: readonly Buffer[]): Buffer {
+function replaceSecrets(data: Buffer, secrets: readonly SecretBytes[]): Buffer {
   // Most chunks hold no secret: look before building anything.
-  if (!secrets.some((secret) => data.includes(secret))) return data;
+  if (!secrets.some((secret) => secret.indexIn(data, 0) !== -1)) return data;
   const parts: Buffer[] = [];
   let position = 0;
   for (;;) {
     let at = -1;
     let found: Buffer | undefined;
     for (const secret of secrets) {
-      const index = data.indexOf(secret, position);
+      const index = secret.indexIn(data, position);
       // Secrets are sorted longest first: on a tie the longer one wins.
       if (index >= 0 && (at < 0 || index < at)) {
         at = index;
-        found = secret;
+        found = secret.bytes;
       }
     }
     if (found === undefined) break;
