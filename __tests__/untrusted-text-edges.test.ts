@@ -290,7 +290,13 @@ describe('SecretBytes: finding a secret from its rarest character', () => {
   // Few letters, so that pieces of the secret, false starts and overlaps are common; capitals and digits, so that the
   // search starts from any place in the secret, the first one included.
   const letter = fc.constantFrom('a', 'b', 'Q', 'z', '7', '-');
-  const secretText = fc.string({ unit: letter, minLength: MIN_SECRET_LENGTH, maxLength: 40 });
+  const secretText = fc.oneof(
+    fc.string({ unit: letter, minLength: MIN_SECRET_LENGTH, maxLength: 40 }),
+    // A short run repeated: the part searched for then overlaps its own next match.
+    fc
+      .tuple(fc.string({ unit: letter, minLength: 1, maxLength: 3 }), fc.integer({ min: MIN_SECRET_LENGTH, max: 40 }))
+      .map(([run, length]) => run.repeat(length).slice(0, length)),
+  );
 
   it('finds the same place as Buffer.indexOf, from any start', () => {
     fc.assert(
@@ -324,5 +330,7 @@ describe('SecretBytes: finding a secret from its rarest character', () => {
     expect(finder.indexIn(falseStart, 0)).toBe(33);
     expect(finder.indexIn(Buffer.from(secret.toString().slice(1)), 0)).toBe(-1);
     expect(finder.indexIn(Buffer.concat([secret, secret]), 1)).toBe(32);
+    // A false start whose searched part overlaps the real one: the search goes on from the next byte, not past it.
+    expect(new SecretBytes(Buffer.from('aQ'.repeat(10))).indexIn(Buffer.from(`bQ${'aQ'.repeat(10)}`), 0)).toBe(2);
   });
 });

@@ -636,7 +636,9 @@ ${GITHUB_TOKEN}" `
     { env },
   );
   if (run.code !== 0) throw new Error(`bench/node-reader.mjs failed (exit ${run.code}): ${run.stderr}`);
+  const written = existsSync(sink) ? statSync(sink).size : 0;
   rmSync(sink, { force: true });
+  if (written < size) throw new Error(`bench/node-reader.mjs wrote ${written} bytes, not ${size}.`);
   return run.wallMs;
 }
 
