@@ -5,7 +5,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -89,7 +100,85 @@ describe('Workspace.fingerprint', () => {
     }
     // The fingerprint comes in a later second, as it would after a long iteration.
     await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 50));
-    expect(sameFingerprint(start, await workspace.fingerprint())).toBe(false);
+    const after = await workspace.fingerprint();
+    expect(sameFingerprint(start, after)).toBe(false);
+    // The next one starts from the copy the first refreshed: the edit is still seen there.
+    expect(await workspace.fingerprint()).toEqual(after);
+  });
+
+  it('on a fresh checkout (every entry racily clean), sees each edit in every later fingerprint', async () => {
+    const r = repo({ 'a.txt': 'one\n', 'b.txt': 'two\n', 'c.txt': 'six\n' });
+    // As actions/checkout leaves it: the index no newer than the files.
+    const index = path.join(r.dir, '.git/index');
+    const oldest = Math.min(...['a.txt', 'b.txt', 'c.txt'].map((f) => statSync(path.join(r.dir, f)).mtimeMs));
+    utimesSync(index, oldest / 1000, oldest / 1000);
+    const indexBefore = readFileSync(index);
+    const workspace = await open(r.dir);
+    const start = await workspace.fingerprint();
+    expect(await workspace.fingerprint()).toEqual(start);
+    // Edits that keep the size, right after the fingerprint: in the same second as its copy of the index.
+    writeFileSync(path.join(r.dir, 'a.txt'), 'ONE\n');
+    const first = await workspace.fingerprint();
+    expect(sameFingerprint(start, first)).toBe(false);
+    writeFileSync(path.join(r.dir, 'b.txt'), 'TWO\n');
+    const second = await workspace.fingerprint();
+    expect(sameFingerprint(first, second)).toBe(false);
+    expect(await workspace.fingerprint()).toEqual(second);
+    expect(await workspace.countChangedFiles(start, second)).toBe(2);
+    expect(readFileSync(index).equals(indexBefore)).toBe(true);
+  });
+
+  /** git on PATH that logs every `update-index --refresh` it is asked for, and fails it when `failRefresh`. */
+  function gitThatLogsRefreshes(failRefresh: boolean): () => number {
+    const dir = mkdtempSync(path.join(tmp, 'git-wrapper-'));
+    const log = path.join(dir, 'refreshes');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(dir, 'git'),
+      `#!/bin/sh\ncase " $* " in *" --refresh "*) echo refresh >> '${log}'; ${failRefresh ? 'echo broken >&2; exit 128' : ''};; esac\nexec '${realGit}' "$@"\n`,
+    );
+    chmodSync(path.join(dir, 'git'), 0o755);
+    vi.stubEnv('PATH', `${dir}${path.delimiter}${process.env.PATH ?? ''}`);
+    return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+  }
+
+  it('refreshes its copy of the index once, for the first version of the real index only', async () => {
+    const r = repo({ 'a.txt': 'a\n' });
+    const refreshes = gitThatLogsRefreshes(false);
+    const workspace = await open(r.dir);
+    const start = await workspace.fingerprint();
+    expect(await workspace.fingerprint()).toEqual(start);
+    expect(refreshes()).toBe(1);
+    writeFileSync(path.join(r.dir, 'b.txt'), 'b\n');
+    r.git('add', 'b.txt');
+    const after = await workspace.fingerprint();
+    expect(await workspace.countChangedFiles(start, after)).toBe(1);
+    expect(refreshes()).toBe(1);
+  });
+
+  it('still fingerprints when the refresh fails: it was only a saving', async () => {
+    const r = repo({ 'a.txt': 'a\n' });
+    const refreshes = gitThatLogsRefreshes(true);
+    const workspace = await open(r.dir);
+    const start = await workspace.fingerprint();
+    writeFileSync(path.join(r.dir, 'a.txt'), 'A\n');
+    const after = await workspace.fingerprint();
+    expect(sameFingerprint(start, after)).toBe(false);
+    expect(await workspace.countChangedFiles(start, after)).toBe(1);
+    expect(refreshes()).toBe(1);
+  });
+
+  it('starts from the real index again once it changed: a file that left it and is ignored is gone', async () => {
+    const r = repo({ '.gitignore': '*.log\n', 'a.txt': 'a\n' });
+    writeFileSync(path.join(r.dir, 'kept.log'), 'tracked although ignored\n');
+    r.git('add', '-f', 'kept.log');
+    r.git('commit', '-q', '-m', 'a tracked log');
+    const workspace = await open(r.dir);
+    const start = await workspace.fingerprint();
+    r.git('rm', '-q', '--cached', 'kept.log');
+    const after = await workspace.fingerprint();
+    expect(sameFingerprint(start, after)).toBe(false);
+    expect(await workspace.countChangedFiles(start, after)).toBe(1);
   });
 
   it('neither hangs on nor fingerprints a named pipe', async () => {

@@ -2474,9 +2474,11 @@ var promises_ = __nccwpck_require__(1455);
  * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
  *
  * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
- * `git status`) and the real index is never touched. Changed files are hashed, not stored (`update-index
- * --info-only`); only the trees are written, to a scratch object directory that borrows the repository's objects as
- * alternates. The repository's object store stays as it was, and the scratch space holds trees only: those of the
+ * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
+ * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
+ * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
+ * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
+ * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch space holds trees only: those of the
  * first fingerprint and of the latest, which `countChangedFiles` compares at the end.
  */
 
@@ -2556,6 +2558,19 @@ async function copyIndex(from, to) {
     await (0,promises_.utimes)(to, written, new Date(written.getTime() - 1));
 }
 const split = (out) => out.split('\0').filter((entry) => entry !== '');
+/** The real index as it is on disk now: a different one after any write (git writes a new file and renames it). */
+async function indexVersion(index) {
+    try {
+        const info = await (0,promises_.stat)(index, { bigint: true });
+        return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+    }
+    catch (error) {
+        // No index yet (nothing ever added): every file is untracked.
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
 class Workspace {
     root;
     scratch;
@@ -2565,6 +2580,10 @@ class Workspace {
     latest;
     /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
     nestedObjects = new Set();
+    /** By the real index's path (the root's, and those of nested repositories): the refreshed copies still in use. */
+    settled = new Map();
+    /** The real indexes met so far: only the first version of each is refreshed. */
+    met = new Set();
     indexes = 0;
     constructor(root, scratch) {
         this.root = root;
@@ -2623,7 +2642,9 @@ class Workspace {
         const { workTree } = repository;
         const index = external_node_path_default().join(this.scratch, `index-${++this.indexes}`);
         try {
-            await copyIndex(repository.index, index);
+            const source = await this.indexSource(repository);
+            if (source !== undefined)
+                await copyIndex(source, index);
             const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
             // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
             const submodules = (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, '.gitmodules')) ? ['--stage'] : [];
@@ -2671,6 +2692,42 @@ class Workspace {
         finally {
             await (0,promises_.rm)(index, { force: true });
         }
+    }
+    /**
+     * What a fingerprint copies its index from. The first time a repository's index is met (when the loop starts, just
+     * after actions/checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
+     * the content of each racy entry once and records its stat data, in the copy only, and the copy keeps its own time,
+     * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
+     * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and
+     * it is copied as it is, as every fingerprint did before: refreshing at each change would cost a git command more.
+     */
+    async indexSource(repository) {
+        const version = await indexVersion(repository.index);
+        const kept = this.settled.get(repository.index);
+        if (kept !== undefined && kept.from === version)
+            return kept.file;
+        if (kept !== undefined) {
+            this.settled.delete(repository.index);
+            await (0,promises_.rm)(kept.file, { force: true });
+        }
+        if (version === undefined)
+            return undefined;
+        if (this.met.has(repository.index))
+            return repository.index;
+        this.met.add(repository.index);
+        const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
+        try {
+            await copyIndex(repository.index, file);
+            // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
+            await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, repositoryEnv(repository, { GIT_INDEX_FILE: file }));
+        }
+        catch {
+            // Only a saving: the fingerprint copies the real index as it is, and says what is wrong if it cannot either.
+            await (0,promises_.rm)(file, { force: true });
+            return repository.index;
+        }
+        this.settled.set(repository.index, { file, from: version });
+        return file;
     }
     async nestedSnapshot(workTree, relative, objects) {
         const directory = external_node_path_default().join(workTree, relative);
