@@ -3616,25 +3616,31 @@ function writeAllv(fd, buffers) {
 
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
+    const toolEnv = withoutSecrets(host.env, [
+        config.githubToken,
+        config.anthropicApiKey,
+        config.claudeCodeOauthToken,
+    ]).env;
+    // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
+    // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
+    // install of it), so that nothing is left running when the action reports it.
+    const setup = new AbortController();
+    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal]), { fromPath: config.claudeFromPath, warn: log.warning });
+    // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
+    locating.catch(() => undefined);
     let workspace;
     try {
         workspace = await Workspace.open(config.workingDirectory);
     }
     catch (error) {
+        setup.abort();
+        await locating.catch(() => undefined);
         return (0,src_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations);
     }
     let transcript;
     let stateSaved = false;
     try {
-        const toolEnv = withoutSecrets(host.env, [
-            config.githubToken,
-            config.anthropicApiKey,
-            config.claudeCodeOauthToken,
-        ]).env;
-        const claude = await locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, signal, {
-            fromPath: config.claudeFromPath,
-            warn: log.warning,
-        });
+        const claude = await locating;
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         const runningAsRoot = process.getuid?.() === 0;
         const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot);

@@ -480,6 +480,22 @@ describe('failures before the loop starts', () => {
     expect(claude.calls()).toEqual([]);
   });
 
+  it('outside a git work tree, stops the CLI it was asking for its version, and says why it failed', async () => {
+    // The CLI is looked up while the work tree is: a `claude --version` that hangs must not outlive the failure.
+    const dir = makeRepo().dir;
+    rmSync(`${dir}/.git`, { recursive: true, force: true });
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'hanging-claude-'));
+    const pids = path.join(bin, 'pids');
+    writeFileSync(path.join(bin, 'claude'), `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep 313.5\n`, { mode: 0o755 });
+    const run = await runAction({ cwd: dir, inputs: { prompt: 'x', 'claude-path': path.join(bin, 'claude') } });
+    expect(run.outputs.status).toBe('failed');
+    expect(run.outputs.reason).toContain('is not inside a git work tree: run actions/checkout first');
+    const started = existsSync(pids) ? readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    expect(started.filter(isAlive)).toEqual([]);
+    rmSync(bin, { recursive: true, force: true });
+    // Well below the 30 s that `--version` is given: the failure did not wait for it.
+  }, 20_000);
+
   it('fails clearly when claude-path does not exist, without installing anything', async () => {
     const repo = makeRepo();
     const run = await runAction({ cwd: repo.dir, inputs: { prompt: 'x', 'claude-path': '/nowhere/claude' } });
