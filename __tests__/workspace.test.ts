@@ -168,6 +168,26 @@ describe('Workspace.fingerprint', () => {
     expect(refreshes()).toBe(1);
   });
 
+  it.each([
+    ['core.trustCtime', 'false'],
+    ['core.checkStat', 'minimal'],
+  ])('with %s %s, sees a rewrite that keeps the size and the time on a fresh checkout', async (key, value) => {
+    // git then compares no change time: only the racily clean entry, read again, shows the new content.
+    const r = repo({ 'a.txt': 'one\n' });
+    r.git('config', key, value);
+    const refreshes = gitThatLogsRefreshes(false);
+    const old = new Date('2020-09-13T12:26:40Z');
+    utimesSync(path.join(r.dir, 'a.txt'), old, old);
+    utimesSync(path.join(r.dir, '.git/index'), old, old);
+    const workspace = await open(r.dir);
+    const start = await workspace.fingerprint();
+    writeFileSync(path.join(r.dir, 'a.txt'), 'ONE\n');
+    utimesSync(path.join(r.dir, 'a.txt'), old, old);
+    const after = await workspace.fingerprint();
+    expect(sameFingerprint(start, after)).toBe(false);
+    expect(refreshes()).toBe(0);
+  });
+
   it('starts from the real index again once it changed: a file that left it and is ignored is gone', async () => {
     const r = repo({ '.gitignore': '*.log\n', 'a.txt': 'a\n' });
     writeFileSync(path.join(r.dir, 'kept.log'), 'tracked although ignored\n');

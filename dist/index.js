@@ -2571,6 +2571,28 @@ async function indexVersion(index) {
         throw error;
     }
 }
+/**
+ * Whether git compares the whole stat data of a file with its index entry (the default), and so notices a rewrite
+ * that kept the size and the modification time by its change time. With `core.trustCtime` off or `core.checkStat`
+ * minimal it does not, and a refreshed copy would hide such a rewrite, where a racily clean entry is read again:
+ * the copy is then not refreshed.
+ */
+async function checksFullStat(repository) {
+    const entries = split(await git(['config', '-z', '--list'], repository.workTree, repositoryEnv(repository)));
+    // Later settings override earlier ones; a key without `=` is true, one with an empty value false.
+    let trustCtime = true;
+    let checkStat = 'default';
+    for (const entry of entries) {
+        const newline = entry.indexOf('\n');
+        const key = newline === -1 ? entry : entry.slice(0, newline);
+        const value = newline === -1 ? undefined : entry.slice(newline + 1).toLowerCase();
+        if (key === 'core.trustctime')
+            trustCtime = value === undefined || ['true', 'yes', 'on', '1'].includes(value);
+        if (key === 'core.checkstat')
+            checkStat = value ?? '';
+    }
+    return trustCtime && checkStat === 'default';
+}
 class Workspace {
     root;
     scratch;
@@ -2700,6 +2722,8 @@ class Workspace {
      * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
      * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and
      * it is copied as it is, as every fingerprint did before: refreshing at each change would cost a git command more.
+     * What the refresh gives up, as git's own stat cache does once an index is settled: a rewrite that keeps a file's
+     * size and modification time (`touch -r`, `cp -p`) within the very second of the refresh is not seen.
      */
     async indexSource(repository) {
         const version = await indexVersion(repository.index);
@@ -2717,6 +2741,8 @@ class Workspace {
         this.met.add(repository.index);
         const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
         try {
+            if (!(await checksFullStat(repository)))
+                return repository.index;
             await copyIndex(repository.index, file);
             // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
             await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, repositoryEnv(repository, { GIT_INDEX_FILE: file }));
