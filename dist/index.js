@@ -2478,8 +2478,9 @@ var promises_ = __nccwpck_require__(1455);
  * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
  * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
  * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
- * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch space holds trees only: those of the
- * first fingerprint and of the latest, which `countChangedFiles` compares at the end.
+ * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
+ * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
+ * the end.
  */
 
 
@@ -2602,10 +2603,11 @@ class Workspace {
     latest;
     /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
     nestedObjects = new Set();
-    /** By the real index's path (the root's, and those of nested repositories): the refreshed copies still in use. */
+    /**
+     * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
+     * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
+     */
     settled = new Map();
-    /** The real indexes met so far: only the first version of each is refreshed. */
-    met = new Set();
     indexes = 0;
     constructor(root, scratch) {
         this.root = root;
@@ -2731,14 +2733,14 @@ class Workspace {
         if (kept !== undefined && kept.from === version)
             return kept.file;
         if (kept !== undefined) {
-            this.settled.delete(repository.index);
+            this.settled.set(repository.index, undefined);
             await (0,promises_.rm)(kept.file, { force: true });
         }
         if (version === undefined)
             return undefined;
-        if (this.met.has(repository.index))
+        if (this.settled.has(repository.index))
             return repository.index;
-        this.met.add(repository.index);
+        this.settled.set(repository.index, undefined);
         const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
         try {
             if (!(await checksFullStat(repository)))

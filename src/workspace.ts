@@ -8,8 +8,9 @@
  * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
  * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
  * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
- * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch space holds trees only: those of the
- * first fingerprint and of the latest, which `countChangedFiles` compares at the end.
+ * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
+ * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
+ * the end.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -162,10 +163,11 @@ export class Workspace {
   private latest: string | undefined;
   /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
   private readonly nestedObjects = new Set<string>();
-  /** By the real index's path (the root's, and those of nested repositories): the refreshed copies still in use. */
-  private readonly settled = new Map<string, SettledIndex>();
-  /** The real indexes met so far: only the first version of each is refreshed. */
-  private readonly met = new Set<string>();
+  /**
+   * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
+   * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
+   */
+  private readonly settled = new Map<string, SettledIndex | undefined>();
   private indexes = 0;
 
   private constructor(
@@ -297,12 +299,12 @@ export class Workspace {
     const kept = this.settled.get(repository.index);
     if (kept !== undefined && kept.from === version) return kept.file;
     if (kept !== undefined) {
-      this.settled.delete(repository.index);
+      this.settled.set(repository.index, undefined);
       await rm(kept.file, { force: true });
     }
     if (version === undefined) return undefined;
-    if (this.met.has(repository.index)) return repository.index;
-    this.met.add(repository.index);
+    if (this.settled.has(repository.index)) return repository.index;
+    this.settled.set(repository.index, undefined);
     const file = path.join(this.scratch, `settled-${++this.indexes}`);
     try {
       if (!(await checksFullStat(repository))) return repository.index;
