@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../src/breaker.js';
+import { CircuitBreaker } from '../src/core/breaker.js';
 
 const breaker = (noChangeThreshold: number, sameErrorThreshold: number, maxIterations: number): CircuitBreaker =>
   new CircuitBreaker({ noChangeThreshold, sameErrorThreshold, maxIterations });

@@ -4,16 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  boundOutput,
   CHECK_OUTPUT_MAX_BYTES,
   CHECK_OUTPUT_MAX_LINES,
   checkFailureReport,
   checkFailureSignature,
-  runCheck,
-  stripAnsi,
   type CheckResult,
-} from '../src/check-command.js';
-import { Secrets } from '../src/untrusted-text.js';
+} from '../src/core/check.js';
+import { boundOutput, runCheck, stripAnsi } from '../src/system/check-command.js';
+import { Secrets } from '../src/text/untrusted-text.js';
 
 const failed = (output: string, extra: Partial<CheckResult> = {}): CheckResult => ({
   command: 'npm test',

@@ -4,8 +4,8 @@
  * allowed. The action hands it one value, the items joined by single spaces.
  */
 import { describe, expect, it } from 'vitest';
-import { buildClaudeArgs } from '../src/claude-cli.js';
-import { readInputs } from '../src/inputs.js';
+import { buildClaudeArgs } from '../src/claude/claude-cli.js';
+import { readInputs } from '../src/actions/inputs.js';
 
 const firstCall = { resumeSessionId: undefined, continueLastSession: false };
 

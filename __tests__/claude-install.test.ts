@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { locateClaude, SetupCancelledError } from '../src/claude-install.js';
+import { locateClaude, SetupCancelledError } from '../src/claude/claude-install.js';
 import { isAlive } from './helpers/action-runner.js';
 
 function executable(file: string, script: string): string {

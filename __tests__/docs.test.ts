@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { INPUT_NAMES, readInputs } from '../src/inputs.js';
-import { failedBeforeStart, STATUSES } from '../src/outcome.js';
-import { outcomeOutputs } from '../src/report.js';
+import { INPUT_NAMES, readInputs } from '../src/actions/inputs.js';
+import { failedBeforeStart, STATUSES } from '../src/core/outcome.js';
+import { outcomeOutputs } from '../src/actions/report.js';
 import { ROOT } from './helpers/action-runner.js';
 
 interface Metadata {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessOutcome } from '../src/claude-process.js';
-import { iterationFailure, resetTime, retryDelayMs, type IterationFailure } from '../src/failure.js';
-import { StreamState } from '../src/stream-json.js';
+import type { ProcessOutcome } from '../src/core/iteration-run.js';
+import { iterationFailure, resetTime, retryDelayMs, type IterationFailure } from '../src/core/failure.js';
+import { StreamState } from '../src/claude/stream-json.js';
 
 const withKey = { anthropicApiKey: 'k', claudeCodeOauthToken: '' };
 const withToken = { anthropicApiKey: '', claudeCodeOauthToken: 't' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/gate.js';
+import { GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/core/gate.js';
 
 const body = (text: string) => parseGate(`${GATE_START}\n${text}\n${GATE_END}`);
 

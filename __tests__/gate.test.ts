@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatGate, GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/gate.js';
+import { formatGate, GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/core/gate.js';
 
 describe('parseGate: the seed tests', () => {
   it('parses the YAML-like format', () => {

@@ -10,7 +10,7 @@ import {
   MAX_DURATION_MINUTES,
   readInputs,
   type InputSource,
-} from '../src/inputs.js';
+} from '../src/actions/inputs.js';
 
 /** A directory of its own, removed when the file's tests are done (the suite also runs once per mutant). */
 const scratchDirs: string[] = [];

@@ -8,9 +8,9 @@ import {
   renderIssueComment,
   shouldOpenIssue,
   type IssueContext,
-} from '../src/issue.js';
-import type { LoopOutcome } from '../src/outcome.js';
-import { Secrets } from '../src/untrusted-text.js';
+} from '../src/actions/issue.js';
+import type { LoopOutcome } from '../src/core/outcome.js';
+import { Secrets } from '../src/text/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
 const TOKEN = 'ghs_FAKEtoken1234567890abcdefSECRET';

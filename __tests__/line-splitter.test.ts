@@ -3,7 +3,7 @@
  * what is really left.
  */
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/line-splitter.js';
+import { LineSplitter } from '../src/claude/line-splitter.js';
 
 const collect = (max?: number) => {
   const lines: string[] = [];

@@ -4,7 +4,7 @@
  * action's own.
  */
 import { describe, expect, it } from 'vitest';
-import { LogDoor, Secrets } from '../src/untrusted-text.js';
+import { LogDoor, Secrets } from '../src/text/untrusted-text.js';
 import { runnerCommands } from './helpers/action-runner.js';
 
 const KEY = `sk-ant-api03-${'k'.repeat(40)}`;

@@ -10,7 +10,7 @@ import {
   resumePrompt,
   type LoopState,
   type ParsedState,
-} from '../src/loop-state.js';
+} from '../src/core/loop-state.js';
 
 const state = (extra: Partial<LoopState> = {}): LoopState => ({
   version: 1,

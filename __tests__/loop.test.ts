@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessOutcome } from '../src/claude-process.js';
-import { DEFAULT_CONTINUATION_PROMPT } from '../src/inputs.js';
-import type { LoopState } from '../src/loop-state.js';
-import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings, type LoopStart } from '../src/loop.js';
-import { StreamState } from '../src/stream-json.js';
-import type { WorkTreeFingerprint } from '../src/workspace.js';
-import type { CheckResult } from '../src/check-command.js';
+import type { ProcessOutcome } from '../src/core/iteration-run.js';
+import { DEFAULT_CONTINUATION_PROMPT } from '../src/actions/inputs.js';
+import type { LoopState } from '../src/core/loop-state.js';
+import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings, type LoopStart } from '../src/core/loop.js';
+import { StreamState } from '../src/claude/stream-json.js';
+import type { WorkTreeFingerprint } from '../src/core/fingerprint.js';
+import type { CheckResult } from '../src/core/check.js';
 
 const settings: LoopSettings = {
   prompt: 'Do the task',

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unsupportedPlatformReason } from '../src/platform.js';
+import { unsupportedPlatformReason } from '../src/actions/platform.js';
 import { fakeClaude, FAKE_CLAUDE, makeRepo, parseOutputFile, runAction } from './helpers/action-runner.js';
 
 describe('unsupportedPlatformReason', () => {

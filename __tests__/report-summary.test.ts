@@ -4,8 +4,8 @@
  * GitHub takes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Gate } from '../src/gate.js';
-import { endedBeforeStart, STATUSES, type IterationRecord, type LoopOutcome } from '../src/outcome.js';
+import type { Gate } from '../src/core/gate.js';
+import { endedBeforeStart, STATUSES, type IterationRecord, type LoopOutcome } from '../src/core/outcome.js';
 import {
   checkCell,
   continueHint,
@@ -15,7 +15,7 @@ import {
   renderSummary,
   STATUS_ICON,
   SUMMARY_LIMIT_BYTES,
-} from '../src/report.js';
+} from '../src/actions/report.js';
 
 const gate = (extra: Partial<Gate> = {}): Gate => ({ ready: false, reason: 'r', blockers: [], extra: {}, ...extra });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT, withoutSecrets } from '../src/claude-cli.js';
-import { parseGate } from '../src/gate.js';
-import { readInputs } from '../src/inputs.js';
-import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/outcome.js';
-import { MAX_OUTPUT_TEXT, outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/report.js';
+import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT, withoutSecrets } from '../src/claude/claude-cli.js';
+import { parseGate } from '../src/core/gate.js';
+import { readInputs } from '../src/actions/inputs.js';
+import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/core/outcome.js';
+import { MAX_OUTPUT_TEXT, outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/actions/report.js';
 
 const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord => ({
   number,

@@ -1,6 +1,6 @@
 /** `claude-args` split as a POSIX shell splits words, with nothing expanded or run. */
 import { describe, expect, it } from 'vitest';
-import { splitShellWords } from '../src/shell-words.js';
+import { splitShellWords } from '../src/text/shell-words.js';
 
 describe('splitShellWords', () => {
   it.each([

@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { issueContextFromEnv, MAX_BODY_LENGTH, type IssueContext } from '../src/issue.js';
-import type { IterationRecord, LoopOutcome } from '../src/outcome.js';
-import { renderStatusComment, StatusComment, statusMarker, type StatusSettings } from '../src/status-comment.js';
-import { Secrets } from '../src/untrusted-text.js';
+import { issueContextFromEnv, MAX_BODY_LENGTH, type IssueContext } from '../src/actions/issue.js';
+import type { IterationRecord, LoopOutcome } from '../src/core/outcome.js';
+import {
+  renderStatusComment,
+  StatusComment,
+  statusMarker,
+  type StatusSettings,
+} from '../src/actions/status-comment.js';
+import { Secrets } from '../src/text/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
 const TOKEN = 'ghs_STATUStoken1234567890abcdefSECRET';

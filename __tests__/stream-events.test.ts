@@ -3,7 +3,7 @@
  * tool calls, tool errors in user lines, and lines that are not JSON objects.
  */
 import { describe, expect, it } from 'vitest';
-import { StreamState } from '../src/stream-json.js';
+import { StreamState } from '../src/claude/stream-json.js';
 
 const line = (message: Record<string, unknown>): string => JSON.stringify(message);
 const assistant = (content: unknown[], fields: Record<string, unknown> = {}) =>

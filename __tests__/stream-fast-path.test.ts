@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/line-splitter.js';
-import { formatEvent } from '../src/live-log.js';
-import { shorten } from '../src/text.js';
-import { StreamState } from '../src/stream-json.js';
+import { LineSplitter } from '../src/claude/line-splitter.js';
+import { formatEvent } from '../src/claude/live-log.js';
+import { shorten } from '../src/text/text.js';
+import { StreamState } from '../src/claude/stream-json.js';
 
 /** Text that likes to look like the markers the shortcut searches for. */
 const tricky = fc.oneof(

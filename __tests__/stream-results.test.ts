@@ -3,7 +3,7 @@
  * costs that cannot be right, and the tool calls that the permission mode denied.
  */
 import { describe, expect, it } from 'vitest';
-import { StreamState } from '../src/stream-json.js';
+import { StreamState } from '../src/claude/stream-json.js';
 
 const resultLine = (fields: Record<string, unknown>): string =>
   JSON.stringify({ type: 'result', subtype: 'success', is_error: false, session_id: 's', ...fields });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/line-splitter.js';
-import { formatEvent } from '../src/live-log.js';
-import { StreamState } from '../src/stream-json.js';
+import { LineSplitter } from '../src/claude/line-splitter.js';
+import { formatEvent } from '../src/claude/live-log.js';
+import { StreamState } from '../src/claude/stream-json.js';
 
 const gate = '<COMPLETION_GATE>\nready: true\nreason: done\n</COMPLETION_GATE>';
 const assistant = (block: object, parent: string | null = null) =>

@@ -1,6 +1,6 @@
 /** The small text helpers behind the log, the job summary, the issue and the status comment. */
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, oneLine, shorten } from '../src/text.js';
+import { formatElapsed, oneLine, shorten } from '../src/text/text.js';
 
 describe('oneLine', () => {
   it('folds every run of whitespace, newlines included, into one space and trims the ends', () => {

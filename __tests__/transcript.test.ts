@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Transcript } from '../src/transcript.js';
-import { Secrets } from '../src/untrusted-text.js';
+import { Transcript } from '../src/claude/transcript.js';
+import { Secrets } from '../src/text/untrusted-text.js';
 
 const KEY = `sk-ant-api03-${'k'.repeat(40)}`;
 const TOKEN = `ghs_${'t'.repeat(36)}`;

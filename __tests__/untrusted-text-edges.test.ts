@@ -16,7 +16,7 @@ import {
   REDACTED,
   SecretBytes,
   Secrets,
-} from '../src/untrusted-text.js';
+} from '../src/text/untrusted-text.js';
 import { runnerCommands } from './helpers/action-runner.js';
 
 const KEY = 'sk-ant-api03-Zx9QvT3mK8pLw2Rb7Nc4';

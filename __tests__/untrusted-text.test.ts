@@ -11,8 +11,8 @@ import {
   markdownInline,
   MIN_PARTIAL_SECRET,
   Secrets,
-} from '../src/untrusted-text.js';
-import { shorten } from '../src/text.js';
+} from '../src/text/untrusted-text.js';
+import { shorten } from '../src/text/text.js';
 import { runnerCommands } from './helpers/action-runner.js';
 
 const API_KEY = 'sk-ant-api03-Zx9QvT3mK8pLw2Rb7Nc4';

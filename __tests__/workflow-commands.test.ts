@@ -1,5 +1,5 @@
 /**
- * `src/workflow-commands.ts` stands in for `@actions/core`: each function must write exactly what the toolkit's
+ * `src/actions/workflow-commands.ts` stands in for `@actions/core`: each function must write exactly what the toolkit's
  * writes, to stdout and to the runner's files, for the awkward values too (newlines, `%`, `::`, empty values).
  */
 import * as core from '@actions/core';
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as commands from '../src/workflow-commands.js';
+import * as commands from '../src/actions/workflow-commands.js';
 
 type Api = typeof commands;
 

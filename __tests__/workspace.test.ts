@@ -20,7 +20,8 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sameFingerprint, Workspace } from '../src/workspace.js';
+import { sameFingerprint } from '../src/core/fingerprint.js';
+import { Workspace } from '../src/system/workspace.js';
 import { makeRepo, type TempRepo } from './helpers/action-runner.js';
 
 let cleanup: (() => void)[] = [];

@@ -30,7 +30,9 @@ if (!coreDir) {
 } else {
   const load = (name) => import(pathToFileURL(`${coreDir}/${name}.js`).href);
   const [{ Transcript }, { LineSplitter }, { StreamState }, { formatEvent }, { Secrets, LogDoor }] = await Promise.all(
-    ['transcript', 'line-splitter', 'stream-json', 'live-log', 'untrusted-text'].map(load),
+    ['claude/transcript', 'claude/line-splitter', 'claude/stream-json', 'claude/live-log', 'text/untrusted-text'].map(
+      load,
+    ),
   );
   const secrets = new Secrets((process.env.BENCH_SECRETS ?? '').split('\n'));
   const door = new LogDoor(secrets, (text) => process.stdout.write(text));

@@ -390,8 +390,8 @@ function bigRepo() {
 }
 
 /**
- * Modules of `src/`, transpiled with the project's TypeScript into a new directory (an ES module package, so their
- * `./x.js` imports resolve to each other). Undefined without TypeScript: the parts that need it are then left out.
+ * Modules of `src/` (paths below it, without `.ts`), transpiled with the project's TypeScript into the same folders of
+ * a new directory (an ES module package, so their relative imports resolve to each other). Undefined without TypeScript: the parts that need it are then left out.
  */
 async function transpiled(names) {
   let ts;
@@ -407,20 +407,21 @@ async function transpiled(names) {
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
     });
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, `${name}.js`), outputText);
   }
   return dir;
 }
 
 /**
- * Times `Workspace.fingerprint()` itself: src/workspace.ts, transpiled. `prepare` runs before each timed call (and
+ * Times `Workspace.fingerprint()` itself: src/system/workspace.ts, transpiled. `prepare` runs before each timed call (and
  * the warm-up), outside the timing. With `after`, each timed call is the second fingerprint of a workspace opened
  * after `prepare`, as in a new run of the action: the first, untimed, is the one that meets the index.
  */
 async function fingerprintAlone(repo, n, prepare = () => {}, { after = false } = {}) {
-  const dir = await transpiled(['workspace']);
+  const dir = await transpiled(['system/workspace', 'core/fingerprint']);
   if (dir === undefined) return undefined;
-  const file = path.join(dir, 'workspace.js');
+  const file = path.join(dir, 'system', 'workspace.js');
   try {
     const { Workspace } = await import(pathToFileURL(file).href);
     const timeOne = async (workspace) => {
@@ -630,7 +631,15 @@ async function benchThroughput() {
 }
 
 /** The modules `bench/node-reader.mjs` runs as the stream core, with everything they import. */
-const CORE_MODULES = ['transcript', 'untrusted-text', 'text', 'line-splitter', 'stream-json', 'gate', 'live-log'];
+const CORE_MODULES = [
+  'claude/transcript',
+  'text/untrusted-text',
+  'text/text',
+  'claude/line-splitter',
+  'claude/stream-json',
+  'core/gate',
+  'claude/live-log',
+];
 
 /** `producer | node bench/node-reader.mjs sink`, with the action's stream modules when `coreDir` is given. */
 async function readerRun(size, sink, coreDir) {
@@ -720,7 +729,7 @@ function markdown(results) {
     out.push('| Measure | Median | Min–max | Runs |', '| --- | ---: | ---: | ---: |');
     const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
     row('`git status --porcelain`, warm (the limit)', it.gitStatusMs);
-    if (it.fingerprintMs) row('`Workspace.fingerprint()` alone (src/workspace.ts)', it.fingerprintMs);
+    if (it.fingerprintMs) row('`Workspace.fingerprint()` alone (src/system/workspace.ts)', it.fingerprintMs);
     if (it.freshCheckout) {
       const f = it.freshCheckout;
       row('fresh checkout (every entry racy): first `git status --porcelain`', f.gitStatusMs);

@@ -1,30 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6682);
-/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3728);
-/** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
-
-
-// Before anything else: on Windows nothing may start that the action could not stop again.
-const unsupported = (0,_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .unsupportedPlatformReason */ .r)(process.platform);
-if (unsupported === undefined)
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-else
-    await (0,_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnsupportedPlatform */ .$)(unsupported);
-// Outputs and the summary are written synchronously by now; do not let a lingering socket or timer hold the step.
-process.exit();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 6682:
+/***/ 9101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33,8 +10,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./src/workflow-commands.ts
-var workflow_commands = __nccwpck_require__(6137);
+// EXTERNAL MODULE: ./src/actions/workflow-commands.ts
+var workflow_commands = __nccwpck_require__(6470);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -43,200 +20,21 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/process-group.ts
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __nccwpck_require__(7847);
+// EXTERNAL MODULE: ./src/text/untrusted-text.ts
+var untrusted_text = __nccwpck_require__(2866);
+;// CONCATENATED MODULE: ./src/core/check.ts
 /**
- * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
- * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
- * the caller decides what a cancellation, a time-out or a missing program means.
+ * What a check's result means to the loop: how it ended in words, when two failures are the same, and what the next
+ * prompt tells Claude. Pure; `system/check-command.ts` runs the command.
  */
-
-
-const OUTPUT_LIMIT = 64 * 1024;
-/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
-function keepEnd(text) {
-    if (text.length <= OUTPUT_LIMIT)
-        return text;
-    const end = text.slice(-OUTPUT_LIMIT);
-    const lineStart = end.indexOf('\n');
-    return lineStart >= 0 ? end.slice(lineStart + 1) : end;
-}
-/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
-function killProcessGroup(pid, signal) {
-    if (pid === undefined)
-        return;
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is gone already.
-    }
-}
-function runProgram(command, args, options) {
-    const started = Date.now();
-    const { signal } = options;
-    return new Promise((resolve) => {
-        const result = (fields) => ({
-            exitCode: null,
-            exitSignal: null,
-            stopped: undefined,
-            spawnError: undefined,
-            stdout,
-            stderr,
-            durationMs: Date.now() - started,
-            ...fields,
-        });
-        let stdout = '';
-        let stderr = '';
-        if (signal?.aborted)
-            return resolve(result({ stopped: 'cancelled' }));
-        const stdoutDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-            env: options.env,
-            cwd: options.cwd,
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout.on('data', (chunk) => {
-            stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
-            options.onOutput?.(chunk);
-        });
-        child.stderr.on('data', (chunk) => {
-            stderr = keepEnd(stderr + stderrDecoder.write(chunk));
-            options.onOutput?.(chunk);
-        });
-        let stopping;
-        let killTimer;
-        const cleanUp = () => {
-            signal?.removeEventListener('abort', onAbort);
-            clearTimeout(timeout);
-            clearTimeout(killTimer);
-        };
-        const finishStopped = () => {
-            // Whatever the program left behind must not outlive it.
-            killProcessGroup(child.pid, 'SIGKILL');
-            cleanUp();
-            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
-        };
-        const stop = (why) => {
-            if (stopping !== undefined)
-                return;
-            stopping = why;
-            // Exited, but its children still hold the output open: nothing left to wait for.
-            if (child.exitCode !== null || child.signalCode !== null)
-                return finishStopped();
-            killProcessGroup(child.pid, 'SIGTERM');
-            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
-        };
-        const onAbort = () => stop('cancelled');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
-        child.on('error', (error) => {
-            cleanUp();
-            resolve(result({ spawnError: { code: error.code, message: error.message } }));
-        });
-        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
-        child.on('exit', () => {
-            if (stopping !== undefined)
-                finishStopped();
-        });
-        child.on('close', (code, exitSignal) => {
-            if (stopping !== undefined)
-                return;
-            cleanUp();
-            resolve(result({ exitCode: code, exitSignal }));
-        });
-    });
-}
-
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
-// EXTERNAL MODULE: ./src/untrusted-text.ts
-var untrusted_text = __nccwpck_require__(8521);
-;// CONCATENATED MODULE: ./src/check-command.ts
-/**
- * The check command: what makes `completed` rest on the repository rather than on Claude's word. It runs like a
- * workflow `run:` step (`bash -e -o pipefail`), in its own process group, with the job's environment less the
- * action's secrets and inputs. Its output is untrusted (the repository's code, which Claude edits): it is redacted,
- * stripped of colours and bounded before it goes anywhere.
- *
- * `runCheck` is the only I/O; what a failure says to Claude and when two failures are "the same" are pure.
- */
-
-
 
 
 const CHECK_ON = ['ready', 'every-iteration'];
 /** What of the check's output is kept: its end, where test runners put their verdict. */
 const CHECK_OUTPUT_MAX_LINES = 200;
 const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
-/** A line of the live log longer than this is passed on in pieces: output without line breaks stays bounded. */
-const MAX_LOG_LINE = 8 * 1024;
-async function runCheck(request) {
-    let tail = '';
-    let partial = '';
-    const redactor = request.secrets.streamRedactor();
-    // A character split between two chunks is decoded whole.
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    const take = (text) => {
-        if (text === '')
-            return;
-        tail = (tail + text).slice(-4 * CHECK_OUTPUT_MAX_BYTES);
-        if (request.onLine) {
-            const lines = (partial + text).split(/\r\n|\r|\n/);
-            partial = lines.pop() ?? '';
-            for (const line of lines)
-                request.onLine(stripAnsi(line));
-            while (partial.length > MAX_LOG_LINE) {
-                request.onLine(stripAnsi(partial.slice(0, MAX_LOG_LINE)));
-                partial = partial.slice(MAX_LOG_LINE);
-            }
-        }
-    };
-    const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
-        env: request.env,
-        cwd: request.cwd,
-        signal: request.signal,
-        timeoutMs: request.timeoutMs,
-        onOutput: (chunk) => take(decoder.write(redactor.push(chunk))),
-    });
-    take(decoder.write(redactor.end()) + decoder.end());
-    if (partial !== '' && request.onLine)
-        request.onLine(stripAnsi(partial));
-    return {
-        command: request.secrets.redact(request.command),
-        passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
-        exitCode: run.stopped === undefined ? run.exitCode : null,
-        timedOut: run.stopped === 'timed out',
-        cancelled: run.stopped === 'cancelled',
-        spawnError: run.spawnError?.message,
-        durationMs: run.durationMs,
-        output: boundOutput(stripAnsi(tail)),
-    };
-}
-/** CSI sequences (colours, cursor moves), OSC sequences (titles, links), and other two-byte escapes. */
-// eslint-disable-next-line no-control-regex
-const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-/** ANSI escape sequences, and the lone carriage returns of progress bars turned into line breaks. */
-function stripAnsi(text) {
-    return text.replace(ANSI_ESCAPE, '').replace(/\r(?!\n)/g, '\n');
-}
-/** The last `CHECK_OUTPUT_MAX_LINES` lines and at most `CHECK_OUTPUT_MAX_BYTES`, cut at a line start. */
-function boundOutput(text) {
-    let lines = text.replace(/\s+$/, '').split('\n');
-    if (lines.length > CHECK_OUTPUT_MAX_LINES)
-        lines = lines.slice(-CHECK_OUTPUT_MAX_LINES);
-    while (lines.length > 1 && Buffer.byteLength(lines.join('\n')) > CHECK_OUTPUT_MAX_BYTES)
-        lines.shift();
-    const kept = lines.join('\n');
-    // One enormous line: keep its end.
-    return Buffer.byteLength(kept) > CHECK_OUTPUT_MAX_BYTES ? kept.slice(-CHECK_OUTPUT_MAX_BYTES / 2) : kept;
-}
 /** "exit code 1", "timed out after 10 min", …: how the check ended, in a few words. */
 function describeCheckEnd(result, timeoutMs) {
     if (result.timedOut)
@@ -259,7 +57,7 @@ function checkFailureSignature(result, timeoutMs) {
     return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
 }
 function normalizeLine(line) {
-    return (0,src_text/* oneLine */.TN)(line)
+    return (0,text_text/* oneLine */.TN)(line)
         .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
         .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
         .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
@@ -281,9 +79,20 @@ function checkFailureReport(result, timeoutMs) {
     ].join('\n');
 }
 
-// EXTERNAL MODULE: ./src/outcome.ts
-var src_outcome = __nccwpck_require__(4671);
-;// CONCATENATED MODULE: ./src/shell-words.ts
+;// CONCATENATED MODULE: ./src/core/settings.ts
+const PERMISSION_MODES = [
+    'acceptEdits',
+    'auto',
+    'bypassPermissions',
+    'default',
+    'dontAsk',
+    'manual',
+    'plan',
+];
+
+// EXTERNAL MODULE: ./src/core/outcome.ts
+var core_outcome = __nccwpck_require__(2446);
+;// CONCATENATED MODULE: ./src/text/shell-words.ts
 /**
  * Splits a string into arguments the way a POSIX shell would (whitespace, single quotes, double quotes, backslash),
  * without ever running a shell: no expansion, no globbing, no operators. Used for the `claude-args` input.
@@ -337,7 +146,7 @@ function splitShellWords(input) {
     return words;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/actions/inputs.ts
 /**
  * Reads every action input once, validates it, and returns one typed, frozen `LoopConfig`. Every error names the
  * input and the value it got, so a user can fix the workflow without reading our code.
@@ -347,15 +156,7 @@ function splitShellWords(input) {
 
 
 
-const PERMISSION_MODES = [
-    'acceptEdits',
-    'auto',
-    'bypassPermissions',
-    'default',
-    'dontAsk',
-    'manual',
-    'plan',
-];
+
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 const DEFAULT_CLAUDE_VERSION = '2.1.330';
 /** Every input action.yml declares, in its order (a test keeps the two in step). */
@@ -722,8 +523,8 @@ function statusList(get, name, fallback) {
         return [];
     const items = list(raw === '' ? fallback : raw);
     for (const item of items) {
-        if (!(0,src_outcome/* isStatus */.zM)(item)) {
-            throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${src_outcome/* STATUSES */.f.join(', ')}.`);
+        if (!(0,core_outcome/* isStatus */.zM)(item)) {
+            throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${core_outcome/* STATUSES */.f.join(', ')}.`);
         }
     }
     return [...new Set(items)];
@@ -731,25 +532,25 @@ function statusList(get, name, fallback) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/github-client.ts
+;// CONCATENATED MODULE: ./src/actions/github-client.ts
 /** A client with Octokit's defaults: one attempt per request. */
 async function plainClient(token, baseUrl) {
-    const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758));
+    const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(436)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9436));
     return getOctokit(token, { baseUrl });
 }
 /** A client that retries server errors and lost connections, and waits out GitHub's rate limits. */
 async function resilientClient(token, options) {
     const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
-        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
-        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+        Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(436)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9436)),
+        Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(225)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4225)),
+        Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(38)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4038)),
     ]);
     return getOctokit(token, options, retry, throttling);
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/issue.ts
+// EXTERNAL MODULE: ./src/actions/report.ts
+var report = __nccwpck_require__(2016);
+;// CONCATENATED MODULE: ./src/actions/issue.ts
 /**
  * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
@@ -801,12 +602,12 @@ function runUrl(context) {
 function renderIssueTitle(outcome) {
     const count = `${outcome.iterations} ${outcome.iterations === 1 ? 'iteration' : 'iterations'}`;
     const what = outcome.status === 'failed'
-        ? `failed: ${(0,src_text/* oneLine */.TN)(outcome.reason) || 'failed'}`
+        ? `failed: ${(0,text_text/* oneLine */.TN)(outcome.reason) || 'failed'}`
         : `stopped: ${statusWords(outcome.status)}`;
-    return (0,src_text/* shorten */.ml)(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
+    return (0,text_text/* shorten */.ml)(`Autonomous loop ${what}`, MAX_TITLE_LENGTH - count.length - 3) + ` (${count})`;
 }
 function renderIssue(outcome, prompt, context) {
-    const task = (0,src_text/* shorten */.ml)(prompt.trim(), MAX_TASK_LENGTH);
+    const task = (0,text_text/* shorten */.ml)(prompt.trim(), MAX_TASK_LENGTH);
     const trimmedNote = task.length < prompt.trim().length ? `, trimmed to ${MAX_TASK_LENGTH.toLocaleString('en-US')}` : '';
     const fence = (0,untrusted_text/* codeFence */.wr)(task);
     const body = [
@@ -826,12 +627,12 @@ function renderIssue(outcome, prompt, context) {
         '',
         'A later stop of the same loop (same repository, workflow, job and task) adds a comment here while this issue is open.',
     ].join('\n');
-    return { title: renderIssueTitle(outcome), body: (0,src_text/* shorten */.ml)(body, MAX_BODY_LENGTH) };
+    return { title: renderIssueTitle(outcome), body: (0,text_text/* shorten */.ml)(body, MAX_BODY_LENGTH) };
 }
 /** What a repeated stop of the same loop adds to its open issue. */
 function renderIssueComment(outcome, context) {
     const body = [`The loop stopped again with status \`${outcome.status}\`.`, '', renderDetails(outcome, context)].join('\n');
-    return (0,src_text/* shorten */.ml)(body, MAX_BODY_LENGTH);
+    return (0,text_text/* shorten */.ml)(body, MAX_BODY_LENGTH);
 }
 function renderDetails(outcome, context) {
     const gate = outcome.lastGate;
@@ -843,8 +644,8 @@ function renderDetails(outcome, context) {
         lines.push(`- **Claude's last assessment:** ${(0,untrusted_text/* markdownInline */.nL)(gate.reason, MAX_FIELD_LENGTH)}`);
     lines.push(`- **Progress:** ${(0,untrusted_text/* markdownInline */.nL)(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`, `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`, `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`, ...(outcome.earlier
         ? [
-            `- **Whole loop:** run ${outcome.earlier.runs + 1}, ${(0,src_outcome/* totalIterations */.t6)(outcome)} iterations, ` +
-                `${(0,src_outcome/* totalCost */.cv)(outcome).known ? '' : 'at least '}$${(0,src_outcome/* totalCost */.cv)(outcome).usd.toFixed(4)} USD`,
+            `- **Whole loop:** run ${outcome.earlier.runs + 1}, ${(0,core_outcome/* totalIterations */.t6)(outcome)} iterations, ` +
+                `${(0,core_outcome/* totalCost */.cv)(outcome).known ? '' : 'at least '}$${(0,core_outcome/* totalCost */.cv)(outcome).usd.toFixed(4)} USD`,
         ]
         : []), `- **Files changed:** ${outcome.filesChanged ?? 'unknown'}`, `- **Session id:** ${outcome.sessionId ? `\`${outcome.sessionId.replace(/[^\w.:-]/g, '')}\`` : '_none_'}`, `- **Workflow run:** ${runUrl(context)}`, '', '### Blockers', '', renderBlockers(gate?.blockers ?? []), ...(0,report/* failedCheck */.WU)(outcome));
     const hint = (0,report/* continueHint */.p8)(outcome);
@@ -958,7 +759,191 @@ function statusWords(status) {
     return status.replace(/_/g, ' ');
 }
 
-;// CONCATENATED MODULE: ./src/gate.ts
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/system/process-group.ts
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
+ * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
+ * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
+ * the caller decides what a cancellation, a time-out or a missing program means.
+ */
+
+
+const OUTPUT_LIMIT = 64 * 1024;
+/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
+function keepEnd(text) {
+    if (text.length <= OUTPUT_LIMIT)
+        return text;
+    const end = text.slice(-OUTPUT_LIMIT);
+    const lineStart = end.indexOf('\n');
+    return lineStart >= 0 ? end.slice(lineStart + 1) : end;
+}
+/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
+function killProcessGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // The group is gone already.
+    }
+}
+function runProgram(command, args, options) {
+    const started = Date.now();
+    const { signal } = options;
+    return new Promise((resolve) => {
+        const result = (fields) => ({
+            exitCode: null,
+            exitSignal: null,
+            stopped: undefined,
+            spawnError: undefined,
+            stdout,
+            stderr,
+            durationMs: Date.now() - started,
+            ...fields,
+        });
+        let stdout = '';
+        let stderr = '';
+        if (signal?.aborted)
+            return resolve(result({ stopped: 'cancelled' }));
+        const stdoutDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            env: options.env,
+            cwd: options.cwd,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.on('data', (chunk) => {
+            stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
+            options.onOutput?.(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr = keepEnd(stderr + stderrDecoder.write(chunk));
+            options.onOutput?.(chunk);
+        });
+        let stopping;
+        let killTimer;
+        const cleanUp = () => {
+            signal?.removeEventListener('abort', onAbort);
+            clearTimeout(timeout);
+            clearTimeout(killTimer);
+        };
+        const finishStopped = () => {
+            // Whatever the program left behind must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+        };
+        const stop = (why) => {
+            if (stopping !== undefined)
+                return;
+            stopping = why;
+            // Exited, but its children still hold the output open: nothing left to wait for.
+            if (child.exitCode !== null || child.signalCode !== null)
+                return finishStopped();
+            killProcessGroup(child.pid, 'SIGTERM');
+            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
+        };
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+        child.on('error', (error) => {
+            cleanUp();
+            resolve(result({ spawnError: { code: error.code, message: error.message } }));
+        });
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+        child.on('exit', () => {
+            if (stopping !== undefined)
+                finishStopped();
+        });
+        child.on('close', (code, exitSignal) => {
+            if (stopping !== undefined)
+                return;
+            cleanUp();
+            resolve(result({ exitCode: code, exitSignal }));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/system/check-command.ts
+/**
+ * The check command: what makes `completed` rest on the repository rather than on Claude's word. It runs like a
+ * workflow `run:` step (`bash -e -o pipefail`), in its own process group, with the job's environment less the
+ * action's secrets and inputs. Its output is untrusted (the repository's code, which Claude edits): it is redacted,
+ * stripped of colours and bounded before it goes anywhere. What a result means to the loop is in `core/check.ts`.
+ */
+
+
+
+/** A line of the live log longer than this is passed on in pieces: output without line breaks stays bounded. */
+const MAX_LOG_LINE = 8 * 1024;
+async function runCheck(request) {
+    let tail = '';
+    let partial = '';
+    const redactor = request.secrets.streamRedactor();
+    // A character split between two chunks is decoded whole.
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    const take = (text) => {
+        if (text === '')
+            return;
+        tail = (tail + text).slice(-4 * CHECK_OUTPUT_MAX_BYTES);
+        if (request.onLine) {
+            const lines = (partial + text).split(/\r\n|\r|\n/);
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                request.onLine(stripAnsi(line));
+            while (partial.length > MAX_LOG_LINE) {
+                request.onLine(stripAnsi(partial.slice(0, MAX_LOG_LINE)));
+                partial = partial.slice(MAX_LOG_LINE);
+            }
+        }
+    };
+    const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
+        env: request.env,
+        cwd: request.cwd,
+        signal: request.signal,
+        timeoutMs: request.timeoutMs,
+        onOutput: (chunk) => take(decoder.write(redactor.push(chunk))),
+    });
+    take(decoder.write(redactor.end()) + decoder.end());
+    if (partial !== '' && request.onLine)
+        request.onLine(stripAnsi(partial));
+    return {
+        command: request.secrets.redact(request.command),
+        passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
+        exitCode: run.stopped === undefined ? run.exitCode : null,
+        timedOut: run.stopped === 'timed out',
+        cancelled: run.stopped === 'cancelled',
+        spawnError: run.spawnError?.message,
+        durationMs: run.durationMs,
+        output: boundOutput(stripAnsi(tail)),
+    };
+}
+/** CSI sequences (colours, cursor moves), OSC sequences (titles, links), and other two-byte escapes. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+/** ANSI escape sequences, and the lone carriage returns of progress bars turned into line breaks. */
+function stripAnsi(text) {
+    return text.replace(ANSI_ESCAPE, '').replace(/\r(?!\n)/g, '\n');
+}
+/** The last `CHECK_OUTPUT_MAX_LINES` lines and at most `CHECK_OUTPUT_MAX_BYTES`, cut at a line start. */
+function boundOutput(text) {
+    let lines = text.replace(/\s+$/, '').split('\n');
+    if (lines.length > CHECK_OUTPUT_MAX_LINES)
+        lines = lines.slice(-CHECK_OUTPUT_MAX_LINES);
+    while (lines.length > 1 && Buffer.byteLength(lines.join('\n')) > CHECK_OUTPUT_MAX_BYTES)
+        lines.shift();
+    const kept = lines.join('\n');
+    // One enormous line: keep its end.
+    return Buffer.byteLength(kept) > CHECK_OUTPUT_MAX_BYTES ? kept.slice(-CHECK_OUTPUT_MAX_BYTES / 2) : kept;
+}
+
+;// CONCATENATED MODULE: ./src/core/gate.ts
 /**
  * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
  *
@@ -1260,7 +1245,7 @@ function formatGate(gate) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/claude-cli.ts
+;// CONCATENATED MODULE: ./src/claude/claude-cli.ts
 /**
  * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
  */
@@ -1374,7 +1359,7 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/claude-install.ts
+;// CONCATENATED MODULE: ./src/claude/claude-install.ts
 /**
  * Finds the `claude` executable, honouring `claude-version`:
  *
@@ -1422,7 +1407,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
         }
         return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
     }
-    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
+    const { which } = await __nccwpck_require__.e(/* import() */ 823).then(__nccwpck_require__.bind(__nccwpck_require__, 6823));
     const onPath = await which('claude', false);
     if (onPath !== '') {
         if (options.fromPath)
@@ -1442,7 +1427,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
     }
     useRunnerToolCache();
     // Loaded when needed: with @actions/core and its HTTP client, it would be most of the action's start-up.
-    const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(121)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
+    const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(571)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7571));
     const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
     if (cachedDir !== '') {
         const cached = binIn(cachedDir);
@@ -1481,7 +1466,7 @@ function useRunnerToolCache() {
  */
 async function install(claudeVersion, env, log, signal, retryDelaysMs) {
     const what = `@anthropic-ai/claude-code@${claudeVersion}`;
-    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
+    const { which } = await __nccwpck_require__.e(/* import() */ 823).then(__nccwpck_require__.bind(__nccwpck_require__, 6823));
     const npm = await which('npm', false);
     if (npm === '') {
         throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): npm is not on PATH. Install Node.js with npm on the ` +
@@ -1499,7 +1484,7 @@ async function install(claudeVersion, env, log, signal, retryDelaysMs) {
                 if (!isExecutableFile(binIn(staging))) {
                     throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
                 }
-                const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(121)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
+                const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(571)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7571));
                 const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
                 log(`Installed ${what} into ${cached}.`);
                 return cached;
@@ -1563,7 +1548,7 @@ function isExecutableFile(file) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/line-splitter.ts
+;// CONCATENATED MODULE: ./src/claude/line-splitter.ts
 /**
  * Splits a byte stream into lines without ever holding more than one line (up to a cap) in memory. A line longer
  * than the cap is dropped and counted, so one enormous tool result cannot exhaust memory; the raw bytes still reach
@@ -1642,7 +1627,7 @@ class LineSplitter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/stream-json.ts
+;// CONCATENATED MODULE: ./src/claude/stream-json.ts
 /**
  * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
  * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
@@ -1922,7 +1907,7 @@ function isFiniteNumber(value) {
     return Number.isFinite(value);
 }
 
-;// CONCATENATED MODULE: ./src/claude-process.ts
+;// CONCATENATED MODULE: ./src/claude/claude-process.ts
 /**
  * Runs the CLI once: spawns it directly (no shell) in its own process group, writes the prompt to stdin, streams
  * stdout line by line into a `StreamState`, appends the raw bytes to the transcript, and stops the whole group on a
@@ -2046,7 +2031,7 @@ function runClaudeProcess(request) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/live-log.ts
+;// CONCATENATED MODULE: ./src/claude/live-log.ts
 
 const MAX_ARGUMENT = 120;
 const MAX_TEXT = 4000;
@@ -2072,7 +2057,7 @@ function formatEvent(event) {
         case 'init':
             return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
         case 'text':
-            return (0,src_text/* shorten */.ml)(event.text.trim(), MAX_TEXT);
+            return (0,text_text/* shorten */.ml)(event.text.trim(), MAX_TEXT);
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
@@ -2103,14 +2088,14 @@ function describeToolInput(name, input) {
 function oneLineShortened(text, max) {
     const window = 4 * max;
     if (text.length > window) {
-        const head = (0,src_text/* oneLine */.TN)(text.slice(0, window));
+        const head = (0,text_text/* oneLine */.TN)(text.slice(0, window));
         if (head.length > max)
-            return (0,src_text/* shorten */.ml)(head, max);
+            return (0,text_text/* shorten */.ml)(head, max);
     }
-    return (0,src_text/* shorten */.ml)((0,src_text/* oneLine */.TN)(text), max);
+    return (0,text_text/* shorten */.ml)((0,text_text/* oneLine */.TN)(text), max);
 }
 
-;// CONCATENATED MODULE: ./src/loop-state.ts
+;// CONCATENATED MODULE: ./src/core/loop-state.ts
 
 
 const LOOP_STATE_VERSION = 1;
@@ -2134,19 +2119,19 @@ const MAX_SAVED_BLOCKERS = 20;
 const MAX_SAVED_BLOCKER = 1000;
 /** The state as it is written: long texts from the task, Claude or an error shortened. */
 function boundedForSaving(state) {
-    const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : (0,src_text/* shorten */.ml)(text, max);
+    const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : (0,text_text/* shorten */.ml)(text, max);
     const gate = state.lastGate;
     return {
         ...state,
-        prompt: (0,src_text/* shorten */.ml)(state.prompt, MAX_SAVED_TEXT),
-        reason: (0,src_text/* shorten */.ml)(state.reason, MAX_SAVED_TEXT),
+        prompt: (0,text_text/* shorten */.ml)(state.prompt, MAX_SAVED_TEXT),
+        reason: (0,text_text/* shorten */.ml)(state.reason, MAX_SAVED_TEXT),
         checkReport: bound(state.checkReport),
         breaker: { ...state.breaker, lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER) },
         lastGate: gate && {
             ready: gate.ready,
             reason: bound(gate.reason, MAX_SAVED_BLOCKER),
             progress: bound(gate.progress, MAX_SAVED_BLOCKER),
-            blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => (0,src_text/* shorten */.ml)(blocker, MAX_SAVED_BLOCKER)),
+            blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => (0,text_text/* shorten */.ml)(blocker, MAX_SAVED_BLOCKER)),
             extra: {},
         },
     };
@@ -2191,7 +2176,7 @@ function parseLoopState(text) {
     if (!isSessionId(sessionId))
         problems.push("'sessionId' is not a session id");
     const status = text_('status');
-    if (status !== 'running' && !(0,src_outcome/* isStatus */.zM)(status))
+    if (status !== 'running' && !(0,core_outcome/* isStatus */.zM)(status))
         problems.push(`'status' is not a status`);
     const costUsd = value.costUsd;
     if (!Number.isFinite(costUsd) || costUsd < 0) {
@@ -2293,14 +2278,14 @@ function resumeDecision(parsed, identity) {
  */
 function resumePrompt(state, prompt, continuationPrompt) {
     // The saved task is shortened as it was written.
-    const parts = (0,src_text/* shorten */.ml)(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
+    const parts = (0,text_text/* shorten */.ml)(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
     parts.push(continuationPrompt);
     if (state.checkReport)
         parts.push(state.checkReport);
     return parts.join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./src/breaker.ts
+;// CONCATENATED MODULE: ./src/core/breaker.ts
 /**
  * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
  * the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
@@ -2378,7 +2363,7 @@ function sameErrorReason(count, error) {
     return `Same error repeated ${count} times: ${error}`;
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/core/failure.ts
 const AUTH_TEXT = /invalid api key|not logged in|please run \/login|authentication|oauth token|unauthorized|forbidden|permission_error|x-api-key/i;
 const TRANSIENT_TEXT = /overloaded|rate.?limit|too many requests|usage limit|unable to connect|connection error|econnreset|econnrefused|etimedout|epipe|socket hang up|fetch failed|network|timed? ?out|timeout|internal server error|bad gateway|service unavailable|api error: (429|5\d\d)|\((429|5\d\d)\)/i;
 /** Undefined when the iteration ended normally (a turn cap is a normal end: the next iteration resumes). */
@@ -2465,350 +2450,7 @@ function lastLines(text, count = 5) {
     return text.trim().split('\n').slice(-count).join(' | ');
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/workspace.ts
-/**
- * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
- * tracked and untracked (not ignored) file as it is on disk, and the same for each repository nested in the work tree
- * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
- *
- * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
- * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
- * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
- * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
- * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
- * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
- * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
- * the end.
- */
-
-
-
-
-
-class NotAGitWorkTreeError extends Error {
-    name = 'NotAGitWorkTreeError';
-}
-/** Variables that point git at a repository: a nested repository must be found from its own directory. */
-const REPOSITORY_VARIABLES = [
-    'GIT_DIR',
-    'GIT_WORK_TREE',
-    'GIT_COMMON_DIR',
-    'GIT_INDEX_FILE',
-    'GIT_OBJECT_DIRECTORY',
-    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-    'GIT_PREFIX',
-];
-function unpinnedEnv() {
-    const env = { ...process.env };
-    for (const name of REPOSITORY_VARIABLES)
-        delete env[name];
-    return env;
-}
-function repositoryEnv(repository, extra = {}) {
-    return {
-        ...unpinnedEnv(),
-        GIT_DIR: repository.gitDir,
-        GIT_WORK_TREE: repository.workTree,
-        GIT_OPTIONAL_LOCKS: '0',
-        ...extra,
-    };
-}
-/** A GIT_ALTERNATE_OBJECT_DIRECTORIES value; git reads an entry in double quotes as a C-quoted path. */
-function alternates(directories) {
-    const quote = (dir) => dir.includes((external_node_path_default()).delimiter) || dir.startsWith('"') ? `"${dir.replace(/[\\"]/g, '\\$&')}"` : dir;
-    return directories.map(quote).join((external_node_path_default()).delimiter);
-}
-function git(args, cwd, env, input = '') {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (!error)
-                return resolve(stdout);
-            const said = stderr.trim().split('\n').join('; ') || error.message;
-            reject(new Error(`${said} (git ${args[0]} in ${cwd})`));
-        });
-        // git may exit before it reads its input: that failure is reported above, not as an EPIPE on the pipe.
-        child.stdin?.on('error', () => { });
-        child.stdin?.end(input);
-    });
-}
-async function locate(directory, env) {
-    const out = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'objects', '--git-path', 'index'], directory, env);
-    const [workTree, gitDir, objects, index] = out.trimEnd().split('\n');
-    const resolve = (file) => external_node_path_default().resolve(directory, file);
-    return { workTree: resolve(workTree), gitDir: resolve(gitDir), objects: resolve(objects), index: resolve(index) };
-}
-/**
- * A copy of the index that keeps its modification time. git rechecks the content of a file changed in the same second
- * as the index was written ("racily clean"), which the same size and timestamp would otherwise hide: a fresh copy's
- * later time would switch that check off. A hair earlier than the original is safe: git rechecks more, never fewer.
- */
-async function copyIndex(from, to) {
-    let written;
-    try {
-        written = (await (0,promises_.stat)(from)).mtime;
-    }
-    catch (error) {
-        // No index yet (nothing ever added): every file is untracked.
-        if (error.code === 'ENOENT')
-            return;
-        throw error;
-    }
-    await (0,promises_.copyFile)(from, to);
-    await (0,promises_.utimes)(to, written, new Date(written.getTime() - 1));
-}
-const split = (out) => out.split('\0').filter((entry) => entry !== '');
-/** The real index as it is on disk now: a different one after any write (git writes a new file and renames it). */
-async function indexVersion(index) {
-    try {
-        const info = await (0,promises_.stat)(index, { bigint: true });
-        return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
-    }
-    catch (error) {
-        // No index yet (nothing ever added): every file is untracked.
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Whether git compares the whole stat data of a file with its index entry (the default), and so notices a rewrite
- * that kept the size and the modification time by its change time. With `core.trustCtime` off or `core.checkStat`
- * minimal it does not, and a refreshed copy would hide such a rewrite, where a racily clean entry is read again:
- * the copy is then not refreshed.
- */
-async function checksFullStat(repository) {
-    const entries = split(await git(['config', '-z', '--list'], repository.workTree, repositoryEnv(repository)));
-    // Later settings override earlier ones; a key without `=` is true, one with an empty value false.
-    let trustCtime = true;
-    let checkStat = 'default';
-    for (const entry of entries) {
-        const newline = entry.indexOf('\n');
-        const key = newline === -1 ? entry : entry.slice(0, newline);
-        const value = newline === -1 ? undefined : entry.slice(newline + 1).toLowerCase();
-        if (key === 'core.trustctime')
-            trustCtime = value === undefined || ['true', 'yes', 'on', '1'].includes(value);
-        if (key === 'core.checkstat')
-            checkStat = value ?? '';
-    }
-    return trustCtime && checkStat === 'default';
-}
-class Workspace {
-    root;
-    scratch;
-    /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
-    baseline;
-    /** Objects of the latest fingerprint; those of the ones in between are deleted. */
-    latest;
-    /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
-    nestedObjects = new Set();
-    /**
-     * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
-     * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
-     */
-    settled = new Map();
-    indexes = 0;
-    constructor(root, scratch) {
-        this.root = root;
-        this.scratch = scratch;
-    }
-    get topLevel() {
-        return this.root.workTree;
-    }
-    /** @throws NotAGitWorkTreeError when `directory` is not inside a git work tree. */
-    static async open(directory) {
-        let root;
-        try {
-            root = await locate(directory, process.env);
-        }
-        catch (error) {
-            throw new NotAGitWorkTreeError(`Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${error.message})`);
-        }
-        return new Workspace(root, (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')));
-    }
-    async fingerprint() {
-        let objects;
-        try {
-            objects = await (0,promises_.mkdtemp)(external_node_path_default().join(this.scratch, 'objects-'));
-            const fingerprint = await this.snapshot(this.root, objects);
-            if (this.baseline === undefined)
-                this.baseline = objects;
-            else {
-                if (this.latest !== undefined)
-                    await (0,promises_.rm)(this.latest, { recursive: true, force: true });
-                this.latest = objects;
-            }
-            return fingerprint;
-        }
-        catch (error) {
-            if (objects !== undefined)
-                await (0,promises_.rm)(objects, { recursive: true, force: true });
-            throw this.failure(error, 'read the work tree', 'to see whether files changed');
-        }
-    }
-    /**
-     * Files whose content differs between two fingerprints (added, removed, modified or renamed), in nested
-     * repositories too. Compares the first fingerprint and the latest: the trees of those in between are gone.
-     */
-    async countChangedFiles(from, to) {
-        try {
-            return await this.count(from, to);
-        }
-        catch (error) {
-            throw this.failure(error, 'count the files changed in the work tree');
-        }
-    }
-    dispose() {
-        (0,external_node_fs_.rmSync)(this.scratch, { recursive: true, force: true });
-    }
-    async snapshot(repository, objects) {
-        const { workTree } = repository;
-        const index = external_node_path_default().join(this.scratch, `index-${++this.indexes}`);
-        try {
-            const source = await this.indexSource(repository);
-            if (source !== undefined)
-                await copyIndex(source, index);
-            const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
-            // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
-            const submodules = (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, '.gitmodules')) ? ['--stage'] : [];
-            const [head, listed, modified] = await Promise.all([
-                git(['rev-parse', '--verify', '--quiet', 'HEAD'], workTree, env).catch(() => ''),
-                // Tagged: '? path' for an untracked file; with --stage, 'H <mode> <id> <stage>\tpath' for a tracked one.
-                git(['ls-files', '-z', '-t', '--others', '--exclude-standard', ...submodules], workTree, env),
-                // A submodule shows here when its HEAD moved; what changed inside it is its own fingerprint's business.
-                git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], workTree, env),
-            ]);
-            const toHash = split(modified);
-            const nestedPaths = [];
-            for (const entry of split(listed)) {
-                if (entry.startsWith('? ')) {
-                    // Untracked repositories are listed as 'dir/': git would store only a commit id, or refuse one without.
-                    if (entry.endsWith('/'))
-                        nestedPaths.push(entry.slice(2, -1));
-                    else
-                        toHash.push(entry.slice(2));
-                }
-                else {
-                    const gitlink = /^[HS] 160000 \S+ 0\t(.*)$/s.exec(entry);
-                    // A submodule that is checked out (an uninitialised one is an empty directory).
-                    if (gitlink && (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, gitlink[1], '.git')))
-                        nestedPaths.push(gitlink[1]);
-                }
-            }
-            if (toHash.length > 0) {
-                // --info-only: the ids, not the objects; --replace: a file may now be where a directory was, or the reverse.
-                await git(['update-index', '-z', '--add', '--remove', '--replace', '--info-only', '--stdin'], workTree, env, toHash.join('\0'));
-            }
-            const stores = [repository.objects, ...(this.baseline === undefined ? [] : [this.baseline])];
-            // --missing-ok: the blobs of changed files were never written; the trees go to the scratch directory.
-            const tree = await git(['write-tree', '--missing-ok'], workTree, {
-                ...env,
-                GIT_OBJECT_DIRECTORY: objects,
-                GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores),
-            });
-            const fingerprint = { head: head.trim(), tree: tree.trim() };
-            const nested = (await Promise.all(nestedPaths.map((relative) => this.nestedSnapshot(workTree, relative, objects)))).filter((entry) => entry !== undefined);
-            if (nested.length > 0)
-                fingerprint.nested = Object.fromEntries(nested.sort(([a], [b]) => (a < b ? -1 : 1)));
-            return fingerprint;
-        }
-        finally {
-            await (0,promises_.rm)(index, { force: true });
-        }
-    }
-    /**
-     * What a fingerprint copies its index from. The first time a repository's index is met (when the loop starts, just
-     * after actions/checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
-     * the content of each racy entry once and records its stat data, in the copy only, and the copy keeps its own time,
-     * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
-     * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and
-     * it is copied as it is, as every fingerprint did before: refreshing at each change would cost a git command more.
-     * What the refresh gives up, as git's own stat cache does once an index is settled: a rewrite that keeps a file's
-     * size and modification time (`touch -r`, `cp -p`) within the very second of the refresh is not seen.
-     */
-    async indexSource(repository) {
-        const version = await indexVersion(repository.index);
-        const kept = this.settled.get(repository.index);
-        if (kept !== undefined && kept.from === version)
-            return kept.file;
-        if (kept !== undefined) {
-            this.settled.set(repository.index, undefined);
-            await (0,promises_.rm)(kept.file, { force: true });
-        }
-        if (version === undefined)
-            return undefined;
-        if (this.settled.has(repository.index))
-            return repository.index;
-        this.settled.set(repository.index, undefined);
-        const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
-        try {
-            if (!(await checksFullStat(repository)))
-                return repository.index;
-            await copyIndex(repository.index, file);
-            // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
-            await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, repositoryEnv(repository, { GIT_INDEX_FILE: file }));
-        }
-        catch {
-            // Only a saving: the fingerprint copies the real index as it is, and says what is wrong if it cannot either.
-            await (0,promises_.rm)(file, { force: true });
-            return repository.index;
-        }
-        this.settled.set(repository.index, { file, from: version });
-        return file;
-    }
-    async nestedSnapshot(workTree, relative, objects) {
-        const directory = external_node_path_default().join(workTree, relative);
-        const repository = await locate(directory, unpinnedEnv());
-        // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
-        if (repository.workTree !== directory)
-            return undefined;
-        this.nestedObjects.add(repository.objects);
-        return [relative, await this.snapshot(repository, objects)];
-    }
-    async count(from, to) {
-        if (sameFingerprint(from, to))
-            return 0;
-        const nestedPaths = new Set([...Object.keys(from.nested ?? {}), ...Object.keys(to.nested ?? {})]);
-        // A nested repository's commit id in this tree is not a file: its files are counted in it.
-        let count = (await this.changedPaths(from.tree, to.tree)).filter((name) => !nestedPaths.has(name)).length;
-        for (const relative of nestedPaths) {
-            const [a, b] = [from.nested?.[relative], to.nested?.[relative]];
-            if (a && b)
-                count += await this.count(a, b);
-            else {
-                // A repository that appeared (all its files are new) or went away: then its files can be listed only if its
-                // objects are still there; if not, it counts as one change.
-                const empty = { head: '', tree: await this.emptyTree() };
-                count += await this.count(a ?? empty, b ?? empty).catch(() => 1);
-            }
-        }
-        return count;
-    }
-    async changedPaths(from, to) {
-        if (from === to)
-            return [];
-        // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
-        const stores = [this.baseline, this.latest, ...this.nestedObjects].filter((dir) => dir !== undefined);
-        const out = await git(['diff-tree', '-r', '--no-renames', '--name-only', '-z', from, to], this.root.workTree, repositoryEnv(this.root, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores) }));
-        return split(out);
-    }
-    emptyTreeId;
-    emptyTree() {
-        this.emptyTreeId ??= git(['hash-object', '-t', 'tree', '--stdin'], this.root.workTree, repositoryEnv(this.root)).then((id) => id.trim());
-        return this.emptyTreeId;
-    }
-    /** An error that says what broke, in the user's words where it is a known case. */
-    failure(error, doing, why = '') {
-        const { workTree, gitDir } = this.root;
-        if (!(0,external_node_fs_.existsSync)(workTree))
-            return new Error(`The work tree at ${workTree} is gone: was it deleted?`);
-        if (!(0,external_node_fs_.existsSync)(gitDir))
-            return new Error(`The git repository at ${workTree} is gone: was .git deleted?`);
-        const cause = error instanceof Error ? error.message : String(error);
-        return new Error(`Could not ${doing} at ${workTree}${why ? ` ${why}` : ''}: ${cause}`);
-    }
-}
+;// CONCATENATED MODULE: ./src/core/fingerprint.ts
 function sameFingerprint(a, b) {
     if (a.head !== b.head || a.tree !== b.tree)
         return false;
@@ -2818,7 +2460,7 @@ function sameFingerprint(a, b) {
         paths.every((relative) => y[relative] && sameFingerprint(x[relative], y[relative])));
 }
 
-;// CONCATENATED MODULE: ./src/loop.ts
+;// CONCATENATED MODULE: ./src/core/loop.ts
 /**
  * The loop's rules and nothing else. Everything with side effects (running the CLI, looking at the work tree,
  * waiting, logging) comes in as `LoopDeps`, so tests drive the rules with scripted fakes.
@@ -3157,7 +2799,7 @@ function budgetReason(settings, progress, cliStop) {
 }
 /** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
 function withDenials(reason, settings, progress) {
-    const denied = (0,src_outcome/* describeDenials */.UH)(progress.deniedTools);
+    const denied = (0,core_outcome/* describeDenials */.UH)(progress.deniedTools);
     if (denied === '')
         return reason;
     return (`${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
@@ -3222,13 +2864,15 @@ async function finish(settings, deps, start, progress, status, reason) {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/state-store.ts
+;// CONCATENATED MODULE: ./src/system/state-store.ts
 /**
  * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
  * on another machine with an empty home directory, can continue the loop.
@@ -3494,7 +3138,7 @@ async function copyAtomically(source, target, secrets) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/transcript.ts
+;// CONCATENATED MODULE: ./src/claude/transcript.ts
 /**
  * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
  * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
@@ -3621,6 +3265,350 @@ function writeAllv(fd, buffers) {
         writeAll(fd, Buffer.concat(buffers).subarray(written));
 }
 
+;// CONCATENATED MODULE: ./src/system/workspace.ts
+/**
+ * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
+ * tracked and untracked (not ignored) file as it is on disk, and the same for each repository nested in the work tree
+ * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
+ *
+ * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
+ * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
+ * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
+ * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
+ * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
+ * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
+ * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
+ * the end.
+ */
+
+
+
+
+
+
+class NotAGitWorkTreeError extends Error {
+    name = 'NotAGitWorkTreeError';
+}
+/** Variables that point git at a repository: a nested repository must be found from its own directory. */
+const REPOSITORY_VARIABLES = [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_COMMON_DIR',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_PREFIX',
+];
+function unpinnedEnv() {
+    const env = { ...process.env };
+    for (const name of REPOSITORY_VARIABLES)
+        delete env[name];
+    return env;
+}
+function repositoryEnv(repository, extra = {}) {
+    return {
+        ...unpinnedEnv(),
+        GIT_DIR: repository.gitDir,
+        GIT_WORK_TREE: repository.workTree,
+        GIT_OPTIONAL_LOCKS: '0',
+        ...extra,
+    };
+}
+/** A GIT_ALTERNATE_OBJECT_DIRECTORIES value; git reads an entry in double quotes as a C-quoted path. */
+function alternates(directories) {
+    const quote = (dir) => dir.includes((external_node_path_default()).delimiter) || dir.startsWith('"') ? `"${dir.replace(/[\\"]/g, '\\$&')}"` : dir;
+    return directories.map(quote).join((external_node_path_default()).delimiter);
+}
+function git(args, cwd, env, input = '') {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (!error)
+                return resolve(stdout);
+            const said = stderr.trim().split('\n').join('; ') || error.message;
+            reject(new Error(`${said} (git ${args[0]} in ${cwd})`));
+        });
+        // git may exit before it reads its input: that failure is reported above, not as an EPIPE on the pipe.
+        child.stdin?.on('error', () => { });
+        child.stdin?.end(input);
+    });
+}
+async function locate(directory, env) {
+    const out = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'objects', '--git-path', 'index'], directory, env);
+    const [workTree, gitDir, objects, index] = out.trimEnd().split('\n');
+    const resolve = (file) => external_node_path_default().resolve(directory, file);
+    return { workTree: resolve(workTree), gitDir: resolve(gitDir), objects: resolve(objects), index: resolve(index) };
+}
+/**
+ * A copy of the index that keeps its modification time. git rechecks the content of a file changed in the same second
+ * as the index was written ("racily clean"), which the same size and timestamp would otherwise hide: a fresh copy's
+ * later time would switch that check off. A hair earlier than the original is safe: git rechecks more, never fewer.
+ */
+async function copyIndex(from, to) {
+    let written;
+    try {
+        written = (await (0,promises_.stat)(from)).mtime;
+    }
+    catch (error) {
+        // No index yet (nothing ever added): every file is untracked.
+        if (error.code === 'ENOENT')
+            return;
+        throw error;
+    }
+    await (0,promises_.copyFile)(from, to);
+    await (0,promises_.utimes)(to, written, new Date(written.getTime() - 1));
+}
+const split = (out) => out.split('\0').filter((entry) => entry !== '');
+/** The real index as it is on disk now: a different one after any write (git writes a new file and renames it). */
+async function indexVersion(index) {
+    try {
+        const info = await (0,promises_.stat)(index, { bigint: true });
+        return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+    }
+    catch (error) {
+        // No index yet (nothing ever added): every file is untracked.
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Whether git compares the whole stat data of a file with its index entry (the default), and so notices a rewrite
+ * that kept the size and the modification time by its change time. With `core.trustCtime` off or `core.checkStat`
+ * minimal it does not, and a refreshed copy would hide such a rewrite, where a racily clean entry is read again:
+ * the copy is then not refreshed.
+ */
+async function checksFullStat(repository) {
+    const entries = split(await git(['config', '-z', '--list'], repository.workTree, repositoryEnv(repository)));
+    // Later settings override earlier ones; a key without `=` is true, one with an empty value false.
+    let trustCtime = true;
+    let checkStat = 'default';
+    for (const entry of entries) {
+        const newline = entry.indexOf('\n');
+        const key = newline === -1 ? entry : entry.slice(0, newline);
+        const value = newline === -1 ? undefined : entry.slice(newline + 1).toLowerCase();
+        if (key === 'core.trustctime')
+            trustCtime = value === undefined || ['true', 'yes', 'on', '1'].includes(value);
+        if (key === 'core.checkstat')
+            checkStat = value ?? '';
+    }
+    return trustCtime && checkStat === 'default';
+}
+class Workspace {
+    root;
+    scratch;
+    /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
+    baseline;
+    /** Objects of the latest fingerprint; those of the ones in between are deleted. */
+    latest;
+    /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
+    nestedObjects = new Set();
+    /**
+     * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
+     * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
+     */
+    settled = new Map();
+    indexes = 0;
+    constructor(root, scratch) {
+        this.root = root;
+        this.scratch = scratch;
+    }
+    get topLevel() {
+        return this.root.workTree;
+    }
+    /** @throws NotAGitWorkTreeError when `directory` is not inside a git work tree. */
+    static async open(directory) {
+        let root;
+        try {
+            root = await locate(directory, process.env);
+        }
+        catch (error) {
+            throw new NotAGitWorkTreeError(`Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${error.message})`);
+        }
+        return new Workspace(root, (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')));
+    }
+    async fingerprint() {
+        let objects;
+        try {
+            objects = await (0,promises_.mkdtemp)(external_node_path_default().join(this.scratch, 'objects-'));
+            const fingerprint = await this.snapshot(this.root, objects);
+            if (this.baseline === undefined)
+                this.baseline = objects;
+            else {
+                if (this.latest !== undefined)
+                    await (0,promises_.rm)(this.latest, { recursive: true, force: true });
+                this.latest = objects;
+            }
+            return fingerprint;
+        }
+        catch (error) {
+            if (objects !== undefined)
+                await (0,promises_.rm)(objects, { recursive: true, force: true });
+            throw this.failure(error, 'read the work tree', 'to see whether files changed');
+        }
+    }
+    /**
+     * Files whose content differs between two fingerprints (added, removed, modified or renamed), in nested
+     * repositories too. Compares the first fingerprint and the latest: the trees of those in between are gone.
+     */
+    async countChangedFiles(from, to) {
+        try {
+            return await this.count(from, to);
+        }
+        catch (error) {
+            throw this.failure(error, 'count the files changed in the work tree');
+        }
+    }
+    dispose() {
+        (0,external_node_fs_.rmSync)(this.scratch, { recursive: true, force: true });
+    }
+    async snapshot(repository, objects) {
+        const { workTree } = repository;
+        const index = external_node_path_default().join(this.scratch, `index-${++this.indexes}`);
+        try {
+            const source = await this.indexSource(repository);
+            if (source !== undefined)
+                await copyIndex(source, index);
+            const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
+            // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
+            const submodules = (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, '.gitmodules')) ? ['--stage'] : [];
+            const [head, listed, modified] = await Promise.all([
+                git(['rev-parse', '--verify', '--quiet', 'HEAD'], workTree, env).catch(() => ''),
+                // Tagged: '? path' for an untracked file; with --stage, 'H <mode> <id> <stage>\tpath' for a tracked one.
+                git(['ls-files', '-z', '-t', '--others', '--exclude-standard', ...submodules], workTree, env),
+                // A submodule shows here when its HEAD moved; what changed inside it is its own fingerprint's business.
+                git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], workTree, env),
+            ]);
+            const toHash = split(modified);
+            const nestedPaths = [];
+            for (const entry of split(listed)) {
+                if (entry.startsWith('? ')) {
+                    // Untracked repositories are listed as 'dir/': git would store only a commit id, or refuse one without.
+                    if (entry.endsWith('/'))
+                        nestedPaths.push(entry.slice(2, -1));
+                    else
+                        toHash.push(entry.slice(2));
+                }
+                else {
+                    const gitlink = /^[HS] 160000 \S+ 0\t(.*)$/s.exec(entry);
+                    // A submodule that is checked out (an uninitialised one is an empty directory).
+                    if (gitlink && (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, gitlink[1], '.git')))
+                        nestedPaths.push(gitlink[1]);
+                }
+            }
+            if (toHash.length > 0) {
+                // --info-only: the ids, not the objects; --replace: a file may now be where a directory was, or the reverse.
+                await git(['update-index', '-z', '--add', '--remove', '--replace', '--info-only', '--stdin'], workTree, env, toHash.join('\0'));
+            }
+            const stores = [repository.objects, ...(this.baseline === undefined ? [] : [this.baseline])];
+            // --missing-ok: the blobs of changed files were never written; the trees go to the scratch directory.
+            const tree = await git(['write-tree', '--missing-ok'], workTree, {
+                ...env,
+                GIT_OBJECT_DIRECTORY: objects,
+                GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores),
+            });
+            const fingerprint = { head: head.trim(), tree: tree.trim() };
+            const nested = (await Promise.all(nestedPaths.map((relative) => this.nestedSnapshot(workTree, relative, objects)))).filter((entry) => entry !== undefined);
+            if (nested.length > 0)
+                fingerprint.nested = Object.fromEntries(nested.sort(([a], [b]) => (a < b ? -1 : 1)));
+            return fingerprint;
+        }
+        finally {
+            await (0,promises_.rm)(index, { force: true });
+        }
+    }
+    /**
+     * What a fingerprint copies its index from. The first time a repository's index is met (when the loop starts, just
+     * after actions/checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
+     * the content of each racy entry once and records its stat data, in the copy only, and the copy keeps its own time,
+     * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
+     * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and
+     * it is copied as it is, as every fingerprint did before: refreshing at each change would cost a git command more.
+     * What the refresh gives up, as git's own stat cache does once an index is settled: a rewrite that keeps a file's
+     * size and modification time (`touch -r`, `cp -p`) within the very second of the refresh is not seen.
+     */
+    async indexSource(repository) {
+        const version = await indexVersion(repository.index);
+        const kept = this.settled.get(repository.index);
+        if (kept !== undefined && kept.from === version)
+            return kept.file;
+        if (kept !== undefined) {
+            this.settled.set(repository.index, undefined);
+            await (0,promises_.rm)(kept.file, { force: true });
+        }
+        if (version === undefined)
+            return undefined;
+        if (this.settled.has(repository.index))
+            return repository.index;
+        this.settled.set(repository.index, undefined);
+        const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
+        try {
+            if (!(await checksFullStat(repository)))
+                return repository.index;
+            await copyIndex(repository.index, file);
+            // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
+            await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, repositoryEnv(repository, { GIT_INDEX_FILE: file }));
+        }
+        catch {
+            // Only a saving: the fingerprint copies the real index as it is, and says what is wrong if it cannot either.
+            await (0,promises_.rm)(file, { force: true });
+            return repository.index;
+        }
+        this.settled.set(repository.index, { file, from: version });
+        return file;
+    }
+    async nestedSnapshot(workTree, relative, objects) {
+        const directory = external_node_path_default().join(workTree, relative);
+        const repository = await locate(directory, unpinnedEnv());
+        // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
+        if (repository.workTree !== directory)
+            return undefined;
+        this.nestedObjects.add(repository.objects);
+        return [relative, await this.snapshot(repository, objects)];
+    }
+    async count(from, to) {
+        if (sameFingerprint(from, to))
+            return 0;
+        const nestedPaths = new Set([...Object.keys(from.nested ?? {}), ...Object.keys(to.nested ?? {})]);
+        // A nested repository's commit id in this tree is not a file: its files are counted in it.
+        let count = (await this.changedPaths(from.tree, to.tree)).filter((name) => !nestedPaths.has(name)).length;
+        for (const relative of nestedPaths) {
+            const [a, b] = [from.nested?.[relative], to.nested?.[relative]];
+            if (a && b)
+                count += await this.count(a, b);
+            else {
+                // A repository that appeared (all its files are new) or went away: then its files can be listed only if its
+                // objects are still there; if not, it counts as one change.
+                const empty = { head: '', tree: await this.emptyTree() };
+                count += await this.count(a ?? empty, b ?? empty).catch(() => 1);
+            }
+        }
+        return count;
+    }
+    async changedPaths(from, to) {
+        if (from === to)
+            return [];
+        // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
+        const stores = [this.baseline, this.latest, ...this.nestedObjects].filter((dir) => dir !== undefined);
+        const out = await git(['diff-tree', '-r', '--no-renames', '--name-only', '-z', from, to], this.root.workTree, repositoryEnv(this.root, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores) }));
+        return split(out);
+    }
+    emptyTreeId;
+    emptyTree() {
+        this.emptyTreeId ??= git(['hash-object', '-t', 'tree', '--stdin'], this.root.workTree, repositoryEnv(this.root)).then((id) => id.trim());
+        return this.emptyTreeId;
+    }
+    /** An error that says what broke, in the user's words where it is a known case. */
+    failure(error, doing, why = '') {
+        const { workTree, gitDir } = this.root;
+        if (!(0,external_node_fs_.existsSync)(workTree))
+            return new Error(`The work tree at ${workTree} is gone: was it deleted?`);
+        if (!(0,external_node_fs_.existsSync)(gitDir))
+            return new Error(`The git repository at ${workTree} is gone: was .git deleted?`);
+        const cause = error instanceof Error ? error.message : String(error);
+        return new Error(`Could not ${doing} at ${workTree}${why ? ` ${why}` : ''}: ${cause}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
@@ -3663,7 +3651,7 @@ async function runConfiguredLoop(config, host) {
     catch (error) {
         setup.abort();
         await locating.catch(() => undefined);
-        return (0,src_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations);
+        return (0,core_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations);
     }
     let transcript;
     let stateSaved = false;
@@ -3743,8 +3731,8 @@ async function runConfiguredLoop(config, host) {
                 startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
                 endIteration: (record, verdict) => {
                     log.endGroup();
-                    const cost = `${record.costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(record.costUsd)}`;
-                    const denied = (0,src_outcome/* describeDenials */.UH)(record.deniedTools);
+                    const cost = `${record.costKnown ? '' : 'at least '}$${(0,core_outcome/* formatCost */.BD)(record.costUsd)}`;
+                    const denied = (0,core_outcome/* describeDenials */.UH)(record.deniedTools);
                     log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
                         `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
                         `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
@@ -3767,9 +3755,9 @@ async function runConfiguredLoop(config, host) {
     }
     catch (error) {
         if (error instanceof SetupCancelledError) {
-            return (0,src_outcome/* endedBeforeStart */.UN)('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
+            return (0,core_outcome/* endedBeforeStart */.UN)('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
         }
-        return { ...(0,src_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations), stateSaved };
+        return { ...(0,core_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations), stateSaved };
     }
     finally {
         await transcript?.close();
@@ -3797,7 +3785,7 @@ async function savedLoop(store, identity, log) {
         return undefined;
     }
     log.text(`Continuing the loop saved in ${store.dir}: run ${state.runs + 1}, ${state.iterations} iterations and ` +
-        `${state.costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(state.costUsd)} so far, session ${state.sessionId}, ` +
+        `${state.costKnown ? '' : 'at least '}$${(0,core_outcome/* formatCost */.BD)(state.costUsd)} so far, session ${state.sessionId}, ` +
         `last status ${state.status}.`);
     return state;
 }
@@ -3815,7 +3803,7 @@ function sleep(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/status-comment.ts
+;// CONCATENATED MODULE: ./src/actions/status-comment.ts
 /**
  * The live status comment (`status-issue`): one comment on an issue or pull request that says the loop is running,
  * is updated after every iteration, and says how it ended.
@@ -3827,6 +3815,7 @@ function sleep(ms, signal) {
  * 410, 422) also stops all later attempts. Octokit's retry and throttling plugins retry server errors, lost
  * connections and GitHub's (secondary) rate limits.
  */
+
 
 
 
@@ -3877,7 +3866,7 @@ function renderStatusComment(view, settings, context) {
     }
     const costUsd = outcome?.costUsd ?? records.reduce((sum, record) => sum + record.costUsd, 0);
     const costKnown = outcome?.costKnown ?? records.every((record) => record.costKnown);
-    lines.push('', '| | |', '|---|---|', `| Iterations | ${records.length} of ${max}${outcome ? '' : ' done'} |`, `| Elapsed | ${(0,src_text/* formatElapsed */.C7)(view.elapsedMs)} |`, `| ${outcome ? 'Cost' : 'Cost so far'} | ${costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(costUsd)} |`);
+    lines.push('', '| | |', '|---|---|', `| Iterations | ${records.length} of ${max}${outcome ? '' : ' done'} |`, `| Elapsed | ${(0,text_text/* formatElapsed */.C7)(view.elapsedMs)} |`, `| ${outcome ? 'Cost' : 'Cost so far'} | ${costKnown ? '' : 'at least '}$${(0,core_outcome/* formatCost */.BD)(costUsd)} |`);
     if (settings.checkCommand)
         lines.push(`| Check | ${checkSummary(records, settings.checkCommand)} |`);
     lines.push(`| Workflow run | [${(0,untrusted_text/* markdownCell */.UZ)(context.workflow || 'run', MAX_CELL)} #${context.runId}](${runUrl(context)}) |`);
@@ -3902,7 +3891,7 @@ function renderStatusComment(view, settings, context) {
     lines.push('', outcome
         ? '<sub>The loop has ended; this comment is no longer updated.</sub>'
         : '<sub>Written by the autonomous loop while it runs.</sub>');
-    return (0,src_text/* shorten */.ml)(lines.join('\n'), MAX_BODY_LENGTH);
+    return (0,text_text/* shorten */.ml)(lines.join('\n'), MAX_BODY_LENGTH);
 }
 function checkSummary(records, command) {
     const checked = lastWith(records, (record) => record.check !== undefined);
@@ -3931,7 +3920,7 @@ function iterationTable(records) {
     if (records.length > MAX_ROWS)
         rows.push(`| … | ${records.length - MAX_ROWS} earlier iterations left out | | | | |`);
     for (const record of records.slice(-MAX_ROWS)) {
-        const cost = `${record.costKnown ? '' : '≥ '}$${(0,report/* formatCost */.BD)(record.costUsd)}`;
+        const cost = `${record.costKnown ? '' : '≥ '}$${(0,core_outcome/* formatCost */.BD)(record.costUsd)}`;
         rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateText(record, MAX_GATE_CELL)} | ${(0,report/* checkCell */.xp)(record)} |`);
     }
     if (records.length <= COLLAPSE_AFTER)
@@ -4133,7 +4122,7 @@ class StatusComment {
     }
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/actions/main.ts
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
  * the step fails. Every path, including invalid inputs and cancellation, ends with all outputs and a job summary.
@@ -4217,7 +4206,7 @@ async function runAction(signal, secrets, door, log) {
     }
     catch (error) {
         const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
-        await main_report((0,src_outcome/* failedBeforeStart */.fV)(message), undefined, secrets, door, log);
+        await main_report((0,core_outcome/* failedBeforeStart */.fV)(message), undefined, secrets, door, log);
         workflow_commands.setFailed(door.annotation(message));
         return;
     }
@@ -4263,9 +4252,9 @@ async function runAction(signal, secrets, door, log) {
         await main_report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
     }
     // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
-    const reason = (0,src_text/* shorten */.ml)(outcome.reason, MAX_LOGGED_REASON);
+    const reason = (0,text_text/* shorten */.ml)(outcome.reason, MAX_LOGGED_REASON);
     log.text(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
-        `${outcome.costKnown ? '' : 'at least '}$${(0,report/* formatCost */.BD)(outcome.costUsd)}: ${reason}`);
+        `${outcome.costKnown ? '' : 'at least '}$${(0,core_outcome/* formatCost */.BD)(outcome.costUsd)}: ${reason}`);
     if (config.failOn.includes(outcome.status)) {
         workflow_commands.setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`));
     }
@@ -4324,10 +4313,481 @@ function endWithNewline(file) {
 
 /***/ }),
 
-/***/ 4671:
+/***/ 521:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ reportUnsupportedPlatform),
+/* harmony export */   r: () => (/* binding */ unsupportedPlatformReason)
+/* harmony export */ });
+/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6470);
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2446);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2016);
+/**
+ * The runners the action works on. It stops Claude, the check command and everything they started by signalling
+ * their POSIX process group, and it finds `claude` and `npm` on a POSIX PATH: neither exists on Windows, where a
+ * cancelled or timed-out loop would leave Claude running. So on Windows the step fails at once, before any input is
+ * read or anything is started, with a message that says what to use instead.
+ */
+
+
+
+/** Why the action cannot run on `platform` (Node's `process.platform`); undefined when it can. */
+function unsupportedPlatformReason(platform) {
+    if (platform !== 'win32')
+        return undefined;
+    return ('This action runs on Linux and macOS runners only, and this runner is Windows: it stops Claude and what Claude ' +
+        'started through POSIX process groups, and finds claude and npm on a POSIX PATH. Use `runs-on: ubuntu-latest` ' +
+        'or `macos-latest` (or a self-hosted Linux or macOS runner) for the job that runs the loop.');
+}
+/** Fails the step with `reason`, and sets every output and the job summary as any failure before the loop does. */
+async function reportUnsupportedPlatform(reason) {
+    const outcome = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .failedBeforeStart */ .fV)(reason);
+    for (const [name, value] of Object.entries((0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .outcomeOutputs */ .nS)(outcome)))
+        _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.summary.addRaw((0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .renderSummary */ .Br)(outcome), true).write();
+    _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.setFailed(reason);
+}
+
+
+/***/ }),
+
+/***/ 2016:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   WU: () => (/* binding */ failedCheck),
+/* harmony export */   nS: () => (/* binding */ outcomeOutputs),
+/* harmony export */   p8: () => (/* binding */ continueHint),
+/* harmony export */   tW: () => (/* binding */ STATUS_ICON),
+/* harmony export */   xp: () => (/* binding */ checkCell)
+/* harmony export */ });
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT */
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2446);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7847);
+/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2866);
+
+
+
+/** GitHub refuses a step summary over 1 MiB; stay well below it. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_BLOCKERS = 50;
+/** A table row stays readable; the whole text is in the transcript. */
+const MAX_CELL = 1000;
+const MAX_TEXT = 2000;
+/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
+const MAX_OUTPUT_TEXT = 64 * 1024;
+const MAX_OUTPUT_BLOCKER = 2000;
+/** @param statusCommentUrl the live status comment of `status-issue`, if one was written */
+function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
+    return {
+        status: outcome.status,
+        iterations: String(outcome.iterations),
+        reason: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
+        blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
+        progress: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        result: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.resultText, MAX_OUTPUT_TEXT),
+        'session-id': outcome.sessionId,
+        resumed: String(outcome.earlier !== undefined),
+        'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)),
+        'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome).usd),
+        'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(outcome.costUsd),
+        turns: String(outcome.turns),
+        'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
+        'transcript-file': outcome.transcriptFile,
+        check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
+        'issue-number': issue ? String(issue.number) : '',
+        'issue-url': issue?.url ?? '',
+        'status-comment-url': statusCommentUrl,
+    };
+}
+/**
+ * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
+ * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
+ */
+function blockersOutput(blockers) {
+    const kept = [];
+    let length = 2;
+    for (const blocker of blockers) {
+        const item = (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
+        const itemLength = JSON.stringify(item).length + 1;
+        if (length + itemLength > MAX_OUTPUT_TEXT - 200)
+            break;
+        kept.push(item);
+        length += itemLength;
+    }
+    if (kept.length < blockers.length) {
+        kept.push(`… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`);
+    }
+    return JSON.stringify(kept);
+}
+const STATUS_ICON = {
+    completed: '✅',
+    iteration_limit_reached: '🔁',
+    no_progress: '⏸️',
+    repeated_error: '♻️',
+    budget_exceeded: '💸',
+    time_limit_reached: '⌛',
+    timed_out: '⏱️',
+    cancelled: '🚫',
+    failed: '❌',
+};
+/** Past this many iterations the table is folded away: the head of the summary stays readable. */
+const OPEN_TABLE_ROWS = 10;
+/** Statuses where a breaker or a limit, not Claude, ended the loop: Claude's own view is then worth reading. */
+const STOPPED_SHORT = new Set([
+    'iteration_limit_reached',
+    'no_progress',
+    'repeated_error',
+    'budget_exceeded',
+    'time_limit_reached',
+    'timed_out',
+]);
+/**
+ * The job summary. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`.
+ * @param runUrl the workflow run, linked from the summary ('' when not on a runner)
+ */
+function renderSummary(outcome, issue, runUrl = '') {
+    const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
+    const reason = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
+    const hint = continueHint(outcome);
+    if (outcome.records.length === 0) {
+        // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
+        // says why, not a page of empty sections.
+        const lines = [
+            title,
+            '',
+            `**${outcome.status === 'failed' ? 'Error' : 'Reason'}:** ${reason}`,
+            '',
+            'No iteration ran.',
+        ];
+        if (runUrl)
+            lines.push('', `[Workflow run](${runUrl})`);
+        if (hint)
+            lines.push('', hint);
+        return `${lines.join('\n')}\n`;
+    }
+    const head = [title, '', `**Reason:** ${reason}`];
+    const assessment = outcome.lastGate?.reason;
+    if (STOPPED_SHORT.has(outcome.status) && assessment) {
+        head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
+    }
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
+    if (issue)
+        head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
+    if (runUrl)
+        head.push(`| Workflow run | [logs and artifacts](${runUrl}) |`);
+    if (hint)
+        head.push('', hint);
+    const blockers = outcome.lastGate?.blockers ?? [];
+    head.push('', '### Blockers', '');
+    if (blockers.length === 0)
+        head.push('None reported.');
+    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
+        head.push(`- ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
+    if (blockers.length > MAX_LISTED_BLOCKERS)
+        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
+    head.push('', '### Progress', '', (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
+    const rows = [];
+    let previousGate;
+    for (const record of outcome.records) {
+        const cost = record.costKnown ? `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(record.costUsd)}` : `unknown (≥ $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(record.costUsd)})`;
+        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
+        previousGate = record.gate ?? previousGate;
+    }
+    const folded = rows.length > OPEN_TABLE_ROWS;
+    const table = {
+        before: [
+            '',
+            '### Iterations',
+            '',
+            ...(folded ? [`<details><summary>All ${rows.length} iterations</summary>`, ''] : []),
+            '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
+            '|---|---|---|---|---|---|---|---|',
+        ],
+        rows,
+        after: folded ? ['', '</details>'] : [],
+    };
+    return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
+}
+/** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
+function checkCell(record) {
+    if (!record.check)
+        return '—';
+    return record.check.passed ? 'passed' : `failed: ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
+}
+/**
+ * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
+ * by the job summary and the issue.
+ */
+function failedCheck(outcome) {
+    const check = outcome.lastCheck;
+    if (!check || check.passed || outcome.status === 'completed')
+        return [];
+    return [
+        '',
+        '### Last check',
+        '',
+        `After iteration ${check.iteration}, ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(check.end, 200)}).`,
+        '',
+        '<details><summary>The end of its output</summary>',
+        '',
+        ...codeBlock(check.output),
+        '',
+        '</details>',
+    ];
+}
+/** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
+function codeBlock(text) {
+    const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .codeFence */ .wr)(text);
+    return [fence, text, fence];
+}
+function costText(usd, known) {
+    if (known)
+        return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(usd)}`;
+    return `at least $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(usd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+/** A continued loop: what its earlier runs did, and the whole loop's totals. */
+function earlierRows(outcome) {
+    const earlier = outcome.earlier;
+    if (!earlier)
+        return [];
+    const total = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome);
+    return [
+        `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
+        `| Whole loop | ${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+    ];
+}
+/**
+ * How to go on with a loop that did not complete and whose state was saved: shared by the job summary, the issue and
+ * the status comment.
+ */
+function continueHint(outcome) {
+    if (!outcome.stateSaved || outcome.status === 'completed')
+        return undefined;
+    return ("**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
+        'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
+        'same conversation; a new `prompt` is passed to Claude first.');
+}
+/** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
+function gateCell(record, previous) {
+    if (!record.gate)
+        return 'no gate';
+    const blockers = record.gate.blockers ?? [];
+    const same = sameList(blockers, previous?.blockers);
+    const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
+    return (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+}
+/** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
+function sameList(a, b) {
+    return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
+}
+function notesCell(record) {
+    const denied = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDenials */ .UH)(record.deniedTools);
+    const notes = [
+        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
+        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
+        denied ? `denied: ${denied}` : '',
+        ...record.retryNotes.map((note) => `retry: ${note}`),
+        record.error ? `error: ${record.error}` : '',
+    ].filter((note) => note !== '');
+    const cells = [];
+    let length = 0;
+    for (const note of notes) {
+        const cell = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(note, MAX_CELL);
+        if (length + cell.length > MAX_CELL && cells.length > 0) {
+            cells.push(`… and ${notes.length - cells.length} more`);
+            break;
+        }
+        cells.push(cell);
+        length += cell.length;
+    }
+    return cells.join('<br>');
+}
+/** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
+function fitSummary(head, table) {
+    // Never without rows: the first and last are kept, or the table goes.
+    const join = (rows) => `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+    const { rows } = table;
+    let text = join(rows);
+    if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+        return text;
+    let keep = rows.length;
+    while (keep > 2) {
+        keep = Math.floor(keep / 2);
+        const firstHalf = Math.ceil(keep / 2);
+        const kept = [
+            ...rows.slice(0, firstHalf),
+            `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
+            ...rows.slice(rows.length - (keep - firstHalf)),
+        ];
+        text = join(kept);
+        if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+            return text;
+    }
+    return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
+}
+function truncateBytes(text, limit) {
+    const buffer = Buffer.from(text);
+    if (buffer.length <= limit)
+        return text;
+    return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
+}
+
+
+/***/ }),
+
+/***/ 6470:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.r(__webpack_exports__);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   endGroup: () => (/* binding */ endGroup),
+/* harmony export */   error: () => (/* binding */ error),
+/* harmony export */   getInput: () => (/* binding */ getInput),
+/* harmony export */   setFailed: () => (/* binding */ setFailed),
+/* harmony export */   setOutput: () => (/* binding */ setOutput),
+/* harmony export */   setSecret: () => (/* binding */ setSecret),
+/* harmony export */   startGroup: () => (/* binding */ startGroup),
+/* harmony export */   summary: () => (/* binding */ summary),
+/* harmony export */   warning: () => (/* binding */ warning)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_3__);
+/**
+ * The few functions of `@actions/core` the action uses, written the same way (workflow commands on stdout, file
+ * commands in `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY`), so that `main.ts` can import these instead.
+ *
+ * Why: importing `@actions/core` loads its OIDC client, and with it `@actions/http-client`, `undici` and `tunnel`,
+ * and `@actions/exec` and `@actions/io` for its platform details. None of them is used here, yet compiling and
+ * running them was the largest part of the action's start-up. The output is the same, byte for byte
+ * (`__tests__/workflow-commands.test.ts` compares it with `@actions/core`'s).
+ */
+
+
+
+
+/** The input as the runner passes it (`INPUT_<NAME>`), trimmed unless asked not to. */
+function getInput(name, options) {
+    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options?.required && !value)
+        throw new Error(`Input required and not supplied: ${name}`);
+    return options?.trimWhitespace === false ? value : value.trim();
+}
+/** The runner masks the value in the log from here on. */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+function warning(message) {
+    issueCommand('warning', {}, message);
+}
+function error(message) {
+    issueCommand('error', {}, message);
+}
+/** An error annotation, and exit code 1 when the action exits. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+function startGroup(name) {
+    issueCommand('group', {}, name);
+}
+function endGroup() {
+    issueCommand('endgroup', {}, '');
+}
+/** Through `GITHUB_OUTPUT` when the runner gives it, else as the older `set-output` command. */
+function setOutput(name, value) {
+    const file = process.env.GITHUB_OUTPUT || '';
+    if (file) {
+        issueFileCommand(file, keyValueMessage(name, value));
+        return;
+    }
+    process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_3__.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/** The job summary, appended to `GITHUB_STEP_SUMMARY` (the part of `core.summary` the action uses). */
+class Summary {
+    buffer = '';
+    addRaw(text, addEOL = false) {
+        this.buffer += text + (addEOL ? node_os__WEBPACK_IMPORTED_MODULE_3__.EOL : '');
+        return this;
+    }
+    async write(options = {}) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file) {
+            throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
+        }
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(file, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
+        }
+        catch {
+            throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
+        }
+        await (options.overwrite ? node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile : node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.appendFile)(file, this.buffer, { encoding: 'utf8' });
+        this.buffer = '';
+        return this;
+    }
+}
+const summary = new Summary();
+function issueCommand(command, properties, message) {
+    let text = `::${command}`;
+    // As @actions/core: a property without a value is left out.
+    const entries = Object.entries(properties).filter(([, value]) => value);
+    if (entries.length > 0)
+        text += ` ${entries.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',')}`;
+    process.stdout.write(`${text}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}`);
+}
+function issueFileCommand(file, message) {
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(file))
+        throw new Error(`Missing file at path: ${file}`);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(file, `${message}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}`, { encoding: 'utf8' });
+}
+function keyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    const converted = toCommandValue(value);
+    // A value holding the delimiter would end early and smuggle in more outputs.
+    if (key.includes(delimiter))
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    if (converted.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}${converted}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}${delimiter}`;
+}
+function toCommandValue(input) {
+    if (input === null || input === undefined)
+        return '';
+    if (typeof input === 'string' || input instanceof String)
+        return String(input);
+    return JSON.stringify(input);
+}
+function escapeData(value) {
+    return toCommandValue(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(value) {
+    return toCommandValue(value)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+
+
+/***/ }),
+
+/***/ 2446:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BD: () => (/* binding */ formatCost),
 /* harmony export */   UH: () => (/* binding */ describeDenials),
 /* harmony export */   UN: () => (/* binding */ endedBeforeStart),
 /* harmony export */   cv: () => (/* binding */ totalCost),
@@ -4394,341 +4854,38 @@ function describeDenials(deniedTools) {
         .map(([tool, count]) => `${tool} (${count})`)
         .join(', ');
 }
-
-
-/***/ }),
-
-/***/ 3728:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ reportUnsupportedPlatform),
-/* harmony export */   r: () => (/* binding */ unsupportedPlatformReason)
-/* harmony export */ });
-/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6137);
-/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4671);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(665);
-/**
- * The runners the action works on. It stops Claude, the check command and everything they started by signalling
- * their POSIX process group, and it finds `claude` and `npm` on a POSIX PATH: neither exists on Windows, where a
- * cancelled or timed-out loop would leave Claude running. So on Windows the step fails at once, before any input is
- * read or anything is started, with a message that says what to use instead.
- */
-
-
-
-/** Why the action cannot run on `platform` (Node's `process.platform`); undefined when it can. */
-function unsupportedPlatformReason(platform) {
-    if (platform !== 'win32')
-        return undefined;
-    return ('This action runs on Linux and macOS runners only, and this runner is Windows: it stops Claude and what Claude ' +
-        'started through POSIX process groups, and finds claude and npm on a POSIX PATH. Use `runs-on: ubuntu-latest` ' +
-        'or `macos-latest` (or a self-hosted Linux or macOS runner) for the job that runs the loop.');
-}
-/** Fails the step with `reason`, and sets every output and the job summary as any failure before the loop does. */
-async function reportUnsupportedPlatform(reason) {
-    const outcome = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .failedBeforeStart */ .fV)(reason);
-    for (const [name, value] of Object.entries((0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .outcomeOutputs */ .nS)(outcome)))
-        _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.summary.addRaw((0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .renderSummary */ .Br)(outcome), true).write();
-    _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__.setFailed(reason);
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BD: () => (/* binding */ formatCost),
-/* harmony export */   Br: () => (/* binding */ renderSummary),
-/* harmony export */   WU: () => (/* binding */ failedCheck),
-/* harmony export */   nS: () => (/* binding */ outcomeOutputs),
-/* harmony export */   p8: () => (/* binding */ continueHint),
-/* harmony export */   tW: () => (/* binding */ STATUS_ICON),
-/* harmony export */   xp: () => (/* binding */ checkCell)
-/* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT */
-/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4671);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
-/* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8521);
-
-
-
-/** GitHub refuses a step summary over 1 MiB; stay well below it. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-const MAX_LISTED_BLOCKERS = 50;
-/** A table row stays readable; the whole text is in the transcript. */
-const MAX_CELL = 1000;
-const MAX_TEXT = 2000;
-/** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
-const MAX_OUTPUT_TEXT = 64 * 1024;
-const MAX_OUTPUT_BLOCKER = 2000;
-/** @param statusCommentUrl the live status comment of `status-issue`, if one was written */
-function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
-    return {
-        status: outcome.status,
-        iterations: String(outcome.iterations),
-        reason: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
-        blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
-        progress: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
-        result: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.resultText, MAX_OUTPUT_TEXT),
-        'session-id': outcome.sessionId,
-        resumed: String(outcome.earlier !== undefined),
-        'total-iterations': String((0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)),
-        'total-cost-usd': formatCost((0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome).usd),
-        'cost-usd': formatCost(outcome.costUsd),
-        turns: String(outcome.turns),
-        'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
-        'transcript-file': outcome.transcriptFile,
-        check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
-        'issue-number': issue ? String(issue.number) : '',
-        'issue-url': issue?.url ?? '',
-        'status-comment-url': statusCommentUrl,
-    };
-}
-/**
- * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
- * When blockers are left out, the last item says how many, so a consumer never takes a cut list for the whole one.
- */
-function blockersOutput(blockers) {
-    const kept = [];
-    let length = 2;
-    for (const blocker of blockers) {
-        const item = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
-        const itemLength = JSON.stringify(item).length + 1;
-        if (length + itemLength > MAX_OUTPUT_TEXT - 200)
-            break;
-        kept.push(item);
-        length += itemLength;
-    }
-    if (kept.length < blockers.length) {
-        kept.push(`… and ${blockers.length - kept.length} more blockers, left out to keep the outputs within GitHub's limit`);
-    }
-    return JSON.stringify(kept);
-}
-const STATUS_ICON = {
-    completed: '✅',
-    iteration_limit_reached: '🔁',
-    no_progress: '⏸️',
-    repeated_error: '♻️',
-    budget_exceeded: '💸',
-    time_limit_reached: '⌛',
-    timed_out: '⏱️',
-    cancelled: '🚫',
-    failed: '❌',
-};
-/** Past this many iterations the table is folded away: the head of the summary stays readable. */
-const OPEN_TABLE_ROWS = 10;
-/** Statuses where a breaker or a limit, not Claude, ended the loop: Claude's own view is then worth reading. */
-const STOPPED_SHORT = new Set([
-    'iteration_limit_reached',
-    'no_progress',
-    'repeated_error',
-    'budget_exceeded',
-    'time_limit_reached',
-    'timed_out',
-]);
-/**
- * The job summary. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`.
- * @param runUrl the workflow run, linked from the summary ('' when not on a runner)
- */
-function renderSummary(outcome, issue, runUrl = '') {
-    const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
-    const reason = (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
-    const hint = continueHint(outcome);
-    if (outcome.records.length === 0) {
-        // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
-        // says why, not a page of empty sections.
-        const lines = [
-            title,
-            '',
-            `**${outcome.status === 'failed' ? 'Error' : 'Reason'}:** ${reason}`,
-            '',
-            'No iteration ran.',
-        ];
-        if (runUrl)
-            lines.push('', `[Workflow run](${runUrl})`);
-        if (hint)
-            lines.push('', hint);
-        return `${lines.join('\n')}\n`;
-    }
-    const head = [title, '', `**Reason:** ${reason}`];
-    const assessment = outcome.lastGate?.reason;
-    if (STOPPED_SHORT.has(outcome.status) && assessment) {
-        head.push('', `**Claude's last assessment:** ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
-    }
-    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
-    if (issue)
-        head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
-    if (runUrl)
-        head.push(`| Workflow run | [logs and artifacts](${runUrl}) |`);
-    if (hint)
-        head.push('', hint);
-    const blockers = outcome.lastGate?.blockers ?? [];
-    head.push('', '### Blockers', '');
-    if (blockers.length === 0)
-        head.push('None reported.');
-    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
-        head.push(`- ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
-    if (blockers.length > MAX_LISTED_BLOCKERS)
-        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
-    head.push('', '### Progress', '', (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
-    const rows = [];
-    let previousGate;
-    for (const record of outcome.records) {
-        const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
-        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
-        previousGate = record.gate ?? previousGate;
-    }
-    const folded = rows.length > OPEN_TABLE_ROWS;
-    const table = {
-        before: [
-            '',
-            '### Iterations',
-            '',
-            ...(folded ? [`<details><summary>All ${rows.length} iterations</summary>`, ''] : []),
-            '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
-            '|---|---|---|---|---|---|---|---|',
-        ],
-        rows,
-        after: folded ? ['', '</details>'] : [],
-    };
-    return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
-}
-/** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
-function checkCell(record) {
-    if (!record.check)
-        return '—';
-    return record.check.passed ? 'passed' : `failed: ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
-}
-/**
- * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
- * by the job summary and the issue.
- */
-function failedCheck(outcome) {
-    const check = outcome.lastCheck;
-    if (!check || check.passed || outcome.status === 'completed')
-        return [];
-    return [
-        '',
-        '### Last check',
-        '',
-        `After iteration ${check.iteration}, ${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(check.end, 200)}).`,
-        '',
-        '<details><summary>The end of its output</summary>',
-        '',
-        ...codeBlock(check.output),
-        '',
-        '</details>',
-    ];
-}
-/** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
-function codeBlock(text) {
-    const fence = (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .codeFence */ .wr)(text);
-    return [fence, text, fence];
-}
-function costText(usd, known) {
-    if (known)
-        return `$${formatCost(usd)}`;
-    return `at least $${formatCost(usd)} (an iteration was stopped before the CLI reported its cost)`;
-}
-/** A continued loop: what its earlier runs did, and the whole loop's totals. */
-function earlierRows(outcome) {
-    const earlier = outcome.earlier;
-    if (!earlier)
-        return [];
-    const total = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome);
-    return [
-        `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
-        `| Whole loop | ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
-    ];
-}
-/**
- * How to go on with a loop that did not complete and whose state was saved: shared by the job summary, the issue and
- * the status comment.
- */
-function continueHint(outcome) {
-    if (!outcome.stateSaved || outcome.status === 'completed')
-        return undefined;
-    return ("**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
-        'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
-        'same conversation; a new `prompt` is passed to Claude first.');
-}
-/** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
-function gateCell(record, previous) {
-    if (!record.gate)
-        return 'no gate';
-    const blockers = record.gate.blockers ?? [];
-    const same = sameList(blockers, previous?.blockers);
-    const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
-    return (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
-}
-/** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
-function sameList(a, b) {
-    return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
-}
-function notesCell(record) {
-    const denied = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDenials */ .UH)(record.deniedTools);
-    const notes = [
-        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
-        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
-        denied ? `denied: ${denied}` : '',
-        ...record.retryNotes.map((note) => `retry: ${note}`),
-        record.error ? `error: ${record.error}` : '',
-    ].filter((note) => note !== '');
-    const cells = [];
-    let length = 0;
-    for (const note of notes) {
-        const cell = (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(note, MAX_CELL);
-        if (length + cell.length > MAX_CELL && cells.length > 0) {
-            cells.push(`… and ${notes.length - cells.length} more`);
-            break;
-        }
-        cells.push(cell);
-        length += cell.length;
-    }
-    return cells.join('<br>');
-}
-/** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
-function fitSummary(head, table) {
-    // Never without rows: the first and last are kept, or the table goes.
-    const join = (rows) => `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
-    const { rows } = table;
-    let text = join(rows);
-    if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
-        return text;
-    let keep = rows.length;
-    while (keep > 2) {
-        keep = Math.floor(keep / 2);
-        const firstHalf = Math.ceil(keep / 2);
-        const kept = [
-            ...rows.slice(0, firstHalf),
-            `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
-            ...rows.slice(rows.length - (keep - firstHalf)),
-        ];
-        text = join(kept);
-        if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
-            return text;
-    }
-    return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
-}
+/** Dollars as every report shows them. */
 function formatCost(usd) {
     return usd.toFixed(4);
 }
-function truncateBytes(text, limit) {
-    const buffer = Buffer.from(text);
-    if (buffer.length <= limit)
-        return text;
-    return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
-}
 
 
 /***/ }),
 
-/***/ 8992:
+/***/ 5388:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9101);
+/* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(521);
+/** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
+
+
+// Before anything else: on Windows nothing may start that the action could not stop again.
+const unsupported = (0,_actions_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .unsupportedPlatformReason */ .r)(process.platform);
+if (unsupported === undefined)
+    await (0,_actions_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+else
+    await (0,_actions_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnsupportedPlatform */ .$)(unsupported);
+// Outputs and the summary are written synchronously by now; do not let a lingering socket or timer hold the step.
+process.exit();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 7847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4764,7 +4921,7 @@ function formatElapsed(ms) {
 
 /***/ }),
 
-/***/ 8521:
+/***/ 2866:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4778,7 +4935,7 @@ function formatElapsed(ms) {
 /* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7847);
 /**
  * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
  * cache passes through here on its way out, and is made safe for where it goes:
@@ -5134,150 +5291,6 @@ function codeFence(text) {
         longest = Math.max(longest, run);
     }
     return '`'.repeat(Math.max(3, longest + 1));
-}
-
-
-/***/ }),
-
-/***/ 6137:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.r(__webpack_exports__);
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   endGroup: () => (/* binding */ endGroup),
-/* harmony export */   error: () => (/* binding */ error),
-/* harmony export */   getInput: () => (/* binding */ getInput),
-/* harmony export */   setFailed: () => (/* binding */ setFailed),
-/* harmony export */   setOutput: () => (/* binding */ setOutput),
-/* harmony export */   setSecret: () => (/* binding */ setSecret),
-/* harmony export */   startGroup: () => (/* binding */ startGroup),
-/* harmony export */   summary: () => (/* binding */ summary),
-/* harmony export */   warning: () => (/* binding */ warning)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_3__);
-/**
- * The few functions of `@actions/core` the action uses, written the same way (workflow commands on stdout, file
- * commands in `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY`), so that `main.ts` can import these instead.
- *
- * Why: importing `@actions/core` loads its OIDC client, and with it `@actions/http-client`, `undici` and `tunnel`,
- * and `@actions/exec` and `@actions/io` for its platform details. None of them is used here, yet compiling and
- * running them was the largest part of the action's start-up. The output is the same, byte for byte
- * (`__tests__/workflow-commands.test.ts` compares it with `@actions/core`'s).
- */
-
-
-
-
-/** The input as the runner passes it (`INPUT_<NAME>`), trimmed unless asked not to. */
-function getInput(name, options) {
-    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options?.required && !value)
-        throw new Error(`Input required and not supplied: ${name}`);
-    return options?.trimWhitespace === false ? value : value.trim();
-}
-/** The runner masks the value in the log from here on. */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-function warning(message) {
-    issueCommand('warning', {}, message);
-}
-function error(message) {
-    issueCommand('error', {}, message);
-}
-/** An error annotation, and exit code 1 when the action exits. */
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-function startGroup(name) {
-    issueCommand('group', {}, name);
-}
-function endGroup() {
-    issueCommand('endgroup', {}, '');
-}
-/** Through `GITHUB_OUTPUT` when the runner gives it, else as the older `set-output` command. */
-function setOutput(name, value) {
-    const file = process.env.GITHUB_OUTPUT || '';
-    if (file) {
-        issueFileCommand(file, keyValueMessage(name, value));
-        return;
-    }
-    process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_3__.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/** The job summary, appended to `GITHUB_STEP_SUMMARY` (the part of `core.summary` the action uses). */
-class Summary {
-    buffer = '';
-    addRaw(text, addEOL = false) {
-        this.buffer += text + (addEOL ? node_os__WEBPACK_IMPORTED_MODULE_3__.EOL : '');
-        return this;
-    }
-    async write(options = {}) {
-        const file = process.env.GITHUB_STEP_SUMMARY;
-        if (!file) {
-            throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
-        }
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(file, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
-        }
-        catch {
-            throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
-        }
-        await (options.overwrite ? node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile : node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.appendFile)(file, this.buffer, { encoding: 'utf8' });
-        this.buffer = '';
-        return this;
-    }
-}
-const summary = new Summary();
-function issueCommand(command, properties, message) {
-    let text = `::${command}`;
-    // As @actions/core: a property without a value is left out.
-    const entries = Object.entries(properties).filter(([, value]) => value);
-    if (entries.length > 0)
-        text += ` ${entries.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',')}`;
-    process.stdout.write(`${text}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}`);
-}
-function issueFileCommand(file, message) {
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(file))
-        throw new Error(`Missing file at path: ${file}`);
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(file, `${message}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}`, { encoding: 'utf8' });
-}
-function keyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
-    const converted = toCommandValue(value);
-    // A value holding the delimiter would end early and smuggle in more outputs.
-    if (key.includes(delimiter))
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    if (converted.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}${converted}${node_os__WEBPACK_IMPORTED_MODULE_3__.EOL}${delimiter}`;
-}
-function toCommandValue(input) {
-    if (input === null || input === undefined)
-        return '';
-    if (typeof input === 'string' || input instanceof String)
-        return String(input);
-    return JSON.stringify(input);
-}
-function escapeData(value) {
-    return toCommandValue(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(value) {
-    return toCommandValue(value)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
 }
 
 
@@ -5817,6 +5830,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(5388);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -6,7 +6,7 @@
 // Stryker 10 needs Node >= 22. Under an older Node this script runs itself again under the Node 24 of the npm registry
 // (`npm exec --package=node@24`), so the command is the same on every machine.
 //
-// Extra arguments go to `stryker run`, e.g. `npm run mutate -- --mutate src/gate.ts` for one module; the floors are
+// Extra arguments go to `stryker run`, e.g. `npm run mutate -- --mutate src/core/gate.ts` for one module; the floors are
 // then checked for the modules that were measured.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';

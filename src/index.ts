@@ -1,6 +1,6 @@
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
-import { run } from './main.js';
-import { reportUnsupportedPlatform, unsupportedPlatformReason } from './platform.js';
+import { run } from './actions/main.js';
+import { reportUnsupportedPlatform, unsupportedPlatformReason } from './actions/platform.js';
 
 // Before anything else: on Windows nothing may start that the action could not stop again.
 const unsupported = unsupportedPlatformReason(process.platform);

@@ -6,26 +6,27 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { describeCheckEnd, runCheck } from './check-command.js';
-import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude-cli.js';
-import { locateClaude, SetupCancelledError } from './claude-install.js';
-import { runClaudeProcess } from './claude-process.js';
-import type { LoopConfig } from './inputs.js';
-import { formatEvent } from './live-log.js';
-import { resumeDecision, type LoopIdentity, type LoopState } from './loop-state.js';
-import { runLoop, type LoopDeps } from './loop.js';
+import { describeCheckEnd } from './core/check.js';
+import { runCheck } from './system/check-command.js';
+import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude/claude-cli.js';
+import { locateClaude, SetupCancelledError } from './claude/claude-install.js';
+import { runClaudeProcess } from './claude/claude-process.js';
+import type { LoopConfig } from './core/settings.js';
+import { formatEvent } from './claude/live-log.js';
+import { resumeDecision, type LoopIdentity, type LoopState } from './core/loop-state.js';
+import { runLoop, type LoopDeps } from './core/loop.js';
 import {
   describeDenials,
   endedBeforeStart,
   failedBeforeStart,
+  formatCost,
   type IterationRecord,
   type LoopOutcome,
-} from './outcome.js';
-import { formatCost } from './report.js';
-import { claudeConfigDir, StateStore } from './state-store.js';
-import { Transcript } from './transcript.js';
-import type { Secrets } from './untrusted-text.js';
-import { Workspace } from './workspace.js';
+} from './core/outcome.js';
+import { claudeConfigDir, StateStore } from './system/state-store.js';
+import { Transcript } from './claude/transcript.js';
+import type { Secrets } from './text/untrusted-text.js';
+import { Workspace } from './system/workspace.js';
 
 /** The host's log. Plain lines may hold untrusted text: the host makes them safe for where they go. */
 export interface RunnerLog {

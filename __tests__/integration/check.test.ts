@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTINUATION_PROMPT } from '../../src/inputs.js';
+import { DEFAULT_CONTINUATION_PROMPT } from '../../src/actions/inputs.js';
 import {
   FAKE_CLAUDE,
   fakeClaude,

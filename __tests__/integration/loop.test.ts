@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTINUATION_PROMPT } from '../../src/inputs.js';
+import { DEFAULT_CONTINUATION_PROMPT } from '../../src/actions/inputs.js';
 import {
   FAKE_CLAUDE,
   fakeClaude,

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTINUATION_PROMPT } from '../../src/inputs.js';
+import { DEFAULT_CONTINUATION_PROMPT } from '../../src/actions/inputs.js';
 import {
   FAKE_CLAUDE,
   fakeClaude,

@@ -3,7 +3,7 @@
  * result line, whose error texts are listed in shared/claude-cli-facts.md (API errors come as `is_error` with
  * `api_error_status` and texts like "API Error: Repeated 529 Overloaded errors").
  */
-import type { ProcessOutcome } from './claude-process.js';
+import type { ProcessOutcome } from '../core/iteration-run.js';
 
 export type FailureKind =
   /** Credentials rejected or missing: never retried. */

@@ -19,11 +19,11 @@ import {
   type IssueLog,
 } from './issue.js';
 import { resilientClient, type GitHubClient } from './github-client.js';
-import type { LoopConfig } from './inputs.js';
-import type { IterationRecord, LoopOutcome } from './outcome.js';
-import { checkCell, continueHint, failedCheck, formatCost, STATUS_ICON, type IssueRef } from './report.js';
-import { formatElapsed, shorten } from './text.js';
-import { markdownCell, markdownInline, type Secrets } from './untrusted-text.js';
+import type { LoopConfig } from '../core/settings.js';
+import { formatCost, type IterationRecord, type LoopOutcome } from '../core/outcome.js';
+import { checkCell, continueHint, failedCheck, STATUS_ICON, type IssueRef } from './report.js';
+import { formatElapsed, shorten } from '../text/text.js';
+import { markdownCell, markdownInline, type Secrets } from '../text/untrusted-text.js';
 
 export type StatusSettings = Pick<
   LoopConfig,
@@ -72,7 +72,7 @@ export function statusMarker(context: IssueContext, prompt: string): string {
 }
 
 // Shared with the job summary; re-exported for the status comment's callers and tests.
-export { formatElapsed } from './text.js';
+export { formatElapsed } from '../text/text.js';
 
 /** The comment's body. Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
 export function renderStatusComment(

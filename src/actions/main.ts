@@ -10,14 +10,15 @@ import * as core from './workflow-commands.js';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, inputNamesFromEnv, readInputs, type LoopConfig } from './inputs.js';
+import type { LoopConfig } from '../core/settings.js';
+import { InputError, inputNamesFromEnv, readInputs } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
-import { failedBeforeStart, type LoopOutcome } from './outcome.js';
-import { formatCost, outcomeOutputs, renderSummary, type IssueRef } from './report.js';
-import { runConfiguredLoop } from './runner.js';
+import { failedBeforeStart, formatCost, type LoopOutcome } from '../core/outcome.js';
+import { outcomeOutputs, renderSummary, type IssueRef } from './report.js';
+import { runConfiguredLoop } from '../runner.js';
 import { StatusComment } from './status-comment.js';
-import { shorten } from './text.js';
-import { LogDoor, Secrets } from './untrusted-text.js';
+import { shorten } from '../text/text.js';
+import { LogDoor, Secrets } from '../text/untrusted-text.js';
 
 const MAX_LOGGED_REASON = 4_000;
 

@@ -155,3 +155,8 @@ export function describeDenials(deniedTools: Readonly<Record<string, number>>): 
     .map(([tool, count]) => `${tool} (${count})`)
     .join(', ');
 }
+
+/** Dollars as every report shows them. */
+export function formatCost(usd: number): string {
+  return usd.toFixed(4);
+}

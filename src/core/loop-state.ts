@@ -8,7 +8,7 @@
 import type { BreakerCounters } from './breaker.js';
 import type { Gate } from './gate.js';
 import { isStatus, type EarlierRuns, type LoopStatus } from './outcome.js';
-import { shorten } from './text.js';
+import { shorten } from '../text/text.js';
 
 export const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */

@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { plainClient } from './github-client.js';
-import { totalCost, totalIterations, type LoopOutcome, type LoopStatus } from './outcome.js';
+import { totalCost, totalIterations, type LoopOutcome, type LoopStatus } from '../core/outcome.js';
 import { continueHint, failedCheck } from './report.js';
-import { oneLine, shorten } from './text.js';
-import { codeFence, markdownInline, type Secrets } from './untrusted-text.js';
+import { oneLine, shorten } from '../text/text.js';
+import { codeFence, markdownInline, type Secrets } from '../text/untrusted-text.js';
 
 export interface IssueContext {
   serverUrl: string;

@@ -17,15 +17,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-
-export interface WorkTreeFingerprint {
-  /** Commit id, or '' before the first commit. */
-  head: string;
-  /** Tree id of the whole work tree's content. */
-  tree: string;
-  /** The fingerprints of the repositories nested in the work tree, by path from its top; absent when there are none. */
-  nested?: Record<string, WorkTreeFingerprint>;
-}
+import { sameFingerprint, type WorkTreeFingerprint } from '../core/fingerprint.js';
 
 export class NotAGitWorkTreeError extends Error {
   override name = 'NotAGitWorkTreeError';
@@ -385,14 +377,4 @@ export class Workspace {
     const cause = error instanceof Error ? error.message : String(error);
     return new Error(`Could not ${doing} at ${workTree}${why ? ` ${why}` : ''}: ${cause}`);
   }
-}
-
-export function sameFingerprint(a: WorkTreeFingerprint, b: WorkTreeFingerprint): boolean {
-  if (a.head !== b.head || a.tree !== b.tree) return false;
-  const [x, y] = [a.nested ?? {}, b.nested ?? {}];
-  const paths = Object.keys(x);
-  return (
-    paths.length === Object.keys(y).length &&
-    paths.every((relative) => y[relative] && sameFingerprint(x[relative], y[relative]))
-  );
 }

@@ -5,7 +5,7 @@
  * read or anything is started, with a message that says what to use instead.
  */
 import * as core from './workflow-commands.js';
-import { failedBeforeStart } from './outcome.js';
+import { failedBeforeStart } from '../core/outcome.js';
 import { outcomeOutputs, renderSummary } from './report.js';
 
 /** Why the action cannot run on `platform` (Node's `process.platform`); undefined when it can. */

@@ -11,7 +11,7 @@
  * and memory stays bounded by one batch.
  */
 import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
-import type { Secrets, StreamRedactor } from './untrusted-text.js';
+import type { Secrets, StreamRedactor } from '../text/untrusted-text.js';
 
 /** What a run of the CLI writes its stdout to. */
 export interface TranscriptSink {

@@ -14,7 +14,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runProgram, type ProgramRun } from './process-group.js';
+import { runProgram, type ProgramRun } from '../system/process-group.js';
 
 const VERSION_TIMEOUT_MS = 30_000;
 /** The tool-cache name: `<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`. */

@@ -1,8 +1,8 @@
 /**
  * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
  */
-import { GATE_END, GATE_START } from './gate.js';
-import type { LoopConfig } from './inputs.js';
+import { GATE_END, GATE_START } from '../core/gate.js';
+import type { LoopConfig } from '../core/settings.js';
 
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 export const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.

@@ -20,8 +20,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { MAX_STATE_BYTES, parseLoopState, type LoopState, type ParsedState } from './loop-state.js';
-import type { Secrets } from './untrusted-text.js';
+import { MAX_STATE_BYTES, parseLoopState, type LoopState, type ParsedState } from '../core/loop-state.js';
+import type { Secrets } from '../text/untrusted-text.js';
 
 export const STATE_FILE = 'state.json';
 export const SESSION_FILE = 'session.jsonl';

@@ -1,10 +1,17 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
-import type { Gate } from './gate.js';
-import { describeDenials, totalCost, totalIterations, type IterationRecord, type LoopOutcome } from './outcome.js';
-import { formatElapsed, shorten } from './text.js';
-import { codeFence, markdownCell, markdownCode, markdownInline } from './untrusted-text.js';
+import type { Gate } from '../core/gate.js';
+import {
+  describeDenials,
+  formatCost,
+  totalCost,
+  totalIterations,
+  type IterationRecord,
+  type LoopOutcome,
+} from '../core/outcome.js';
+import { formatElapsed, shorten } from '../text/text.js';
+import { codeFence, markdownCell, markdownCode, markdownInline } from '../text/untrusted-text.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -296,10 +303,6 @@ function fitSummary(head: string, table: IterationTable): string {
     if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES) return text;
   }
   return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
-}
-
-export function formatCost(usd: number): string {
-  return usd.toFixed(4);
 }
 
 function truncateBytes(text: string, limit: number): string {

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter } from './line-splitter.js';
-import { killProcessGroup } from './process-group.js';
+import { killProcessGroup } from '../system/process-group.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
 import type { TranscriptSink } from './transcript.js';
-import type { Secrets } from './untrusted-text.js';
+import type { Secrets } from '../text/untrusted-text.js';
+import type { ProcessOutcome } from '../core/iteration-run.js';
 
 export interface ProcessRequest {
   executable: string;
@@ -29,23 +30,6 @@ export interface ProcessRequest {
   resultGraceMs?: number;
   /** Between SIGTERM and SIGKILL. */
   killGraceMs?: number;
-}
-
-export interface ProcessOutcome {
-  stream: StreamState;
-  exitCode: number | null;
-  exitSignal: NodeJS.Signals | null;
-  /** The last few KiB of stderr, for error reasons; secrets redacted. */
-  stderrTail: string;
-  /** Lines of stdout longer than the line cap, dropped unread (they still reach the transcript). */
-  droppedLines: number;
-  timedOut: boolean;
-  cancelled: boolean;
-  /** It lingered after its result line and was stopped: the result line still stands. */
-  stoppedAfterResult: boolean;
-  /** The CLI could not be started at all (missing, not executable). */
-  spawnError: string | undefined;
-  durationMs: number;
 }
 
 const STDERR_TAIL_BYTES = 8 * 1024;

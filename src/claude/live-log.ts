@@ -3,7 +3,7 @@
  * tool's name and its main argument), tool errors. Pure, so the wording is tested without a CLI.
  */
 import type { StreamEvent } from './stream-json.js';
-import { oneLine, shorten } from './text.js';
+import { oneLine, shorten } from '../text/text.js';
 
 const MAX_ARGUMENT = 120;
 const MAX_TEXT = 4000;

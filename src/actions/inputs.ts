@@ -4,20 +4,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CHECK_ON, type CheckOn } from './check-command.js';
-import { isStatus, STATUSES, type LoopStatus } from './outcome.js';
-import { splitShellWords } from './shell-words.js';
-
-export const PERMISSION_MODES = [
-  'acceptEdits',
-  'auto',
-  'bypassPermissions',
-  'default',
-  'dontAsk',
-  'manual',
-  'plan',
-] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
+import { CHECK_ON } from '../core/check.js';
+import { PERMISSION_MODES, type LoopConfig, type PermissionMode } from '../core/settings.js';
+import { isStatus, STATUSES, type LoopStatus } from '../core/outcome.js';
+import { splitShellWords } from '../text/shell-words.js';
 
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 export const DEFAULT_CLAUDE_VERSION = '2.1.330';
@@ -66,51 +56,6 @@ export const MAX_DURATION_MINUTES = 35_791;
 
 export const DEFAULT_CONTINUATION_PROMPT =
   'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
-
-export interface LoopConfig {
-  prompt: string;
-  continuationPrompt: string;
-  /** After the hard-limit clamp. */
-  maxIterations: number;
-  hardLimit: number;
-  noChangeThreshold: number;
-  sameErrorThreshold: number;
-  maxBudgetUsd: number | undefined;
-  iterationTimeoutMs: number;
-  /** This run's time limit, from the start of the action; undefined: none. */
-  timeLimitMs: number | undefined;
-  apiRetries: number;
-  /** Empty: no check; `completed` rests on the gate alone. */
-  checkCommand: string;
-  checkOn: CheckOn;
-  checkTimeoutMs: number;
-  /** Absolute. */
-  workingDirectory: string;
-  /** Absolute; empty: the loop is not kept for a later run. */
-  stateDir: string;
-  anthropicApiKey: string;
-  claudeCodeOauthToken: string;
-  model: string;
-  maxTurns: number | undefined;
-  /** One tool or pattern each, e.g. `Bash(npm test:*)`. */
-  allowedTools: string[];
-  disallowedTools: string[];
-  permissionMode: PermissionMode;
-  claudeArgs: string[];
-  claudePath: string;
-  /** An exact version, e.g. 2.1.330: the one installed, and the one a `claude` on PATH must be. */
-  claudeVersion: string;
-  /** Use a `claude` on PATH whatever its version. */
-  claudeFromPath: boolean;
-  failOn: LoopStatus[];
-  openIssueOn: LoopStatus[];
-  issueLabels: string[];
-  /** The issue or pull request whose status comment the action keeps up to date; undefined: none. */
-  statusIssue: number | undefined;
-  githubToken: string;
-  /** Things the user should know but that do not stop the run (e.g. a clamped limit). */
-  warnings: string[];
-}
 
 /** Where inputs come from: `workflow-commands.ts` in the action, a plain map in tests. */
 export interface InputSource {

@@ -3,18 +3,8 @@
  * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
  * transcript, so memory stays flat however long an iteration runs.
  */
-import { parseFinalGate, GATE_START, type Gate } from './gate.js';
-
-/** The `result` line that ends a run of the CLI. */
-export interface ResultInfo {
-  subtype: string;
-  isError: boolean;
-  apiErrorStatus: number | undefined;
-  /** The final text, or the error text when `isError`. */
-  text: string;
-  sessionId: string | undefined;
-  turns: number;
-}
+import { parseFinalGate, GATE_START, type Gate } from '../core/gate.js';
+import type { ResultInfo, StreamSummary } from '../core/iteration-run.js';
 
 /** What one line means for the live log. */
 export type StreamEvent =
@@ -40,7 +30,7 @@ const IS_ERROR_START = Buffer.from('"is');
 /** The bytes JSON allows between tokens: space, tab, line feed, carriage return. */
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-export class StreamState {
+export class StreamState implements StreamSummary {
   sessionId: string | undefined;
   /** The gate that ends Claude's own top-level reply so far (no text or tool call after it), if there is one. */
   lastGate: Gate | undefined;

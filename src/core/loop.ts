@@ -3,11 +3,11 @@
  * waiting, logging) comes in as `LoopDeps`, so tests drive the rules with scripted fakes.
  */
 import { CircuitBreaker, type TripCause } from './breaker.js';
-import type { ProcessOutcome } from './claude-process.js';
-import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check-command.js';
+import type { ProcessOutcome } from '../core/iteration-run.js';
+import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check.js';
 import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
-import type { LoopConfig } from './inputs.js';
+import type { LoopConfig } from '../core/settings.js';
 import {
   boundedForSaving,
   earlierRuns,
@@ -17,7 +17,7 @@ import {
   type LoopState,
 } from './loop-state.js';
 import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
-import { sameFingerprint, type WorkTreeFingerprint } from './workspace.js';
+import { sameFingerprint, type WorkTreeFingerprint } from './fingerprint.js';
 
 export interface IterationRequest {
   /** 1-based iteration number. */

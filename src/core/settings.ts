@@ -1,0 +1,61 @@
+/**
+ * The settings of one loop, whatever front end read them: one frozen value, checked before anything runs.
+ */
+import type { CheckOn } from './check.js';
+import type { LoopStatus } from './outcome.js';
+
+export const PERMISSION_MODES = [
+  'acceptEdits',
+  'auto',
+  'bypassPermissions',
+  'default',
+  'dontAsk',
+  'manual',
+  'plan',
+] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export interface LoopConfig {
+  prompt: string;
+  continuationPrompt: string;
+  /** After the hard-limit clamp. */
+  maxIterations: number;
+  hardLimit: number;
+  noChangeThreshold: number;
+  sameErrorThreshold: number;
+  maxBudgetUsd: number | undefined;
+  iterationTimeoutMs: number;
+  /** This run's time limit, from the start of the action; undefined: none. */
+  timeLimitMs: number | undefined;
+  apiRetries: number;
+  /** Empty: no check; `completed` rests on the gate alone. */
+  checkCommand: string;
+  checkOn: CheckOn;
+  checkTimeoutMs: number;
+  /** Absolute. */
+  workingDirectory: string;
+  /** Absolute; empty: the loop is not kept for a later run. */
+  stateDir: string;
+  anthropicApiKey: string;
+  claudeCodeOauthToken: string;
+  model: string;
+  maxTurns: number | undefined;
+  /** One tool or pattern each, e.g. `Bash(npm test:*)`. */
+  allowedTools: string[];
+  disallowedTools: string[];
+  permissionMode: PermissionMode;
+  claudeArgs: string[];
+  claudePath: string;
+  /** An exact version, e.g. 2.1.330: the one installed, and the one a `claude` on PATH must be. */
+  claudeVersion: string;
+  /** Use a `claude` on PATH whatever its version. */
+  claudeFromPath: boolean;
+  failOn: LoopStatus[];
+  openIssueOn: LoopStatus[];
+  issueLabels: string[];
+  /** The issue or pull request whose status comment the action keeps up to date; undefined: none. */
+  statusIssue: number | undefined;
+  githubToken: string;
+  /** Things the user should know but that do not stop the run (e.g. a clamped limit). */
+  warnings: string[];
+}
