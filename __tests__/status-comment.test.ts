@@ -240,8 +240,8 @@ describe('StatusComment with the real Octokit', () => {
   const warnings: string[] = [];
   const infos: string[] = [];
   const log = { info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
-  /** Retries and rate-limit waits in milliseconds instead of seconds. */
-  const fast = { retryAfterBaseMs: 1 };
+  /** Retries and rate-limit waits in milliseconds instead of seconds, and no spacing of writes. */
+  const fast = { retryAfterBaseMs: 1, spaceWrites: false };
 
   beforeEach(async () => {
     warnings.length = 0;
@@ -317,6 +317,97 @@ describe('StatusComment with the real Octokit', () => {
     expect(ours).toHaveLength(1);
     expect(ours[0].body).toContain('second attempt');
     expect(writes().filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('does not take over a comment that carries the marker but someone else wrote', async () => {
+    const marker = statusMarker(ctx, PROMPT);
+    const planted = api.addComment({
+      issue_number: 7,
+      body: `${marker}\n### Autonomous loop: completed`,
+      user: 'mallory',
+    });
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    const url = await status.finish(outcome({ reason: 'the real end' }));
+
+    expect(api.comments.find((c: { id: number }) => c.id === planted.id).body).toBe(planted.body);
+    expect(api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${planted.id}`))).toEqual([]);
+    const ours = api.comments.filter((c: { id: number }) => c.id !== planted.id);
+    expect(ours).toHaveLength(1);
+    expect(ours[0].user.login).toBe('github-actions[bot]');
+    expect(ours[0].body).toContain('the real end');
+    expect(url).toBe(ours[0].html_url);
+    expect(infos).toContain(`Not taking over ${planted.html_url} as the status comment: mallory wrote it.`);
+    expect(warnings).toEqual([]);
+  });
+
+  it("takes over the token's own comment: github-actions[bot]'s for the GITHUB_TOKEN, the user's for another token", async () => {
+    const marker = statusMarker(ctx, PROMPT);
+    const bots = api.addComment({ issue_number: 7, body: `${marker}\nearlier`, user: 'github-actions[bot]' });
+    await StatusComment.start(settings, ctx, SECRETS, log, fast)!.finish(outcome({ reason: 'by the bot' }));
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0].id).toBe(bots.id);
+    expect(api.comments[0].body).toContain('by the bot');
+
+    // A personal access token: GET /user names its user, and only that user's comment is taken over.
+    await api.close();
+    api = await startFakeGitHubApi({ token: TOKEN, user: 'Loop-Maintainer' });
+    for (let n = 1; n <= 7; n++) api.addIssue({ title: `Issue ${n}` });
+    const ctxPat = { ...ctx, apiUrl: api.url };
+    const markerPat = statusMarker(ctxPat, PROMPT);
+    api.addComment({ issue_number: 7, body: `${markerPat}\nthe bot's`, user: 'github-actions[bot]' });
+    const users = api.addComment({ issue_number: 7, body: `${markerPat}\nthe user's`, user: 'loop-maintainer' });
+    await StatusComment.start(settings, ctxPat, SECRETS, log, fast)!.finish(outcome({ reason: 'by the user' }));
+    expect(api.comments).toHaveLength(2);
+    expect(api.comments.find((c: { id: number }) => c.id === users.id).body).toContain('by the user');
+    expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(api.requests.filter((r) => r.path === '/user')).toHaveLength(1);
+  });
+
+  it('asks nobody who the token is when no comment carries the marker', async () => {
+    await StatusComment.start(settings, ctx, SECRETS, log, fast)!.finish(outcome());
+    expect(api.requests.filter((r) => r.path === '/user')).toEqual([]);
+  });
+
+  it('writes a new comment when its comment is deleted while the loop runs, and goes on updating that one', async () => {
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await status.settled();
+    const [first] = api.comments;
+    api.deleteComment(first.id);
+
+    status.iterationEnded(record(1));
+    await status.settled();
+    expect(api.comments).toHaveLength(1);
+    const [second] = api.comments;
+    expect(second.id).not.toBe(first.id);
+    expect(second.body).toContain('| Iterations | 1 of 10 done |');
+    expect(infos).toContain(`The status comment ${first.html_url} was deleted: writing a new one.`);
+
+    status.iterationEnded(record(2));
+    expect(await status.finish(outcome())).toBe(second.html_url);
+    expect(api.comments[0].body).toContain('`iteration_limit_reached`');
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/owner/repo/issues/7/comments',
+      `PATCH /repos/owner/repo/issues/comments/${first.id}`,
+      'POST /repos/owner/repo/issues/7/comments',
+      `PATCH /repos/owner/repo/issues/comments/${second.id}`,
+      `PATCH /repos/owner/repo/issues/comments/${second.id}`,
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('writes a new comment once per update only: when the issue is gone too, one warning and no more requests', async () => {
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    await status.settled();
+    api.deleteComment(api.comments[0].id);
+    api.failWith(404, 'POST');
+    status.iterationEnded(record(1));
+    await status.settled();
+    status.iterationEnded(record(2));
+    expect(await status.finish(outcome())).toBe('');
+    expect(writes().map((r) => r.method)).toEqual(['POST', 'PATCH', 'POST']);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Could not write the status comment on #7 .*GitHub answered 404/),
+    ]);
   });
 
   it('adds a new comment for another workflow run', async () => {

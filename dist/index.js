@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9101:
+/***/ 180:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11,7 +11,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/actions/workflow-commands.ts
-var workflow_commands = __nccwpck_require__(6470);
+var workflow_commands = __nccwpck_require__(3593);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -20,536 +20,44 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./src/text/text.ts
-var text_text = __nccwpck_require__(7847);
-// EXTERNAL MODULE: ./src/text/untrusted-text.ts
-var untrusted_text = __nccwpck_require__(2866);
-;// CONCATENATED MODULE: ./src/core/check.ts
-/**
- * What a check's result means to the loop: how it ended in words, when two failures are the same, and what the next
- * prompt tells Claude. Pure; `system/check-command.ts` runs the command.
- */
-
-
-const CHECK_ON = ['ready', 'every-iteration'];
-/** What of the check's output is kept: its end, where test runners put their verdict. */
-const CHECK_OUTPUT_MAX_LINES = 200;
-const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
-/** "exit code 1", "timed out after 10 min", …: how the check ended, in a few words. */
-function describeCheckEnd(result, timeoutMs) {
-    if (result.timedOut)
-        return `timed out after ${+(timeoutMs / 60_000).toFixed(3)} min and was stopped`;
-    if (result.spawnError !== undefined)
-        return `could not be started: ${result.spawnError}`;
-    if (result.cancelled)
-        return 'was stopped: the job was cancelled';
-    return `exit code ${result.exitCode}`;
-}
-/**
- * When two failures of the check are "the same": the same way of ending (exit code, or time-out) and the same last
- * meaningful line of output (one with a letter or digit), with whitespace folded and what changes from run to run
- * without meaning anything taken out: durations, clock times and dates, and hexadecimal ids such as commit hashes.
- * Counts of passed and failed tests are kept: fewer failures is progress.
- */
-function checkFailureSignature(result, timeoutMs) {
-    const lines = result.output.split('\n').filter((line) => /[\p{L}\p{N}]/u.test(line));
-    const last = normalizeLine(lines.at(-1) ?? '');
-    return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
-}
-function normalizeLine(line) {
-    return (0,text_text/* oneLine */.TN)(line)
-        .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
-        .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
-        .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
-        .replace(/\b[0-9a-f]{7,40}\b/g, '<id>');
-}
-/** What the next iteration's prompt says after the continuation prompt when the check failed. */
-function checkFailureReport(result, timeoutMs) {
-    const fence = (0,untrusted_text/* codeFence */.wr)(result.output);
-    const output = result.output === '' ? '(no output)' : [fence, result.output, fence].join('\n');
-    return [
-        'The loop ran the check command after your last reply, and it failed: the task is not complete until it passes.',
-        '',
-        `Command: ${result.command}`,
-        `Result: ${describeCheckEnd(result, timeoutMs)}`,
-        `The end of its output (stdout and stderr, at most ${CHECK_OUTPUT_MAX_LINES} lines):`,
-        output,
-        '',
-        'Fix what it reports, then end your reply with the completion gate again.',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/settings.ts
-const PERMISSION_MODES = [
-    'acceptEdits',
-    'auto',
-    'bypassPermissions',
-    'default',
-    'dontAsk',
-    'manual',
-    'plan',
-];
-
 // EXTERNAL MODULE: ./src/core/outcome.ts
-var core_outcome = __nccwpck_require__(2446);
-;// CONCATENATED MODULE: ./src/text/shell-words.ts
-/**
- * Splits a string into arguments the way a POSIX shell would (whitespace, single quotes, double quotes, backslash),
- * without ever running a shell: no expansion, no globbing, no operators. Used for the `claude-args` input.
- */
-function splitShellWords(input) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (quote === "'") {
-            if (ch === "'")
-                quote = undefined;
-            else
-                word += ch;
-        }
-        else if (quote === '"') {
-            if (ch === '"')
-                quote = undefined;
-            // Past the end there is no character to escape (and the quote is unclosed, which throws below).
-            else if (ch === '\\' && '"\\$`\n'.includes(input[i + 1]))
-                word += input[++i];
-            else
-                word += ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            inWord = true;
-        }
-        else if (ch === '\\') {
-            if (i + 1 < input.length)
-                word += input[++i];
-            inWord = true;
-        }
-        else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            word += ch;
-            inWord = true;
-        }
-    }
-    if (quote !== undefined)
-        throw new Error(`unclosed ${quote === '"' ? 'double' : 'single'} quote`);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-
-;// CONCATENATED MODULE: ./src/actions/inputs.ts
-/**
- * Reads every action input once, validates it, and returns one typed, frozen `LoopConfig`. Every error names the
- * input and the value it got, so a user can fix the workflow without reading our code.
- */
-
-
-
-
-
-
-/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
-const DEFAULT_CLAUDE_VERSION = '2.1.330';
-/** Every input action.yml declares, in its order (a test keeps the two in step). */
-const INPUT_NAMES = [
-    'prompt',
-    'prompt-file',
-    'continuation-prompt',
-    'max-iterations',
-    'hard-limit',
-    'no-change-threshold',
-    'same-error-threshold',
-    'max-budget-usd',
-    'iteration-timeout-minutes',
-    'time-limit-minutes',
-    'api-retries',
-    'check-command',
-    'check-on',
-    'check-timeout-minutes',
-    'working-directory',
-    'state-dir',
-    'anthropic-api-key',
-    'claude-code-oauth-token',
-    'model',
-    'max-turns',
-    'allowed-tools',
-    'disallowed-tools',
-    'permission-mode',
-    'claude-args',
-    'claude-path',
-    'claude-version',
-    'claude-from-path',
-    'fail-on',
-    'open-issue-on',
-    'issue-labels',
-    'status-issue',
-    'github-token',
-];
-/**
- * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
- * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
- */
-const MAX_DURATION_MINUTES = 35_791;
-const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
-/** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
-function inputNamesFromEnv(env) {
-    return Object.keys(env)
-        .filter((key) => key.startsWith('INPUT_'))
-        .map((key) => key.slice('INPUT_'.length));
-}
-/** Flags that the action sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
-const OWNED_FLAGS = [
-    '--print',
-    '--output-format',
-    '--input-format',
-    '--verbose',
-    '--resume',
-    '--continue',
-    '--session-id',
-];
-const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
-class InputError extends Error {
-    name = 'InputError';
-}
-/** @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner). */
-function readInputs(source, baseDirectory) {
-    const get = (name) => source.getInput(name).trim();
-    const secret = (name) => {
-        const value = get(name);
-        if (value !== '')
-            source.setSecret(value);
-        return value;
-    };
-    // Secrets first, so that nothing below can log one before it is masked.
-    const anthropicApiKey = secret('anthropic-api-key');
-    const claudeCodeOauthToken = secret('claude-code-oauth-token');
-    const githubToken = secret('github-token');
-    const warnings = undeclaredInputWarnings(source.inputNames?.() ?? []);
-    const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
-    const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
-    const maxIterations = Math.min(requestedMax, hardLimit);
-    if (requestedMax > hardLimit) {
-        warnings.push(`Input 'max-iterations' is ${requestedMax}, above 'hard-limit' ${hardLimit}: using ${hardLimit}.`);
-    }
-    // An empty segment resolves to the base directory itself.
-    const workingDirectory = external_node_path_default().resolve(baseDirectory, get('working-directory'));
-    if (!(0,external_node_fs_.existsSync)(workingDirectory) || !(0,external_node_fs_.statSync)(workingDirectory).isDirectory()) {
-        throw new InputError(`Input 'working-directory' is "${get('working-directory')}", but ${workingDirectory} is not a directory.`);
-    }
-    if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
-        throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
-    }
-    if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
-        // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
-        warnings.push("Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
-            'came out empty: the secret has not been created (or has another name), or the run has no access to it ' +
-            '(a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). Going on: claude ' +
-            'may be logged in on this runner, or ANTHROPIC_API_KEY set in the environment.');
-    }
-    const permissionMode = get('permission-mode') || 'bypassPermissions';
-    if (!PERMISSION_MODES.includes(permissionMode)) {
-        throw new InputError(`Input 'permission-mode' is "${permissionMode}"; expected one of: ${PERMISSION_MODES.join(', ')}.`);
-    }
-    let claudeArgs;
-    try {
-        claudeArgs = splitShellWords(get('claude-args'));
-    }
-    catch (error) {
-        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": ${error.message}.`);
-    }
-    const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
-    // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
-    const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd !== undefined);
-    if (owned.length > 0) {
-        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
-            `${owned.length === 1 ? 'it' : 'them'}` +
-            (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'));
-    }
-    const stateDir = readStateDir(get, baseDirectory, workingDirectory);
-    const maxTurnsText = get('max-turns');
-    const statusIssueText = get('status-issue');
-    return Object.freeze({
-        prompt: readPrompt(get, workingDirectory),
-        continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
-        maxIterations,
-        hardLimit,
-        noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
-        sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
-        maxBudgetUsd,
-        iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
-        timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
-        apiRetries: wholeNumber(get, 'api-retries', 2, 0),
-        checkCommand: get('check-command'),
-        checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
-        checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
-        workingDirectory,
-        stateDir,
-        anthropicApiKey,
-        claudeCodeOauthToken,
-        model: get('model'),
-        maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
-        allowedTools: toolList(get, 'allowed-tools'),
-        disallowedTools: toolList(get, 'disallowed-tools'),
-        permissionMode: permissionMode,
-        claudeArgs,
-        claudePath: get('claude-path'),
-        claudeVersion: exactVersion(get, 'claude-version', DEFAULT_CLAUDE_VERSION),
-        claudeFromPath: inputs_boolean(get, 'claude-from-path', false),
-        failOn: statusList(get, 'fail-on', 'failed,timed_out'),
-        openIssueOn: statusList(get, 'open-issue-on', ''),
-        issueLabels: (get('issue-labels') || 'autonomous-loop')
-            .split(/[,\n]/)
-            .map((label) => label.trim())
-            .filter((label) => label !== ''),
-        statusIssue: statusIssueText === '' ? undefined : wholeNumber(get, 'status-issue', 0, 1),
-        githubToken,
-        warnings,
-    });
-}
-/**
- * The state directory, absolute. Not inside the repository: the loop would take its own saves for Claude's changes,
- * and Claude could edit what the next run trusts.
- */
-function readStateDir(get, baseDirectory, workingDirectory) {
-    const given = get('state-dir');
-    if (given === '')
-        return '';
-    const stateDir = external_node_path_default().resolve(baseDirectory, given);
-    for (const [what, directory] of [
-        ['the workspace', baseDirectory],
-        ["'working-directory'", workingDirectory],
-    ]) {
-        const relative = external_node_path_default().relative(directory, stateDir);
-        // `..state` is a directory inside; only `..` itself or a path through it leads out.
-        const outside = relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative);
-        if (!outside) {
-            throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
-                'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.');
-        }
-    }
-    if ((0,external_node_fs_.existsSync)(stateDir) && !(0,external_node_fs_.statSync)(stateDir).isDirectory()) {
-        throw new InputError(`Input 'state-dir' is "${given}", but ${stateDir} is not a directory.`);
-    }
-    return stateDir;
-}
-function readPrompt(get, workingDirectory) {
-    const prompt = get('prompt');
-    const promptFile = get('prompt-file');
-    if (prompt !== '' && promptFile !== '') {
-        throw new InputError("Set exactly one of the inputs 'prompt' and 'prompt-file', not both.");
-    }
-    if (prompt === '' && promptFile === '') {
-        throw new InputError("Set one of the inputs 'prompt' and 'prompt-file': the task for Claude is missing.");
-    }
-    if (prompt !== '')
-        return prompt;
-    const file = external_node_path_default().resolve(workingDirectory, promptFile);
-    if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile()) {
-        throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} does not exist or is not a file.`);
-    }
-    const text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    if (text.trim() === '')
-        throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} is empty.`);
-    return text;
-}
-function wholeNumber(get, name, fallback, min) {
-    const text = get(name);
-    if (text === '')
-        return fallback;
-    const value = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(value) || value < min) {
-        throw new InputError(`Input '${name}' must be a whole number of at least ${min}, got "${text}".`);
-    }
-    return value;
-}
-function optionalPositiveNumber(get, name) {
-    const text = get(name);
-    if (text === '')
-        return undefined;
-    const value = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value) || value <= 0) {
-        throw new InputError(`Input '${name}' must be a positive number, got "${text}".`);
-    }
-    return value;
-}
-/**
- * A duration input in minutes (fractions allowed), as milliseconds; undefined when empty. Capped so that a timer
- * can wait that long: above 2³¹−1 ms Node fires it at once, and a limit would end the loop at the start.
- */
-function optionalMinutes(get, name) {
-    const text = get(name);
-    if (text === '')
-        return undefined;
-    const minutes = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
-    if (!(minutes > 0 && minutes <= MAX_DURATION_MINUTES)) {
-        throw new InputError(`Input '${name}' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "${text}".`);
-    }
-    return Math.max(1, Math.round(minutes * 60_000));
-}
-/**
- * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
- * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
- * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
- * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
- */
-function toolList(get, name) {
-    const text = get(name);
-    const items = [];
-    let item = '';
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
-            if (item !== '')
-                items.push(item);
-            item = '';
-            continue;
-        }
-        if (ch === '\\') {
-            item += text.slice(i, i + 2);
-            i++;
-            continue;
-        }
-        if (ch === '(')
-            depth++;
-        if (ch === ')' && --depth < 0) {
-            throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
-        }
-        item += ch;
-    }
-    if (depth > 0)
-        throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
-    if (item !== '')
-        items.push(item);
-    return items;
-}
-/**
- * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
- * `budgetOwned`. Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an
- * argument with whitespace in it is a value.
- */
-function ownedFlagsIn(args, budgetOwned) {
-    const found = [];
-    for (const arg of args) {
-        const long = arg.split('=')[0];
-        const short = arg.slice(0, 2);
-        if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd'))
-            found.push(long);
-        else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg))
-            found.push(short);
-    }
-    return [...new Set(found)];
-}
-/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
-function undeclaredInputWarnings(givenNames) {
-    const known = new Set(INPUT_NAMES.map((name) => name.toUpperCase()));
-    return givenNames
-        .filter((given) => !known.has(given.toUpperCase()))
-        .map((given) => {
-        const name = given.toLowerCase();
-        return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
-    });
-}
-/** The declared input with the fewest edits from `name`, with `_` and spaces read as `-` (the first on a tie). */
-function closestInput(name) {
-    const normalised = name.replace(/[_ ]/g, '-');
-    let best = INPUT_NAMES[0];
-    let bestDistance = Infinity;
-    for (const candidate of INPUT_NAMES) {
-        const distance = editDistance(normalised, candidate);
-        if (distance < bestDistance)
-            [best, bestDistance] = [candidate, distance];
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-/**
- * An exact package version: it names the tool-cache directory, and it is compared with what `claude --version`
- * prints, so a range or a tag such as `latest` could never match and would be installed again on every run.
- */
-function exactVersion(get, name, fallback) {
-    const value = get(name) || fallback;
-    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value)) {
-        throw new InputError(`Input '${name}' is "${value}"; expected an exact version such as ${fallback}.`);
-    }
-    return value;
-}
-/** `true` or `false` in the spellings of YAML 1.2 that `core.getBooleanInput` accepts. */
-function inputs_boolean(get, name, fallback) {
-    const value = get(name);
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(`Input '${name}' is "${value}"; expected true or false.`);
-}
-function oneOf(get, name, values, fallback) {
-    const value = get(name) || fallback;
-    if (!values.includes(value)) {
-        throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
-    }
-    return value;
-}
-/** Comma-, space- or newline-separated items. */
-function list(text) {
-    return text.split(/[,\s]/).filter((item) => item !== '');
-}
-/** `none` is an explicit empty list (an empty input gets the default). */
-function statusList(get, name, fallback) {
-    const raw = get(name);
-    if (raw.toLowerCase() === 'none')
-        return [];
-    const items = list(raw === '' ? fallback : raw);
-    for (const item of items) {
-        if (!(0,core_outcome/* isStatus */.zM)(item)) {
-            throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${core_outcome/* STATUSES */.f.join(', ')}.`);
-        }
-    }
-    return [...new Set(items)];
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var core_outcome = __nccwpck_require__(9411);
 ;// CONCATENATED MODULE: ./src/actions/github-client.ts
 /** A client with Octokit's defaults: one attempt per request. */
 async function plainClient(token, baseUrl) {
-    const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(436)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9436));
+    const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758));
     return getOctokit(token, { baseUrl });
 }
 /** A client that retries server errors and lost connections, and waits out GitHub's rate limits. */
 async function resilientClient(token, options) {
     const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(436)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9436)),
-        Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(225)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4225)),
-        Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(38)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4038)),
+        Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
     ]);
     return getOctokit(token, options, retry, throttling);
 }
+/** The part of a Bottleneck group the throttling plugin uses for its spacing of writes and searches. */
+const unspaced = {
+    key: () => ({
+        schedule: (_options, task, ...args) => Promise.resolve(task(...args)),
+    }),
+};
+/**
+ * For tests: `throttle` options that send writes at once. The throttling plugin spaces writes 1 s apart (3 s for those
+ * that notify, such as a new comment) in groups that every client of the process shares, so a test file that writes
+ * many comments would wait a minute for it. Its handling of rate limits stays as it is.
+ */
+const UNSPACED_WRITES = { write: unspaced, notifications: unspaced, search: unspaced };
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/actions/report.ts
-var report = __nccwpck_require__(2016);
+var report = __nccwpck_require__(4489);
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __nccwpck_require__(8544);
+// EXTERNAL MODULE: ./src/text/untrusted-text.ts
+var untrusted_text = __nccwpck_require__(2073);
 ;// CONCATENATED MODULE: ./src/actions/issue.ts
 /**
  * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
@@ -757,6 +265,673 @@ function describeFailure(error, apiUrl, permission) {
 }
 function statusWords(status) {
     return status.replace(/_/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/actions/actor-check.ts
+/**
+ * Who may start the loop. On events that can carry text from people outside the repository, the actor who triggered
+ * the run needs write, maintain or admin permission on it, or a place in `allowed-actors`; anyone else is refused
+ * before Claude Code is installed or run. The decisions are pure (`decideBeforeLookup`, `decideOnPermission`);
+ * `refuseUntrustedActor` asks GitHub for the permission, and fails closed when it cannot.
+ */
+
+
+
+/** Events whose payload can hold an issue, a comment, a pull request or a discussion written by anyone. */
+const EVENTS_WITH_OUTSIDE_TEXT = [
+    'issues',
+    'issue_comment',
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'discussion',
+    'discussion_comment',
+];
+/** `permission` holds GitHub's legacy base roles (maintain reads as write); `role_name` the role itself. */
+const WRITE_PERMISSIONS = ['admin', 'write'];
+const WRITE_ROLES = ['admin', 'maintain', 'write'];
+/** Retries of the lookup after a server error or a lost connection (after 1 s, then 4 s). */
+const RETRIES = 2;
+/** The lookup, retries included, gives up after this long: the run must not hang on it. */
+const LOOKUP_TIMEOUT_MS = 30_000;
+/** What the token needs for `GET /repos/{owner}/{repo}/collaborators/{username}/permission`. */
+const LOOKUP_PERMISSION = "The token in 'github-token' needs the repository permission `Metadata: read` to read an actor's permission: " +
+    "the job's GITHUB_TOKEN always has it, whatever its `permissions:`; a fine-grained or GitHub App token must be " +
+    "given it; a personal access token's user needs push access to the repository (a classic one, the `repo` scope). " +
+    "Or list the actor in 'allowed-actors'.";
+/** The actor GitHub names for the run: who re-ran it, else who started it. */
+function triggeringActor(env) {
+    return (env.GITHUB_TRIGGERING_ACTOR ?? '').trim() || (env.GITHUB_ACTOR ?? '').trim();
+}
+/** Whether the event settles it, `allowed-actors` lets the actor in, or GitHub must be asked. */
+function decideBeforeLookup(eventName, actor, allowedActors) {
+    if (!EVENTS_WITH_OUTSIDE_TEXT.includes(eventName))
+        return { kind: 'allowed', note: undefined };
+    if (actor === '') {
+        return {
+            kind: 'refused',
+            reason: `This ${eventName} run names no actor (GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR are empty), so nobody can ` +
+                'be checked for write permission: the loop does not run.',
+        };
+    }
+    if (allowedActors.includes(actor.toLowerCase())) {
+        return { kind: 'allowed', note: `The actor ${actor} is listed in 'allowed-actors': the loop may run.` };
+    }
+    return { kind: 'lookup', actor };
+}
+/** Write, maintain and admin may start the loop; anything less (or nothing: `found` undefined) is refused. */
+function decideOnPermission(eventName, actor, repository, found) {
+    const what = describePermission(found);
+    const writes = found !== undefined &&
+        (WRITE_PERMISSIONS.includes(found.permission.toLowerCase()) || WRITE_ROLES.includes(found.roleName.toLowerCase()));
+    if (writes)
+        return { kind: 'allowed', note: `The actor ${actor} has ${what} on ${repository}: the loop may run.` };
+    return {
+        kind: 'refused',
+        reason: `The actor ${actor} who triggered this ${eventName} run has ${what} on ${repository}: on this event the loop ` +
+            "runs only for actors with write, maintain or admin permission, or those listed in 'allowed-actors'.",
+    };
+}
+function describePermission(found) {
+    if (found === undefined)
+        return 'no permission (GitHub knows no access of theirs)';
+    const permission = found.permission || 'none';
+    const role = found.roleName && found.roleName.toLowerCase() !== permission.toLowerCase() ? found.roleName : '';
+    return `permission "${permission}"${role ? ` (role "${role}")` : ''}`;
+}
+/**
+ * Runs the check for this run; returns the outcome to report when the loop must not run, else undefined. Never
+ * throws: a lookup that fails refuses the run, saying what the token needs.
+ */
+async function refuseUntrustedActor(config, env, signal, log, timing = {}) {
+    const eventName = (env.GITHUB_EVENT_NAME ?? '').trim();
+    const first = decideBeforeLookup(eventName, triggeringActor(env), config.allowedActors);
+    if (first.kind === 'refused')
+        return (0,core_outcome/* failedBeforeStart */.fV)(first.reason, config.maxIterations);
+    if (first.kind === 'allowed') {
+        if (first.note)
+            log.info(first.note);
+        return undefined;
+    }
+    const { actor } = first;
+    const context = issueContextFromEnv(env);
+    const [owner, repo] = context.repository.split('/');
+    const cannot = `Could not check whether the actor ${actor} who triggered this ${eventName} run may start the loop`;
+    if (config.githubToken === '') {
+        return (0,core_outcome/* failedBeforeStart */.fV)(`${cannot}: the input 'github-token' is empty. ${LOOKUP_PERMISSION}`, config.maxIterations);
+    }
+    if (!owner || !repo) {
+        return (0,core_outcome/* failedBeforeStart */.fV)(`${cannot}: GITHUB_REPOSITORY is "${context.repository}", expected owner/repo.`, config.maxIterations);
+    }
+    let found;
+    try {
+        found = await lookUpPermission(config.githubToken, context.apiUrl, owner, repo, actor, signal, timing);
+    }
+    catch (error) {
+        if (signal.aborted) {
+            return (0,core_outcome/* endedBeforeStart */.UN)('cancelled', 'Cancelled while checking who triggered the run.', config.maxIterations);
+        }
+        // `describeFailure` adds the permission only to a 403 or 404; every failed lookup says it here.
+        const failure = describeFailure(error, context.apiUrl, '').trim();
+        return (0,core_outcome/* failedBeforeStart */.fV)(`${cannot} (the loop does not run unchecked): ${failure} ${LOOKUP_PERMISSION}`, config.maxIterations);
+    }
+    const decision = decideOnPermission(eventName, actor, context.repository, found);
+    if (decision.kind === 'refused')
+        return (0,core_outcome/* failedBeforeStart */.fV)(decision.reason, config.maxIterations);
+    if (decision.kind === 'allowed' && decision.note)
+        log.info(decision.note);
+    return undefined;
+}
+/** The actor's permission, or undefined when GitHub answers 404 (no access at all, or no such user). */
+async function lookUpPermission(token, apiUrl, owner, repo, username, signal, timing) {
+    const base = timing.retryAfterBaseMs ?? 1000;
+    const refuseRateLimit = () => false;
+    const octokit = await resilientClient(token, {
+        baseUrl: apiUrl,
+        retry: { retries: RETRIES, retryAfterBaseValue: base },
+        // A rate limit fails the lookup, and so the run, at once: the check is one request, not worth a long wait.
+        throttle: { onRateLimit: refuseRateLimit, onSecondaryRateLimit: refuseRateLimit, retryAfterBaseValue: base },
+        log: { debug: () => { }, info: () => { }, warn: () => { }, error: () => { } },
+    });
+    try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+            owner,
+            repo,
+            username,
+            request: { signal: AbortSignal.any([signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]) },
+        });
+        return { permission: String(data.permission ?? ''), roleName: String(data.role_name ?? '') };
+    }
+    catch (error) {
+        const fields = error;
+        if (fields.status === 404 && fields.response !== undefined)
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/check.ts
+/**
+ * What a check's result means to the loop: how it ended in words, when two failures are the same, and what the next
+ * prompt tells Claude. Pure; `system/check-command.ts` runs the command.
+ */
+
+
+const CHECK_ON = ['ready', 'every-iteration'];
+/** What of the check's output is kept: its end, where test runners put their verdict. */
+const CHECK_OUTPUT_MAX_LINES = 200;
+const CHECK_OUTPUT_MAX_BYTES = 16 * 1024;
+/** "exit code 1", "timed out after 10 min", …: how the check ended, in a few words. */
+function describeCheckEnd(result, timeoutMs) {
+    if (result.timedOut)
+        return `timed out after ${+(timeoutMs / 60_000).toFixed(3)} min and was stopped`;
+    if (result.spawnError !== undefined)
+        return `could not be started: ${result.spawnError}`;
+    if (result.cancelled)
+        return 'was stopped: the job was cancelled';
+    return `exit code ${result.exitCode}`;
+}
+/**
+ * When two failures of the check are "the same": the same way of ending (exit code, or time-out) and the same last
+ * meaningful line of output (one with a letter or digit), with whitespace folded and what changes from run to run
+ * without meaning anything taken out: durations, clock times and dates, and hexadecimal ids such as commit hashes.
+ * Counts of passed and failed tests are kept: fewer failures is progress.
+ */
+function checkFailureSignature(result, timeoutMs) {
+    const lines = result.output.split('\n').filter((line) => /[\p{L}\p{N}]/u.test(line));
+    const last = normalizeLine(lines.at(-1) ?? '');
+    return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
+}
+function normalizeLine(line) {
+    return (0,text_text/* oneLine */.TN)(line)
+        .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
+        .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
+        .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
+        .replace(/\b[0-9a-f]{7,40}\b/g, '<id>');
+}
+/** What the next iteration's prompt says after the continuation prompt when the check failed. */
+function checkFailureReport(result, timeoutMs) {
+    const fence = (0,untrusted_text/* codeFence */.wr)(result.output);
+    const output = result.output === '' ? '(no output)' : [fence, result.output, fence].join('\n');
+    return [
+        'The loop ran the check command after your last reply, and it failed: the task is not complete until it passes.',
+        '',
+        `Command: ${result.command}`,
+        `Result: ${describeCheckEnd(result, timeoutMs)}`,
+        `The end of its output (stdout and stderr, at most ${CHECK_OUTPUT_MAX_LINES} lines):`,
+        output,
+        '',
+        'Fix what it reports, then end your reply with the completion gate again.',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/settings.ts
+const PERMISSION_MODES = [
+    'acceptEdits',
+    'auto',
+    'bypassPermissions',
+    'default',
+    'dontAsk',
+    'manual',
+    'plan',
+];
+
+;// CONCATENATED MODULE: ./src/text/shell-words.ts
+/**
+ * Splits a string into arguments the way a POSIX shell would (whitespace, single quotes, double quotes, backslash),
+ * without ever running a shell: no expansion, no globbing, no operators. Used for the `claude-args` input.
+ */
+function splitShellWords(input) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < input.length; i++) {
+        const ch = input[i];
+        if (quote === "'") {
+            if (ch === "'")
+                quote = undefined;
+            else
+                word += ch;
+        }
+        else if (quote === '"') {
+            if (ch === '"')
+                quote = undefined;
+            // Past the end there is no character to escape (and the quote is unclosed, which throws below).
+            else if (ch === '\\' && '"\\$`\n'.includes(input[i + 1]))
+                word += input[++i];
+            else
+                word += ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            inWord = true;
+        }
+        else if (ch === '\\') {
+            if (i + 1 < input.length)
+                word += input[++i];
+            inWord = true;
+        }
+        else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            word += ch;
+            inWord = true;
+        }
+    }
+    if (quote !== undefined)
+        throw new Error(`unclosed ${quote === '"' ? 'double' : 'single'} quote`);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+
+;// CONCATENATED MODULE: ./src/actions/inputs.ts
+/**
+ * Reads every action input once, validates it, and returns one typed, frozen `LoopConfig`. Every error names the
+ * input and the value it got, so a user can fix the workflow without reading our code.
+ */
+
+
+
+
+
+
+/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
+const DEFAULT_CLAUDE_VERSION = '2.1.330';
+/** Every input action.yml declares, in its order (a test keeps the two in step). */
+const INPUT_NAMES = [
+    'prompt',
+    'prompt-file',
+    'continuation-prompt',
+    'max-iterations',
+    'hard-limit',
+    'no-change-threshold',
+    'same-error-threshold',
+    'max-budget-usd',
+    'iteration-timeout-minutes',
+    'time-limit-minutes',
+    'api-retries',
+    'check-command',
+    'check-on',
+    'check-timeout-minutes',
+    'working-directory',
+    'state-dir',
+    'anthropic-api-key',
+    'claude-code-oauth-token',
+    'model',
+    'max-turns',
+    'allowed-tools',
+    'disallowed-tools',
+    'permission-mode',
+    'claude-args',
+    'claude-path',
+    'claude-version',
+    'claude-from-path',
+    'fail-on',
+    'open-issue-on',
+    'issue-labels',
+    'status-issue',
+    'github-token',
+    'allowed-actors',
+];
+/**
+ * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
+ * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
+ */
+const MAX_DURATION_MINUTES = 35_791;
+const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
+/** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
+function inputNamesFromEnv(env) {
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_'))
+        .map((key) => key.slice('INPUT_'.length));
+}
+/** Flags that the action sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
+const OWNED_FLAGS = [
+    '--print',
+    '--output-format',
+    '--input-format',
+    '--verbose',
+    '--resume',
+    '--continue',
+    '--session-id',
+];
+const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
+class InputError extends Error {
+    name = 'InputError';
+}
+/** @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner). */
+function readInputs(source, baseDirectory) {
+    const get = (name) => source.getInput(name).trim();
+    const secret = (name) => {
+        const value = get(name);
+        if (value !== '')
+            source.setSecret(value);
+        return value;
+    };
+    // Secrets first, so that nothing below can log one before it is masked.
+    const anthropicApiKey = secret('anthropic-api-key');
+    const claudeCodeOauthToken = secret('claude-code-oauth-token');
+    const githubToken = secret('github-token');
+    const warnings = undeclaredInputWarnings(source.inputNames?.() ?? []);
+    const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
+    const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
+    const maxIterations = Math.min(requestedMax, hardLimit);
+    if (requestedMax > hardLimit) {
+        warnings.push(`Input 'max-iterations' is ${requestedMax}, above 'hard-limit' ${hardLimit}: using ${hardLimit}.`);
+    }
+    // An empty segment resolves to the base directory itself.
+    const workingDirectory = external_node_path_default().resolve(baseDirectory, get('working-directory'));
+    if (!(0,external_node_fs_.existsSync)(workingDirectory) || !(0,external_node_fs_.statSync)(workingDirectory).isDirectory()) {
+        throw new InputError(`Input 'working-directory' is "${get('working-directory')}", but ${workingDirectory} is not a directory.`);
+    }
+    if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
+        throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
+    }
+    if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
+        // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
+        warnings.push("Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
+            'came out empty: the secret has not been created (or has another name), or the run has no access to it ' +
+            '(a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). Going on: claude ' +
+            'may be logged in on this runner, or ANTHROPIC_API_KEY set in the environment.');
+    }
+    const permissionMode = get('permission-mode') || 'bypassPermissions';
+    if (!PERMISSION_MODES.includes(permissionMode)) {
+        throw new InputError(`Input 'permission-mode' is "${permissionMode}"; expected one of: ${PERMISSION_MODES.join(', ')}.`);
+    }
+    let claudeArgs;
+    try {
+        claudeArgs = splitShellWords(get('claude-args'));
+    }
+    catch (error) {
+        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": ${error.message}.`);
+    }
+    const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
+    // The CLI keeps the last of a repeated flag: one of the user's would replace what is left of the loop's budget.
+    const owned = ownedFlagsIn(claudeArgs, maxBudgetUsd !== undefined);
+    if (owned.length > 0) {
+        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": the action sets ${owned.join(', ')} itself; remove ` +
+            `${owned.length === 1 ? 'it' : 'them'}` +
+            (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'));
+    }
+    const stateDir = readStateDir(get, baseDirectory, workingDirectory);
+    const maxTurnsText = get('max-turns');
+    const statusIssueText = get('status-issue');
+    return Object.freeze({
+        prompt: readPrompt(get, workingDirectory),
+        continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
+        maxIterations,
+        hardLimit,
+        noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
+        sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
+        maxBudgetUsd,
+        iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
+        timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
+        apiRetries: wholeNumber(get, 'api-retries', 2, 0),
+        checkCommand: get('check-command'),
+        checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
+        checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
+        workingDirectory,
+        stateDir,
+        anthropicApiKey,
+        claudeCodeOauthToken,
+        model: get('model'),
+        maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
+        allowedTools: toolList(get, 'allowed-tools'),
+        disallowedTools: toolList(get, 'disallowed-tools'),
+        permissionMode: permissionMode,
+        claudeArgs,
+        claudePath: get('claude-path'),
+        claudeVersion: exactVersion(get, 'claude-version', DEFAULT_CLAUDE_VERSION),
+        claudeFromPath: inputs_boolean(get, 'claude-from-path', false),
+        failOn: statusList(get, 'fail-on', 'failed,timed_out'),
+        openIssueOn: statusList(get, 'open-issue-on', ''),
+        issueLabels: (get('issue-labels') || 'autonomous-loop')
+            .split(/[,\n]/)
+            .map((label) => label.trim())
+            .filter((label) => label !== ''),
+        statusIssue: statusIssueText === '' ? undefined : wholeNumber(get, 'status-issue', 0, 1),
+        githubToken,
+        allowedActors: actorList(get, 'allowed-actors'),
+        warnings,
+    });
+}
+/**
+ * The state directory, absolute. Not inside the repository: the loop would take its own saves for Claude's changes,
+ * and Claude could edit what the next run trusts.
+ */
+function readStateDir(get, baseDirectory, workingDirectory) {
+    const given = get('state-dir');
+    if (given === '')
+        return '';
+    const stateDir = external_node_path_default().resolve(baseDirectory, given);
+    for (const [what, directory] of [
+        ['the workspace', baseDirectory],
+        ["'working-directory'", workingDirectory],
+    ]) {
+        const relative = external_node_path_default().relative(directory, stateDir);
+        // `..state` is a directory inside; only `..` itself or a path through it leads out.
+        const outside = relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative);
+        if (!outside) {
+            throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
+                'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.');
+        }
+    }
+    if ((0,external_node_fs_.existsSync)(stateDir) && !(0,external_node_fs_.statSync)(stateDir).isDirectory()) {
+        throw new InputError(`Input 'state-dir' is "${given}", but ${stateDir} is not a directory.`);
+    }
+    return stateDir;
+}
+function readPrompt(get, workingDirectory) {
+    const prompt = get('prompt');
+    const promptFile = get('prompt-file');
+    if (prompt !== '' && promptFile !== '') {
+        throw new InputError("Set exactly one of the inputs 'prompt' and 'prompt-file', not both.");
+    }
+    if (prompt === '' && promptFile === '') {
+        throw new InputError("Set one of the inputs 'prompt' and 'prompt-file': the task for Claude is missing.");
+    }
+    if (prompt !== '')
+        return prompt;
+    const file = external_node_path_default().resolve(workingDirectory, promptFile);
+    if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile()) {
+        throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} does not exist or is not a file.`);
+    }
+    const text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    if (text.trim() === '')
+        throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} is empty.`);
+    return text;
+}
+function wholeNumber(get, name, fallback, min) {
+    const text = get(name);
+    if (text === '')
+        return fallback;
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value) || value < min) {
+        throw new InputError(`Input '${name}' must be a whole number of at least ${min}, got "${text}".`);
+    }
+    return value;
+}
+function optionalPositiveNumber(get, name) {
+    const text = get(name);
+    if (text === '')
+        return undefined;
+    const value = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value <= 0) {
+        throw new InputError(`Input '${name}' must be a positive number, got "${text}".`);
+    }
+    return value;
+}
+/**
+ * A duration input in minutes (fractions allowed), as milliseconds; undefined when empty. Capped so that a timer
+ * can wait that long: above 2³¹−1 ms Node fires it at once, and a limit would end the loop at the start.
+ */
+function optionalMinutes(get, name) {
+    const text = get(name);
+    if (text === '')
+        return undefined;
+    const minutes = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+    if (!(minutes > 0 && minutes <= MAX_DURATION_MINUTES)) {
+        throw new InputError(`Input '${name}' must be a number of minutes above 0 and at most ${MAX_DURATION_MINUTES} (about 24.8 days), got "${text}".`);
+    }
+    return Math.max(1, Math.round(minutes * 60_000));
+}
+/**
+ * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
+ * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
+ * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
+ * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
+ */
+function toolList(get, name) {
+    const text = get(name);
+    const items = [];
+    let item = '';
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
+            if (item !== '')
+                items.push(item);
+            item = '';
+            continue;
+        }
+        if (ch === '\\') {
+            item += text.slice(i, i + 2);
+            i++;
+            continue;
+        }
+        if (ch === '(')
+            depth++;
+        if (ch === ')' && --depth < 0) {
+            throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
+        }
+        item += ch;
+    }
+    if (depth > 0)
+        throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
+    if (item !== '')
+        items.push(item);
+    return items;
+}
+/**
+ * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
+ * `budgetOwned`. Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an
+ * argument with whitespace in it is a value.
+ */
+function ownedFlagsIn(args, budgetOwned) {
+    const found = [];
+    for (const arg of args) {
+        const long = arg.split('=')[0];
+        const short = arg.slice(0, 2);
+        if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd'))
+            found.push(long);
+        else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg))
+            found.push(short);
+    }
+    return [...new Set(found)];
+}
+/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
+function undeclaredInputWarnings(givenNames) {
+    const known = new Set(INPUT_NAMES.map((name) => name.toUpperCase()));
+    return givenNames
+        .filter((given) => !known.has(given.toUpperCase()))
+        .map((given) => {
+        const name = given.toLowerCase();
+        return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
+    });
+}
+/** The declared input with the fewest edits from `name`, with `_` and spaces read as `-` (the first on a tie). */
+function closestInput(name) {
+    const normalised = name.replace(/[_ ]/g, '-');
+    let best = INPUT_NAMES[0];
+    let bestDistance = Infinity;
+    for (const candidate of INPUT_NAMES) {
+        const distance = editDistance(normalised, candidate);
+        if (distance < bestDistance)
+            [best, bestDistance] = [candidate, distance];
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/**
+ * An exact package version: it names the tool-cache directory, and it is compared with what `claude --version`
+ * prints, so a range or a tag such as `latest` could never match and would be installed again on every run.
+ */
+function exactVersion(get, name, fallback) {
+    const value = get(name) || fallback;
+    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value)) {
+        throw new InputError(`Input '${name}' is "${value}"; expected an exact version such as ${fallback}.`);
+    }
+    return value;
+}
+/** `true` or `false` in the spellings of YAML 1.2 that `core.getBooleanInput` accepts. */
+function inputs_boolean(get, name, fallback) {
+    const value = get(name);
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new InputError(`Input '${name}' is "${value}"; expected true or false.`);
+}
+function oneOf(get, name, values, fallback) {
+    const value = get(name) || fallback;
+    if (!values.includes(value)) {
+        throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
+    }
+    return value;
+}
+/** Comma-, space- or newline-separated items. */
+function list(text) {
+    return text.split(/[,\s]/).filter((item) => item !== '');
+}
+/**
+ * GitHub logins (a bot as `name[bot]`), lower-cased: GitHub compares logins without case. No wildcard: a pattern that
+ * lets everyone in would undo the check it is meant to widen.
+ */
+function actorList(get, name) {
+    const text = get(name);
+    const logins = list(text);
+    for (const login of logins) {
+        if (login.includes('*')) {
+            throw new InputError(`Input '${name}' is "${text}": "${login}" is a wildcard; list each login instead.`);
+        }
+        if (!/^[A-Za-z0-9][A-Za-z0-9_-]*(\[bot\])?$/.test(login)) {
+            throw new InputError(`Input '${name}' is "${text}": "${login}" is not a GitHub login (letters, digits, hyphens; a bot as name[bot]).`);
+        }
+    }
+    return [...new Set(logins.map((login) => login.toLowerCase()))];
+}
+/** `none` is an explicit empty list (an empty input gets the default). */
+function statusList(get, name, fallback) {
+    const raw = get(name);
+    if (raw.toLowerCase() === 'none')
+        return [];
+    const items = list(raw === '' ? fallback : raw);
+    for (const item of items) {
+        if (!(0,core_outcome/* isStatus */.zM)(item)) {
+            throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${core_outcome/* STATUSES */.f.join(', ')}.`);
+        }
+    }
+    return [...new Set(items)];
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -1407,7 +1582,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
         }
         return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
     }
-    const { which } = await __nccwpck_require__.e(/* import() */ 823).then(__nccwpck_require__.bind(__nccwpck_require__, 6823));
+    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
     const onPath = await which('claude', false);
     if (onPath !== '') {
         if (options.fromPath)
@@ -1427,7 +1602,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
     }
     useRunnerToolCache();
     // Loaded when needed: with @actions/core and its HTTP client, it would be most of the action's start-up.
-    const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(571)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7571));
+    const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(121)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
     const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
     if (cachedDir !== '') {
         const cached = binIn(cachedDir);
@@ -1466,7 +1641,7 @@ function useRunnerToolCache() {
  */
 async function install(claudeVersion, env, log, signal, retryDelaysMs) {
     const what = `@anthropic-ai/claude-code@${claudeVersion}`;
-    const { which } = await __nccwpck_require__.e(/* import() */ 823).then(__nccwpck_require__.bind(__nccwpck_require__, 6823));
+    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
     const npm = await which('npm', false);
     if (npm === '') {
         throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): npm is not on PATH. Install Node.js with npm on the ` +
@@ -1484,7 +1659,7 @@ async function install(claudeVersion, env, log, signal, retryDelaysMs) {
                 if (!isExecutableFile(binIn(staging))) {
                     throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
                 }
-                const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(11), __nccwpck_require__.e(571)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7571));
+                const toolCache = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(121)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
                 const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
                 log(`Installed ${what} into ${cached}.`);
                 return cached;
@@ -3812,8 +3987,8 @@ function sleep(ms, signal) {
  * can never slow or break the loop: the loop only hands it a record, which is rendered at once and queued; one request
  * at a time goes out, and a newer body replaces one still waiting. Nothing it does throws, and at the end the action
  * waits for the last update only so long (`FINAL_WAIT_MS`). A failure gives one warning; a refusal (401, 403, 404,
- * 410, 422) also stops all later attempts. Octokit's retry and throttling plugins retry server errors, lost
- * connections and GitHub's (secondary) rate limits.
+ * 410, 422) also stops all later attempts, except a 404 of an update: the comment was deleted, and a new one is written.
+ * Octokit's retry and throttling plugins retry server errors, lost connections and GitHub's (secondary) rate limits.
  */
 
 
@@ -3838,9 +4013,11 @@ const status_comment_MAX_PAGES = 10;
 /** How long the end of the action waits for the last update. */
 const FINAL_WAIT_MS = 20_000;
 /** Retries of a request after a server error or a lost connection (after 1 s, then 4 s). */
-const RETRIES = 2;
+const status_comment_RETRIES = 2;
 /** A rate limit that asks for a longer wait than this is not waited for: the update is given up. */
 const MAX_RATE_LIMIT_WAIT_S = 60;
+/** The author of every comment written with the Actions GITHUB_TOKEN. */
+const ACTIONS_BOT = 'github-actions[bot]';
 /**
  * Hidden in the comment. It names the loop (repository, workflow, job, task) and the workflow run, not the attempt,
  * so that re-running the run updates the comment. Only hex digits and the run id's letters and digits, so that
@@ -3929,6 +4106,11 @@ function iterationTable(records) {
 }
 /** Statuses after which no later request can succeed: the token's permissions, or the issue itself. */
 const REFUSALS = [401, 403, 404, 410, 422];
+/** GitHub answered 404: the comment (or the issue) is gone. */
+function isNotFound(error) {
+    const fields = error;
+    return fields.response !== undefined && Number(fields.status) === 404;
+}
 /** GitHub said no for good (a rate limit passes; a lost connection has no response). */
 function isRefusal(error) {
     const fields = error;
@@ -3950,6 +4132,8 @@ class StatusComment {
     owner;
     repo;
     comment;
+    /** Whose comments are the token's own, once asked (see `ownLogin`). */
+    login;
     /** The newest body not yet sent. */
     pending;
     sending;
@@ -3991,11 +4175,16 @@ class StatusComment {
     }
     octokit() {
         const base = this.timing.retryAfterBaseMs ?? 1000;
-        const rateLimited = (retryAfter, _options, _octokit, retryCount) => retryCount < RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+        const rateLimited = (retryAfter, _options, _octokit, retryCount) => retryCount < status_comment_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
         this.client ??= resilientClient(this.settings.githubToken, {
             baseUrl: this.context.apiUrl,
-            retry: { retries: RETRIES, retryAfterBaseValue: base },
-            throttle: { onRateLimit: rateLimited, onSecondaryRateLimit: rateLimited, retryAfterBaseValue: base },
+            retry: { retries: status_comment_RETRIES, retryAfterBaseValue: base },
+            throttle: {
+                onRateLimit: rateLimited,
+                onSecondaryRateLimit: rateLimited,
+                retryAfterBaseValue: base,
+                ...(this.timing.spaceWrites === false ? UNSPACED_WRITES : {}),
+            },
             // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
             log: { debug: () => { }, info: () => { }, warn: this.log.info, error: this.log.info },
         });
@@ -4081,8 +4270,19 @@ class StatusComment {
                 this.log.info(`Status comment (of an earlier attempt of this run): ${this.comment.url}`);
         }
         if (this.comment) {
-            await (await this.octokit()).rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
-            return;
+            try {
+                await (await this.octokit()).rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
+                return;
+            }
+            catch (error) {
+                if (!isNotFound(error))
+                    throw error;
+                // Someone deleted the comment while the loop runs: this update writes a new one. If that fails too, it is
+                // the issue that is gone, and the failure stops the updates.
+                if (!this.stopped)
+                    this.log.info(`The status comment ${this.comment.url} was deleted: writing a new one.`);
+                this.comment = undefined;
+            }
         }
         const created = await (await this.octokit()).rest.issues.createComment({
             owner,
@@ -4094,7 +4294,11 @@ class StatusComment {
         if (!this.stopped)
             this.log.info(`Status comment: ${created.data.html_url}`);
     }
-    /** The comment of this loop and workflow run, written by an earlier attempt of the run. */
+    /**
+     * The comment of this loop and workflow run, written by an earlier attempt of the run. The marker can be computed
+     * from public data, so a comment that carries it counts only when the token itself wrote it: anyone else's would put
+     * the loop's status under their name, where they could edit it.
+     */
     async find() {
         const marker = statusMarker(this.context, this.settings.prompt);
         let pages = 0;
@@ -4106,13 +4310,31 @@ class StatusComment {
             per_page: 100,
         });
         for await (const page of comments) {
-            const found = page.data.find((comment) => (comment.body ?? '').startsWith(marker));
-            if (found)
-                return { id: found.id, url: found.html_url };
+            for (const comment of page.data) {
+                if (!(comment.body ?? '').startsWith(marker))
+                    continue;
+                const author = comment.user?.login ?? '';
+                if (author.toLowerCase() === (await this.ownLogin()))
+                    return { id: comment.id, url: comment.html_url };
+                this.log.info(`Not taking over ${comment.html_url} as the status comment: ${author || 'nobody'} wrote it.`);
+            }
             if (++pages >= status_comment_MAX_PAGES)
                 break;
         }
         return undefined;
+    }
+    /**
+     * Whose comments are the token's own, lower-cased. `GET /user` names the user of a personal access token. The
+     * Actions GITHUB_TOKEN may not call it (GitHub answers 403 "Resource not accessible by integration") and writes as
+     * `github-actions[bot]`; so does every failure fall back to that bot, whose comments here come only from the
+     * repository's own workflows. Another GitHub App's token falls back too: a re-run then writes a new comment instead
+     * of taking over its own, which is the safe side.
+     */
+    ownLogin() {
+        this.login ??= this.octokit()
+            .then((octokit) => octokit.rest.users.getAuthenticated())
+            .then(({ data }) => data.login.toLowerCase(), () => ACTIONS_BOT);
+        return this.login;
     }
     warnOnce(message) {
         if (this.warned || this.stopped)
@@ -4131,6 +4353,7 @@ class StatusComment {
  * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
  * report is made of it.
  */
+
 
 
 
@@ -4212,6 +4435,13 @@ async function runAction(signal, secrets, door, log) {
     }
     for (const warning of config.warnings)
         log.warning(warning);
+    // Before anything is installed, run or written to GitHub: a refused actor gets no comment and no issue either.
+    const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
+    if (refused) {
+        await main_report(refused, undefined, secrets, door, log);
+        workflow_commands.setFailed(door.annotation(refused.reason));
+        return;
+    }
     const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, {
         info: log.text,
         warning: log.warning,
@@ -4313,16 +4543,16 @@ function endWithNewline(file) {
 
 /***/ }),
 
-/***/ 521:
+/***/ 2720:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ reportUnsupportedPlatform),
 /* harmony export */   r: () => (/* binding */ unsupportedPlatformReason)
 /* harmony export */ });
-/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6470);
-/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2446);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2016);
+/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3593);
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9411);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4489);
 /**
  * The runners the action works on. It stops Claude, the check command and everything they started by signalling
  * their POSIX process group, and it finds `claude` and `npm` on a POSIX PATH: neither exists on Windows, where a
@@ -4353,7 +4583,7 @@ async function reportUnsupportedPlatform(reason) {
 
 /***/ }),
 
-/***/ 2016:
+/***/ 4489:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4365,9 +4595,9 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony export */   xp: () => (/* binding */ checkCell)
 /* harmony export */ });
 /* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT */
-/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2446);
-/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7847);
-/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2866);
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9411);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8544);
+/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2073);
 
 
 
@@ -4639,7 +4869,7 @@ function truncateBytes(text, limit) {
 
 /***/ }),
 
-/***/ 6470:
+/***/ 3593:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.r(__webpack_exports__);
@@ -4783,7 +5013,7 @@ function escapeProperty(value) {
 
 /***/ }),
 
-/***/ 2446:
+/***/ 9411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4862,12 +5092,12 @@ function formatCost(usd) {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9101);
-/* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(521);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(180);
+/* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
 
@@ -4885,7 +5115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7847:
+/***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4921,7 +5151,7 @@ function formatElapsed(ms) {
 
 /***/ }),
 
-/***/ 2866:
+/***/ 2073:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4935,7 +5165,7 @@ function formatElapsed(ms) {
 /* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7847);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8544);
 /**
  * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
  * cache passes through here on its way out, and is made safe for where it goes:
@@ -5830,6 +6060,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5388);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -3,6 +3,8 @@
  * plugins) keeps one comment up to date on a fake GitHub REST API on 127.0.0.1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { issueContextFromEnv } from '../../src/actions/issue.js';
+import { statusMarker } from '../../src/actions/status-comment.js';
 import { startFakeGitHubApi } from '../fixtures/fake-github-api.mjs';
 import { FAKE_CLAUDE, fakeClaude, gate, makeRepo, runAction, runnerCommands } from '../helpers/action-runner.js';
 
@@ -111,6 +113,44 @@ describe('status-issue, end to end', () => {
     expect(fine.code).toBe(0);
     expect(fine.outputs.status).toBe(run.outputs.status);
     expect(fine.outputs.iterations).toBe(run.outputs.iterations);
+  });
+
+  it('does not take over a comment with the marker that someone else wrote', async () => {
+    // The marker is public knowledge: the repository, workflow, job, task and run id, as the runner passes them.
+    const context = issueContextFromEnv({
+      GITHUB_REPOSITORY: 'octo/widgets',
+      GITHUB_WORKFLOW: 'loop',
+      GITHUB_JOB: 'build',
+      GITHUB_RUN_ID: '4242',
+    });
+    const planted = api.addComment({
+      repository: 'octo/widgets',
+      issue_number: ISSUE,
+      body: `${statusMarker(context, 'Refactor the parser')}\n### ✅ Autonomous loop: \`completed\``,
+      user: 'mallory',
+    });
+    const run = await loop();
+    expect(api.comments.find((c: { id: number }) => c.id === planted.id).body).toBe(planted.body);
+    const ours = api.comments.filter((c: { id: number }) => c.id !== planted.id);
+    expect(ours).toHaveLength(1);
+    expect(ours[0].body).toContain('Autonomous loop: `iteration_limit_reached`');
+    expect(run.outputs['status-comment-url']).toBe(ours[0].html_url);
+  });
+
+  it('writes the comment anew when someone deletes it during the run, without a warning', async () => {
+    const running = loop();
+    while (api.comments.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const [first] = api.comments;
+    api.deleteComment(first.id);
+    const run = await running;
+
+    expect(api.comments).toHaveLength(1);
+    const [second] = api.comments;
+    expect(second.id).not.toBe(first.id);
+    expect(second.body).toContain('Autonomous loop: `iteration_limit_reached`');
+    expect(run.outputs['status-comment-url']).toBe(second.html_url);
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(run.stdout).not.toMatch(/::warning::.*status comment/);
   });
 
   it('sends nothing without status-issue', async () => {

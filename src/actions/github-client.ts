@@ -29,3 +29,21 @@ export async function resilientClient(token: string, options: ClientOptions): Pr
   ]);
   return getOctokit(token, options, retry, throttling);
 }
+
+/** The part of a Bottleneck group the throttling plugin uses for its spacing of writes and searches. */
+const unspaced = {
+  key: () => ({
+    schedule: (_options: unknown, task: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+      Promise.resolve(task(...args)),
+  }),
+};
+
+/**
+ * For tests: `throttle` options that send writes at once. The throttling plugin spaces writes 1 s apart (3 s for those
+ * that notify, such as a new comment) in groups that every client of the process shares, so a test file that writes
+ * many comments would wait a minute for it. Its handling of rate limits stays as it is.
+ */
+export const UNSPACED_WRITES = { write: unspaced, notifications: unspaced, search: unspaced } as unknown as Pick<
+  NonNullable<ClientOptions['throttle']>,
+  'write' | 'notifications' | 'search'
+>;

@@ -46,6 +46,7 @@ export const INPUT_NAMES = [
   'issue-labels',
   'status-issue',
   'github-token',
+  'allowed-actors',
 ] as const;
 
 /**
@@ -192,6 +193,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
       .filter((label) => label !== ''),
     statusIssue: statusIssueText === '' ? undefined : wholeNumber(get, 'status-issue', 0, 1),
     githubToken,
+    allowedActors: actorList(get, 'allowed-actors'),
     warnings,
   });
 }
@@ -398,6 +400,26 @@ function oneOf<T extends string>(get: (name: string) => string, name: string, va
 /** Comma-, space- or newline-separated items. */
 function list(text: string): string[] {
   return text.split(/[,\s]/).filter((item) => item !== '');
+}
+
+/**
+ * GitHub logins (a bot as `name[bot]`), lower-cased: GitHub compares logins without case. No wildcard: a pattern that
+ * lets everyone in would undo the check it is meant to widen.
+ */
+function actorList(get: (name: string) => string, name: string): string[] {
+  const text = get(name);
+  const logins = list(text);
+  for (const login of logins) {
+    if (login.includes('*')) {
+      throw new InputError(`Input '${name}' is "${text}": "${login}" is a wildcard; list each login instead.`);
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*(\[bot\])?$/.test(login)) {
+      throw new InputError(
+        `Input '${name}' is "${text}": "${login}" is not a GitHub login (letters, digits, hyphens; a bot as name[bot]).`,
+      );
+    }
+  }
+  return [...new Set(logins.map((login) => login.toLowerCase()))];
 }
 
 /** `none` is an explicit empty list (an empty input gets the default). */

@@ -11,6 +11,7 @@ import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import type { LoopConfig } from '../core/settings.js';
+import { refuseUntrustedActor } from './actor-check.js';
 import { InputError, inputNamesFromEnv, readInputs } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
 import { failedBeforeStart, formatCost, type LoopOutcome } from '../core/outcome.js';
@@ -95,6 +96,13 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
     return;
   }
   for (const warning of config.warnings) log.warning(warning);
+  // Before anything is installed, run or written to GitHub: a refused actor gets no comment and no issue either.
+  const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
+  if (refused) {
+    await report(refused, undefined, secrets, door, log);
+    core.setFailed(door.annotation(refused.reason));
+    return;
+  }
   const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, {
     info: log.text,
     warning: log.warning,

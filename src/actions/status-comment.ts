@@ -6,8 +6,8 @@
  * can never slow or break the loop: the loop only hands it a record, which is rendered at once and queued; one request
  * at a time goes out, and a newer body replaces one still waiting. Nothing it does throws, and at the end the action
  * waits for the last update only so long (`FINAL_WAIT_MS`). A failure gives one warning; a refusal (401, 403, 404,
- * 410, 422) also stops all later attempts. Octokit's retry and throttling plugins retry server errors, lost
- * connections and GitHub's (secondary) rate limits.
+ * 410, 422) also stops all later attempts, except a 404 of an update: the comment was deleted, and a new one is written.
+ * Octokit's retry and throttling plugins retry server errors, lost connections and GitHub's (secondary) rate limits.
  */
 import {
   describeFailure,
@@ -18,7 +18,7 @@ import {
   type IssueContext,
   type IssueLog,
 } from './issue.js';
-import { resilientClient, type GitHubClient } from './github-client.js';
+import { resilientClient, UNSPACED_WRITES, type GitHubClient } from './github-client.js';
 import type { LoopConfig } from '../core/settings.js';
 import { formatCost, type IterationRecord, type LoopOutcome } from '../core/outcome.js';
 import { checkCell, continueHint, failedCheck, STATUS_ICON, type IssueRef } from './report.js';
@@ -61,6 +61,8 @@ export const FINAL_WAIT_MS = 20_000;
 const RETRIES = 2;
 /** A rate limit that asks for a longer wait than this is not waited for: the update is given up. */
 const MAX_RATE_LIMIT_WAIT_S = 60;
+/** The author of every comment written with the Actions GITHUB_TOKEN. */
+const ACTIONS_BOT = 'github-actions[bot]';
 
 /**
  * Hidden in the comment. It names the loop (repository, workflow, job, task) and the workflow run, not the attempt,
@@ -183,10 +185,18 @@ export interface StatusCommentTiming {
   retryAfterBaseMs?: number;
   /** How long `finish` waits for the last update (`FINAL_WAIT_MS`). */
   finalWaitMs?: number;
+  /** False: no spacing of writes (GitHub's one a second, kept by the throttling plugin), for tests. */
+  spaceWrites?: boolean;
 }
 
 /** Statuses after which no later request can succeed: the token's permissions, or the issue itself. */
 const REFUSALS = [401, 403, 404, 410, 422];
+
+/** GitHub answered 404: the comment (or the issue) is gone. */
+function isNotFound(error: unknown): boolean {
+  const fields = error as { status?: unknown; response?: unknown };
+  return fields.response !== undefined && Number(fields.status) === 404;
+}
 
 /** GitHub said no for good (a rate limit passes; a lost connection has no response). */
 function isRefusal(error: unknown): boolean {
@@ -207,6 +217,8 @@ export class StatusComment {
   private readonly owner: string;
   private readonly repo: string;
   private comment: { id: number; url: string } | undefined;
+  /** Whose comments are the token's own, once asked (see `ownLogin`). */
+  private login: Promise<string> | undefined;
   /** The newest body not yet sent. */
   private pending: string | undefined;
   private sending: Promise<void> | undefined;
@@ -263,7 +275,12 @@ export class StatusComment {
     this.client ??= resilientClient(this.settings.githubToken, {
       baseUrl: this.context.apiUrl,
       retry: { retries: RETRIES, retryAfterBaseValue: base },
-      throttle: { onRateLimit: rateLimited, onSecondaryRateLimit: rateLimited, retryAfterBaseValue: base },
+      throttle: {
+        onRateLimit: rateLimited,
+        onSecondaryRateLimit: rateLimited,
+        retryAfterBaseValue: base,
+        ...(this.timing.spaceWrites === false ? UNSPACED_WRITES : {}),
+      },
       // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
       log: { debug: () => {}, info: () => {}, warn: this.log.info, error: this.log.info },
     });
@@ -358,8 +375,16 @@ export class StatusComment {
         this.log.info(`Status comment (of an earlier attempt of this run): ${this.comment.url}`);
     }
     if (this.comment) {
-      await (await this.octokit()).rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
-      return;
+      try {
+        await (await this.octokit()).rest.issues.updateComment({ owner, repo, comment_id: this.comment.id, body });
+        return;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        // Someone deleted the comment while the loop runs: this update writes a new one. If that fails too, it is
+        // the issue that is gone, and the failure stops the updates.
+        if (!this.stopped) this.log.info(`The status comment ${this.comment.url} was deleted: writing a new one.`);
+        this.comment = undefined;
+      }
     }
     const created = await (
       await this.octokit()
@@ -373,7 +398,11 @@ export class StatusComment {
     if (!this.stopped) this.log.info(`Status comment: ${created.data.html_url}`);
   }
 
-  /** The comment of this loop and workflow run, written by an earlier attempt of the run. */
+  /**
+   * The comment of this loop and workflow run, written by an earlier attempt of the run. The marker can be computed
+   * from public data, so a comment that carries it counts only when the token itself wrote it: anyone else's would put
+   * the loop's status under their name, where they could edit it.
+   */
   private async find(): Promise<{ id: number; url: string } | undefined> {
     const marker = statusMarker(this.context, this.settings.prompt);
     let pages = 0;
@@ -385,11 +414,32 @@ export class StatusComment {
       per_page: 100,
     });
     for await (const page of comments) {
-      const found = page.data.find((comment) => (comment.body ?? '').startsWith(marker));
-      if (found) return { id: found.id, url: found.html_url };
+      for (const comment of page.data) {
+        if (!(comment.body ?? '').startsWith(marker)) continue;
+        const author = comment.user?.login ?? '';
+        if (author.toLowerCase() === (await this.ownLogin())) return { id: comment.id, url: comment.html_url };
+        this.log.info(`Not taking over ${comment.html_url} as the status comment: ${author || 'nobody'} wrote it.`);
+      }
       if (++pages >= MAX_PAGES) break;
     }
     return undefined;
+  }
+
+  /**
+   * Whose comments are the token's own, lower-cased. `GET /user` names the user of a personal access token. The
+   * Actions GITHUB_TOKEN may not call it (GitHub answers 403 "Resource not accessible by integration") and writes as
+   * `github-actions[bot]`; so does every failure fall back to that bot, whose comments here come only from the
+   * repository's own workflows. Another GitHub App's token falls back too: a re-run then writes a new comment instead
+   * of taking over its own, which is the safe side.
+   */
+  private ownLogin(): Promise<string> {
+    this.login ??= this.octokit()
+      .then((octokit) => octokit.rest.users.getAuthenticated())
+      .then(
+        ({ data }) => data.login.toLowerCase(),
+        () => ACTIONS_BOT,
+      );
+    return this.login;
   }
 
   private warnOnce(message: string): void {

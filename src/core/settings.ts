@@ -56,6 +56,8 @@ export interface LoopConfig {
   /** The issue or pull request whose status comment the action keeps up to date; undefined: none. */
   statusIssue: number | undefined;
   githubToken: string;
+  /** Lower-cased logins that may start the loop without write permission on the repository. */
+  allowedActors: string[];
   /** Things the user should know but that do not stop the run (e.g. a clamped limit). */
   warnings: string[];
 }
