@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 180:
+/***/ 2096:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -941,9 +941,9 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 ;// CONCATENATED MODULE: ./src/system/process-group.ts
 /**
  * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
- * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
- * the caller decides what a cancellation, a time-out or a missing program means.
+ * (npm's install scripts, a test runner's workers). It ends when the program exits, as a `run:` step does: what it
+ * left behind gets a short grace for its output, then the group is killed. On abort or time-out the group gets
+ * SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides what each end means.
  */
 
 
@@ -1003,24 +1003,42 @@ function runProgram(command, args, options) {
         });
         let stopping;
         let killTimer;
+        let outputTimer;
+        let settled = false;
         const cleanUp = () => {
             signal?.removeEventListener('abort', onAbort);
             clearTimeout(timeout);
             clearTimeout(killTimer);
+            clearTimeout(outputTimer);
         };
         const finishStopped = () => {
+            settled = true;
             // Whatever the program left behind must not outlive it.
             killProcessGroup(child.pid, 'SIGKILL');
+            child.stdout.destroy();
+            child.stderr.destroy();
             cleanUp();
             resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+        };
+        const finishExited = () => {
+            if (settled)
+                return;
+            settled = true;
+            // Whatever the program left behind (a server started with `&`) must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            child.stdout.destroy();
+            child.stderr.destroy();
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode }));
         };
         const stop = (why) => {
             if (stopping !== undefined)
                 return;
             stopping = why;
-            // Exited, but its children still hold the output open: nothing left to wait for.
-            if (child.exitCode !== null || child.signalCode !== null)
-                return finishStopped();
+            // Exited, and only its output's grace was left: a cancellation stops that; a time-out came too late to count.
+            if (child.exitCode !== null || child.signalCode !== null) {
+                return why === 'cancelled' ? finishStopped() : finishExited();
+            }
             killProcessGroup(child.pid, 'SIGTERM');
             killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
         };
@@ -1028,19 +1046,21 @@ function runProgram(command, args, options) {
         signal?.addEventListener('abort', onAbort, { once: true });
         const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
         child.on('error', (error) => {
+            settled = true;
             cleanUp();
             resolve(result({ spawnError: { code: error.code, message: error.message } }));
         });
-        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open. Otherwise the
+        // program's end is its end: a background process holding the output gets a moment to finish writing, no more.
         child.on('exit', () => {
             if (stopping !== undefined)
                 finishStopped();
+            else
+                outputTimer = setTimeout(finishExited, options.outputGraceMs ?? 2_000);
         });
-        child.on('close', (code, exitSignal) => {
-            if (stopping !== undefined)
-                return;
-            cleanUp();
-            resolve(result({ exitCode: code, exitSignal }));
+        child.on('close', () => {
+            if (stopping === undefined)
+                finishExited();
         });
     });
 }
@@ -2169,6 +2189,8 @@ function runClaudeProcess(request) {
             if (settled)
                 return;
             settled = true;
+            // What a tool left in the group without holding the output must not outlive the iteration either.
+            killGroup('SIGKILL');
             splitter.end();
             keepStderr(stderrRedactor.end());
             for (const timer of timers)
@@ -3039,6 +3061,86 @@ async function finish(settings, deps, start, progress, status, reason) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/system/process-sweep.ts
+/**
+ * Finds and stops every process started under a run's marker, wherever it went: the CLI's Bash tool starts each
+ * command in a new session, so `nohup cmd &` or `setsid cmd` leaves the process group that `killProcessGroup` stops.
+ * The marker is a variable in the environment (as the GitHub runner tracks a job's processes), read from
+ * /proc/<pid>/environ for this user's processes. Without /proc (macOS) nothing is found: only the group is stopped.
+ */
+
+
+const RUN_MARKER_NAME = 'AUTONOMOUS_LOOP_RUN';
+/** Rounds of find-and-kill: a process that forks between a scan and the kill is found by the next round. */
+const MAX_ROUNDS = 50;
+const ROUND_PAUSE_MS = 10;
+class ProcessMarker {
+    value;
+    procDir;
+    /** `NAME=value` as it stands in /proc/<pid>/environ, between NUL bytes. */
+    entry;
+    constructor(value = (0,external_node_crypto_.randomUUID)(), procDir = '/proc') {
+        this.value = value;
+        this.procDir = procDir;
+        this.entry = `${RUN_MARKER_NAME}=${value}`;
+    }
+    /** `env` with the marker: every process started with it, and what those start, carries it. */
+    mark(env) {
+        return { ...env, [RUN_MARKER_NAME]: this.value };
+    }
+    /** This user's processes that carry the marker, never this process itself. */
+    find() {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(this.procDir);
+        }
+        catch {
+            return [];
+        }
+        const uid = process.getuid?.();
+        const found = [];
+        for (const entry of entries) {
+            if (!/^\d+$/.test(entry))
+                continue;
+            const pid = Number(entry);
+            if (pid === process.pid || pid === 1)
+                continue;
+            try {
+                // root could read everyone's environment: another user's process is never ours to stop.
+                if (uid !== undefined && (0,external_node_fs_.statSync)(`${this.procDir}/${entry}`).uid !== uid)
+                    continue;
+                const environ = `\0${(0,external_node_fs_.readFileSync)(`${this.procDir}/${entry}/environ`, 'latin1')}`;
+                if (environ.includes(`\0${this.entry}\0`) || environ.endsWith(`\0${this.entry}`))
+                    found.push(pid);
+            }
+            catch {
+                // Gone meanwhile, or not readable.
+            }
+        }
+        return found;
+    }
+    /** Kills every marked process until none is left (or the rounds run out); resolves to how many were killed. */
+    async sweep() {
+        const killed = new Set();
+        for (let round = 0; round < MAX_ROUNDS; round++) {
+            const found = this.find();
+            if (found.length === 0)
+                break;
+            for (const pid of found) {
+                try {
+                    process.kill(pid, 'SIGKILL');
+                    killed.add(pid);
+                }
+                catch {
+                    // Gone already.
+                }
+            }
+            await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
+        }
+        return killed.size;
+    }
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:readline"
@@ -3805,6 +3907,7 @@ class Workspace {
 
 
 
+
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
     const toolEnv = withoutSecrets(host.env, [
@@ -3830,6 +3933,14 @@ async function runConfiguredLoop(config, host) {
     }
     let transcript;
     let stateSaved = false;
+    // Claude and the check carry this run's marker: what they leave running outside their process group (`nohup cmd &`,
+    // `setsid cmd`) is found by it and stopped when the iteration or the check ends, however it ends.
+    const marker = new ProcessMarker();
+    const sweep = async (after) => {
+        const killed = await marker.sweep();
+        if (killed > 0)
+            log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
+    };
     try {
         const claude = await locating;
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
@@ -3851,7 +3962,7 @@ async function runConfiguredLoop(config, host) {
                 return runClaudeProcess({
                     executable: claude.path,
                     args: buildClaudeArgs(config, request),
-                    env,
+                    env: marker.mark(env),
                     cwd: config.workingDirectory,
                     prompt: request.prompt,
                     timeoutMs: request.timeoutMs,
@@ -3863,19 +3974,19 @@ async function runConfiguredLoop(config, host) {
                         if (line !== undefined)
                             log.text(line);
                     },
-                });
+                }).finally(() => sweep(`Claude in iteration ${request.number}`));
             },
             runCheck: async (number, timeoutMs) => {
                 log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
                 const check = await runCheck({
                     command: config.checkCommand,
                     cwd: config.workingDirectory,
-                    env: toolEnv,
+                    env: marker.mark(toolEnv),
                     timeoutMs,
                     signal,
                     secrets: host.secrets,
                     onLine: log.text,
-                });
+                }).finally(() => sweep('the check'));
                 log.endGroup();
                 const end = describeCheckEnd(check, timeoutMs);
                 log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
@@ -3935,6 +4046,7 @@ async function runConfiguredLoop(config, host) {
         return { ...(0,core_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations), stateSaved };
     }
     finally {
+        await sweep('Claude or the check');
         await transcript?.close();
         workspace.dispose();
     }
@@ -5096,7 +5208,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(180);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2096);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

@@ -23,6 +23,7 @@ import {
   type IterationRecord,
   type LoopOutcome,
 } from './core/outcome.js';
+import { ProcessMarker } from './system/process-sweep.js';
 import { claudeConfigDir, StateStore } from './system/state-store.js';
 import { Transcript } from './claude/transcript.js';
 import type { Secrets } from './text/untrusted-text.js';
@@ -85,6 +86,13 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
   }
   let transcript: Transcript | undefined;
   let stateSaved = false;
+  // Claude and the check carry this run's marker: what they leave running outside their process group (`nohup cmd &`,
+  // `setsid cmd`) is found by it and stopped when the iteration or the check ends, however it ends.
+  const marker = new ProcessMarker();
+  const sweep = async (after: string): Promise<void> => {
+    const killed = await marker.sweep();
+    if (killed > 0) log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
+  };
   try {
     const claude = await locating;
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
@@ -114,7 +122,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
         return runClaudeProcess({
           executable: claude.path,
           args: buildClaudeArgs(config, request),
-          env,
+          env: marker.mark(env),
           cwd: config.workingDirectory,
           prompt: request.prompt,
           timeoutMs: request.timeoutMs,
@@ -125,19 +133,19 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
             const line = formatEvent(event);
             if (line !== undefined) log.text(line);
           },
-        });
+        }).finally(() => sweep(`Claude in iteration ${request.number}`));
       },
       runCheck: async (number, timeoutMs) => {
         log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
         const check = await runCheck({
           command: config.checkCommand,
           cwd: config.workingDirectory,
-          env: toolEnv,
+          env: marker.mark(toolEnv),
           timeoutMs,
           signal,
           secrets: host.secrets,
           onLine: log.text,
-        });
+        }).finally(() => sweep('the check'));
         log.endGroup();
         const end = describeCheckEnd(check, timeoutMs);
         log.text(
@@ -205,6 +213,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     }
     return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved };
   } finally {
+    await sweep('Claude or the check');
     await transcript?.close();
     workspace.dispose();
   }

@@ -2,12 +2,12 @@
  * End to end: the built action, run as the runner runs it, drives the REAL Claude Code CLI (the pinned
  * devDependency) against a fake Anthropic Messages API on 127.0.0.1, in real git repositories.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conversationText, lastMessage, messageText, startFakeAnthropicApi } from '../fixtures/fake-anthropic-api.mjs';
-import { gate, makeRepo, ROOT, runAction, runnerLog } from '../helpers/action-runner.js';
+import { gate, isAlive, makeRepo, ROOT, runAction, runnerLog } from '../helpers/action-runner.js';
 
 const CLAUDE = path.join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
 const API_KEY = 'sk-ant-e2e-fake-key-000111222333';
@@ -262,6 +262,21 @@ describe('the real Claude Code CLI against a fake API', () => {
     expect(run.summary).toContain('`cancelled`');
     expect(Date.now() - sentAt).toBeLessThan(5_000);
     expect(processesIn(repo.dir)).toEqual([]);
+  });
+
+  it("stops what Claude's Bash tool left running with nohup … & once the loop is over", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nohup-'));
+    const ticks = path.join(dir, 'ticks');
+    const ticker = `echo $$ > ${dir}/pid; while :; do date >> ${ticks}; sleep 0.1; done`;
+    const { run } = await loopWithRealCli([
+      { tool: 'Bash', input: { command: `nohup sh -c '${ticker}' >/dev/null 2>&1 &`, description: 'Start a ticker' } },
+      { text: gate(true, 'The ticker runs') },
+    ]);
+    expect(run.outputs.status, runnerLog(run.stdout)).toBe('completed');
+    expect(isAlive(Number(readFileSync(path.join(dir, 'pid'), 'utf8')))).toBe(false);
+    const size = statSync(ticks).size;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(statSync(ticks).size).toBe(size);
   });
 
   it('counts the cost of every result line of an iteration with a background sub-agent', async () => {

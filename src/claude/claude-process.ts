@@ -115,6 +115,8 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
     const finish = (): void => {
       if (settled) return;
       settled = true;
+      // What a tool left in the group without holding the output must not outlive the iteration either.
+      killGroup('SIGKILL');
       splitter.end();
       keepStderr(stderrRedactor.end());
       for (const timer of timers) clearTimeout(timer);

@@ -1,8 +1,8 @@
 /**
  * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). On abort or time-out the group gets SIGTERM, then SIGKILL after a
- * grace period, or at once when the program itself has exited (its children must not outlive it). Never rejects:
- * the caller decides what a cancellation, a time-out or a missing program means.
+ * (npm's install scripts, a test runner's workers). It ends when the program exits, as a `run:` step does: what it
+ * left behind gets a short grace for its output, then the group is killed. On abort or time-out the group gets
+ * SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides what each end means.
  */
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
@@ -14,6 +14,8 @@ export interface ProgramOptions {
   timeoutMs?: number;
   /** Between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** How long a background process may keep the output open after the program exited (default 2 s). */
+  outputGraceMs?: number;
   /** Every chunk of stdout and stderr, in the order they arrive. */
   onOutput?(chunk: Buffer): void;
 }
@@ -88,22 +90,40 @@ export function runProgram(command: string, args: readonly string[], options: Pr
 
     let stopping: 'cancelled' | 'timed out' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let outputTimer: NodeJS.Timeout | undefined;
+    let settled = false;
     const cleanUp = (): void => {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(timeout);
       clearTimeout(killTimer);
+      clearTimeout(outputTimer);
     };
     const finishStopped = (): void => {
+      settled = true;
       // Whatever the program left behind must not outlive it.
       killProcessGroup(child.pid, 'SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
       cleanUp();
       resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+    };
+    const finishExited = (): void => {
+      if (settled) return;
+      settled = true;
+      // Whatever the program left behind (a server started with `&`) must not outlive it.
+      killProcessGroup(child.pid, 'SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      cleanUp();
+      resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode }));
     };
     const stop = (why: 'cancelled' | 'timed out'): void => {
       if (stopping !== undefined) return;
       stopping = why;
-      // Exited, but its children still hold the output open: nothing left to wait for.
-      if (child.exitCode !== null || child.signalCode !== null) return finishStopped();
+      // Exited, and only its output's grace was left: a cancellation stops that; a time-out came too late to count.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return why === 'cancelled' ? finishStopped() : finishExited();
+      }
       killProcessGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
     };
@@ -113,17 +133,18 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
 
     child.on('error', (error: NodeJS.ErrnoException) => {
+      settled = true;
       cleanUp();
       resolve(result({ spawnError: { code: error.code, message: error.message } }));
     });
-    // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open.
+    // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open. Otherwise the
+    // program's end is its end: a background process holding the output gets a moment to finish writing, no more.
     child.on('exit', () => {
       if (stopping !== undefined) finishStopped();
+      else outputTimer = setTimeout(finishExited, options.outputGraceMs ?? 2_000);
     });
-    child.on('close', (code, exitSignal) => {
-      if (stopping !== undefined) return;
-      cleanUp();
-      resolve(result({ exitCode: code, exitSignal }));
+    child.on('close', () => {
+      if (stopping === undefined) finishExited();
     });
   });
 }
