@@ -2,7 +2,7 @@
  * The documentation matches the code: action.yml's defaults are the ones inputs.ts falls back to (the runner fills
  * in the first, local runs and tests see the second), and the README's tables list every input, output and status.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,41 @@ describe('the README', () => {
     const ci = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
     expect(readme).toMatch(/^npm ci && npm test\b/m);
     expect(ci).toMatch(/^npm ci && npm test$/m);
+  });
+});
+
+describe('links in the README and docs/', () => {
+  const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+
+  /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+  const slug = (heading: string): string =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+  const anchors = (file: string): string[] => {
+    const text = readFileSync(path.join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+    return [...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1]));
+  };
+
+  it.each(pages)('%s: every relative link names a file, and a heading, that exist', (page) => {
+    const text = readFileSync(path.join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+    const broken: string[] = [];
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue;
+      const [file, anchor] = target.split('#');
+      const resolved = file === '' ? page : path.normalize(path.join(path.dirname(page), file));
+      if (!existsSync(path.join(ROOT, resolved))) broken.push(`${target}: no file ${resolved}`);
+      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).includes(anchor)) {
+        broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('the README stays short: at most 2,500 words, the rest in docs/', () => {
+    expect(readme.split(/\s+/).filter(Boolean).length).toBeLessThanOrEqual(2500);
+    expect(readme).toContain('](docs/security.md)');
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatGate, GATE_END, GATE_START, parseFinalGate, parseGate } from '../src/core/gate.js';
+import { formatGate, GATE_END, GATE_START, parseFinalGate, parseGate, withoutFinalGate } from '../src/core/gate.js';
 
 describe('parseGate: the seed tests', () => {
   it('parses the YAML-like format', () => {
@@ -390,5 +390,26 @@ describe('parseGate: properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('withoutFinalGate', () => {
+  const block = `${GATE_START}\nready: true\nreason: "done"\n${GATE_END}`;
+  it.each([
+    ['the gate that ends the text', `All done.\n\n${block}\n`, 'All done.'],
+    ['a fenced gate with its fence', `All done.\n\`\`\`\n${block}\n\`\`\`\n`, 'All done.'],
+    ['a gate quoted before more text', `See ${block} in the docs, then more.`, `See ${block} in the docs, then more.`],
+    ['text without a gate', 'Nothing here.', 'Nothing here.'],
+    ['only a gate', block, ''],
+    ['the last of two gates', `One ${block}\nTwo\n${block}`, `One ${block}\nTwo`],
+    ['a gate the text does not close the fence of', `x\n\`\`\`\n${block}\n~~~`, `x\n\`\`\`\n${block}\n~~~`],
+  ])('%s', (_, text, expected) => {
+    expect(withoutFinalGate(text)).toBe(expected);
+  });
+
+  it('removes exactly the block that parseFinalGate reads', () => {
+    for (const text of [`a\n${block}`, `a ${block} b`, `\`\`\`\n${block}\n\`\`\``]) {
+      expect(withoutFinalGate(text) !== text).toBe(parseFinalGate(text) !== undefined);
+    }
   });
 });

@@ -26,12 +26,12 @@ function door() {
 describe('LogDoor batching', () => {
   it('writes the lines of one turn in one write, once the turn is over', async () => {
     const { writes, door: log } = door();
-    log.text('one');
+    log.text('::one');
     log.text(`two ${KEY}`);
     log.text('three\n::error::forged');
     expect(writes).toEqual(['::stop-commands::token\n']);
     await nextTurn();
-    expect(writes).toEqual(['::stop-commands::token\n', 'one\ntwo ***\nthree\n::error::forged\n']);
+    expect(writes).toEqual(['::stop-commands::token\n', '::one\ntwo ***\nthree\n::error::forged\n']);
     log.text('four');
     await nextTurn();
     expect(writes.slice(2)).toEqual(['four\n']);
@@ -39,19 +39,27 @@ describe('LogDoor batching', () => {
 
   it('writes what is waiting before it closes the window, so commands after it stay after the text', async () => {
     const { writes, door: log } = door();
-    log.text('before the group');
+    log.text('before the group ::');
     log.closeWindow();
     writes.push('::group::Iteration 1\n');
-    log.text('inside');
+    log.text('inside ::');
     const warning = log.annotation('a warning');
     writes.push(`::warning::${warning}\n`);
     await nextTurn();
     const out = writes.join('');
     expect(out).toBe(
-      '::stop-commands::token\nbefore the group\n::token::\n::group::Iteration 1\n' +
-        '::stop-commands::token\ninside\n::token::\n::warning::a warning\n',
+      '::stop-commands::token\nbefore the group ::\n::token::\n::group::Iteration 1\n' +
+        '::stop-commands::token\ninside ::\n::token::\n::warning::a warning\n',
     );
     expect(runnerCommands(out).map((command) => command.name)).toEqual(['group', 'warning']);
+  });
+
+  it('writes waiting plain text before the action writes a command, also without a window', () => {
+    const { writes, door: log } = door();
+    log.text('plain before the group');
+    log.closeWindow();
+    writes.push('::group::Iteration 2\n');
+    expect(writes.join('')).toBe('plain before the group\n::group::Iteration 2\n');
   });
 
   it('does not hold much: a long turn is written as it goes', () => {

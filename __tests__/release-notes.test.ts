@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { majorTagDecision } from '../scripts/release-guard.mjs';
 import { releaseNotes } from '../scripts/release-notes.mjs';
 import { ROOT } from './helpers/action-runner.js';
 
@@ -79,5 +80,39 @@ describe('CHANGELOG.md', () => {
   it('has notes for the version in package.json', () => {
     const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(releaseNotes(text, `v${version}`)).toMatch(/\S/);
+  });
+});
+
+describe('the major tag moves only to the newest release of its major', () => {
+  const tags = ['v1', 'v1.0.0', 'v1.1.4', 'v1.2.0', 'v1.3.0-rc.1', 'v2.0.0', 'v0.9.9', 'v1.10.0-beta'];
+  it.each([
+    ['v1.2.1', true],
+    ['v1.3.0', true],
+    ['v2.0.1', true],
+    ['v1.1.5', false],
+    ['v1.2.0', true],
+    ['v1.0.9', false],
+    ['v1.4.0-rc.1', false],
+    ['v1', false],
+  ])('%s: move %s', (tag, move) => {
+    expect(majorTagDecision(tag, [...tags, tag]).move).toBe(move);
+  });
+
+  it('compares numbers, not text: v1.10.0 is newer than v1.9.0', () => {
+    expect(majorTagDecision('v1.9.0', ['v1.10.0']).move).toBe(false);
+    expect(majorTagDecision('v1.10.0', ['v1.9.0', 'v1.9.12']).move).toBe(true);
+  });
+
+  it('says which release the major tag stays on', () => {
+    expect(majorTagDecision('v1.1.5', tags).why).toBe('v1 stays on the newer v1.2.0');
+  });
+
+  it('prints a line for GITHUB_OUTPUT', () => {
+    const run = spawnSync(process.execPath, ['scripts/release-guard.mjs', 'v1.1.5', ...tags], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('move=false\n');
+    expect(run.stderr).toContain('v1 stays on the newer v1.2.0');
   });
 });

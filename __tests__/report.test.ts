@@ -79,6 +79,9 @@ describe('outcomeOutputs', () => {
 describe('the result output', () => {
   it("is Claude's final text, bounded", () => {
     expect(outcomeOutputs(outcome({ resultText: 'The report: all good.' })).result).toBe('The report: all good.');
+    const gate = '<COMPLETION_GATE>\nready: true\nreason: "done"\n</COMPLETION_GATE>';
+    const withGate = outcomeOutputs(outcome({ resultText: `The report: all good.\n\n${gate}\n` })).result;
+    expect(withGate).toBe('The report: all good.');
     const long = outcomeOutputs(outcome({ resultText: 'x'.repeat(MAX_OUTPUT_TEXT + 10) })).result;
     expect(long).toHaveLength(MAX_OUTPUT_TEXT);
     expect(long.endsWith('…')).toBe(true);

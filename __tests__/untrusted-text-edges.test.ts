@@ -182,9 +182,9 @@ describe('LogDoor: windows and writes', () => {
 
   it('opens each window with a new token of 32 hex digits that closes it', () => {
     const { writes, log } = door();
-    log.text('one');
+    log.text('one ::');
     log.closeWindow();
-    log.text('two');
+    log.text('two ::');
     log.closeWindow();
     const tokens = writes.flatMap((text) => /^::stop-commands::(.*)\n$/.exec(text)?.[1] ?? []);
     expect(tokens).toHaveLength(2);
@@ -204,7 +204,7 @@ describe('LogDoor: windows and writes', () => {
 
   it('never calls the writer with an empty text', async () => {
     const { writes, log } = door();
-    log.text('one');
+    log.text('one ::');
     log.closeWindow();
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(3);
@@ -213,7 +213,7 @@ describe('LogDoor: windows and writes', () => {
 
   it('writes waiting text at once when it reaches 64 KiB, and not before', () => {
     const { writes, log } = door();
-    log.text('x'.repeat(64 * 1024 - 2));
+    log.text(`::${'x'.repeat(64 * 1024 - 4)}`);
     expect(writes).toHaveLength(1);
     log.text('');
     expect(writes).toHaveLength(2);

@@ -155,7 +155,7 @@ describe('LogDoor', () => {
   it('cannot be closed by text that guesses or replays a window token', () => {
     let out = '';
     const door = new LogDoor(secrets, (text) => (out += text));
-    door.text('first');
+    door.text('first: a::b');
     const token = /::stop-commands::(\w+)/.exec(out)![1];
     door.closeWindow();
     // The token of a closed window is known from the log; the next window has a new one.
@@ -166,12 +166,38 @@ describe('LogDoor', () => {
 
   it('shares one window between consecutive lines, and redacts them', () => {
     const out = logged((door) => {
-      door.text(`key ${API_KEY}`);
-      door.text('second line');
+      door.text(`key ${API_KEY} ::`);
+      door.text('second line ##[');
     });
     expect(out.match(/::stop-commands::/g)).toHaveLength(1);
-    expect(out).toContain('key ***\nsecond line\n');
+    expect(out).toContain('key *** ::\nsecond line ##[\n');
     expect(out).not.toContain(API_KEY);
+  });
+
+  it('opens no window for text in which the runner could find no command', () => {
+    const out = logged((door) => {
+      door.text(`key ${API_KEY}: one line`);
+      door.text('→ Bash npm test\n  indented: #[x] [##] : :');
+    });
+    expect(out).toBe('key ***: one line\n→ Bash npm test\n  indented: #[x] [##] : :\n');
+  });
+
+  it.each(['std::vector', 'a ##[x', '\u00a0::error::x', 'one\r::error::x', `${API_KEY}::`])(
+    'opens a window for %j, wherever the :: or ##[ stands',
+    (text) => {
+      const out = logged((door) => door.text(text));
+      expect(out).toMatch(/^::stop-commands::\w+\n/);
+    },
+  );
+
+  it('keeps the order of plain lines written before a window opens', async () => {
+    const out = logged((door) => {
+      door.text('plain');
+      door.text('::error::forged');
+      door.text('after');
+    });
+    expect(out.replace(/[0-9a-f]{32}/g, 'T')).toBe('plain\n::stop-commands::T\n::error::forged\nafter\n::T::\n');
+    expect(runnerCommands(out)).toEqual([]);
   });
 
   it('redacts annotations', () => {

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2096:
+/***/ 6153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -836,14 +836,17 @@ function ownedFlagsIn(args, budgetOwned) {
     }
     return [...new Set(found)];
 }
-/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
+/**
+ * For each input given that action.yml does not declare, the declared name it most likely meant. The runner itself
+ * warns "Unexpected input(s)" and lists every valid input; this adds only the nearest one.
+ */
 function undeclaredInputWarnings(givenNames) {
     const known = new Set(INPUT_NAMES.map((name) => name.toUpperCase()));
     return givenNames
         .filter((given) => !known.has(given.toUpperCase()))
         .map((given) => {
         const name = given.toLowerCase();
-        return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
+        return `Input '${name}': did you mean '${closestInput(name)}'?`;
     });
 }
 /** The declared input with the fewest edits from `name`, with `_` and spaces read as `-` (the first on a tie). */
@@ -1138,308 +1141,8 @@ function boundOutput(text) {
     return Buffer.byteLength(kept) > CHECK_OUTPUT_MAX_BYTES ? kept.slice(-CHECK_OUTPUT_MAX_BYTES / 2) : kept;
 }
 
-;// CONCATENATED MODULE: ./src/core/gate.ts
-/**
- * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
- *
- *   <COMPLETION_GATE>
- *   ready: true|false
- *   reason: "why"
- *   progress: "what was accomplished"
- *   blockers: ["what stands in the way", "..."]
- *   </COMPLETION_GATE>
- *
- * Pure: text in, value out. Runs in linear time on any input (one split at the end tags, one pass over the lines, no
- * regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
- */
-const GATE_START = '<COMPLETION_GATE>';
-const GATE_END = '</COMPLETION_GATE>';
-/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
-function parseGate(text) {
-    const blocks = findBlocks(text);
-    // Later blocks win; a garbled one does not hide the valid one before it.
-    for (let i = blocks.length - 1; i >= 0; i--) {
-        const { from, to } = blocks[i];
-        const gate = parseGateBody(text.slice(from, to));
-        if (gate)
-            return gate;
-    }
-    return undefined;
-}
-/**
- * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
- * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
- * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
- * no falling back to an earlier block: if the last block does not end the text, nothing does.
- */
-function parseFinalGate(text) {
-    const last = findBlocks(text).at(-1);
-    if (last === undefined)
-        return undefined;
-    const { from, to } = last;
-    const after = text.slice(to + GATE_END.length).trim();
-    if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length))))
-        return undefined;
-    return parseGateBody(text.slice(from, to));
-}
-/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
-function closesFence(closing, opening) {
-    const open = fenceMarker(opening);
-    const close = fenceMarker(closing);
-    return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
-}
-/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
-function fenceMarker(line) {
-    const char = line[0];
-    if (char !== '`' && char !== '~')
-        return undefined;
-    let end = 1;
-    while (line[end] === char)
-        end++;
-    return end >= 3 ? line.slice(0, end) : undefined;
-}
-/** The last non-blank line of `text`, trimmed. */
-function lastLine(text) {
-    const trimmed = text.trimEnd();
-    return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
-}
-/**
- * Content spans of every complete block: each end tag closes the nearest start tag before it, if one comes after the
- * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (the seed
- * paired the first start tag of the whole text with every end tag, which returned the wrong block), and so is one
- * that no end tag follows.
- */
-function findBlocks(text) {
-    const blocks = [];
-    let offset = 0;
-    // Every piece but the last is followed by an end tag.
-    for (const piece of text.split(GATE_END).slice(0, -1)) {
-        const start = piece.lastIndexOf(GATE_START);
-        if (start !== -1)
-            blocks.push({ from: offset + start + GATE_START.length, to: offset + piece.length });
-        offset += piece.length + GATE_END.length;
-    }
-    return blocks;
-}
-/** A gate from the text between the tags; undefined when it does not say `ready`. */
-function parseGateBody(body) {
-    const content = body.trim();
-    if (content.startsWith('{')) {
-        const fromJson = gateFromJson(content);
-        if (fromJson)
-            return fromJson;
-    }
-    return gateFromLines(body);
-}
-/** The gate, when the draft has read its `ready`. */
-function finished(gate) {
-    return gate.ready === undefined ? undefined : { ready: gate.ready, ...gate };
-}
-/** `content` starts with `{`: when it parses at all, it is an object. */
-function gateFromJson(content) {
-    const value = parseJson(content);
-    if (value === undefined)
-        return undefined;
-    const gate = { extra: {} };
-    for (const [rawKey, field] of Object.entries(value)) {
-        const key = rawKey.trim().toLowerCase();
-        if (key === 'ready') {
-            gate.ready = isTruthy(field);
-        }
-        else if (key === 'reason' || key === 'progress') {
-            gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
-        }
-        else if (key === 'blockers') {
-            gate.blockers = realBlockers(toStringList(field));
-        }
-        else {
-            gate.extra[key] = field;
-        }
-    }
-    return finished(gate);
-}
-/** Keys whose value is one string: empty, they are empty, not the start of a list. */
-const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
-/**
- * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
- * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
- * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
- * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
- */
-function gateFromLines(body) {
-    const gate = { extra: {} };
-    let topIndent;
-    let open;
-    const closeOpenValue = () => {
-        if (open?.kind === 'list') {
-            if (open.key === 'blockers')
-                gate.blockers = realBlockers(open.items);
-            else
-                gate.extra[open.key] = open.items;
-        }
-        else if (open?.kind === 'block') {
-            setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
-        }
-        open = undefined;
-    };
-    for (const rawLine of body.split('\n')) {
-        const line = rawLine.trim();
-        if (line === '') {
-            if (open?.kind === 'block' && open.lines.length > 0)
-                open.lines.push('');
-            continue;
-        }
-        topIndent ??= indentation(rawLine);
-        if (open?.kind === 'list' && line.startsWith('-')) {
-            open.items.push(unquote(line.slice(1)));
-            continue;
-        }
-        // Deeper than the keys: never a key, whatever it says.
-        if (indentation(rawLine) > topIndent) {
-            if (open?.kind === 'block')
-                open.lines.push(rawLine.trimEnd());
-            continue;
-        }
-        closeOpenValue();
-        const colon = line.indexOf(':');
-        if (colon < 0)
-            continue;
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        if (isBlockScalarHeader(value))
-            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
-        else if (value === '' && !SCALAR_KEYS.has(key))
-            open = { kind: 'list', key, items: [] };
-        else
-            setKey(gate, key, value, false);
-    }
-    closeOpenValue();
-    return finished(gate);
-}
-/**
- * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
- * taken as it is: no quotes to strip, no JSON to read.
- */
-function setKey(gate, key, value, fromBlock) {
-    const text = fromBlock ? value : unquote(value);
-    switch (key) {
-        case 'ready':
-            gate.ready = isTruthy(text);
-            break;
-        case 'reason':
-        case 'progress':
-            gate[key] = text;
-            break;
-        case 'blockers':
-            gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
-            break;
-        default:
-            gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
-    }
-}
-/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
-function isBlockScalarHeader(value) {
-    return ((value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1]))));
-}
-/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
-function foldLines(lines) {
-    const parts = [];
-    let blankBefore = false;
-    for (const line of lines) {
-        const content = line.trim();
-        if (content === '') {
-            blankBefore = true;
-            continue;
-        }
-        if (parts.length > 0)
-            parts.push(blankBefore ? '\n' : ' ');
-        parts.push(content);
-        blankBefore = false;
-    }
-    return parts.join('');
-}
-/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
-function literalLines(lines) {
-    const indent = lines.length > 0 ? indentation(lines[0]) : 0;
-    return lines
-        .map((line) => line.slice(Math.min(indent, indentation(line))))
-        .join('\n')
-        .trimEnd();
-}
-function indentation(line) {
-    return line.length - line.trimStart().length;
-}
-function isTruthy(value) {
-    if (value === true || value === 1)
-        return true;
-    if (typeof value !== 'string')
-        return false;
-    const lower = value.trim().toLowerCase();
-    return lower === 'true' || lower === 'yes' || lower === '1';
-}
-/** Blockers as strings; `null` becomes `"null"`, a placeholder that is then dropped. */
-function toStringList(value) {
-    if (Array.isArray(value))
-        return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
-    return [typeof value === 'string' ? value : JSON.stringify(value)];
-}
-/**
- * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
- * reported" and the breaker never sees `none` as the same error repeated.
- */
-const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
-const TRAILING_PUNCTUATION = '.,;:!?';
-function realBlockers(blockers) {
-    return blockers.filter((blocker) => !isPlaceholder(blocker));
-}
-/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
-function isPlaceholder(blocker) {
-    const word = blocker.trim().toLowerCase();
-    let end = word.length;
-    while (end > 0 && TRAILING_PUNCTUATION.includes(word.charAt(end - 1)))
-        end--;
-    return PLACEHOLDERS.has(word.slice(0, end));
-}
-function parseJson(value) {
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function parseJsonStringList(value) {
-    const parsed = parseJson(value);
-    return Array.isArray(parsed) ? toStringList(parsed) : undefined;
-}
-/** Strips one pair of surrounding quotes; a double-quoted value is read as a JSON string when it is one. */
-function unquote(raw) {
-    const value = raw.trim();
-    if (value.length >= 2) {
-        const first = value[0];
-        const last = value[value.length - 1];
-        if (first === '"' && last === '"') {
-            const parsed = parseJson(value);
-            return typeof parsed === 'string' ? parsed : value.slice(1, -1);
-        }
-        if (first === "'" && last === "'")
-            return value.slice(1, -1);
-    }
-    return value;
-}
-/** The block Claude is asked to print; also what the round-trip tests feed back to the parser. */
-function formatGate(gate) {
-    const lines = [GATE_START, `ready: ${gate.ready}`];
-    if (gate.reason !== undefined)
-        lines.push(`reason: ${JSON.stringify(gate.reason)}`);
-    if (gate.progress !== undefined)
-        lines.push(`progress: ${JSON.stringify(gate.progress)}`);
-    if (gate.blockers !== undefined)
-        lines.push(`blockers: ${JSON.stringify(gate.blockers)}`);
-    lines.push(GATE_END);
-    return lines.join('\n');
-}
-
+// EXTERNAL MODULE: ./src/core/gate.ts
+var gate = __nccwpck_require__(4888);
 ;// CONCATENATED MODULE: ./src/claude/claude-cli.ts
 /**
  * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
@@ -1450,12 +1153,12 @@ const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop 
 The loop runs you again and again, resuming this session, until you declare the task complete.
 At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
 
-${GATE_START}
+${gate/* GATE_START */.Jo}
 ready: true or false
 reason: "one sentence: why the task is or is not complete"
 progress: "one sentence: what has been accomplished so far"
 blockers: ["what still stands in the way", "one short item each"]
-${GATE_END}
+${gate/* GATE_END */.K0}
 
 - ready: true only when the whole task is done and verified (for example the tests pass). The loop then stops.
 - ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
@@ -1942,7 +1645,7 @@ class StreamState {
                     continue;
                 // Claude's verdict is the gate that ends its own text: any later word of it (tool calls aside) takes it back.
                 if (NON_BLANK.test(block.text)) {
-                    this.lastGate = block.text.includes(GATE_START) ? parseFinalGate(block.text) : undefined;
+                    this.lastGate = block.text.includes(gate/* GATE_START */.Jo) ? (0,gate/* parseFinalGate */.fM)(block.text) : undefined;
                 }
                 events.push({ kind: 'text', text: block.text });
             }
@@ -2388,7 +2091,7 @@ function parseLoopState(text) {
     if (lastError !== undefined && lastError !== null && typeof lastError !== 'string') {
         problems.push("'breaker.lastError' is not a string");
     }
-    const lastGate = loop_state_parseGate(value.lastGate, problems);
+    const lastGate = parseGate(value.lastGate, problems);
     const state = {
         version: LOOP_STATE_VERSION,
         repository: text_('repository'),
@@ -2415,7 +2118,7 @@ function parseLoopState(text) {
         return { problem: problems.join(', ') };
     return { state };
 }
-function loop_state_parseGate(value, problems) {
+function parseGate(value, problems) {
     if (value === undefined || value === null)
         return undefined;
     const optionalText = (field) => field === undefined || typeof field === 'string';
@@ -4707,9 +4410,14 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony export */   xp: () => (/* binding */ checkCell)
 /* harmony export */ });
 /* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT */
-/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9411);
-/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8544);
-/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2073);
+/* harmony import */ var _core_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4888);
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9411);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
+/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2073);
+/**
+ * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
+ */
+
 
 
 
@@ -4727,15 +4435,15 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
     return {
         status: outcome.status,
         iterations: String(outcome.iterations),
-        reason: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
+        reason: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
         blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
-        progress: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
-        result: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(outcome.resultText, MAX_OUTPUT_TEXT),
+        progress: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        result: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)((0,_core_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutFinalGate */ ._P)(outcome.resultText), MAX_OUTPUT_TEXT),
         'session-id': outcome.sessionId,
         resumed: String(outcome.earlier !== undefined),
-        'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)),
-        'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome).usd),
-        'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(outcome.costUsd),
+        'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalIterations */ .t6)(outcome)),
+        'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalCost */ .cv)(outcome).usd),
+        'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(outcome.costUsd),
         turns: String(outcome.turns),
         'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
         'transcript-file': outcome.transcriptFile,
@@ -4753,7 +4461,7 @@ function blockersOutput(blockers) {
     const kept = [];
     let length = 2;
     for (const blocker of blockers) {
-        const item = (0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
+        const item = (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
         const itemLength = JSON.stringify(item).length + 1;
         if (length + itemLength > MAX_OUTPUT_TEXT - 200)
             break;
@@ -4793,7 +4501,7 @@ const STOPPED_SHORT = new Set([
  */
 function renderSummary(outcome, issue, runUrl = '') {
     const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
-    const reason = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
+    const reason = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
     const hint = continueHint(outcome);
     if (outcome.records.length === 0) {
         // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
@@ -4814,9 +4522,9 @@ function renderSummary(outcome, issue, runUrl = '') {
     const head = [title, '', `**Reason:** ${reason}`];
     const assessment = outcome.lastGate?.reason;
     if (STOPPED_SHORT.has(outcome.status) && assessment) {
-        head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
+        head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
     }
-    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
     if (runUrl)
@@ -4828,14 +4536,14 @@ function renderSummary(outcome, issue, runUrl = '') {
     if (blockers.length === 0)
         head.push('None reported.');
     for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
-        head.push(`- ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
+        head.push(`- ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
     if (blockers.length > MAX_LISTED_BLOCKERS)
         head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
-    head.push('', '### Progress', '', (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
+    head.push('', '### Progress', '', (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
     const rows = [];
     let previousGate;
     for (const record of outcome.records) {
-        const cost = record.costKnown ? `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(record.costUsd)}` : `unknown (≥ $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(record.costUsd)})`;
+        const cost = record.costKnown ? `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(record.costUsd)}` : `unknown (≥ $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(record.costUsd)})`;
         rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
         previousGate = record.gate ?? previousGate;
     }
@@ -4858,7 +4566,7 @@ function renderSummary(outcome, issue, runUrl = '') {
 function checkCell(record) {
     if (!record.check)
         return '—';
-    return record.check.passed ? 'passed' : `failed: ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
+    return record.check.passed ? 'passed' : `failed: ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
 }
 /**
  * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
@@ -4872,7 +4580,7 @@ function failedCheck(outcome) {
         '',
         '### Last check',
         '',
-        `After iteration ${check.iteration}, ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInline */ .nL)(check.end, 200)}).`,
+        `After iteration ${check.iteration}, ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(check.end, 200)}).`,
         '',
         '<details><summary>The end of its output</summary>',
         '',
@@ -4883,23 +4591,23 @@ function failedCheck(outcome) {
 }
 /** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
 function codeBlock(text) {
-    const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .codeFence */ .wr)(text);
+    const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .codeFence */ .wr)(text);
     return [fence, text, fence];
 }
 function costText(usd, known) {
     if (known)
-        return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(usd)}`;
-    return `at least $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCost */ .BD)(usd)} (an iteration was stopped before the CLI reported its cost)`;
+        return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(usd)}`;
+    return `at least $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(usd)} (an iteration was stopped before the CLI reported its cost)`;
 }
 /** A continued loop: what its earlier runs did, and the whole loop's totals. */
 function earlierRows(outcome) {
     const earlier = outcome.earlier;
     if (!earlier)
         return [];
-    const total = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalCost */ .cv)(outcome);
+    const total = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalCost */ .cv)(outcome);
     return [
         `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
-        `| Whole loop | ${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+        `| Whole loop | ${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
     ];
 }
 /**
@@ -4920,14 +4628,14 @@ function gateCell(record, previous) {
     const blockers = record.gate.blockers ?? [];
     const same = sameList(blockers, previous?.blockers);
     const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
-    return (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+    return (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
 /** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
 function sameList(a, b) {
     return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }
 function notesCell(record) {
-    const denied = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDenials */ .UH)(record.deniedTools);
+    const denied = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDenials */ .UH)(record.deniedTools);
     const notes = [
         record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
         record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
@@ -4938,7 +4646,7 @@ function notesCell(record) {
     const cells = [];
     let length = 0;
     for (const note of notes) {
-        const cell = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownCell */ .UZ)(note, MAX_CELL);
+        const cell = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(note, MAX_CELL);
         if (length + cell.length > MAX_CELL && cells.length > 0) {
             cells.push(`… and ${notes.length - cells.length} more`);
             break;
@@ -5125,6 +4833,336 @@ function escapeProperty(value) {
 
 /***/ }),
 
+/***/ 4888:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jo: () => (/* binding */ GATE_START),
+/* harmony export */   K0: () => (/* binding */ GATE_END),
+/* harmony export */   _P: () => (/* binding */ withoutFinalGate),
+/* harmony export */   fM: () => (/* binding */ parseFinalGate)
+/* harmony export */ });
+/* unused harmony exports parseGate, parseGateBody, unquote, formatGate */
+/**
+ * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
+ *
+ *   <COMPLETION_GATE>
+ *   ready: true|false
+ *   reason: "why"
+ *   progress: "what was accomplished"
+ *   blockers: ["what stands in the way", "..."]
+ *   </COMPLETION_GATE>
+ *
+ * Pure: text in, value out. Runs in linear time on any input (one split at the end tags, one pass over the lines, no
+ * regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ */
+const GATE_START = '<COMPLETION_GATE>';
+const GATE_END = '</COMPLETION_GATE>';
+/** The last complete, well-formed gate anywhere in `text`, or undefined when there is none. */
+function parseGate(text) {
+    const blocks = findBlocks(text);
+    // Later blocks win; a garbled one does not hide the valid one before it.
+    for (let i = blocks.length - 1; i >= 0; i--) {
+        const { from, to } = blocks[i];
+        const gate = parseGateBody(text.slice(from, to));
+        if (gate)
+            return gate;
+    }
+    return undefined;
+}
+/**
+ * The gate that ends `text`, or undefined. Claude is told to print its gate as the very last thing of its reply; a
+ * gate with more text after it is one it quoted (from a file, the docs, its plan), not its verdict. After the end tag
+ * only whitespace may follow, or a closing code fence when a fence was opened just before the start tag. There is
+ * no falling back to an earlier block: if the last block does not end the text, nothing does.
+ */
+function parseFinalGate(text) {
+    const last = findBlocks(text).at(-1);
+    if (last === undefined)
+        return undefined;
+    const { from, to } = last;
+    const after = text.slice(to + GATE_END.length).trim();
+    if (after !== '' && !closesFence(after, lastLine(text.slice(0, from - GATE_START.length))))
+        return undefined;
+    return parseGateBody(text.slice(from, to));
+}
+/**
+ * `text` without the gate that ends it (the block `parseFinalGate` reads, with the code fence around it, if any):
+ * Claude's final words for a reader. Text that a gate does not end comes back as it is.
+ */
+function withoutFinalGate(text) {
+    const last = findBlocks(text).at(-1);
+    if (last === undefined)
+        return text;
+    const before = text.slice(0, last.from - GATE_START.length);
+    const after = text.slice(last.to + GATE_END.length).trim();
+    const opening = lastLine(before);
+    if (after !== '' && !closesFence(after, opening))
+        return text;
+    const kept = after === '' ? before : before.trimEnd().slice(0, -opening.length);
+    return kept.trimEnd();
+}
+/** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
+function closesFence(closing, opening) {
+    const open = fenceMarker(opening);
+    const close = fenceMarker(closing);
+    return open !== undefined && close === closing && close[0] === open[0] && close.length >= open.length;
+}
+/** The run of three or more backticks or tildes that starts `line`, or undefined when it is not a fence. */
+function fenceMarker(line) {
+    const char = line[0];
+    if (char !== '`' && char !== '~')
+        return undefined;
+    let end = 1;
+    while (line[end] === char)
+        end++;
+    return end >= 3 ? line.slice(0, end) : undefined;
+}
+/** The last non-blank line of `text`, trimmed. */
+function lastLine(text) {
+    const trimmed = text.trimEnd();
+    return trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim();
+}
+/**
+ * Content spans of every complete block: each end tag closes the nearest start tag before it, if one comes after the
+ * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (the seed
+ * paired the first start tag of the whole text with every end tag, which returned the wrong block), and so is one
+ * that no end tag follows.
+ */
+function findBlocks(text) {
+    const blocks = [];
+    let offset = 0;
+    // Every piece but the last is followed by an end tag.
+    for (const piece of text.split(GATE_END).slice(0, -1)) {
+        const start = piece.lastIndexOf(GATE_START);
+        if (start !== -1)
+            blocks.push({ from: offset + start + GATE_START.length, to: offset + piece.length });
+        offset += piece.length + GATE_END.length;
+    }
+    return blocks;
+}
+/** A gate from the text between the tags; undefined when it does not say `ready`. */
+function parseGateBody(body) {
+    const content = body.trim();
+    if (content.startsWith('{')) {
+        const fromJson = gateFromJson(content);
+        if (fromJson)
+            return fromJson;
+    }
+    return gateFromLines(body);
+}
+/** The gate, when the draft has read its `ready`. */
+function finished(gate) {
+    return gate.ready === undefined ? undefined : { ready: gate.ready, ...gate };
+}
+/** `content` starts with `{`: when it parses at all, it is an object. */
+function gateFromJson(content) {
+    const value = parseJson(content);
+    if (value === undefined)
+        return undefined;
+    const gate = { extra: {} };
+    for (const [rawKey, field] of Object.entries(value)) {
+        const key = rawKey.trim().toLowerCase();
+        if (key === 'ready') {
+            gate.ready = isTruthy(field);
+        }
+        else if (key === 'reason' || key === 'progress') {
+            gate[key] = typeof field === 'string' ? field : JSON.stringify(field);
+        }
+        else if (key === 'blockers') {
+            gate.blockers = realBlockers(toStringList(field));
+        }
+        else {
+            gate.extra[key] = field;
+        }
+    }
+    return finished(gate);
+}
+/** Keys whose value is one string: empty, they are empty, not the start of a list. */
+const SCALAR_KEYS = new Set(['ready', 'reason', 'progress']);
+/**
+ * `key: value` lines, read as a small YAML subset. Only a line at the body's own indentation (that of its first
+ * non-blank line) is a key, so text nested under a key can never set `ready`. Nested lines are list items (`- x`)
+ * under a key with an empty value, or the lines of a block scalar (`>` folds them with spaces, `|` keeps the
+ * newlines), and are ignored anywhere else. List items at the key's own indentation are read too, as YAML does.
+ */
+function gateFromLines(body) {
+    const gate = { extra: {} };
+    let topIndent;
+    let open;
+    const closeOpenValue = () => {
+        if (open?.kind === 'list') {
+            if (open.key === 'blockers')
+                gate.blockers = realBlockers(open.items);
+            else
+                gate.extra[open.key] = open.items;
+        }
+        else if (open?.kind === 'block') {
+            setKey(gate, open.key, open.folded ? foldLines(open.lines) : literalLines(open.lines), true);
+        }
+        open = undefined;
+    };
+    for (const rawLine of body.split('\n')) {
+        const line = rawLine.trim();
+        if (line === '') {
+            if (open?.kind === 'block' && open.lines.length > 0)
+                open.lines.push('');
+            continue;
+        }
+        topIndent ??= indentation(rawLine);
+        if (open?.kind === 'list' && line.startsWith('-')) {
+            open.items.push(unquote(line.slice(1)));
+            continue;
+        }
+        // Deeper than the keys: never a key, whatever it says.
+        if (indentation(rawLine) > topIndent) {
+            if (open?.kind === 'block')
+                open.lines.push(rawLine.trimEnd());
+            continue;
+        }
+        closeOpenValue();
+        const colon = line.indexOf(':');
+        if (colon < 0)
+            continue;
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        if (isBlockScalarHeader(value))
+            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
+        else if (value === '' && !SCALAR_KEYS.has(key))
+            open = { kind: 'list', key, items: [] };
+        else
+            setKey(gate, key, value, false);
+    }
+    closeOpenValue();
+    return finished(gate);
+}
+/**
+ * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
+ * taken as it is: no quotes to strip, no JSON to read.
+ */
+function setKey(gate, key, value, fromBlock) {
+    const text = fromBlock ? value : unquote(value);
+    switch (key) {
+        case 'ready':
+            gate.ready = isTruthy(text);
+            break;
+        case 'reason':
+        case 'progress':
+            gate[key] = text;
+            break;
+        case 'blockers':
+            gate.blockers = realBlockers((fromBlock ? undefined : parseJsonStringList(value)) ?? [text]);
+            break;
+        default:
+            gate.extra[key] = (fromBlock ? undefined : parseJson(value)) ?? text;
+    }
+}
+/** `>` or `|`, with an optional chomping indicator: the value is in the more indented lines that follow. */
+function isBlockScalarHeader(value) {
+    return ((value[0] === '>' || value[0] === '|') && (value.length === 1 || (value.length === 2 && '+-'.includes(value[1]))));
+}
+/** A folded block scalar: lines joined with spaces; a blank line between them becomes a newline. */
+function foldLines(lines) {
+    const parts = [];
+    let blankBefore = false;
+    for (const line of lines) {
+        const content = line.trim();
+        if (content === '') {
+            blankBefore = true;
+            continue;
+        }
+        if (parts.length > 0)
+            parts.push(blankBefore ? '\n' : ' ');
+        parts.push(content);
+        blankBefore = false;
+    }
+    return parts.join('');
+}
+/** A literal block scalar: newlines kept, the indentation of its first line taken off every line. */
+function literalLines(lines) {
+    const indent = lines.length > 0 ? indentation(lines[0]) : 0;
+    return lines
+        .map((line) => line.slice(Math.min(indent, indentation(line))))
+        .join('\n')
+        .trimEnd();
+}
+function indentation(line) {
+    return line.length - line.trimStart().length;
+}
+function isTruthy(value) {
+    if (value === true || value === 1)
+        return true;
+    if (typeof value !== 'string')
+        return false;
+    const lower = value.trim().toLowerCase();
+    return lower === 'true' || lower === 'yes' || lower === '1';
+}
+/** Blockers as strings; `null` becomes `"null"`, a placeholder that is then dropped. */
+function toStringList(value) {
+    if (Array.isArray(value))
+        return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+    return [typeof value === 'string' ? value : JSON.stringify(value)];
+}
+/**
+ * What Claude writes when there is nothing in the way. Kept out of `blockers`, so that the reports say "None
+ * reported" and the breaker never sees `none` as the same error repeated.
+ */
+const PLACEHOLDERS = new Set(['', 'none', 'n/a', 'na', '-', '~', 'nothing', 'null']);
+const TRAILING_PUNCTUATION = '.,;:!?';
+function realBlockers(blockers) {
+    return blockers.filter((blocker) => !isPlaceholder(blocker));
+}
+/** Empty, or a placeholder word in any case, whatever punctuation follows it (`None.`, `N/A!`). */
+function isPlaceholder(blocker) {
+    const word = blocker.trim().toLowerCase();
+    let end = word.length;
+    while (end > 0 && TRAILING_PUNCTUATION.includes(word.charAt(end - 1)))
+        end--;
+    return PLACEHOLDERS.has(word.slice(0, end));
+}
+function parseJson(value) {
+    try {
+        return JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function parseJsonStringList(value) {
+    const parsed = parseJson(value);
+    return Array.isArray(parsed) ? toStringList(parsed) : undefined;
+}
+/** Strips one pair of surrounding quotes; a double-quoted value is read as a JSON string when it is one. */
+function unquote(raw) {
+    const value = raw.trim();
+    if (value.length >= 2) {
+        const first = value[0];
+        const last = value[value.length - 1];
+        if (first === '"' && last === '"') {
+            const parsed = parseJson(value);
+            return typeof parsed === 'string' ? parsed : value.slice(1, -1);
+        }
+        if (first === "'" && last === "'")
+            return value.slice(1, -1);
+    }
+    return value;
+}
+/** The block Claude is asked to print; also what the round-trip tests feed back to the parser. */
+function formatGate(gate) {
+    const lines = [GATE_START, `ready: ${gate.ready}`];
+    if (gate.reason !== undefined)
+        lines.push(`reason: ${JSON.stringify(gate.reason)}`);
+    if (gate.progress !== undefined)
+        lines.push(`progress: ${JSON.stringify(gate.progress)}`);
+    if (gate.blockers !== undefined)
+        lines.push(`blockers: ${JSON.stringify(gate.blockers)}`);
+    lines.push(GATE_END);
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
 /***/ 9411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5208,7 +5246,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2096);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6153);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
@@ -5536,17 +5574,15 @@ function replaceSecrets(data, secrets) {
     parts.push(data.subarray(position));
     return Buffer.concat(parts);
 }
+/** What the runner could read as a command somewhere in a text: `::` (a command at a line's start) or `##[`. */
+const COMMAND_SHAPED = /::|##\[/;
 /**
  * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
- * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
- * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
- * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
- * readable: the runner shows the two window lines, and the text as it is.
- *
- * Lines of text given in one turn of the event loop (all the events of one chunk of Claude's output) are written
- * together, once that turn is over: a synchronous write to the runner's pipe per line cost more than everything
- * else the action does with a transcript. Closing the window writes them first, so the order of the log stays as
- * it was said, and the action's own commands still come after the text before them.
+ * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text that
+ * could hold a command is written inside such a window, with a token nobody can guess, and the window is closed
+ * before each of the action's own commands (a group, a warning, the outputs' annotations). Consecutive lines share
+ * one window. Lines of one turn of the event loop are written together once it is over (a write per line cost more
+ * than everything else the action does with a transcript); closing the window writes them first, so order is kept.
  */
 class LogDoor {
     secrets;
@@ -5560,13 +5596,19 @@ class LogDoor {
         this.write = write;
         this.newToken = newToken;
     }
-    /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
+    /**
+     * Untrusted (or any) text for the log: redacted, and inert however it is written. Text with no `::` and no `##[`
+     * anywhere cannot be a command (the runner reads `::` at a line's start and `##[` anywhere), so it needs no window:
+     * most lines go out without the two extra lines of one.
+     */
     text(message) {
-        if (this.openToken === undefined) {
+        const text = `${this.secrets.redact(message)}\n`;
+        if (this.openToken === undefined && COMMAND_SHAPED.test(text)) {
+            this.flush();
             this.openToken = this.newToken();
             this.write(`::stop-commands::${this.openToken}\n`);
         }
-        this.pending += `${this.secrets.redact(message)}\n`;
+        this.pending += text;
         if (this.pending.length >= MAX_PENDING_LOG)
             this.flush();
         else
@@ -5585,9 +5627,10 @@ class LogDoor {
     }
     /** Call before the action writes a command of its own: it must be read as one. */
     closeWindow() {
+        // Text written without a window goes out first too: the action's own command must come after it.
+        this.flush();
         if (this.openToken === undefined)
             return;
-        this.flush();
         this.write(`::${this.openToken}::\n`);
         this.openToken = undefined;
     }

@@ -133,6 +133,28 @@ describe('workflow commands from Claude, tools and the CLI', () => {
   });
 });
 
+describe('the log of a loop whose text holds no command', () => {
+  it('has no stop-commands window in ten iterations, and every line as Claude wrote it', async () => {
+    const iteration: FakeStep[] = [
+      { text: 'Reading the parser: the bug is in the tokenizer (line 40).' },
+      { toolUse: { name: 'Bash', input: { command: 'npm test' } } },
+      { toolResult: '12 passed, 1 failed' },
+      { append: 'w' },
+      { text: gate(false, 'one test still fails', ['tokenizer drops the last token']) },
+      result(),
+    ];
+    const { run } = await loop([iteration], {
+      'max-iterations': '10',
+      'no-change-threshold': '10',
+      'same-error-threshold': '10',
+    });
+    expect(run.outputs.status).toBe('iteration_limit_reached');
+    expect(run.stdout.match(/^::stop-commands::/gm) ?? []).toHaveLength(0);
+    expect(run.stdout).toContain('Reading the parser: the bug is in the tokenizer (line 40).\n');
+    expect(runnerCommands(run.stdout).filter((command) => command.name === 'group')).toHaveLength(10);
+  });
+});
+
 describe('HTML and Markdown from Claude', () => {
   it('is shown as text in the job summary and the issue', async () => {
     const html = '<img src=x onerror=alert(1)> <!-- the rest is hidden <details><summary>Open me</summary>';

@@ -332,14 +332,17 @@ function ownedFlagsIn(args: readonly string[], budgetOwned: boolean): string[] {
   return [...new Set(found)];
 }
 
-/** A warning for each input given that action.yml does not declare: the runner ignores it without a word. */
+/**
+ * For each input given that action.yml does not declare, the declared name it most likely meant. The runner itself
+ * warns "Unexpected input(s)" and lists every valid input; this adds only the nearest one.
+ */
 function undeclaredInputWarnings(givenNames: readonly string[]): string[] {
   const known = new Set<string>(INPUT_NAMES.map((name) => name.toUpperCase()));
   return givenNames
     .filter((given) => !known.has(given.toUpperCase()))
     .map((given) => {
       const name = given.toLowerCase();
-      return `Input '${name}' is not an input of this action and is ignored: did you mean '${closestInput(name)}'?`;
+      return `Input '${name}': did you mean '${closestInput(name)}'?`;
     });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
-import type { Gate } from '../core/gate.js';
+import { withoutFinalGate, type Gate } from '../core/gate.js';
 import {
   describeDenials,
   formatCost,
@@ -36,7 +36,7 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     reason: shorten(outcome.reason, MAX_OUTPUT_TEXT),
     blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
     progress: shorten(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
-    result: shorten(outcome.resultText, MAX_OUTPUT_TEXT),
+    result: shorten(withoutFinalGate(outcome.resultText), MAX_OUTPUT_TEXT),
     'session-id': outcome.sessionId,
     resumed: String(outcome.earlier !== undefined),
     'total-iterations': String(totalIterations(outcome)),

@@ -51,6 +51,21 @@ export function parseFinalGate(text: string): Gate | undefined {
   return parseGateBody(text.slice(from, to));
 }
 
+/**
+ * `text` without the gate that ends it (the block `parseFinalGate` reads, with the code fence around it, if any):
+ * Claude's final words for a reader. Text that a gate does not end comes back as it is.
+ */
+export function withoutFinalGate(text: string): string {
+  const last = findBlocks(text).at(-1);
+  if (last === undefined) return text;
+  const before = text.slice(0, last.from - GATE_START.length);
+  const after = text.slice(last.to + GATE_END.length).trim();
+  const opening = lastLine(before);
+  if (after !== '' && !closesFence(after, opening)) return text;
+  const kept = after === '' ? before : before.trimEnd().slice(0, -opening.length);
+  return kept.trimEnd();
+}
+
 /** Whether `closing` is a fence that closes the one `opening` opens: the marker alone, same character, no shorter. */
 function closesFence(closing: string, opening: string): boolean {
   const open = fenceMarker(opening);

@@ -270,17 +270,16 @@ function replaceSecrets(data: Buffer, secrets: readonly SecretBytes[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** What the runner could read as a command somewhere in a text: `::` (a command at a line's start) or `##[`. */
+const COMMAND_SHAPED = /::|##\[/;
+
 /**
  * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
- * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text is
- * written inside such a window, with a token nobody can guess, and the window is closed before each of the action's
- * own commands (a group, a warning, the outputs' annotations). Consecutive lines share one window, so the log stays
- * readable: the runner shows the two window lines, and the text as it is.
- *
- * Lines of text given in one turn of the event loop (all the events of one chunk of Claude's output) are written
- * together, once that turn is over: a synchronous write to the runner's pipe per line cost more than everything
- * else the action does with a transcript. Closing the window writes them first, so the order of the log stays as
- * it was said, and the action's own commands still come after the text before them.
+ * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text that
+ * could hold a command is written inside such a window, with a token nobody can guess, and the window is closed
+ * before each of the action's own commands (a group, a warning, the outputs' annotations). Consecutive lines share
+ * one window. Lines of one turn of the event loop are written together once it is over (a write per line cost more
+ * than everything else the action does with a transcript); closing the window writes them first, so order is kept.
  */
 export class LogDoor {
   private openToken: string | undefined;
@@ -293,13 +292,19 @@ export class LogDoor {
     private readonly newToken: () => string = () => randomBytes(16).toString('hex'),
   ) {}
 
-  /** Untrusted (or any) text for the log: redacted, and inert however it is written. */
+  /**
+   * Untrusted (or any) text for the log: redacted, and inert however it is written. Text with no `::` and no `##[`
+   * anywhere cannot be a command (the runner reads `::` at a line's start and `##[` anywhere), so it needs no window:
+   * most lines go out without the two extra lines of one.
+   */
   text(message: string): void {
-    if (this.openToken === undefined) {
+    const text = `${this.secrets.redact(message)}\n`;
+    if (this.openToken === undefined && COMMAND_SHAPED.test(text)) {
+      this.flush();
       this.openToken = this.newToken();
       this.write(`::stop-commands::${this.openToken}\n`);
     }
-    this.pending += `${this.secrets.redact(message)}\n`;
+    this.pending += text;
     if (this.pending.length >= MAX_PENDING_LOG) this.flush();
     else
       this.scheduledFlush ??= setImmediate(() => {
@@ -318,8 +323,9 @@ export class LogDoor {
 
   /** Call before the action writes a command of its own: it must be read as one. */
   closeWindow(): void {
-    if (this.openToken === undefined) return;
+    // Text written without a window goes out first too: the action's own command must come after it.
     this.flush();
+    if (this.openToken === undefined) return;
     this.write(`::${this.openToken}::\n`);
     this.openToken = undefined;
   }
