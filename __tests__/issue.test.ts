@@ -40,6 +40,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
+    savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
     ...overrides,

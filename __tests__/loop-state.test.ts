@@ -8,6 +8,7 @@ import {
   parseLoopState,
   resumeDecision,
   resumePrompt,
+  runFacts,
   type LoopState,
   type ParsedState,
 } from '../src/core/loop-state.js';
@@ -223,20 +224,34 @@ describe('resumeDecision', () => {
 });
 
 describe('resumePrompt', () => {
-  it('sends the continuation prompt and the failed check when the prompt is the task the loop started with', () => {
-    expect(resumePrompt(state(), ' Build the widget\n', 'Go on.')).toBe('Go on.\n\nThe check failed');
-    expect(resumePrompt(state({ checkReport: undefined }), 'Build the widget', 'Go on.')).toBe('Go on.');
+  const noCheck = runFacts('');
+
+  it('sends the continuation prompt, the run facts and the failed check when the prompt is the task it started with', () => {
+    expect(resumePrompt(state(), ' Build the widget\n', 'Go on.', '')).toBe(`Go on.\n\n${noCheck}\n\nThe check failed`);
+    expect(resumePrompt(state({ checkReport: undefined }), 'Build the widget', 'Go on.', '')).toBe(
+      `Go on.\n\n${noCheck}`,
+    );
   });
 
   it('takes the task for the same when the saved one differs only in surrounding whitespace', () => {
-    expect(resumePrompt(state({ prompt: 'Build the widget\n' }), 'Build the widget', 'Go on.')).toBe(
-      'Go on.\n\nThe check failed',
+    expect(resumePrompt(state({ prompt: 'Build the widget\n' }), 'Build the widget', 'Go on.', '')).toBe(
+      `Go on.\n\n${noCheck}\n\nThe check failed`,
     );
   });
 
   it('puts a new prompt first', () => {
-    expect(resumePrompt(state({ checkReport: undefined }), '/continue: docs first', 'Go on.')).toBe(
-      '/continue: docs first\n\nGo on.',
+    expect(resumePrompt(state({ checkReport: undefined }), '/continue: docs first', 'Go on.', '')).toBe(
+      `/continue: docs first\n\nGo on.\n\n${noCheck}`,
+    );
+  });
+
+  it("names this run's check command and the gate: the resumed conversation may know another one", () => {
+    const prompt = resumePrompt(state(), 'Build the widget', 'Go on.', 'npm run check-b');
+    expect(prompt).toContain('the task is complete only when it passes: npm run check-b');
+    expect(prompt).toContain('End your reply with the <COMPLETION_GATE> block');
+    expect(prompt.indexOf('npm run check-b')).toBeLessThan(prompt.indexOf('The check failed'));
+    expect(resumePrompt(state(), 'Build the widget', 'Go on.', '')).toContain(
+      'No check command runs in this run: ready: true alone completes the task.',
     );
   });
 });

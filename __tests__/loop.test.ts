@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../src/core/iteration-run.js';
 import { DEFAULT_CONTINUATION_PROMPT } from '../src/actions/inputs.js';
-import type { LoopState } from '../src/core/loop-state.js';
+import { runFacts, type LoopState } from '../src/core/loop-state.js';
 import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings, type LoopStart } from '../src/core/loop.js';
 import { StreamState } from '../src/claude/stream-json.js';
 import type { WorkTreeFingerprint } from '../src/core/fingerprint.js';
@@ -709,6 +709,7 @@ describe('runLoop: a check command verifies ready: true', () => {
 });
 
 const SAVED_SESSION = '0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77';
+
 const savedState = (extra: Partial<LoopState> = {}): LoopState => ({
   version: 1,
   repository: 'o/r',
@@ -730,6 +731,87 @@ const savedState = (extra: Partial<LoopState> = {}): LoopState => ({
 });
 const notReady = { lines: [text(gateText(false, 'more to do', ['x'])), result()], changes: true };
 const ready = { lines: [text(gateText(true, 'done')), result()], changes: true };
+
+describe('runLoop: a check of an older work tree is stale', () => {
+  const everyIteration = { checkCommand: 'npm test', checkOn: 'every-iteration' as const };
+  const passing = { lines: [text(gateText(false, 'more', ['x'])), result()], changes: true, check: { exitCode: 0 } };
+  const apiError = { lines: [result({ is_error: true, api_error_status: 400, result: 'API Error: 400 bad' })] };
+
+  it('when a later iteration changed files and then failed, timed out or met the time limit', async () => {
+    const failed = await run([passing, { ...apiError, changes: true, exitCode: 1 }], everyIteration);
+    expect(failed.outcome.status).toBe('failed');
+    expect(failed.outcome.lastCheck).toMatchObject({ passed: true, iteration: 1, stale: true });
+
+    const timedOut = await run([passing, { hangs: true, changes: true }], everyIteration);
+    expect(timedOut.outcome.status).toBe('timed_out');
+    expect(timedOut.outcome.lastCheck).toMatchObject({ passed: true, stale: true });
+
+    const outOfTime = await run([passing, { hangs: true, changes: true }], everyIteration, undefined, {
+      start: { deadline: 5_000 },
+    });
+    expect(outOfTime.outcome.status).toBe('time_limit_reached');
+    expect(outOfTime.outcome.lastCheck).toMatchObject({ passed: true, stale: true });
+  });
+
+  it('when an iteration after it was cancelled before the work tree could be looked at', async () => {
+    const { outcome } = await run([passing, { changes: false, cancelled: true }], everyIteration);
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.lastCheck).toMatchObject({ passed: true, stale: true });
+  });
+
+  it('not when the iterations after it left the work tree as the check saw it', async () => {
+    const { outcome } = await run([passing, { ...apiError, changes: false, exitCode: 1 }], everyIteration);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.lastCheck).toMatchObject({ passed: true, iteration: 1, stale: false });
+  });
+
+  it('not for what the check itself wrote, nor for the check that ended the loop', async () => {
+    const writesCoverage = { ...passing, check: { exitCode: 0, changes: true } };
+    const { outcome } = await run([writesCoverage], { ...everyIteration, maxIterations: 2 });
+    expect(outcome.status).toBe('iteration_limit_reached');
+    expect(outcome.lastCheck).toMatchObject({ passed: true, iteration: 2, stale: false });
+  });
+});
+
+describe('runLoop: a saved session that the CLI cannot resume', () => {
+  const failing = (status: number | null, message: string) => ({
+    lines: [result({ is_error: true, api_error_status: status, result: message })],
+    exitCode: 1,
+  });
+  const continued = { start: { saved: savedState() } };
+
+  it('is reported when the first iteration of a continued loop fails for a reason that is not transient', async () => {
+    const { outcome } = await run(
+      [failing(400, 'API Error: 400 model: claude-gone not found')],
+      {},
+      undefined,
+      continued,
+    );
+    expect(outcome).toMatchObject({ status: 'failed', savedSessionFailed: true });
+    const notFound = await run([failing(null, 'No conversation found with session ID: x')], {}, undefined, continued);
+    expect(notFound.outcome.savedSessionFailed).toBe(true);
+  });
+
+  it('not for a transient failure, the credentials, a CLI that printed no result line, or a new loop', async () => {
+    const cases: Array<[ScriptedRun, LoopStart['saved']]> = [
+      [failing(429, 'API Error: Request rejected (429)'), savedState()],
+      [failing(529, 'API Error: Repeated 529 Overloaded errors'), savedState()],
+      [failing(401, 'Invalid API key'), savedState()],
+      [{ exitCode: 1, stderr: "error: unknown option '--bogus'" }, savedState()],
+      [failing(400, 'API Error: 400 bad'), undefined],
+    ];
+    for (const [step, saved] of cases) {
+      const { outcome } = await run([step], { apiRetries: 0 }, undefined, { start: { saved } });
+      expect(outcome.status).toBe('failed');
+      expect(outcome.savedSessionFailed).toBe(false);
+    }
+  });
+
+  it('not when a later iteration of the continued loop fails', async () => {
+    const { outcome } = await run([notReady, failing(400, 'API Error: 400 bad')], {}, undefined, continued);
+    expect(outcome).toMatchObject({ status: 'failed', iterations: 2, savedSessionFailed: false });
+  });
+});
 
 describe('runLoop: the state a later run continues from', () => {
   it('saves the state after every iteration that goes on, and how the run ended', async () => {
@@ -765,7 +847,10 @@ describe('runLoop: the state a later run continues from', () => {
 
   it('resumes the saved session with the continuation prompt, and adds to the totals', async () => {
     const { requests, outcome, saved } = await run([ready], {}, undefined, { start: { saved: savedState() } });
-    expect(requests[0]).toMatchObject({ resumeSessionId: SAVED_SESSION, prompt: DEFAULT_CONTINUATION_PROMPT });
+    expect(requests[0]).toMatchObject({
+      resumeSessionId: SAVED_SESSION,
+      prompt: `${DEFAULT_CONTINUATION_PROMPT}\n\n${runFacts('')}`,
+    });
     expect(outcome).toMatchObject({
       status: 'completed',
       iterations: 1,
@@ -787,10 +872,19 @@ describe('runLoop: the state a later run continues from', () => {
       start: { saved: state },
     });
     expect(requests[0].prompt).toBe(
-      `/continue: fix the messages first\n\n${DEFAULT_CONTINUATION_PROMPT}\n\nThe check failed: 2 tests`,
+      `/continue: fix the messages first\n\n${DEFAULT_CONTINUATION_PROMPT}\n\n${runFacts('')}\n\nThe check failed: 2 tests`,
     );
     // The loop is still the task it started with.
     expect(saved.at(-1)!.prompt).toBe('Do the task');
+  });
+
+  it("tells Claude this run's check command in the first prompt of a continued loop, and only there", async () => {
+    const { requests } = await run([notReady, ready], { checkCommand: 'npm run check-b' }, undefined, {
+      start: { saved: savedState() },
+    });
+    expect(requests[0].prompt).toBe(`${DEFAULT_CONTINUATION_PROMPT}\n\n${runFacts('npm run check-b')}`);
+    expect(requests[0].prompt).toContain('only when it passes: npm run check-b');
+    expect(requests[1].prompt).toBe(DEFAULT_CONTINUATION_PROMPT);
   });
 
   it('carries the breaker counts over: a loop that made no changes stops sooner', async () => {

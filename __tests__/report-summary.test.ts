@@ -52,6 +52,7 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   lastCheck: undefined,
   earlier: undefined,
   stateSaved: false,
+  savedSessionFailed: false,
   resultText: '',
   wallTimeMs: 1_000,
   ...extra,
@@ -64,6 +65,7 @@ const lastCheck = {
   command: 'npm test',
   iteration: 4,
   output: 'FAIL x',
+  stale: false,
 };
 
 /** The table rows of the iterations (their first cell is a number). */
@@ -76,6 +78,22 @@ describe('outputs', () => {
     expect(outcomeOutputs(outcome({ lastCheck: { ...lastCheck, passed: true } })).check).toBe('passed');
     expect(outcomeOutputs(outcome({ lastCheck })).check).toBe('failed');
     expect(outcomeOutputs(outcome()).check).toBe('');
+  });
+
+  it('says stale, never passed, when the work tree changed after the last check', () => {
+    const stale = { ...lastCheck, passed: true, stale: true };
+    expect(outcomeOutputs(outcome({ status: 'failed', lastCheck: stale })).check).toBe('stale');
+    expect(outcomeOutputs(outcome({ status: 'timed_out', lastCheck: { ...stale, passed: false } })).check).toBe(
+      'stale',
+    );
+    const summary = renderSummary(outcome({ status: 'failed', lastCheck: stale }));
+    expect(summary).toContain(
+      '**Check:** stale. The last check passed after iteration 4, but the work tree changed after it',
+    );
+    expect(summary).toContain('the final work tree was not checked.');
+    expect(renderSummary(outcome({ status: 'failed', lastCheck: { ...stale, stale: false } }))).not.toContain(
+      '**Check:** stale',
+    );
   });
 
   it('gives empty values for an issue, a progress and a check that are not there', () => {

@@ -38,6 +38,7 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   lastCheck: undefined,
   earlier: undefined,
   stateSaved: false,
+  savedSessionFailed: false,
   resultText: '',
   wallTimeMs: 0,
   ...extra,

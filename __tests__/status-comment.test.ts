@@ -71,6 +71,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
+    savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
     ...overrides,
@@ -164,6 +165,7 @@ describe('renderStatusComment', () => {
         command: 'npm test',
         iteration: 2,
         output: '2 failing',
+        stale: false,
       },
     });
     const body = renderStatusComment(
@@ -221,6 +223,7 @@ describe('renderStatusComment', () => {
         command: '&'.repeat(10_000),
         iteration: 500,
         output: 'x'.repeat(16 * 1024),
+        stale: false,
       },
     });
     for (const view of [{ records }, { records, outcome: final }]) {

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6153:
+/***/ 3670:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1998,6 +1998,7 @@ function oneLineShortened(text, max) {
 ;// CONCATENATED MODULE: ./src/core/loop-state.ts
 
 
+
 const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */
 const MAX_STATE_BYTES = 1024 * 1024;
@@ -2173,16 +2174,27 @@ function resumeDecision(parsed, identity) {
 }
 /**
  * The first prompt of a continued loop: the continuation prompt, preceded by this run's prompt when it is not the
- * task the loop started with (a maintainer's "/continue: fix the error messages first"), followed by what the last
- * failed check said.
+ * task the loop started with (a maintainer's "/continue: fix the error messages first"), then this run's facts, then
+ * what the last failed check said.
  */
-function resumePrompt(state, prompt, continuationPrompt) {
+function resumePrompt(state, prompt, continuationPrompt, checkCommand) {
     // The saved task is shortened as it was written.
     const parts = (0,text_text/* shorten */.ml)(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
-    parts.push(continuationPrompt);
+    parts.push(continuationPrompt, runFacts(checkCommand));
     if (state.checkReport)
         parts.push(state.checkReport);
     return parts.join('\n\n');
+}
+/**
+ * What this run decides and the resumed conversation may say otherwise: an earlier run can have had another check
+ * command (the system prompt of this run says the same; the conversation is older than it).
+ */
+function runFacts(checkCommand) {
+    const check = checkCommand
+        ? `When you say ready: true, the loop runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}`
+        : 'No check command runs in this run: ready: true alone completes the task.';
+    return (`This is a new run of the loop; what it checks may differ from earlier runs. ${check}\n` +
+        `End your reply with the ${gate/* GATE_START */.Jo} block, as the system prompt describes.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/breaker.ts
@@ -2291,6 +2303,14 @@ function iterationFailure(run, credentials) {
     const text = result.text || lastLines(run.stderrTail) || `${result.subtype} (exit code ${run.exitCode})`;
     return classify(text, result.apiErrorStatus, credentials);
 }
+/**
+ * A failure that resuming the same session again would meet again: the CLI ran far enough to report an error in a
+ * result line ("No conversation found with session ID", an API 400 or 404), and it is neither transient nor about the
+ * credentials, which are this run's. A CLI that printed no result line (a flag it refused) says nothing about the session.
+ */
+function failsEveryResume(failure, run) {
+    return failure.kind === 'other' && run.stream.result !== undefined;
+}
 function classify(text, status, credentials) {
     if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
         return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
@@ -2382,12 +2402,14 @@ class WorkTreeError extends Error {
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 /**
- * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new);
- * later ones the continuation prompt, and what the failed check said.
+ * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new)
+ * with this run's facts; later ones the continuation prompt, and what the failed check said.
  */
 function iterationPrompt(settings, start, progress, number) {
     if (number === 1) {
-        return start.saved ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt) : settings.prompt;
+        return start.saved
+            ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt, settings.checkCommand)
+            : settings.prompt;
     }
     return progress.checkReport
         ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
@@ -2406,6 +2428,9 @@ async function runLoop(settings, deps, signal, start) {
         deniedTools: {},
         warnedOfDroppedLines: false,
         lastCheck: undefined,
+        checkedTree: undefined,
+        treeUnlooked: false,
+        savedSessionFailed: false,
         checkReport: start.saved?.checkReport,
         running: undefined,
         breaker: new CircuitBreaker({
@@ -2449,6 +2474,7 @@ async function iterate(settings, deps, signal, start, progress) {
         deps.log.startIteration(number, settings.maxIterations);
         const record = newRecord(number);
         progress.running = record;
+        progress.treeUnlooked = true;
         const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
         addToTotals(progress, record);
         const stop = async (status, reason) => {
@@ -2468,6 +2494,7 @@ async function iterate(settings, deps, signal, start, progress) {
         }
         record.changed = !sameFingerprint(progress.current, after);
         progress.current = after;
+        progress.treeUnlooked = false;
         if (outOfTime)
             return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
         if (run.timedOut) {
@@ -2504,8 +2531,10 @@ async function iterate(settings, deps, signal, start, progress) {
         if (failure && budgetSpent(settings, progress.costUsd)) {
             return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
-        if (failure)
+        if (failure) {
+            progress.savedSessionFailed = start.saved !== undefined && number === 1 && failsEveryResume(failure, run);
             return stop('failed', failure.message);
+        }
         // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
         const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
         if (!breaker.recordIteration(record.changed, error)) {
@@ -2652,6 +2681,7 @@ async function runCheckAfter(settings, deps, start, progress, record) {
     };
     progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
     progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+    progress.checkedTree = progress.current;
     return { check, outOfTime };
 }
 /** Adds one run of the CLI (an attempt) to its iteration's record. */
@@ -2681,6 +2711,14 @@ function reportOddities(deps, progress, number, run) {
         deps.log.warning(`Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
             `(64 MiB) without reading them; they are in the transcript. Said once per loop.`);
     }
+}
+/**
+ * The last check no longer describes the work tree: an iteration after it changed files, or ended before the tree was
+ * looked at again (a cancellation, a broken look), so that a change cannot be ruled out.
+ */
+function lastCheckIsStale(progress) {
+    const { checkedTree, current } = progress;
+    return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current);
 }
 async function lookAtWorkTree(deps, when) {
     try {
@@ -2755,10 +2793,11 @@ async function finish(settings, deps, start, progress, status, reason) {
         turns: progress.turns,
         filesChanged,
         transcriptFile: deps.transcriptFile(),
-        lastCheck: progress.lastCheck,
+        lastCheck: progress.lastCheck && { ...progress.lastCheck, stale: lastCheckIsStale(progress) },
         earlier: start.saved ? earlierRuns(start.saved) : undefined,
         // The host knows whether the saves succeeded.
         stateSaved: false,
+        savedSessionFailed: progress.savedSessionFailed,
         resultText: progress.resultText,
         wallTimeMs: deps.now() - progress.startedAt,
     };
@@ -2852,6 +2891,66 @@ const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/system/session-records.ts
+/**
+ * What a restored session may not decide for this run. Resuming, the CLI takes its system prompt (and tool texts) from
+ * the last `prompt_snapshot` record, and (without --model) its model from the last `model` record when Claude's last
+ * reply names it, not from this run: a continued run would be told an earlier run's check command, and a forged session
+ * could drop the gate protocol or pick the model. Those records are left out, the others linked past them. Pure.
+ */
+/**
+ * Attachments the CLI reads as settings of the run, not as conversation: the system-prompt snapshot, the markers and
+ * tool records it renders the prompt from, and the model. Without them it builds all of these from this run's flags.
+ */
+const RUN_SETTINGS_ATTACHMENTS = new Set([
+    'prompt_snapshot',
+    'prompt_render_point',
+    'deferred_tools_record',
+    'tool_offer_record',
+    'model',
+]);
+/** Fields by which a record names another record: its parent, or the last message of the conversation. */
+const LINK_FIELDS = ['parentUuid', 'logicalParentUuid', 'leafUuid'];
+/** The record's place in the chain when it is one the CLI would take this run's settings from; undefined: kept. */
+function runSettingsRecord(entry) {
+    const attachment = entry.attachment;
+    if (entry.type !== 'attachment' || typeof attachment !== 'object' || attachment === null)
+        return undefined;
+    const kind = attachment.type;
+    if (typeof kind !== 'string' || !RUN_SETTINGS_ATTACHMENTS.has(kind))
+        return undefined;
+    return {
+        uuid: typeof entry.uuid === 'string' ? entry.uuid : undefined,
+        parentUuid: typeof entry.parentUuid === 'string' ? entry.parentUuid : null,
+    };
+}
+/**
+ * Links the records of a session past the ones left out, in one pass: the CLI appends a record after its parent, so a
+ * left-out record's parent has been seen (and resolved, when it was left out too) by the time it comes.
+ */
+class Relinker {
+    target = new Map();
+    /** Records that named `record` will name its nearest kept ancestor (null: the root) instead. */
+    leaveOut(record) {
+        if (record.uuid === undefined)
+            return;
+        const parent = record.parentUuid;
+        this.target.set(record.uuid, parent !== null && this.target.has(parent) ? this.target.get(parent) : parent);
+    }
+    /** The record with its links moved past left-out records; the same object when it names none of them. */
+    relinked(entry) {
+        let copy;
+        for (const field of LINK_FIELDS) {
+            const value = entry[field];
+            if (typeof value !== 'string' || !this.target.has(value))
+                continue;
+            copy ??= { ...entry };
+            copy[field] = this.target.get(value);
+        }
+        return copy ?? entry;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/system/state-store.ts
 /**
  * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
@@ -2859,14 +2958,15 @@ var external_node_stream_ = __nccwpck_require__(7075);
  *
  * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
  * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is the conversation and the CLI's snapshot of its system prompt: it can steer
- * Claude, not configure the CLI. It is checked before the CLI sees it.
+ * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
+ * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
  *
  * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
  * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
  * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
  * save whole; its temporary file is removed by the next save.
  */
+
 
 
 
@@ -2925,15 +3025,24 @@ class StateStore {
         return parseLoopState(text);
     }
     /**
-     * Puts the saved session where the CLI looks for it, after checking that it is a session file of this session.
-     * Throws with what is wrong; nothing is written then.
+     * Puts the saved session where the CLI looks for it, checking on the way that it is a session file of this session,
+     * and without the records from which the CLI would take its system prompt and model instead of from this run (see
+     * session-records.ts). Throws with what is wrong; nothing is written then.
      */
     async restoreSession(state) {
         const saved = external_node_path_default().join(this.dir, SESSION_FILE);
-        await checkSessionFile(saved, state.sessionId);
         const target = sessionFile(this.configDir, await this.physicalCwd(), state.sessionId);
         await (0,promises_.mkdir)(external_node_path_default().dirname(target), { recursive: true });
-        await copyAtomically(saved, target);
+        const temporary = temporaryBeside(target);
+        try {
+            const lines = sessionLinesToRestore(saved, state.sessionId);
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(lines), (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', mode: 0o600 }));
+            await (0,promises_.rename)(temporary, target);
+        }
+        catch (error) {
+            await (0,promises_.rm)(temporary, { force: true });
+            throw error;
+        }
     }
     /** The CLI files a session under its physical working directory: a workspace reached through a link resolves. */
     async physicalCwd() {
@@ -3013,12 +3122,15 @@ async function readBounded(file, limit) {
     }
 }
 /**
- * A session file of `sessionId`: a regular file of bounded size whose every line is a JSON object, and whose lines
- * that name a session all name this one, so that no other loop's conversation is ever resumed under this id.
+ * The lines of a session file of `sessionId` to give the CLI, checked as they are read: a regular file of bounded
+ * size whose every line is a JSON object, and whose lines that name a session all name this one, so that no other
+ * loop's conversation is ever resumed under this id. The records of this run's settings are left out (a record
+ * names its parent before it: one pass links the records after them past them). Throws with what is wrong.
  */
-async function checkSessionFile(file, sessionId) {
+async function* sessionLinesToRestore(file, sessionId) {
     const stream = await openForReading(file, MAX_SESSION_BYTES);
     const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: stream, crlfDelay: Infinity });
+    const relinker = new Relinker();
     let named = 0;
     let number = 0;
     try {
@@ -3038,12 +3150,20 @@ async function checkSessionFile(file, sessionId) {
             if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
                 throw new Error(`line ${number} of ${file} is not a JSON object`);
             }
-            const named_ = entry.sessionId;
-            if (named_ === undefined)
-                continue;
-            if (named_ !== sessionId)
+            const record = entry;
+            const named_ = record.sessionId;
+            if (named_ !== undefined && named_ !== sessionId) {
                 throw new Error(`line ${number} of ${file} belongs to another session`);
-            named++;
+            }
+            if (named_ !== undefined)
+                named++;
+            const setting = runSettingsRecord(record);
+            if (setting) {
+                relinker.leaveOut(setting);
+                continue;
+            }
+            const linked = relinker.relinked(record);
+            yield `${linked === record ? line : JSON.stringify(linked)}\n`;
         }
     }
     finally {
@@ -3611,6 +3731,7 @@ class Workspace {
 
 
 
+
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
     const toolEnv = withoutSecrets(host.env, [
@@ -3732,13 +3853,13 @@ async function runConfiguredLoop(config, host) {
         };
         const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
         const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
-        if (store && saved && outcome.status === 'failed' && /No conversation found/.test(outcome.reason)) {
-            // The CLI did not find the session where it was put back (a naming of its project directory we did not
-            // foresee): resuming again would fail the same way in every later run, so the next one starts a new loop.
+        if (store && saved && outcome.savedSessionFailed) {
+            // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
+            // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
             await store.discard().catch(() => undefined);
             stateSaved = false;
-            log.warning(`Claude Code could not resume the saved session ${saved.sessionId}; the saved state in ${store.dir} is ` +
-                'discarded, and the next run starts a new loop.');
+            log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${(0,text_text/* shorten */.ml)(outcome.reason, 500)}); the saved state in ` +
+                `${store.dir} is discarded, and the next run starts a new loop.`);
         }
         return { ...outcome, stateSaved };
     }
@@ -4409,7 +4530,7 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony export */   tW: () => (/* binding */ STATUS_ICON),
 /* harmony export */   xp: () => (/* binding */ checkCell)
 /* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT */
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT, staleCheckNote */
 /* harmony import */ var _core_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4888);
 /* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9411);
 /* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
@@ -4447,11 +4568,23 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
         turns: String(outcome.turns),
         'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
         'transcript-file': outcome.transcriptFile,
-        check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
+        check: checkOutput(outcome),
         'issue-number': issue ? String(issue.number) : '',
         'issue-url': issue?.url ?? '',
         'status-comment-url': statusCommentUrl,
     };
+}
+/**
+ * `passed` or `failed` only when that describes the work tree the loop ended with: a workflow's
+ * `if: outputs.check == 'passed'` must not take a check of an older tree for the final one.
+ */
+function checkOutput(outcome) {
+    const check = outcome.lastCheck;
+    if (check === undefined)
+        return '';
+    if (check.stale)
+        return 'stale';
+    return check.passed ? 'passed' : 'failed';
 }
 /**
  * The blockers as a JSON array of at most `MAX_OUTPUT_TEXT` characters: GitHub allows 1 MiB of outputs per job.
@@ -4524,6 +4657,9 @@ function renderSummary(outcome, issue, runUrl = '') {
     if (STOPPED_SHORT.has(outcome.status) && assessment) {
         head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
     }
+    const stale = staleCheckNote(outcome);
+    if (stale)
+        head.push('', stale);
     head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
@@ -4588,6 +4724,15 @@ function failedCheck(outcome) {
         '',
         '</details>',
     ];
+}
+/** A check that ran before later iterations changed files: its result is not the final work tree's. */
+function staleCheckNote(outcome) {
+    const check = outcome.lastCheck;
+    if (!check?.stale)
+        return undefined;
+    return (`**Check:** stale. The last check ${check.passed ? 'passed' : 'failed'} after iteration ${check.iteration}, but ` +
+        'the work tree changed after it (or may have: an iteration was stopped before it could be looked at), so the ' +
+        'final work tree was not checked.');
 }
 /** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
 function codeBlock(text) {
@@ -5223,6 +5368,7 @@ function endedBeforeStart(status, reason, maxIterations = 0) {
         lastCheck: undefined,
         earlier: undefined,
         stateSaved: false,
+        savedSessionFailed: false,
         resultText: '',
         wallTimeMs: 0,
     };
@@ -5246,7 +5392,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6153);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3670);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

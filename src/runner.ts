@@ -26,6 +26,7 @@ import {
 import { ProcessMarker } from './system/process-sweep.js';
 import { claudeConfigDir, StateStore } from './system/state-store.js';
 import { Transcript } from './claude/transcript.js';
+import { shorten } from './text/text.js';
 import type { Secrets } from './text/untrusted-text.js';
 import { Workspace } from './system/workspace.js';
 
@@ -192,14 +193,14 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     };
     const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
     const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
-    if (store && saved && outcome.status === 'failed' && /No conversation found/.test(outcome.reason)) {
-      // The CLI did not find the session where it was put back (a naming of its project directory we did not
-      // foresee): resuming again would fail the same way in every later run, so the next one starts a new loop.
+    if (store && saved && outcome.savedSessionFailed) {
+      // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
+      // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
       await store.discard().catch(() => undefined);
       stateSaved = false;
       log.warning(
-        `Claude Code could not resume the saved session ${saved.sessionId}; the saved state in ${store.dir} is ` +
-          'discarded, and the next run starts a new loop.',
+        `Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
+          `${store.dir} is discarded, and the next run starts a new loop.`,
       );
     }
     return { ...outcome, stateSaved };

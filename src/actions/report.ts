@@ -45,11 +45,22 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     turns: String(outcome.turns),
     'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
     'transcript-file': outcome.transcriptFile,
-    check: outcome.lastCheck === undefined ? '' : outcome.lastCheck.passed ? 'passed' : 'failed',
+    check: checkOutput(outcome),
     'issue-number': issue ? String(issue.number) : '',
     'issue-url': issue?.url ?? '',
     'status-comment-url': statusCommentUrl,
   };
+}
+
+/**
+ * `passed` or `failed` only when that describes the work tree the loop ended with: a workflow's
+ * `if: outputs.check == 'passed'` must not take a check of an older tree for the final one.
+ */
+function checkOutput(outcome: LoopOutcome): string {
+  const check = outcome.lastCheck;
+  if (check === undefined) return '';
+  if (check.stale) return 'stale';
+  return check.passed ? 'passed' : 'failed';
 }
 
 /**
@@ -127,6 +138,8 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = '
   if (STOPPED_SHORT.has(outcome.status) && assessment) {
     head.push('', `**Claude's last assessment:** ${markdownInline(assessment, MAX_TEXT)}`);
   }
+  const stale = staleCheckNote(outcome);
+  if (stale) head.push('', stale);
   head.push(
     '',
     '| | |',
@@ -209,6 +222,17 @@ export function failedCheck(outcome: LoopOutcome): string[] {
     '',
     '</details>',
   ];
+}
+
+/** A check that ran before later iterations changed files: its result is not the final work tree's. */
+export function staleCheckNote(outcome: LoopOutcome): string | undefined {
+  const check = outcome.lastCheck;
+  if (!check?.stale) return undefined;
+  return (
+    `**Check:** stale. The last check ${check.passed ? 'passed' : 'failed'} after iteration ${check.iteration}, but ` +
+    'the work tree changed after it (or may have: an iteration was stopped before it could be looked at), so the ' +
+    'final work tree was not checked.'
+  );
 }
 
 /** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */

@@ -55,6 +55,15 @@ export function iterationFailure(run: ProcessOutcome, credentials: CredentialInp
   return classify(text, result.apiErrorStatus, credentials);
 }
 
+/**
+ * A failure that resuming the same session again would meet again: the CLI ran far enough to report an error in a
+ * result line ("No conversation found with session ID", an API 400 or 404), and it is neither transient nor about the
+ * credentials, which are this run's. A CLI that printed no result line (a flag it refused) says nothing about the session.
+ */
+export function failsEveryResume(failure: IterationFailure, run: ProcessOutcome): boolean {
+  return failure.kind === 'other' && run.stream.result !== undefined;
+}
+
 function classify(text: string, status: number | undefined, credentials: CredentialInputs): IterationFailure {
   if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
     return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };

@@ -6,7 +6,7 @@
  * says what is wrong, and `resumeDecision` refuses a state of another repository or working directory.
  */
 import type { BreakerCounters } from './breaker.js';
-import type { Gate } from './gate.js';
+import { GATE_START, type Gate } from './gate.js';
 import { isStatus, type EarlierRuns, type LoopStatus } from './outcome.js';
 import { shorten } from '../text/text.js';
 
@@ -224,13 +224,32 @@ export function resumeDecision(parsed: ParsedState | undefined, identity: LoopId
 
 /**
  * The first prompt of a continued loop: the continuation prompt, preceded by this run's prompt when it is not the
- * task the loop started with (a maintainer's "/continue: fix the error messages first"), followed by what the last
- * failed check said.
+ * task the loop started with (a maintainer's "/continue: fix the error messages first"), then this run's facts, then
+ * what the last failed check said.
  */
-export function resumePrompt(state: LoopState, prompt: string, continuationPrompt: string): string {
+export function resumePrompt(
+  state: LoopState,
+  prompt: string,
+  continuationPrompt: string,
+  checkCommand: string,
+): string {
   // The saved task is shortened as it was written.
   const parts = shorten(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
-  parts.push(continuationPrompt);
+  parts.push(continuationPrompt, runFacts(checkCommand));
   if (state.checkReport) parts.push(state.checkReport);
   return parts.join('\n\n');
+}
+
+/**
+ * What this run decides and the resumed conversation may say otherwise: an earlier run can have had another check
+ * command (the system prompt of this run says the same; the conversation is older than it).
+ */
+export function runFacts(checkCommand: string): string {
+  const check = checkCommand
+    ? `When you say ready: true, the loop runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}`
+    : 'No check command runs in this run: ready: true alone completes the task.';
+  return (
+    `This is a new run of the loop; what it checks may differ from earlier runs. ${check}\n` +
+    `End your reply with the ${GATE_START} block, as the system prompt describes.`
+  );
 }

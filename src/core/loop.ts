@@ -5,7 +5,7 @@
 import { CircuitBreaker, type TripCause } from './breaker.js';
 import type { ProcessOutcome } from '../core/iteration-run.js';
 import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check.js';
-import { iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
+import { failsEveryResume, iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from '../core/settings.js';
 import {
@@ -101,12 +101,14 @@ class WorkTreeError extends Error {}
 const MIN_CLI_BUDGET_USD = 0.0001;
 
 /**
- * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new);
- * later ones the continuation prompt, and what the failed check said.
+ * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new)
+ * with this run's facts; later ones the continuation prompt, and what the failed check said.
  */
 function iterationPrompt(settings: LoopSettings, start: LoopStart, progress: LoopProgress, number: number): string {
   if (number === 1) {
-    return start.saved ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt) : settings.prompt;
+    return start.saved
+      ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt, settings.checkCommand)
+      : settings.prompt;
   }
   return progress.checkReport
     ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
@@ -125,7 +127,13 @@ interface LoopProgress {
   turns: number;
   deniedTools: Record<string, number>;
   warnedOfDroppedLines: boolean;
-  lastCheck: LastCheck | undefined;
+  lastCheck: Omit<LastCheck, 'stale'> | undefined;
+  /** The work tree as the last check left it: a later change makes that check stale. */
+  checkedTree: WorkTreeFingerprint | undefined;
+  /** An iteration ran and the work tree has not been looked at since: it may have changed. */
+  treeUnlooked: boolean;
+  /** See `LoopOutcome.savedSessionFailed`. */
+  savedSessionFailed: boolean;
   /** What the last failed check said, for the next iteration's prompt. */
   checkReport: string | undefined;
   /** The iteration under way, until its verdict is logged. */
@@ -155,6 +163,9 @@ export async function runLoop(
     deniedTools: {},
     warnedOfDroppedLines: false,
     lastCheck: undefined,
+    checkedTree: undefined,
+    treeUnlooked: false,
+    savedSessionFailed: false,
     checkReport: start.saved?.checkReport,
     running: undefined,
     breaker: new CircuitBreaker(
@@ -214,6 +225,7 @@ async function iterate(
     deps.log.startIteration(number, settings.maxIterations);
     const record = newRecord(number);
     progress.running = record;
+    progress.treeUnlooked = true;
     const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
     addToTotals(progress, record);
     const stop = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
@@ -232,6 +244,7 @@ async function iterate(
     }
     record.changed = !sameFingerprint(progress.current!, after);
     progress.current = after;
+    progress.treeUnlooked = false;
 
     if (outOfTime) return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
     if (run.timedOut) {
@@ -267,7 +280,10 @@ async function iterate(
     if (failure && budgetSpent(settings, progress.costUsd)) {
       return stop('budget_exceeded', budgetReason(settings, progress, undefined));
     }
-    if (failure) return stop('failed', failure.message);
+    if (failure) {
+      progress.savedSessionFailed = start.saved !== undefined && number === 1 && failsEveryResume(failure, run);
+      return stop('failed', failure.message);
+    }
     // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
     const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
     if (!breaker.recordIteration(record.changed, error)) {
@@ -433,6 +449,7 @@ async function runCheckAfter(
   };
   progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
   progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
+  progress.checkedTree = progress.current;
   return { check, outOfTime };
 }
 
@@ -469,6 +486,15 @@ function reportOddities(deps: LoopDeps, progress: LoopProgress, number: number, 
         `(64 MiB) without reading them; they are in the transcript. Said once per loop.`,
     );
   }
+}
+
+/**
+ * The last check no longer describes the work tree: an iteration after it changed files, or ended before the tree was
+ * looked at again (a cancellation, a broken look), so that a change cannot be ruled out.
+ */
+function lastCheckIsStale(progress: LoopProgress): boolean {
+  const { checkedTree, current } = progress;
+  return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current!);
 }
 
 async function lookAtWorkTree(deps: LoopDeps, when: string): Promise<WorkTreeFingerprint> {
@@ -565,10 +591,11 @@ async function finish(
     turns: progress.turns,
     filesChanged,
     transcriptFile: deps.transcriptFile(),
-    lastCheck: progress.lastCheck,
+    lastCheck: progress.lastCheck && { ...progress.lastCheck, stale: lastCheckIsStale(progress) },
     earlier: start.saved ? earlierRuns(start.saved) : undefined,
     // The host knows whether the saves succeeded.
     stateSaved: false,
+    savedSessionFailed: progress.savedSessionFailed,
     resultText: progress.resultText,
     wallTimeMs: deps.now() - progress.startedAt,
   };

@@ -64,6 +64,11 @@ export interface LastCheck extends CheckRecord {
   iteration: number;
   /** Colours stripped, secrets redacted, bounded. */
   output: string;
+  /**
+   * A later iteration changed the work tree after this check, or was stopped before the tree could be looked at: the
+   * check says nothing about the work tree the loop ended with.
+   */
+  stale: boolean;
 }
 
 export interface LoopOutcome {
@@ -91,6 +96,11 @@ export interface LoopOutcome {
   earlier: EarlierRuns | undefined;
   /** The state directory holds how this run ended: a later run continues the loop unless it completed. */
   stateSaved: boolean;
+  /**
+   * This run continued a saved loop, and the CLI failed in its first iteration for a reason that is neither transient
+   * nor the credentials: resuming that session again would fail the same way in every later run.
+   */
+  savedSessionFailed: boolean;
   /** Claude's final text: the `result` of the last result line of this run ('' when none arrived). */
   resultText: string;
   /** From the loop's start to its end. */
@@ -143,6 +153,7 @@ export function endedBeforeStart(status: LoopStatus, reason: string, maxIteratio
     lastCheck: undefined,
     earlier: undefined,
     stateSaved: false,
+    savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
   };

@@ -4,8 +4,8 @@
  *
  * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
  * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is the conversation and the CLI's snapshot of its system prompt: it can steer
- * Claude, not configure the CLI. It is checked before the CLI sees it.
+ * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
+ * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
  *
  * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
  * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
@@ -19,9 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { MAX_STATE_BYTES, parseLoopState, type LoopState, type ParsedState } from '../core/loop-state.js';
 import type { Secrets } from '../text/untrusted-text.js';
+import { Relinker, runSettingsRecord } from './session-records.js';
 
 export const STATE_FILE = 'state.json';
 export const SESSION_FILE = 'session.jsonl';
@@ -71,15 +72,23 @@ export class StateStore {
   }
 
   /**
-   * Puts the saved session where the CLI looks for it, after checking that it is a session file of this session.
-   * Throws with what is wrong; nothing is written then.
+   * Puts the saved session where the CLI looks for it, checking on the way that it is a session file of this session,
+   * and without the records from which the CLI would take its system prompt and model instead of from this run (see
+   * session-records.ts). Throws with what is wrong; nothing is written then.
    */
   async restoreSession(state: LoopState): Promise<void> {
     const saved = path.join(this.dir, SESSION_FILE);
-    await checkSessionFile(saved, state.sessionId);
     const target = sessionFile(this.configDir, await this.physicalCwd(), state.sessionId);
     await mkdir(path.dirname(target), { recursive: true });
-    await copyAtomically(saved, target);
+    const temporary = temporaryBeside(target);
+    try {
+      const lines = sessionLinesToRestore(saved, state.sessionId);
+      await pipeline(Readable.from(lines), createWriteStream(temporary, { flags: 'wx', mode: 0o600 }));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   /** The CLI files a session under its physical working directory: a workspace reached through a link resolves. */
@@ -157,12 +166,15 @@ async function readBounded(file: string, limit: number): Promise<Buffer | undefi
 }
 
 /**
- * A session file of `sessionId`: a regular file of bounded size whose every line is a JSON object, and whose lines
- * that name a session all name this one, so that no other loop's conversation is ever resumed under this id.
+ * The lines of a session file of `sessionId` to give the CLI, checked as they are read: a regular file of bounded
+ * size whose every line is a JSON object, and whose lines that name a session all name this one, so that no other
+ * loop's conversation is ever resumed under this id. The records of this run's settings are left out (a record
+ * names its parent before it: one pass links the records after them past them). Throws with what is wrong.
  */
-async function checkSessionFile(file: string, sessionId: string): Promise<void> {
+async function* sessionLinesToRestore(file: string, sessionId: string): AsyncGenerator<string> {
   const stream = await openForReading(file, MAX_SESSION_BYTES);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const relinker = new Relinker();
   let named = 0;
   let number = 0;
   try {
@@ -180,10 +192,19 @@ async function checkSessionFile(file: string, sessionId: string): Promise<void> 
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         throw new Error(`line ${number} of ${file} is not a JSON object`);
       }
-      const named_ = (entry as { sessionId?: unknown }).sessionId;
-      if (named_ === undefined) continue;
-      if (named_ !== sessionId) throw new Error(`line ${number} of ${file} belongs to another session`);
-      named++;
+      const record = entry as Record<string, unknown>;
+      const named_ = record.sessionId;
+      if (named_ !== undefined && named_ !== sessionId) {
+        throw new Error(`line ${number} of ${file} belongs to another session`);
+      }
+      if (named_ !== undefined) named++;
+      const setting = runSettingsRecord(record);
+      if (setting) {
+        relinker.leaveOut(setting);
+        continue;
+      }
+      const linked = relinker.relinked(record);
+      yield `${linked === record ? line : JSON.stringify(linked)}\n`;
     }
   } finally {
     lines.close();
