@@ -480,3 +480,48 @@ describe('state-dir and time-limit-minutes', () => {
     );
   });
 });
+
+describe('sandbox and allowed-domains', () => {
+  it('has no sandbox and no hosts by default', () => {
+    expect(readKeyed({ prompt: 'p' })).toMatchObject({ sandbox: false, allowedDomains: [] });
+  });
+
+  it('reads the hosts like the tool lists: commas, spaces and newlines, lower-cased, each once', () => {
+    const config = readKeyed({
+      prompt: 'p',
+      sandbox: 'true',
+      'allowed-domains': 'registry.npmjs.org, *.PyPI.org\n  files.pythonhosted.org\tregistry.npmjs.org\n',
+    });
+    expect(config.sandbox).toBe(true);
+    expect(config.allowedDomains).toEqual(['registry.npmjs.org', '*.pypi.org', 'files.pythonhosted.org']);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it.each(['yes', 'on', '1', 'enabled'])('refuses sandbox "%s", naming the input and the value', (value) => {
+    expect(() => readKeyed({ prompt: 'p', sandbox: value })).toThrow(
+      new InputError(`Input 'sandbox' is "${value}"; expected true or false.`),
+    );
+  });
+
+  it.each([
+    'https://registry.npmjs.org',
+    'registry.npmjs.org/',
+    'localhost:8080',
+    'a..b',
+    '*',
+    'ex*mple.com',
+    '-a.com',
+  ])('refuses the host "%s", naming the input and the host', (host) => {
+    expect(() => readKeyed({ prompt: 'p', sandbox: 'true', 'allowed-domains': `github.com ${host}` })).toThrow(
+      `Input 'allowed-domains' has "${host}", which is not a host name`,
+    );
+  });
+
+  it('warns that allowed-domains alone limits nothing', () => {
+    const config = readKeyed({ prompt: 'p', 'allowed-domains': 'github.com' });
+    expect(config.sandbox).toBe(false);
+    expect(config.warnings).toEqual([
+      "Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.",
+    ]);
+  });
+});

@@ -323,6 +323,10 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       if (issueDriven && !(disallowed.includes('WebFetch') && disallowed.includes('WebSearch'))) {
         problems.push(`${at}: an issue-driven loop must disallow WebFetch and WebSearch`);
       }
+      // Text from anyone who can open an issue or comment steers Claude: its commands run sandboxed.
+      if (issueDriven && String(inputs.sandbox) !== 'true') {
+        problems.push(`${at}: an issue-driven loop must set sandbox: true`);
+      }
       // A job time-out cancels the step: no issue, no state saved. The loop's own clock must come first.
       const limit = Number(inputs['time-limit-minutes']);
       const jobLimit = Number(job['timeout-minutes']);
@@ -765,6 +769,7 @@ jobs:
       'no max-budget-usd',
       "time-limit-minutes undefined must leave 5 minutes of the job's timeout-minutes undefined",
       'an issue-driven loop must disallow WebFetch and WebSearch',
+      'an issue-driven loop must set sandbox: true',
       'job loop: concurrency must set cancel-in-progress: false',
       'job loop: workflow-level concurrency lets the events this job skips replace a waiting loop',
       "job loop: the concurrency group of an issue's loop must name github.event.issue.number",

@@ -1,13 +1,13 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3670:
+/***/ 4066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 // EXTERNAL MODULE: ./src/actions/workflow-commands.ts
@@ -570,6 +570,8 @@ const INPUT_NAMES = [
     'disallowed-tools',
     'permission-mode',
     'claude-args',
+    'sandbox',
+    'allowed-domains',
     'claude-path',
     'claude-version',
     'claude-from-path',
@@ -660,6 +662,11 @@ function readInputs(source, baseDirectory) {
             `${owned.length === 1 ? 'it' : 'them'}` +
             (owned.includes('--max-budget-usd') ? " (the 'max-budget-usd' input is the loop's budget)." : '.'));
     }
+    const sandbox = inputs_boolean(get, 'sandbox', false);
+    const allowedDomains = domainList(get, 'allowed-domains');
+    if (!sandbox && allowedDomains.length > 0) {
+        warnings.push("Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.");
+    }
     const stateDir = readStateDir(get, baseDirectory, workingDirectory);
     const maxTurnsText = get('max-turns');
     const statusIssueText = get('status-issue');
@@ -687,6 +694,8 @@ function readInputs(source, baseDirectory) {
         disallowedTools: toolList(get, 'disallowed-tools'),
         permissionMode: permissionMode,
         claudeArgs,
+        sandbox,
+        allowedDomains,
         claudePath: get('claude-path'),
         claudeVersion: exactVersion(get, 'claude-version', DEFAULT_CLAUDE_VERSION),
         claudeFromPath: inputs_boolean(get, 'claude-from-path', false),
@@ -901,6 +910,20 @@ function oneOf(get, name, values, fallback) {
         throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
     }
     return value;
+}
+/**
+ * Host names for the sandbox's network filter, separated like the tool lists; `*.example.com` takes its subdomains.
+ * A URL or a host with a port is an error: the filter matches names only, and would never let it through.
+ */
+function domainList(get, name) {
+    const hosts = list(get(name));
+    for (const host of hosts) {
+        if (!/^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+            throw new InputError(`Input '${name}' has "${host}", which is not a host name; expected names such as registry.npmjs.org or ` +
+                '*.example.com, without a scheme, a port or a path.');
+        }
+    }
+    return [...new Set(hosts.map((host) => host.toLowerCase()))];
 }
 /** Comma-, space- or newline-separated items. */
 function list(text) {
@@ -1143,10 +1166,107 @@ function boundOutput(text) {
 
 // EXTERNAL MODULE: ./src/core/gate.ts
 var gate = __nccwpck_require__(4888);
+;// CONCATENATED MODULE: ./src/claude/sandbox-settings.ts
+/**
+ * The `--settings` JSON that turns on Claude Code's own sandbox, merged with one the user passes. Pure: the caller
+ * reads a settings file. The CLI keeps only one --settings, so the user's goes in merged, never beside ours.
+ */
+/** The CLI's file tools; 2.1.330 has no Glob and Grep of its own, but other versions do. */
+const FILE_TOOLS = ['Read', 'Edit', 'Write', 'Glob', 'Grep'];
+/**
+ * Permission rules that keep the file tools out of private places: they hold in every permission mode, and the CLI
+ * applies the Read rules to sandboxed commands as well. `//` starts an absolute path, `~/` the home directory.
+ */
+function sandboxDenyRules(privateDirectories) {
+    const places = ['//proc/**', ...privateDirectories.map((directory) => `/${trimSlash(directory)}/**`), '~/.*'];
+    return FILE_TOOLS.flatMap((tool) => places.map((place) => `${tool}(${place})`));
+}
+/**
+ * The user's settings with the sandbox on: ours win for the keys we set (no command runs outside the sandbox, the
+ * CLI refuses to start without one, the network is `allowedDomains`), the user's other sandbox keys stay, and the
+ * deny rules are the union of both.
+ */
+function settingsWithSandbox(userSettings, policy) {
+    const userSandbox = objectOr(userSettings.sandbox);
+    const userPermissions = objectOr(userSettings.permissions);
+    const userDeny = Array.isArray(userPermissions.deny) ? userPermissions.deny : [];
+    return {
+        ...userSettings,
+        sandbox: {
+            ...userSandbox,
+            enabled: true,
+            // Without it, a CLI that finds no bubblewrap runs every command unsandboxed after one line on stderr.
+            failIfUnavailable: true,
+            allowUnsandboxedCommands: false,
+            // Commands listed here would run outside the sandbox.
+            excludedCommands: [],
+            network: { ...objectOr(userSandbox.network), allowedDomains: [...policy.allowedDomains] },
+        },
+        permissions: {
+            ...userPermissions,
+            deny: [...new Set([...userDeny, ...sandboxDenyRules(policy.privateDirectories)])],
+        },
+    };
+}
+/** The value of the user's `--settings` (the last one, as the CLI keeps), and the other arguments. */
+function takeSettingsArg(args) {
+    let settings;
+    const rest = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === '--settings' && i + 1 < args.length)
+            settings = args[++i];
+        else if (arg.startsWith('--settings='))
+            settings = arg.slice('--settings='.length);
+        else
+            rest.push(arg);
+    }
+    return { settings, rest };
+}
+/** As the CLI reads the value of --settings: JSON when it starts with `{`, else the path of a JSON file. */
+function isInlineSettings(value) {
+    return value.trimStart().startsWith('{');
+}
+/** @param where what to call the text in an error, e.g. the file it came from */
+function parseSettings(text, where) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`The --settings for Claude Code (${where}) is not valid JSON: ${error.message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`The --settings for Claude Code (${where}) is not a JSON object.`);
+    }
+    return parsed;
+}
+function objectOr(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}
+function trimSlash(directory) {
+    return directory.length > 1 ? directory.replace(/\/+$/, '') : directory;
+}
+/**
+ * The one --settings value for a sandboxed run: the user's (inline in `claudeArgs`, or the file it names, which
+ * `readFile` reads) merged with the sandbox's. Throws when the user's settings are not a JSON object.
+ */
+function sandboxSettingsJson(claudeArgs, policy, readFile) {
+    const { settings } = takeSettingsArg(claudeArgs);
+    let user = {};
+    if (settings !== undefined) {
+        user = isInlineSettings(settings)
+            ? parseSettings(settings, 'inline JSON')
+            : parseSettings(readFile(settings), settings);
+    }
+    return JSON.stringify(settingsWithSandbox(user, policy));
+}
+
 ;// CONCATENATED MODULE: ./src/claude/claude-cli.ts
 /**
  * The CLI's command line and environment for one iteration. Pure: the only place that knows the CLI's flags.
  */
+
 
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
@@ -1171,7 +1291,8 @@ function gateSystemPrompt(checkCommand) {
 - ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
   If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
 }
-function buildClaudeArgs(config, call) {
+/** @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's) */
+function buildClaudeArgs(config, call, settings) {
     const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
     if (call.resumeSessionId)
         args.push('--resume', call.resumeSessionId);
@@ -1192,7 +1313,10 @@ function buildClaudeArgs(config, call) {
     // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
     const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
     args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
-    args.push(...rest);
+    if (settings === undefined)
+        args.push(...rest);
+    else
+        args.push(...takeSettingsArg(rest).rest, '--settings', settings);
     return args;
 }
 function takeAppendedPrompts(claudeArgs) {
@@ -2883,6 +3007,168 @@ class ProcessMarker {
     }
 }
 
+;// CONCATENATED MODULE: ./src/system/sandbox-tools.ts
+/**
+ * Makes sure Claude Code's sandbox can work before Claude runs. On Linux it needs bubblewrap and socat: missing ones
+ * are installed with apt when the action may (root, or passwordless sudo), and bubblewrap must be able to make its
+ * namespaces (Ubuntu 24.04's AppArmor forbids that to unprivileged users until a sysctl allows it). Otherwise: a reason.
+ */
+
+
+
+const SANDBOX_PACKAGES = ['bubblewrap', 'socat'];
+const PROGRAMS = ['bwrap', 'socat'];
+const APPARMOR_USERNS = 'kernel.apparmor_restrict_unprivileged_userns';
+const INSTALL_HINT = 'Install the packages in an earlier step: sudo apt-get install -y bubblewrap socat.';
+class Cancelled extends Error {
+}
+async function prepareSandboxTools(options) {
+    if (options.platform === 'darwin')
+        return { ready: true }; // Seatbelt comes with macOS.
+    if (options.platform !== 'linux') {
+        return notReady(`Claude Code's sandbox runs on Linux and macOS only, not on ${options.platform}.`);
+    }
+    try {
+        const missing = await installMissing(options);
+        if (missing)
+            return notReady(missing);
+        const probe = await namespaceProbe(options);
+        return probe === undefined ? { ready: true } : notReady(probe);
+    }
+    catch (error) {
+        if (error instanceof Cancelled) {
+            return { ready: false, cancelled: true, reason: 'Cancelled while the sandbox was being set up.' };
+        }
+        throw error;
+    }
+}
+function notReady(reason) {
+    return { ready: false, cancelled: false, reason };
+}
+/** The first executable file named `name` in the PATH of `env`. */
+function findOnPath(name, env) {
+    for (const directory of (env.PATH ?? '').split((external_node_path_default()).delimiter)) {
+        if (directory === '')
+            continue;
+        const file = external_node_path_default().join(directory, name);
+        try {
+            if (!(0,external_node_fs_.statSync)(file).isFile())
+                continue;
+            (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+            return file;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return undefined;
+}
+function missingPrograms(env) {
+    return PROGRAMS.filter((name) => findOnPath(name, env) === undefined);
+}
+/** How to run a program as root: directly, through `sudo -n`, or not at all (undefined). */
+async function asRoot(options) {
+    if (options.runningAsRoot)
+        return (command, args) => run(options, command, args);
+    const sudo = await run(options, 'sudo', ['-n', 'true']);
+    if (sudo.exitCode !== 0)
+        return undefined;
+    return (command, args) => run(options, 'sudo', ['-n', command, ...args]);
+}
+/** Installs what is missing; returns why the sandbox cannot work, or undefined when nothing is missing any more. */
+async function installMissing(options) {
+    const missing = missingPrograms(options.env);
+    if (missing.length === 0)
+        return undefined;
+    const needs = `Claude Code's sandbox needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not on PATH`;
+    const root = await asRoot(options);
+    if (root === undefined) {
+        return `${needs}, and the action cannot install ${missing.length === 1 ? 'it' : 'them'} (not root, and no passwordless sudo). ${INSTALL_HINT}`;
+    }
+    if (findOnPath('apt-get', options.env) === undefined) {
+        return `${needs}, and there is no apt-get to install them with: install the packages ${SANDBOX_PACKAGES.join(' and ')} (or their equivalents) in an earlier step.`;
+    }
+    options.log(`Installing ${SANDBOX_PACKAGES.join(' and ')} for Claude Code's sandbox (${missing.join(', ')} missing).`);
+    const apt = (...args) => root('env', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]);
+    let install = await apt('install', '-y', '--no-install-recommends', ...SANDBOX_PACKAGES);
+    if (install.exitCode !== 0) {
+        // The package lists of a runner image may be older than the archive.
+        await apt('update', '-q');
+        install = await apt('install', '-y', '--no-install-recommends', ...SANDBOX_PACKAGES);
+    }
+    const stillMissing = missingPrograms(options.env);
+    if (stillMissing.length === 0)
+        return undefined;
+    return `${needs}, and installing them with apt-get failed (${describeEnd(install)}): ${sandbox_tools_lastLines(install)}. ${INSTALL_HINT}`;
+}
+/**
+ * Runs bubblewrap as the CLI does (new network and PID namespaces). When it cannot, and AppArmor is what forbids
+ * it, turns that restriction off if the action may; returns why the sandbox cannot work, or undefined.
+ */
+async function namespaceProbe(options) {
+    const probe = () => run(options, 'bwrap', [
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--unshare-net',
+        '--unshare-pid',
+        '--new-session',
+        '--die-with-parent',
+        'true',
+    ]);
+    let attempt = await probe();
+    if (attempt.exitCode === 0)
+        return undefined;
+    const restricted = readSwitch(options.apparmorSwitchFile ?? '/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1';
+    const cannot = `bubblewrap cannot create the sandbox's namespaces here (${describeEnd(attempt)}: ${sandbox_tools_lastLines(attempt)})`;
+    if (!restricted) {
+        return `${cannot}. In a container, run it with user namespaces allowed (for example docker run --privileged, or a seccomp and AppArmor profile that permits them).`;
+    }
+    const root = await asRoot(options);
+    if (root === undefined) {
+        return `${cannot}: AppArmor restricts unprivileged user namespaces (${APPARMOR_USERNS}=1), and the action cannot change that (not root, and no passwordless sudo). Run this in an earlier step: sudo sysctl -w ${APPARMOR_USERNS}=0.`;
+    }
+    options.log(`AppArmor restricts unprivileged user namespaces, which bubblewrap needs: setting ${APPARMOR_USERNS}=0.`);
+    const sysctl = await root('sysctl', ['-w', `${APPARMOR_USERNS}=0`]);
+    attempt = await probe();
+    if (attempt.exitCode === 0)
+        return undefined;
+    return `${cannot}, also after sysctl -w ${APPARMOR_USERNS}=0 (${describeEnd(sysctl)}).`;
+}
+async function run(options, command, args) {
+    const result = await runProgram(command, args, {
+        env: options.env,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs ?? 5 * 60_000,
+    });
+    if (result.stopped === 'cancelled')
+        throw new Cancelled();
+    return result;
+}
+function readSwitch(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8').trim();
+    }
+    catch {
+        return undefined; // No such switch: an older kernel, or not Ubuntu.
+    }
+}
+function describeEnd(run) {
+    if (run.spawnError)
+        return run.spawnError.code === 'ENOENT' ? 'not found' : run.spawnError.message;
+    if (run.stopped)
+        return run.stopped;
+    return run.exitSignal ? `killed by ${run.exitSignal}` : `exit code ${run.exitCode}`;
+}
+function sandbox_tools_lastLines(run) {
+    const text = `${run.stderr}\n${run.stdout}`.trim();
+    return text === '' ? 'no output' : text.split('\n').slice(-3).join(' / ');
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:readline"
@@ -3732,6 +4018,9 @@ class Workspace {
 
 
 
+
+
+
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
     const toolEnv = withoutSecrets(host.env, [
@@ -3766,6 +4055,16 @@ async function runConfiguredLoop(config, host) {
             log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
     };
     try {
+        let settings;
+        if (config.sandbox) {
+            const sandbox = await setUpSandbox(config, host, toolEnv);
+            if (typeof sandbox !== 'string') {
+                setup.abort();
+                await locating.catch(() => undefined);
+                return sandbox;
+            }
+            settings = sandbox;
+        }
         const claude = await locating;
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         const runningAsRoot = process.getuid?.() === 0;
@@ -3785,7 +4084,7 @@ async function runConfiguredLoop(config, host) {
                 runTranscript.markRun(request.number, request.attempt);
                 return runClaudeProcess({
                     executable: claude.path,
-                    args: buildClaudeArgs(config, request),
+                    args: buildClaudeArgs(config, request, settings),
                     env: marker.mark(env),
                     cwd: config.workingDirectory,
                     prompt: request.prompt,
@@ -3873,6 +4172,31 @@ async function runConfiguredLoop(config, host) {
         await sweep('Claude or the check');
         await transcript?.close();
         workspace.dispose();
+    }
+}
+/** The --settings JSON that turns the sandbox on, once its tools work; else the outcome that ends the run. */
+async function setUpSandbox(config, host, toolEnv) {
+    const tools = await prepareSandboxTools({
+        env: toolEnv,
+        signal: host.signal,
+        log: host.log.text,
+        platform: process.platform,
+        runningAsRoot: process.getuid?.() === 0,
+    });
+    if (!tools.ready) {
+        return tools.cancelled
+            ? (0,core_outcome/* endedBeforeStart */.UN)('cancelled', 'The job was cancelled while the action was setting up the sandbox.', config.maxIterations)
+            : (0,core_outcome/* failedBeforeStart */.fV)(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+    }
+    const policy = { allowedDomains: config.allowedDomains, privateDirectories: host.privateDirectories ?? [] };
+    try {
+        const settings = sandboxSettingsJson(config.claudeArgs, policy, (file) => (0,external_node_fs_.readFileSync)(external_node_path_default().resolve(config.workingDirectory, file), 'utf8'));
+        const hosts = config.allowedDomains.length > 0 ? config.allowedDomains.join(', ') : 'none';
+        host.log.text(`Claude's commands run in Claude Code's sandbox; hosts they may reach: ${hosts}.`);
+        return settings;
+    }
+    catch (error) {
+        return (0,core_outcome/* failedBeforeStart */.fV)(error.message, config.maxIterations);
     }
 }
 /** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */
@@ -4303,7 +4627,7 @@ class StatusComment {
 
 
 const MAX_LOGGED_REASON = 4_000;
-async function run() {
+async function main_run() {
     const cancel = new AbortController();
     const secrets = actionSecrets();
     const door = new untrusted_text/* LogDoor */.br(secrets, (text) => process.stdout.write(text));
@@ -4389,6 +4713,8 @@ async function runAction(signal, secrets, door, log) {
         signal,
         secrets,
         tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+        // Step scripts, and since actions/checkout v6 its persisted credentials.
+        privateDirectories: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
         runId: process.env.GITHUB_RUN_ID ?? 'local',
         identity: {
             repository: process.env.GITHUB_REPOSITORY || 'local',
@@ -5392,7 +5718,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3670);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4066);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

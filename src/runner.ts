@@ -4,6 +4,7 @@
  * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
  * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeCheckEnd } from './core/check.js';
@@ -24,6 +25,8 @@ import {
   type LoopOutcome,
 } from './core/outcome.js';
 import { ProcessMarker } from './system/process-sweep.js';
+import { sandboxSettingsJson } from './claude/sandbox-settings.js';
+import { prepareSandboxTools } from './system/sandbox-tools.js';
 import { claudeConfigDir, StateStore } from './system/state-store.js';
 import { Transcript } from './claude/transcript.js';
 import { shorten } from './text/text.js';
@@ -46,6 +49,8 @@ export interface RunnerHost {
   secrets: Secrets;
   /** Where the transcript goes. */
   tempDir: string;
+  /** Directories that Claude's tools must not reach under the sandbox (e.g. the runner's, with step scripts). */
+  privateDirectories?: string[];
   /** Names the transcript file. */
   runId: string;
   /** Which loop this is: a saved state must match it. */
@@ -95,6 +100,16 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     if (killed > 0) log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
   };
   try {
+    let settings: string | undefined;
+    if (config.sandbox) {
+      const sandbox = await setUpSandbox(config, host, toolEnv);
+      if (typeof sandbox !== 'string') {
+        setup.abort();
+        await locating.catch(() => undefined);
+        return sandbox;
+      }
+      settings = sandbox;
+    }
     const claude = await locating;
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
@@ -122,7 +137,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
         runTranscript.markRun(request.number, request.attempt);
         return runClaudeProcess({
           executable: claude.path,
-          args: buildClaudeArgs(config, request),
+          args: buildClaudeArgs(config, request, settings),
           env: marker.mark(env),
           cwd: config.workingDirectory,
           prompt: request.prompt,
@@ -217,6 +232,41 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     await sweep('Claude or the check');
     await transcript?.close();
     workspace.dispose();
+  }
+}
+
+/** The --settings JSON that turns the sandbox on, once its tools work; else the outcome that ends the run. */
+async function setUpSandbox(
+  config: Readonly<LoopConfig>,
+  host: RunnerHost,
+  toolEnv: Record<string, string>,
+): Promise<string | LoopOutcome> {
+  const tools = await prepareSandboxTools({
+    env: toolEnv,
+    signal: host.signal,
+    log: host.log.text,
+    platform: process.platform,
+    runningAsRoot: process.getuid?.() === 0,
+  });
+  if (!tools.ready) {
+    return tools.cancelled
+      ? endedBeforeStart(
+          'cancelled',
+          'The job was cancelled while the action was setting up the sandbox.',
+          config.maxIterations,
+        )
+      : failedBeforeStart(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+  }
+  const policy = { allowedDomains: config.allowedDomains, privateDirectories: host.privateDirectories ?? [] };
+  try {
+    const settings = sandboxSettingsJson(config.claudeArgs, policy, (file) =>
+      readFileSync(path.resolve(config.workingDirectory, file), 'utf8'),
+    );
+    const hosts = config.allowedDomains.length > 0 ? config.allowedDomains.join(', ') : 'none';
+    host.log.text(`Claude's commands run in Claude Code's sandbox; hosts they may reach: ${hosts}.`);
+    return settings;
+  } catch (error) {
+    return failedBeforeStart((error as Error).message, config.maxIterations);
   }
 }
 

@@ -38,6 +38,8 @@ export const INPUT_NAMES = [
   'disallowed-tools',
   'permission-mode',
   'claude-args',
+  'sandbox',
+  'allowed-domains',
   'claude-path',
   'claude-version',
   'claude-from-path',
@@ -155,6 +157,12 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     );
   }
 
+  const sandbox = boolean(get, 'sandbox', false);
+  const allowedDomains = domainList(get, 'allowed-domains');
+  if (!sandbox && allowedDomains.length > 0) {
+    warnings.push("Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.");
+  }
+
   const stateDir = readStateDir(get, baseDirectory, workingDirectory);
   const maxTurnsText = get('max-turns');
   const statusIssueText = get('status-issue');
@@ -182,6 +190,8 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     disallowedTools: toolList(get, 'disallowed-tools'),
     permissionMode: permissionMode as PermissionMode,
     claudeArgs,
+    sandbox,
+    allowedDomains,
     claudePath: get('claude-path'),
     claudeVersion: exactVersion(get, 'claude-version', DEFAULT_CLAUDE_VERSION),
     claudeFromPath: boolean(get, 'claude-from-path', false),
@@ -398,6 +408,25 @@ function oneOf<T extends string>(get: (name: string) => string, name: string, va
     throw new InputError(`Input '${name}' is "${value}"; expected one of: ${values.join(', ')}.`);
   }
   return value as T;
+}
+
+/**
+ * Host names for the sandbox's network filter, separated like the tool lists; `*.example.com` takes its subdomains.
+ * A URL or a host with a port is an error: the filter matches names only, and would never let it through.
+ */
+function domainList(get: (name: string) => string, name: string): string[] {
+  const hosts = list(get(name));
+  for (const host of hosts) {
+    if (
+      !/^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)
+    ) {
+      throw new InputError(
+        `Input '${name}' has "${host}", which is not a host name; expected names such as registry.npmjs.org or ` +
+          '*.example.com, without a scheme, a port or a path.',
+      );
+    }
+  }
+  return [...new Set(hosts.map((host) => host.toLowerCase()))];
 }
 
 /** Comma-, space- or newline-separated items. */

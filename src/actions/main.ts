@@ -115,6 +115,8 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
     signal,
     secrets,
     tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+    // Step scripts, and since actions/checkout v6 its persisted credentials.
+    privateDirectories: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
     runId: process.env.GITHUB_RUN_ID ?? 'local',
     identity: {
       repository: process.env.GITHUB_REPOSITORY || 'local',

@@ -3,6 +3,7 @@
  */
 import { GATE_END, GATE_START } from '../core/gate.js';
 import type { LoopConfig } from '../core/settings.js';
+import { takeSettingsArg } from './sandbox-settings.js';
 
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 export const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
@@ -37,7 +38,8 @@ export interface IterationCall {
   maxBudgetUsd?: number;
 }
 
-export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall): string[] {
+/** @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's) */
+export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall, settings?: string): string[] {
   const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
   if (call.resumeSessionId) args.push('--resume', call.resumeSessionId);
   else if (call.continueLastSession) args.push('--continue');
@@ -51,7 +53,8 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
   const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
   args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
-  args.push(...rest);
+  if (settings === undefined) args.push(...rest);
+  else args.push(...takeSettingsArg(rest).rest, '--settings', settings);
   return args;
 }
 

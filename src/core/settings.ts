@@ -45,6 +45,10 @@ export interface LoopConfig {
   disallowedTools: string[];
   permissionMode: PermissionMode;
   claudeArgs: string[];
+  /** Run every Bash command in Claude Code's own sandbox, and keep its file tools out of private places. */
+  sandbox: boolean;
+  /** The hosts sandboxed commands may reach; empty: none. */
+  allowedDomains: string[];
   claudePath: string;
   /** An exact version, e.g. 2.1.330: the one installed, and the one a `claude` on PATH must be. */
   claudeVersion: string;
