@@ -9,16 +9,20 @@
  *      stand-in CLI piped through `cat` into a file; and, between the two, a Node reader that only writes the file
  *      and the action's own stream modules alone (bench/node-reader.mjs), to show where the time goes.
  *   4. The bundle: size of dist/ and its start-up alone.
+ *   5. The credential proxy (src/system/credential-proxy.ts, transpiled, in a process of its own): the latency it adds
+ *      to a small request on loopback, and the rate at which a stream passes through it, each against the same
+ *      requests sent straight to the loopback upstream.
  *
  * It benchmarks the committed dist/index.js as it is (a warning says when it is older than src/). Results: a table
  * on stdout, bench/results/latest.json and bench/results/latest.md.
  *
- *   node bench/run.mjs [--quick] [--runs N] [--only startup,iteration,throughput,bundle] [--bundle file.js]
+ *   node bench/run.mjs [--quick] [--runs N] [--only startup,iteration,throughput,bundle,proxy] [--bundle file.js]
  *
  * --quick skips the 1 GB transcript and runs fewer repetitions; --runs overrides the repetitions of every part;
  * --bundle measures another build of the action (e.g. an older dist/index.js kept for a before/after comparison).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
 import {
   closeSync,
   existsSync,
@@ -52,7 +56,7 @@ const { values: options } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
-    only: { type: 'string', default: 'bundle,startup,iteration,throughput' },
+    only: { type: 'string', default: 'bundle,startup,iteration,throughput,proxy' },
     bundle: { type: 'string', default: path.join(ROOT, 'dist', 'index.js') },
   },
 });
@@ -68,6 +72,9 @@ const GOALS = {
   throughputVsPipe: 1.5,
   throughputFromBytes: 300_000_000,
   peakRssMb: 100,
+  /** Issue 21: what the credential proxy may cost. */
+  proxyAddedLatencyMs: 2,
+  proxyStreamMbPerSecond: 200,
 };
 const MB = 1_000_000;
 const SIZES = options.quick ? [30 * MB, 300 * MB] : [30 * MB, 300 * MB, 1000 * MB];
@@ -662,6 +669,168 @@ ${GITHUB_TOKEN}" `
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 5. The credential proxy
+
+const PROXY_STREAM_BYTES = 256 * MB;
+
+/**
+ * The upstream and the proxy each run in a process of their own, as the API and the action do; the client is the
+ * benchmark. Each prints one line of JSON when it listens. The upstream answers POST /small with 1 KB of JSON and
+ * POST /stream with PROXY_STREAM_BYTES of event stream, and 401 to any request without the real key.
+ */
+const UPSTREAM_HOST = `
+import http from 'node:http';
+const [key, total] = [process.argv[1], Number(process.argv[2])];
+const small = Buffer.from(JSON.stringify({ type: 'message', content: [{ type: 'text', text: 'y'.repeat(960) }] }));
+const chunk = Buffer.from('event: content_block_delta\\ndata: {"delta":"' + 'x'.repeat(16300) + '"}\\n\\n');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (req.headers['x-api-key'] !== key) return void res.writeHead(401).end();
+    if (req.url === '/small') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': small.length });
+      return void res.end(small);
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let left = total;
+    const write = () => {
+      while (left > 0) {
+        const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= part.length;
+        if (!res.write(part)) return void res.once('drain', write);
+      }
+      res.end();
+    };
+    write();
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port }) + '\\n'));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+const PROXY_HOST = `
+const { CredentialProxy } = await import(process.argv[1]);
+const proxy = await CredentialProxy.start({
+  credential: { kind: 'api-key', value: process.argv[2] },
+  upstream: process.argv[3],
+  warn: (message) => process.stderr.write(message + '\\n'),
+});
+process.stdout.write(JSON.stringify({ url: proxy.url, token: proxy.token }) + '\\n');
+// Each line on stdin asks for the CPU time the process has used so far, in milliseconds.
+process.stdin.on('data', () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ cpuMs: (user + system) / 1000 }) + '\\n');
+});
+process.stdin.on('end', () => void proxy.close());
+`;
+
+/** Starts one of the hosts above; resolves with the JSON line it prints and the process, to end with stdin.end(). */
+/** The CPU time a host has used so far (only the proxy's host answers). */
+function cpuMsOf(host) {
+  return new Promise((resolve) => {
+    host.stdout.once('data', (line) => resolve(JSON.parse(line.toString()).cpuMs));
+    host.stdin.write('cpu\n');
+  });
+}
+
+function startHost(script, args, hosts) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+    env: FLOOR_ENV,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  hosts.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (line) => resolve(JSON.parse(line.toString())));
+    child.once('exit', (code) => reject(new Error(`A benchmark host exited (${code}) before it listened.`)));
+  });
+}
+
+/** One POST with a 1 KB body; resolves with the bytes received, and the time from the request to the last byte. */
+function proxyRequest(agent, url, key, body) {
+  return new Promise((resolve, reject) => {
+    const started = now();
+    const req = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => {
+      let bytes = 0;
+      res.on('data', (chunk) => (bytes += chunk.length));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`));
+        else resolve({ ms: now() - started, bytes });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function benchProxy() {
+  const dir = await transpiled(['system/credential-proxy']);
+  if (dir === undefined) return undefined;
+  const hosts = [];
+  // One connection each way, kept alive, as the CLI keeps its own.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const upstream = await startHost(UPSTREAM_HOST, [API_KEY, String(PROXY_STREAM_BYTES)], hosts);
+    const module = pathToFileURL(path.join(dir, 'system', 'credential-proxy.js')).href;
+    const proxy = await startHost(PROXY_HOST, [module, API_KEY, upstream.url], hosts);
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'z'.repeat(960) }] });
+    const direct = [];
+    const through = [];
+    const n = runs(2000, 500);
+    // Warm both paths up, then alternate, so that a busy moment of the machine falls on both.
+    for (let i = 0; i < 200; i++) {
+      await proxyRequest(agent, `${upstream.url}/small`, API_KEY, body);
+      await proxyRequest(agent, `${proxy.url}/small`, proxy.token, body);
+    }
+    for (let i = 0; i < n; i++) {
+      direct.push((await proxyRequest(agent, `${upstream.url}/small`, API_KEY, body)).ms);
+      through.push((await proxyRequest(agent, `${proxy.url}/small`, proxy.token, body)).ms);
+    }
+    const streamDirect = [];
+    const streamThrough = [];
+    // On a busy machine the wall time of a stream says more about the other processes than about the proxy: the
+    // proxy's own CPU time per byte says what it can pass on one core.
+    const streamPerCpuSecond = [];
+    const proxyHost = hosts[1];
+    for (let i = 0; i < runs(5, 3); i++) {
+      for (const [list, url, key] of [
+        [streamDirect, upstream.url, API_KEY],
+        [streamThrough, proxy.url, proxy.token],
+      ]) {
+        const cpuBefore = list === streamThrough ? await cpuMsOf(proxyHost) : 0;
+        const { ms: took, bytes } = await proxyRequest(agent, `${url}/stream`, key, '{}');
+        if (bytes !== PROXY_STREAM_BYTES) throw new Error(`The stream from ${url} had ${bytes} bytes.`);
+        list.push(PROXY_STREAM_BYTES / MB / (took / 1000));
+        if (list === streamThrough) {
+          streamPerCpuSecond.push(PROXY_STREAM_BYTES / MB / (((await cpuMsOf(proxyHost)) - cpuBefore) / 1000));
+        }
+      }
+    }
+    const p90 = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)];
+    return {
+      directMs: summary(direct),
+      throughMs: summary(through),
+      directP90Ms: p90(direct),
+      throughP90Ms: p90(through),
+      addedMs: median(through) - median(direct),
+      streamBytes: PROXY_STREAM_BYTES,
+      streamDirectMbPerSecond: summary(streamDirect),
+      streamThroughMbPerSecond: summary(streamThrough),
+      streamMbPerProxyCpuSecond: summary(streamPerCpuSecond),
+    };
+  } finally {
+    agent.destroy();
+    for (const host of hosts) host.stdin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Report
 
 function verdicts(results) {
@@ -697,6 +866,23 @@ function verdicts(results) {
       goal: `Peak RSS at most ${GOALS.peakRssMb} MB, flat across sizes (within ${0.1 * GOALS.peakRssMb} MB)`,
       measured: peaks.map((p, i) => `${results.throughput[i].bytes / MB} MB: ${p.toFixed(1)} MB`).join(', '),
       pass: Math.max(...peaks) <= GOALS.peakRssMb && flat,
+    });
+  }
+  if (results.proxy) {
+    const p = results.proxy;
+    list.push({
+      goal: `Credential proxy: at most ${GOALS.proxyAddedLatencyMs} ms added to a small request on loopback (median)`,
+      measured: `${p.addedMs.toFixed(2)} ms (${p.throughMs.median.toFixed(2)} vs ${p.directMs.median.toFixed(2)} ms direct)`,
+      pass: p.addedMs <= GOALS.proxyAddedLatencyMs,
+    });
+    list.push({
+      goal:
+        `Credential proxy: a stream passes at ${GOALS.proxyStreamMbPerSecond} MB/s or more ` +
+        '(MB per CPU-second of the proxy: wall-clock rates here depend on the other processes)',
+      measured:
+        `${p.streamMbPerProxyCpuSecond.median.toFixed(0)} MB per CPU-second; wall clock ` +
+        `${p.streamThroughMbPerSecond.median.toFixed(0)} MB/s through it, ${p.streamDirectMbPerSecond.median.toFixed(0)} MB/s direct`,
+      pass: p.streamMbPerProxyCpuSecond.median >= GOALS.proxyStreamMbPerSecond,
     });
   }
   return list;
@@ -785,6 +971,26 @@ function markdown(results) {
       '',
     );
   }
+  if (results.proxy) {
+    const p = results.proxy;
+    out.push(
+      '**Credential proxy** (upstream, proxy and client each in a process of its own; one kept-alive connection each way)',
+      '',
+    );
+    out.push('| Measure | Direct to the upstream | Through the proxy | Runs |', '| --- | ---: | ---: | ---: |');
+    out.push(
+      `| POST, 1 KB each way: median (min–max) | ${p.directMs.median.toFixed(2)} ms (${spread(p.directMs)}) | ` +
+        `${p.throughMs.median.toFixed(2)} ms (${spread(p.throughMs)}) | ${p.directMs.runs} |`,
+      `| the same, 90th percentile | ${p.directP90Ms.toFixed(2)} ms | ${p.throughP90Ms.toFixed(2)} ms | |`,
+      `| stream of ${p.streamBytes / MB} MB: median MB/s (min–max) | ${p.streamDirectMbPerSecond.median.toFixed(0)} ` +
+        `(${p.streamDirectMbPerSecond.min.toFixed(0)}–${p.streamDirectMbPerSecond.max.toFixed(0)}) | ` +
+        `${p.streamThroughMbPerSecond.median.toFixed(0)} (${p.streamThroughMbPerSecond.min.toFixed(0)}–` +
+        `${p.streamThroughMbPerSecond.max.toFixed(0)}) | ${p.streamDirectMbPerSecond.runs} |`,
+      `| the same: MB per CPU-second of the proxy's process | | ${p.streamMbPerProxyCpuSecond.median.toFixed(0)} ` +
+        `(${p.streamMbPerProxyCpuSecond.min.toFixed(0)}–${p.streamMbPerProxyCpuSecond.max.toFixed(0)}) | |`,
+      '',
+    );
+  }
   return out.join('\n');
 }
 
@@ -816,6 +1022,10 @@ if (only.has('iteration')) {
 if (only.has('throughput')) {
   log(`Transcript throughput (${SIZES.map((s) => `${s / MB} MB`).join(', ')})...`);
   results.throughput = await benchThroughput();
+}
+if (only.has('proxy')) {
+  log('Credential proxy...');
+  results.proxy = await benchProxy();
 }
 results.verdicts = verdicts(results);
 results.durationS = (now() - started) / 1000;

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4066:
+/***/ 830:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1357,19 +1357,50 @@ function withoutSecrets(parentEnv, secrets) {
     }
     return { env, withheldByValue };
 }
-function buildClaudeEnv(config, parentEnv, runningAsRoot) {
+/**
+ * The Anthropic credential the CLI would use: an input first (both at once is refused earlier), else the job's
+ * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN. Undefined: the CLI finds its own login.
+ */
+function claudeCredential(config, parentEnv) {
+    if (config.anthropicApiKey)
+        return { kind: 'api-key', value: config.anthropicApiKey };
+    if (config.claudeCodeOauthToken)
+        return { kind: 'oauth', value: config.claudeCodeOauthToken };
+    if (parentEnv.ANTHROPIC_API_KEY)
+        return { kind: 'api-key', value: parentEnv.ANTHROPIC_API_KEY };
+    if (parentEnv.CLAUDE_CODE_OAUTH_TOKEN)
+        return { kind: 'oauth', value: parentEnv.CLAUDE_CODE_OAUTH_TOKEN };
+    return undefined;
+}
+const CREDENTIAL_VARIABLE = {
+    'api-key': 'ANTHROPIC_API_KEY',
+    oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
+};
+function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
     const notes = [];
     // The github-token input is for the issue only, whatever variable a workflow also put it in.
     const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
     if (withheldByValue.length > 0) {
         notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
     }
-    if (config.anthropicApiKey)
-        env.ANTHROPIC_API_KEY = config.anthropicApiKey;
-    if (config.claudeCodeOauthToken) {
-        env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
-        // An API key from the job's environment would win over the token the user chose.
-        delete env.ANTHROPIC_API_KEY;
+    if (standIn) {
+        // Neither credential variable of the job reaches Claude, nor any other that holds the real credential.
+        const real = claudeCredential(config, parentEnv)?.value ?? '';
+        for (const [name, value] of Object.entries(env)) {
+            if (value === real || name === 'ANTHROPIC_API_KEY' || name === 'CLAUDE_CODE_OAUTH_TOKEN')
+                delete env[name];
+        }
+        env[CREDENTIAL_VARIABLE[standIn.kind]] = standIn.token;
+        env.ANTHROPIC_BASE_URL = standIn.baseUrl;
+    }
+    else {
+        if (config.anthropicApiKey)
+            env.ANTHROPIC_API_KEY = config.anthropicApiKey;
+        if (config.claudeCodeOauthToken) {
+            env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
+            // An API key from the job's environment would win over the token the user chose.
+            delete env.ANTHROPIC_API_KEY;
+        }
     }
     env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
     if (runningAsRoot && config.permissionMode === 'bypassPermissions' && env.IS_SANDBOX !== '1') {
@@ -3169,14 +3200,220 @@ function sandbox_tools_lastLines(run) {
     return text === '' ? 'no output' : text.split('\n').slice(-3).join(' / ');
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/system/credential-proxy.ts
+/**
+ * A loopback HTTP proxy that holds the Anthropic credential so that Claude never does: Claude gets a stand-in token
+ * of the same kind, good only here and only while the run lasts, and every request that carries it is sent on to the
+ * API with the real credential in its place. Bodies stream through untouched; neither they nor a credential are logged.
+ */
+
+
+
+
+const ANTHROPIC_API = 'https://api.anthropic.com';
+/** Anthropic's own prefixes: the CLI and anything that looks at the token see the kind they expect. */
+const STAND_IN_PREFIX = { 'api-key': 'sk-ant-api03-', oauth: 'sk-ant-oat01-' };
+/** A random token shaped like a real credential of that kind: the prefix, 93 base64url characters and `AA`. */
+function standInToken(kind) {
+    return `${STAND_IN_PREFIX[kind]}${(0,external_node_crypto_.randomBytes)(70).toString('base64url').slice(0, 93)}AA`;
+}
+/** Headers of one connection (and the host it was sent to), not of the request: Node writes its own for each side. */
+const NOT_FORWARDED = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'proxy-connection',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade',
+    'host',
+]);
+function sameToken(given, token) {
+    if (given === undefined || given.length !== token.length)
+        return false;
+    return (0,external_node_crypto_.timingSafeEqual)(Buffer.from(given), Buffer.from(token));
+}
+/**
+ * The headers to send upstream: every header of the request but those of its connection, with the stand-in replaced
+ * by the real credential in whichever header carried it (`x-api-key` for an API key, `authorization: Bearer` for an
+ * OAuth token). Undefined when no header carries the stand-in: such a request is not Claude's.
+ */
+function upstreamHeaders(headers, standIn, credential) {
+    const apiKey = headers['x-api-key'];
+    const bearer = /^Bearer (.*)$/i.exec(headers.authorization ?? '')?.[1];
+    const inApiKey = sameToken(typeof apiKey === 'string' ? apiKey : undefined, standIn);
+    const inBearer = sameToken(bearer, standIn);
+    if (!inApiKey && !inBearer)
+        return undefined;
+    const out = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined && !NOT_FORWARDED.has(name))
+            out[name] = value;
+    }
+    if (inApiKey)
+        out['x-api-key'] = credential;
+    if (inBearer)
+        out.authorization = `Bearer ${credential}`;
+    return out;
+}
+/** The upstream response's headers for Claude, without those of the upstream connection. */
+function downstreamHeaders(headers) {
+    const out = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined && !NOT_FORWARDED.has(name))
+            out[name] = value;
+    }
+    return out;
+}
+/** Where requests go: an http or https URL, whose path (a gateway's prefix) comes before each request's own. */
+function parseUpstream(baseUrl) {
+    let url;
+    try {
+        url = new URL(baseUrl);
+    }
+    catch {
+        throw new Error(`ANTHROPIC_BASE_URL in the job's environment is not a URL: '${baseUrl}'.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`ANTHROPIC_BASE_URL in the job's environment must be an http or https URL, not '${baseUrl}'.`);
+    }
+    return url;
+}
+function sendError(res, status, type, message) {
+    const body = JSON.stringify({ type: 'error', error: { type, message } });
+    res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        // The CLI retries a 401 ten times otherwise; a token that is wrong now stays wrong.
+        ...(status === 401 ? { 'x-should-retry': 'false' } : {}),
+    });
+    res.end(body);
+}
+class CredentialProxy {
+    server;
+    upstream;
+    agent;
+    credential;
+    token;
+    sockets = new Set();
+    warned = false;
+    constructor(server, upstream, agent, credential, 
+    /** What Claude holds instead of the credential. */
+    token) {
+        this.server = server;
+        this.upstream = upstream;
+        this.agent = agent;
+        this.credential = credential;
+        this.token = token;
+    }
+    /** Listens on 127.0.0.1, on a port the system picks. */
+    static async start(options) {
+        const upstream = parseUpstream(options.upstream);
+        const agentOptions = { keepAlive: true, proxyEnv: options.proxyEnv };
+        const agent = upstream.protocol === 'https:' ? new (external_node_https_default()).Agent(agentOptions) : new (external_node_http_default()).Agent(agentOptions);
+        const server = external_node_http_default().createServer();
+        const proxy = new CredentialProxy(server, upstream, agent, options.credential, standInToken(options.credential.kind));
+        server.on('request', (req, res) => proxy.forward(req, res, options.warn));
+        server.on('connection', (socket) => {
+            proxy.sockets.add(socket);
+            socket.on('close', () => proxy.sockets.delete(socket));
+        });
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+                server.off('error', reject);
+                resolve();
+            });
+        });
+        // The run closes it; if it ever did not, the action must still be able to exit.
+        server.unref();
+        return proxy;
+    }
+    /** What Claude's ANTHROPIC_BASE_URL becomes. */
+    get url() {
+        const address = this.server.address();
+        const port = typeof address === 'object' && address !== null ? address.port : 0;
+        return `http://127.0.0.1:${port}`;
+    }
+    /** Where requests go, without a path or anything else the job's URL may hold. */
+    get upstreamOrigin() {
+        return this.upstream.origin;
+    }
+    /** Stops listening and ends every connection, both sides. */
+    async close() {
+        const closed = new Promise((resolve) => this.server.close(() => resolve()));
+        for (const socket of this.sockets)
+            socket.destroy();
+        this.agent.destroy();
+        await closed;
+    }
+    forward(req, res, warn) {
+        const headers = upstreamHeaders(req.headers, this.token, this.credential.value);
+        // Only a path is taken from the request: an absolute URL (`GET http://elsewhere/`) must not choose the host.
+        if (headers === undefined || !req.url?.startsWith('/')) {
+            req.resume();
+            sendError(res, 401, 'authentication_error', 'This proxy accepts only the token it gave Claude for this run.');
+            if (!this.warned) {
+                this.warned = true;
+                warn("The credential proxy refused a request that did not carry this run's token (a program that Claude ran?). " +
+                    'It answered 401; later such requests are refused without a word.');
+            }
+            return;
+        }
+        const base = this.upstream.pathname.replace(/\/+$/, '');
+        const upstreamRequest = (this.upstream.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+            protocol: this.upstream.protocol,
+            // An IPv6 address comes in brackets in a URL, and without them here.
+            hostname: this.upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: this.upstream.port,
+            method: req.method,
+            path: `${base}${req.url}`,
+            headers,
+            agent: this.agent,
+        });
+        upstreamRequest.on('response', (upstreamResponse) => {
+            res.writeHead(upstreamResponse.statusCode ?? 502, downstreamHeaders(upstreamResponse.headers));
+            // Claude sees the status at once, not with the first event of a stream that may take a while.
+            res.flushHeaders();
+            // A failure on either side ends the other: Claude's abort cancels the upstream request, and an upstream that
+            // breaks off mid-stream breaks Claude's response off too (rather than end it as if complete).
+            (0,external_node_stream_.pipeline)(upstreamResponse, res, () => undefined);
+        });
+        upstreamRequest.on('error', (error) => {
+            req.resume();
+            if (res.headersSent) {
+                res.destroy();
+                return;
+            }
+            sendError(res, 502, 'api_error', `The credential proxy could not reach the API: ${error.code ?? error.message}`);
+        });
+        // Claude gone before the answer is complete (its own timeout, a cancelled run): the upstream request goes too.
+        res.on('close', () => {
+            if (!res.writableFinished)
+                upstreamRequest.destroy();
+        });
+        // Not a pipeline: an upstream that fails must leave Claude's side open for the 502.
+        req.on('error', () => upstreamRequest.destroy());
+        req.pipe(upstreamRequest);
+    }
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/system/session-records.ts
 /**
  * What a restored session may not decide for this run. Resuming, the CLI takes its system prompt (and tool texts) from
@@ -4021,12 +4258,15 @@ class Workspace {
 
 
 
+
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
     const toolEnv = withoutSecrets(host.env, [
         config.githubToken,
         config.anthropicApiKey,
         config.claudeCodeOauthToken,
+        host.env.ANTHROPIC_API_KEY ?? '',
+        host.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
     ]).env;
     // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
     // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
@@ -4054,6 +4294,7 @@ async function runConfiguredLoop(config, host) {
         if (killed > 0)
             log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
     };
+    let proxy;
     try {
         let settings;
         if (config.sandbox) {
@@ -4067,8 +4308,23 @@ async function runConfiguredLoop(config, host) {
         }
         const claude = await locating;
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+        // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
+        const credential = claudeCredential(config, host.env);
+        let standIn;
+        if (credential) {
+            proxy = await CredentialProxy.start({
+                credential,
+                upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
+                warn: log.warning,
+                proxyEnv: host.env,
+            });
+            host.secrets.add(proxy.token);
+            standIn = { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
+            log.text(`Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
+                `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`);
+        }
         const runningAsRoot = process.getuid?.() === 0;
-        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot);
+        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, standIn);
         for (const note of notes)
             log.text(note);
         const store = config.stateDir === ''
@@ -4170,6 +4426,7 @@ async function runConfiguredLoop(config, host) {
     }
     finally {
         await sweep('Claude or the check');
+        await proxy?.close();
         await transcript?.close();
         workspace.dispose();
     }
@@ -5718,7 +5975,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4066);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(830);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
@@ -5820,12 +6077,19 @@ const MAX_PENDING_LOG = 64 * 1024;
 const CUT_MARK = '…';
 class Secrets {
     /** Longest first, so that a secret containing another is replaced whole. */
-    values;
-    needles;
+    values = [];
+    needles = [];
     /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
     pieceEdges = new Set();
     constructor(values) {
-        const unique = new Set();
+        this.add(...values);
+    }
+    /**
+     * More secrets, known from now on to every user of this object: a value the run makes up (a stand-in token) is
+     * redacted like the ones the action started with. Stream redactors made before keep the secrets they were made with.
+     */
+    add(...values) {
+        const unique = new Set(this.values);
         for (const value of values) {
             // A secret saved with a newline or blanks around it shows without them too (in JSON, after a `trim()`): the
             // blanks are no secret, so the value without them is what is redacted.

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeCheckEnd } from './core/check.js';
 import { runCheck } from './system/check-command.js';
-import { buildClaudeArgs, buildClaudeEnv, withoutSecrets } from './claude/claude-cli.js';
+import {
+  buildClaudeArgs,
+  buildClaudeEnv,
+  claudeCredential,
+  withoutSecrets,
+  type CredentialStandIn,
+} from './claude/claude-cli.js';
 import { locateClaude, SetupCancelledError } from './claude/claude-install.js';
 import { runClaudeProcess } from './claude/claude-process.js';
 import type { LoopConfig } from './core/settings.js';
@@ -27,6 +33,7 @@ import {
 import { ProcessMarker } from './system/process-sweep.js';
 import { sandboxSettingsJson } from './claude/sandbox-settings.js';
 import { prepareSandboxTools } from './system/sandbox-tools.js';
+import { ANTHROPIC_API, CredentialProxy } from './system/credential-proxy.js';
 import { claudeConfigDir, StateStore } from './system/state-store.js';
 import { Transcript } from './claude/transcript.js';
 import { shorten } from './text/text.js';
@@ -67,6 +74,8 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     config.githubToken,
     config.anthropicApiKey,
     config.claudeCodeOauthToken,
+    host.env.ANTHROPIC_API_KEY ?? '',
+    host.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
   ]).env;
   // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
   // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
@@ -99,6 +108,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     const killed = await marker.sweep();
     if (killed > 0) log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
   };
+  let proxy: CredentialProxy | undefined;
   try {
     let settings: string | undefined;
     if (config.sandbox) {
@@ -113,8 +123,25 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     const claude = await locating;
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
+    // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
+    const credential = claudeCredential(config, host.env);
+    let standIn: CredentialStandIn | undefined;
+    if (credential) {
+      proxy = await CredentialProxy.start({
+        credential,
+        upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
+        warn: log.warning,
+        proxyEnv: host.env,
+      });
+      host.secrets.add(proxy.token);
+      standIn = { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
+      log.text(
+        `Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
+          `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`,
+      );
+    }
     const runningAsRoot = process.getuid?.() === 0;
-    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot);
+    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, standIn);
     for (const note of notes) log.text(note);
 
     const store =
@@ -230,6 +257,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved };
   } finally {
     await sweep('Claude or the check');
+    await proxy?.close();
     await transcript?.close();
     workspace.dispose();
   }

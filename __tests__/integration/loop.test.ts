@@ -337,7 +337,11 @@ describe('the loop, end to end with a stand-in CLI', () => {
       },
     );
     const { env } = claude.calls()[0];
-    expect(env.ANTHROPIC_API_KEY).toBe(API_KEY);
+    // Claude holds a stand-in of the same shape, good only at the action's loopback proxy while the run lasts.
+    expect(env.ANTHROPIC_API_KEY).toMatch(/^sk-ant-api03-[\w-]{93}AA$/);
+    expect(env.ANTHROPIC_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(JSON.stringify(env)).not.toContain(API_KEY);
+    expect(runnerLog(run.stdout)).not.toContain(env.ANTHROPIC_API_KEY);
     expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('1');
     expect(Object.keys(env).filter((name) => name.startsWith('INPUT_'))).toEqual([]);
     expect(JSON.stringify(env)).not.toContain(GITHUB_TOKEN);

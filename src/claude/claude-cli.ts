@@ -3,6 +3,7 @@
  */
 import { GATE_END, GATE_START } from '../core/gate.js';
 import type { LoopConfig } from '../core/settings.js';
+import type { Credential, CredentialKind } from '../system/credential-proxy.js';
 import { takeSettingsArg } from './sandbox-settings.js';
 
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
@@ -103,10 +104,35 @@ export function withoutSecrets(
   return { env, withheldByValue };
 }
 
+/**
+ * The Anthropic credential the CLI would use: an input first (both at once is refused earlier), else the job's
+ * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN. Undefined: the CLI finds its own login.
+ */
+export function claudeCredential(config: Readonly<LoopConfig>, parentEnv: NodeJS.ProcessEnv): Credential | undefined {
+  if (config.anthropicApiKey) return { kind: 'api-key', value: config.anthropicApiKey };
+  if (config.claudeCodeOauthToken) return { kind: 'oauth', value: config.claudeCodeOauthToken };
+  if (parentEnv.ANTHROPIC_API_KEY) return { kind: 'api-key', value: parentEnv.ANTHROPIC_API_KEY };
+  if (parentEnv.CLAUDE_CODE_OAUTH_TOKEN) return { kind: 'oauth', value: parentEnv.CLAUDE_CODE_OAUTH_TOKEN };
+  return undefined;
+}
+
+/** What Claude holds instead of the credential: the proxy's address and its token for this run. */
+export interface CredentialStandIn {
+  kind: CredentialKind;
+  token: string;
+  baseUrl: string;
+}
+
+const CREDENTIAL_VARIABLE: Record<CredentialKind, string> = {
+  'api-key': 'ANTHROPIC_API_KEY',
+  oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
+};
+
 export function buildClaudeEnv(
   config: Readonly<LoopConfig>,
   parentEnv: NodeJS.ProcessEnv,
   runningAsRoot: boolean,
+  standIn?: CredentialStandIn,
 ): ClaudeEnvironment {
   const notes: string[] = [];
   // The github-token input is for the issue only, whatever variable a workflow also put it in.
@@ -114,11 +140,21 @@ export function buildClaudeEnv(
   if (withheldByValue.length > 0) {
     notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
   }
-  if (config.anthropicApiKey) env.ANTHROPIC_API_KEY = config.anthropicApiKey;
-  if (config.claudeCodeOauthToken) {
-    env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
-    // An API key from the job's environment would win over the token the user chose.
-    delete env.ANTHROPIC_API_KEY;
+  if (standIn) {
+    // Neither credential variable of the job reaches Claude, nor any other that holds the real credential.
+    const real = claudeCredential(config, parentEnv)?.value ?? '';
+    for (const [name, value] of Object.entries(env)) {
+      if (value === real || name === 'ANTHROPIC_API_KEY' || name === 'CLAUDE_CODE_OAUTH_TOKEN') delete env[name];
+    }
+    env[CREDENTIAL_VARIABLE[standIn.kind]] = standIn.token;
+    env.ANTHROPIC_BASE_URL = standIn.baseUrl;
+  } else {
+    if (config.anthropicApiKey) env.ANTHROPIC_API_KEY = config.anthropicApiKey;
+    if (config.claudeCodeOauthToken) {
+      env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
+      // An API key from the job's environment would win over the token the user chose.
+      delete env.ANTHROPIC_API_KEY;
+    }
   }
   env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
   if (runningAsRoot && config.permissionMode === 'bypassPermissions' && env.IS_SANDBOX !== '1') {

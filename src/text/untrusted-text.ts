@@ -36,13 +36,21 @@ const CUT_MARK = '…';
 
 export class Secrets {
   /** Longest first, so that a secret containing another is replaced whole. */
-  private readonly values: readonly string[];
-  private readonly needles: readonly SecretBytes[];
+  private values: readonly string[] = [];
+  private needles: readonly SecretBytes[] = [];
   /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
   private readonly pieceEdges = new Set<string>();
 
   constructor(values: Iterable<string | undefined>) {
-    const unique = new Set<string>();
+    this.add(...values);
+  }
+
+  /**
+   * More secrets, known from now on to every user of this object: a value the run makes up (a stand-in token) is
+   * redacted like the ones the action started with. Stream redactors made before keep the secrets they were made with.
+   */
+  add(...values: Array<string | undefined>): void {
+    const unique = new Set<string>(this.values);
     for (const value of values) {
       // A secret saved with a newline or blanks around it shows without them too (in JSON, after a `trim()`): the
       // blanks are no secret, so the value without them is what is redacted.
