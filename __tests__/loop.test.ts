@@ -33,6 +33,8 @@ interface ScriptedRun {
   stderr?: string;
   /** Whether the work tree changes during this run. */
   changes?: boolean;
+  /** The run writes a secret: where the guard finds it from now on (the work tree changes). */
+  leaks?: string[];
   session?: string | null;
   /** Lines longer than the line cap that the process dropped. */
   droppedLines?: number;
@@ -60,6 +62,7 @@ interface ScriptedRun {
     abortAfter?: boolean;
     cancelled?: boolean;
     fingerprintFails?: string;
+    leaks?: string[];
   };
   /** The run never ends by itself: it is stopped at the timeout it was given (the clock moves on by that much). */
   hangs?: boolean;
@@ -93,6 +96,8 @@ interface HarnessOptions {
   abortDuringSleep?: boolean;
   /** Logging the start of this iteration throws (a broken dependency). */
   startIterationThrows?: number;
+  /** The search for secrets fails with this message. */
+  secretSearchFails?: string;
 }
 
 /** Fakes for every dependency: each iteration's stream, exit and work-tree change come from the script. */
@@ -107,6 +112,9 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
   const checks: number[] = [];
   const checkTimeouts: number[] = [];
   const saved: LoopState[] = [];
+  /** Every search for secrets: the two fingerprints' trees. */
+  const secretSearches: string[][] = [];
+  let leaks: string[] = [];
   let clock = options.clockStart ?? 0;
   let tree = 0;
   let fingerprintFailure = options.fingerprintFailsAtStart;
@@ -122,7 +130,8 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
       if (session) stream.consume(JSON.stringify({ type: 'system', subtype: 'init', session_id: session }));
       for (const line of step.lines ?? []) stream.consume(JSON.stringify(line));
       for (const line of step.rawLines ?? []) stream.consume(line);
-      if (step.changes) tree += 1;
+      if (step.changes || step.leaks) tree += 1;
+      if (step.leaks) leaks = [...leaks, ...step.leaks];
       const durationMs = step.hangs ? request.timeoutMs : (step.durationMs ?? 1000);
       clock += durationMs;
       if (step.abortAfter) controller.abort();
@@ -144,7 +153,8 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
       checks.push(number);
       checkTimeouts.push(timeoutMs);
       const check = script[Math.min(number - 1, script.length - 1)].check ?? { exitCode: 0 };
-      if (check.changes) tree += 1;
+      if (check.changes || check.leaks) tree += 1;
+      if (check.leaks) leaks = [...leaks, ...check.leaks];
       const timedOut = check.hangs || (check.timedOut ?? false);
       const durationMs = check.hangs ? timeoutMs : 500;
       clock += durationMs;
@@ -165,6 +175,11 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
       fingerprints += 1;
       if (fingerprintFailure) throw new Error(fingerprintFailure);
       return { head: 'h', tree: `t${tree}` };
+    },
+    findSecrets: async (from, to) => {
+      secretSearches.push([from.tree, to.tree]);
+      if (options.secretSearchFails) throw new Error(options.secretSearchFails);
+      return to.tree === `t${tree}` ? leaks : [];
     },
     countChangedFiles: async (from, to) => {
       if (options.countFails) throw new Error(options.countFails);
@@ -200,6 +215,7 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
     checks,
     checkTimeouts,
     saved,
+    secretSearches,
   };
 }
 
@@ -1337,5 +1353,82 @@ describe('runLoop: a failure outside the iterations', () => {
     expect(outcome.records[0].costKnown).toBe(true);
     // Iteration 1 had its verdict; there is no iteration 2 to close.
     expect(verdicts).toEqual(['not ready: more to do']);
+  });
+});
+
+describe('runLoop: the secret guard', () => {
+  const leaking = (...places: string[]) => ({ ...ready, leaks: places });
+
+  it('stops a loop whose work holds a secret as failed, before the gate, the check or a save', async () => {
+    const { outcome, checks, saved, verdicts } = await run([leaking('config.json', 'commit abc (its message)')], {
+      checkCommand: 'npm test',
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toContain('after iteration 1');
+    expect(outcome.reason).toContain('config.json, commit abc (its message)');
+    expect(outcome.reason).toMatch(/Revoke that credential/);
+    expect(outcome.reason).toMatch(/Nothing was published by the action/);
+    expect(checks).toEqual([]);
+    expect(saved).toEqual([]);
+    expect(verdicts).toEqual([`failed: ${outcome.reason}`]);
+  });
+
+  it('keeps the state saved before the leak, and saves none after it', async () => {
+    const { outcome, saved, requests } = await run([notReady, leaking('src/a.ts'), ready]);
+    expect(outcome.status).toBe('failed');
+    expect(requests).toHaveLength(2);
+    expect(saved.map((state) => [state.status, state.iterations])).toEqual([['running', 1]]);
+  });
+
+  it('stops before any other verdict: a failed run or the iteration limit', async () => {
+    const failedRun = { lines: [result({ is_error: true, result: 'boom' })], exitCode: 1, leaks: ['a.txt'] };
+    const { outcome } = await run([failedRun]);
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome.reason).toContain('a.txt');
+    const { outcome: last } = await run([{ ...notReady, leaks: ['b.txt'] }], { maxIterations: 1 });
+    expect(last.status).toBe('failed');
+    expect(last.reason).toContain('b.txt');
+  });
+
+  it('searches everything changed since the start, and only when the work tree changed since the last search', async () => {
+    const noChange = { lines: [text(gateText(false, 'thinking')), result()] };
+    const { outcome, secretSearches } = await run([notReady, noChange, notReady, ready]);
+    expect(outcome.status).toBe('completed');
+    expect(secretSearches).toEqual([
+      ['t0', 't1'],
+      ['t0', 't2'],
+      ['t0', 't3'],
+    ]);
+  });
+
+  it('searches again after a check that changed files, before the loop completes', async () => {
+    const { outcome, saved } = await run([{ ...ready, check: { exitCode: 0, leaks: ['coverage/out.json'] } }], {
+      checkCommand: 'npm test',
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toContain('after the check of iteration 1');
+    expect(outcome.reason).toContain('coverage/out.json');
+    expect(saved).toEqual([]);
+  });
+
+  it('fails without saving when the search cannot be made', async () => {
+    const { outcome, saved } = await run([ready], {}, undefined, { secretSearchFails: 'git cat-file died' });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toContain('Could not search what the loop changed for secrets after iteration 1');
+    expect(outcome.reason).toContain('git cat-file died');
+    expect(saved).toEqual([]);
+  });
+
+  it('names at most ten places', async () => {
+    const places = Array.from({ length: 13 }, (_, i) => `file-${i}.txt`);
+    const { outcome } = await run([leaking(...places)]);
+    expect(outcome.reason).toContain('file-9.txt and 3 more');
+    expect(outcome.reason).not.toContain('file-10.txt');
+  });
+
+  it('does not search a loop that changed nothing', async () => {
+    const { outcome, secretSearches } = await run([{ lines: [text(gateText(true, 'nothing to do')), result()] }]);
+    expect(outcome.status).toBe('completed');
+    expect(secretSearches).toEqual([]);
   });
 });

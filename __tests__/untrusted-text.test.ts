@@ -230,3 +230,41 @@ describe('Markdown', () => {
     expect(codeFence('a ```` b')).toBe('`````');
   });
 });
+
+describe('SecretScanner', () => {
+  const scan = (bytes: Buffer, cuts: number[]): boolean => {
+    const scanner = secrets.scanner();
+    let from = 0;
+    for (const at of [...cuts, bytes.length]) {
+      scanner.push(bytes.subarray(from, at));
+      from = at;
+    }
+    return scanner.seen;
+  };
+  const wrapped = (text: string, width: number, eol = '\n'): Buffer =>
+    Buffer.from(
+      Buffer.from(text)
+        .toString('base64')
+        .replace(new RegExp(`(.{${width}})`, 'g'), `$1${eol}`),
+    );
+
+  it('finds a secret, raw or in base64 wrapped at any width, however the stream is cut in two or three', () => {
+    const streams = [
+      Buffer.from(`x=${API_KEY};`),
+      wrapped(`${'#'.repeat(45)}${TOKEN} suffix`, 76),
+      wrapped(`${'#'.repeat(7)}${API_KEY}`, 8, '\r\n'),
+    ];
+    for (const bytes of streams) {
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        expect(scan(bytes, [cut]), `${bytes.toString()} cut at ${cut}`).toBe(true);
+        expect(scan(bytes, [cut, Math.min(bytes.length, cut + 5)]), `cut at ${cut} and ${cut + 5}`).toBe(true);
+      }
+    }
+  });
+
+  it('finds nothing in text without a secret, and nothing without secrets', () => {
+    expect(scan(Buffer.from(`${API_KEY.slice(0, 20)}\n${API_KEY.slice(21)}`), [10])).toBe(false);
+    const none = new Secrets([]).scanner();
+    expect(none.push(Buffer.from(API_KEY))).toBe(false);
+  });
+});

@@ -12,11 +12,13 @@
  *   5. The credential proxy (src/system/credential-proxy.ts, transpiled, in a process of its own): the latency it adds
  *      to a small request on loopback, and the rate at which a stream passes through it, each against the same
  *      requests sent straight to the loopback upstream.
+ *   6. The secret guard after an iteration that changed a few files of the 10,000-file repository, against the
+ *      first `git status` of a fresh checkout.
  *
  * It benchmarks the committed dist/index.js as it is (a warning says when it is older than src/). Results: a table
  * on stdout, bench/results/latest.json and bench/results/latest.md.
  *
- *   node bench/run.mjs [--quick] [--runs N] [--only startup,iteration,throughput,bundle,proxy] [--bundle file.js]
+ *   node bench/run.mjs [--quick] [--runs N] [--only startup,iteration,throughput,bundle,proxy,guard] [--bundle file.js]
  *
  * --quick skips the 1 GB transcript and runs fewer repetitions; --runs overrides the repetitions of every part;
  * --bundle measures another build of the action (e.g. an older dist/index.js kept for a before/after comparison).
@@ -56,7 +58,7 @@ const { values: options } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
-    only: { type: 'string', default: 'bundle,startup,iteration,throughput,proxy' },
+    only: { type: 'string', default: 'bundle,startup,iteration,throughput,proxy,guard' },
     bundle: { type: 'string', default: path.join(ROOT, 'dist', 'index.js') },
   },
 });
@@ -75,6 +77,8 @@ const GOALS = {
   /** Issue 21: what the credential proxy may cost. */
   proxyAddedLatencyMs: 2,
   proxyStreamMbPerSecond: 200,
+  /** Issue 21: the secret guard's cost per iteration, against the first `git status` of a fresh checkout. */
+  guardVsFreshStatus: 0.25,
 };
 const MB = 1_000_000;
 const SIZES = options.quick ? [30 * MB, 300 * MB] : [30 * MB, 300 * MB, 1000 * MB];
@@ -559,6 +563,105 @@ async function benchIteration() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 5. The secret guard
+
+/** What an iteration changes: a few tracked files edited, two new ones, and a commit of some of it. */
+function changeAFewFiles(repo, round) {
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(
+      repo,
+      `pkg-${String(i * 7 + round).padStart(3, '0')}`,
+      'src',
+      `module-${(i * 7 + round) * 100}.ts`,
+    );
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// edited in round ${round}\n`);
+  }
+  writeFileSync(path.join(repo, `new-${round}-a.ts`), `export const round = ${round};\n`.repeat(200));
+  writeFileSync(path.join(repo, `new-${round}-b.md`), `# Notes of round ${round}\n`.repeat(50));
+  git(repo, 'add', `new-${round}-a.ts`);
+  git(repo, 'commit', '-q', '-m', `round ${round}`);
+}
+
+/**
+ * `SecretGuard.find()` (src/system/secret-guard.ts, transpiled) after an iteration that changed a few files and made
+ * a commit: the first search of a loop, and a later one, after another such iteration, where what was found clean
+ * before is not read again. The repository is put back as it was after each sample.
+ */
+async function benchGuard() {
+  // A copy: the samples commit and reset, and the kept repository may be in use by another run of the benchmark.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-guard-'));
+  const repo = path.join(scratch, 'repo');
+  execFileSync('cp', ['-a', bigRepo().dir, repo]);
+  git(repo, 'status', '--porcelain');
+  try {
+    return await guardSamples(repo);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function guardSamples(repo) {
+  const freshRuns = runs(5, 3);
+  const freshStatus = await gitStatusFreshAndSettled(repo, freshRuns);
+  const dir = await transpiled([
+    'system/workspace',
+    'system/secret-guard',
+    'core/fingerprint',
+    'text/untrusted-text',
+    'text/text',
+  ]);
+  if (dir === undefined) return undefined;
+  const { Workspace } = await import(pathToFileURL(path.join(dir, 'system', 'workspace.js')).href);
+  const { SecretGuard } = await import(pathToFileURL(path.join(dir, 'system', 'secret-guard.js')).href);
+  const { Secrets } = await import(pathToFileURL(path.join(dir, 'text', 'untrusted-text.js')).href);
+  // Random-looking, as real ones are; a run of one letter would be searched faster or slower than any real key.
+  const secrets = new Secrets([
+    'sk-ant-api03-Qz7Xw2Lm9Rt4Vp8Ys1Kd3Nf6Hj0Bc5GaUe8Ri3Oy6Tw1Pq4Sd7Fg2Hk5Jl9Zx0Cv3Bn6Mq8We1Rt4Yu7Io2Pa5Sd8Fg1Hj4Kl7Zx-AbCdEf',
+    'ghs_Ye5Rk9Tn2Wc7Mx4Qb1Lz8Hv3Jp6Df0SaXy12',
+  ]);
+  const origin = git(repo, 'rev-parse', 'HEAD').trim();
+  const first = [];
+  const later = [];
+  try {
+    for (let i = 0; i < runs(7, 3) + 1; i++) {
+      const workspace = await Workspace.open(repo);
+      try {
+        const guard = new SecretGuard(workspace, secrets);
+        const start = await workspace.fingerprint();
+        changeAFewFiles(repo, 1);
+        const after = await workspace.fingerprint();
+        let started = now();
+        const found = await guard.find(start, after);
+        const firstMs = now() - started;
+        changeAFewFiles(repo, 2);
+        const next = await workspace.fingerprint();
+        started = now();
+        const foundNext = await guard.find(start, next);
+        const laterMs = now() - started;
+        if (found.length > 0 || foundNext.length > 0) throw new Error(`The guard found secrets: ${found}`);
+        // The first sample warms the caches.
+        if (i > 0) {
+          first.push(firstMs);
+          later.push(laterMs);
+        }
+      } finally {
+        workspace.dispose();
+        git(repo, 'reset', '-q', '--hard', origin);
+        git(repo, 'clean', '-fdq');
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    freshGitStatusMs: freshStatus.fresh,
+    settledGitStatusMs: freshStatus.settled,
+    firstSearchMs: summary(first),
+    laterSearchMs: summary(later),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // 3. Transcript throughput and memory
 
 async function benchThroughput() {
@@ -885,6 +988,15 @@ function verdicts(results) {
       pass: p.streamMbPerProxyCpuSecond.median >= GOALS.proxyStreamMbPerSecond,
     });
   }
+  if (results.guard) {
+    const g = results.guard;
+    const ratio = Math.max(g.firstSearchMs.median, g.laterSearchMs.median) / g.freshGitStatusMs.median;
+    list.push({
+      goal: `Secret guard per iteration at most ${GOALS.guardVsFreshStatus}× a fresh checkout's first git status (10,000 files)`,
+      measured: `${ratio.toFixed(3)}× (${ms(g.firstSearchMs.median)} first, ${ms(g.laterSearchMs.median)} later, vs ${ms(g.freshGitStatusMs.median)})`,
+      pass: ratio <= GOALS.guardVsFreshStatus,
+    });
+  }
   return list;
 }
 
@@ -956,6 +1068,17 @@ function markdown(results) {
       '',
     );
   }
+  if (results.guard) {
+    const g = results.guard;
+    out.push('**Secret guard** (10,000 files; an iteration that edited 5 files, added 2 and committed 1)', '');
+    out.push('| Measure | Median | Min–max | Runs |', '| --- | ---: | ---: | ---: |');
+    const row = (name, x) => out.push(`| ${name} | ${ms(x.median)} | ${spread(x)} | ${x.runs} |`);
+    row('fresh checkout: first `git status --porcelain` (the floor)', g.freshGitStatusMs);
+    row('the `git status` after it (index settled)', g.settledGitStatusMs);
+    row('`SecretGuard.find()`, the first search of a loop', g.firstSearchMs);
+    row('`SecretGuard.find()`, after a second such iteration', g.laterSearchMs);
+    out.push('');
+  }
   if (results.bundle) {
     const b = results.bundle;
     out.push('**Bundle**', '');
@@ -1018,6 +1141,10 @@ if (only.has('startup')) {
 if (only.has('iteration')) {
   log('Per-iteration overhead...');
   results.iteration = await benchIteration();
+}
+if (only.has('guard')) {
+  log('Secret guard...');
+  results.guard = await benchGuard();
 }
 if (only.has('throughput')) {
   log(`Transcript throughput (${SIZES.map((s) => `${s / MB} MB`).join(', ')})...`);

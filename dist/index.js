@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 830:
+/***/ 2592:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2546,6 +2546,7 @@ function sameFingerprint(a, b) {
 
 
 
+
 const STATUS_OF_TRIP = {
     max_iterations: 'iteration_limit_reached',
     no_changes: 'no_progress',
@@ -2575,6 +2576,7 @@ async function runLoop(settings, deps, signal, start) {
         records: [],
         start: undefined,
         current: undefined,
+        searched: undefined,
         sessionId: start.saved?.sessionId,
         lastGate: start.saved?.lastGate,
         costUsd: 0,
@@ -2632,10 +2634,10 @@ async function iterate(settings, deps, signal, start, progress) {
         progress.treeUnlooked = true;
         const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
         addToTotals(progress, record);
-        const stop = async (status, reason) => {
+        const stop = async (status, reason, save = true) => {
             progress.running = undefined;
             deps.log.endIteration(record, `${status}: ${reason}`);
-            return finish(settings, deps, start, progress, status, reason);
+            return finish(settings, deps, start, progress, status, reason, save);
         };
         if (run.cancelled || signal.aborted)
             return stop('cancelled', cancelledReason());
@@ -2650,6 +2652,10 @@ async function iterate(settings, deps, signal, start, progress) {
         record.changed = !sameFingerprint(progress.current, after);
         progress.current = after;
         progress.treeUnlooked = false;
+        // Before any verdict: a secret in Claude's work stops the loop whatever else this iteration did.
+        const leak = await secretGuardStop(deps, progress, `after iteration ${number}`);
+        if (leak !== undefined)
+            return stop('failed', leak, false);
         if (outOfTime)
             return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
         if (run.timedOut) {
@@ -2671,6 +2677,9 @@ async function iterate(settings, deps, signal, start, progress) {
             }
             if (check.cancelled || signal.aborted)
                 return stop('cancelled', cancelledReason());
+            const leak = await secretGuardStop(deps, progress, `after the check of iteration ${number}`);
+            if (leak !== undefined)
+                return stop('failed', leak, false);
             if (checkOutOfTime) {
                 return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
             }
@@ -2875,6 +2884,40 @@ function lastCheckIsStale(progress) {
     const { checkedTree, current } = progress;
     return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current);
 }
+/** At most this many places where a secret was found are named in the reason. */
+const MAX_LEAK_PLACES = 10;
+const MAX_LEAK_PLACE = 200;
+/**
+ * The secret guard: what changed since the loop started is searched for the action's secrets whenever the work tree
+ * differs from what was last searched. The reason to stop the loop when a secret is there, or when the search could
+ * not be made (nothing could then say the work holds none); undefined when there is none.
+ */
+async function secretGuardStop(deps, progress, when) {
+    const { start, current } = progress;
+    if (!start || !current || sameFingerprint(progress.searched ?? start, current))
+        return undefined;
+    let places;
+    try {
+        places = await deps.findSecrets(start, current);
+    }
+    catch (error) {
+        return (`Could not search what the loop changed for secrets ${when}: ${error.message}. The loop stops, ` +
+            'as nothing can tell that its work holds none.');
+    }
+    if (places.length === 0) {
+        progress.searched = current;
+        return undefined;
+    }
+    return secretLeakReason(places, when);
+}
+/** Names where (never what), says what to do, and that nothing left through the action. */
+function secretLeakReason(places, when) {
+    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => (0,text_text/* shorten */.ml)(place, MAX_LEAK_PLACE));
+    const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
+    return (`A secret the action holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
+        `${named.join(', ')}${more}. Revoke that credential and make a new one: whatever wrote it there had it. Nothing ` +
+        'was published by the action: the loop stopped before it could complete, and saved no state to continue from.');
+}
 async function lookAtWorkTree(deps, when) {
     try {
         return await deps.fingerprint();
@@ -2922,7 +2965,11 @@ async function saveState(settings, deps, start, progress, status, reason) {
         savedAt: new Date(deps.now()).toISOString(),
     }));
 }
-async function finish(settings, deps, start, progress, status, reason) {
+/**
+ * @param save false when the loop's work must not be continued from: a later run then starts from the state saved
+ * before (or a new loop, if the host discards that).
+ */
+async function finish(settings, deps, start, progress, status, reason, save = true) {
     let filesChanged = 0;
     // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
     if (progress.start && progress.current) {
@@ -2934,7 +2981,8 @@ async function finish(settings, deps, start, progress, status, reason) {
             deps.log.warning(`Could not count the files changed since the loop started: ${error.message}`);
         }
     }
-    await saveState(settings, deps, start, progress, status, reason);
+    if (save)
+        await saveState(settings, deps, start, progress, status, reason);
     return {
         status,
         reason,
@@ -4016,6 +4064,24 @@ async function checksFullStat(repository) {
     }
     return trustCtime && checkStat === 'default';
 }
+const GITLINK = '160000';
+/**
+ * `diff-tree -r -z` raw entries: `:<old mode> <new mode> <old id> <new id> <status>` and the path; in a `--stdin`
+ * listing, a commit id before the entries of each commit (given to `onCommit`).
+ */
+function parseRawDiff(tokens, onCommit) {
+    const entries = [];
+    for (let at = 0; at < tokens.length; at++) {
+        const token = tokens[at];
+        if (!token.startsWith(':')) {
+            onCommit?.(token);
+            continue;
+        }
+        const [, mode, , id, status] = token.slice(1).split(' ');
+        entries.push({ path: tokens[++at], mode, id, status: status.charAt(0) });
+    }
+    return entries;
+}
 class Workspace {
     root;
     scratch;
@@ -4023,8 +4089,11 @@ class Workspace {
     baseline;
     /** Objects of the latest fingerprint; those of the ones in between are deleted. */
     latest;
-    /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
-    nestedObjects = new Set();
+    /**
+     * Every nested repository seen, by its work tree: the unchanged trees of their fingerprints are in their object
+     * stores, and the secret guard reads their commits.
+     */
+    nestedRepositories = new Map();
     /**
      * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
      * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
@@ -4185,7 +4254,7 @@ class Workspace {
         // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
         if (repository.workTree !== directory)
             return undefined;
-        this.nestedObjects.add(repository.objects);
+        this.nestedRepositories.set(repository.workTree, repository);
         return [relative, await this.snapshot(repository, objects)];
     }
     async count(from, to) {
@@ -4193,7 +4262,7 @@ class Workspace {
             return 0;
         const nestedPaths = new Set([...Object.keys(from.nested ?? {}), ...Object.keys(to.nested ?? {})]);
         // A nested repository's commit id in this tree is not a file: its files are counted in it.
-        let count = (await this.changedPaths(from.tree, to.tree)).filter((name) => !nestedPaths.has(name)).length;
+        let count = (await this.changedEntries(from.tree, to.tree)).filter((entry) => !nestedPaths.has(entry.path)).length;
         for (const relative of nestedPaths) {
             const [a, b] = [from.nested?.[relative], to.nested?.[relative]];
             if (a && b)
@@ -4207,13 +4276,48 @@ class Workspace {
         }
         return count;
     }
-    async changedPaths(from, to) {
+    /**
+     * What the loop changed between two fingerprints, by repository (the root, then those nested in it): the files of
+     * `to` whose content differs from `from`, and the commits between the two HEADs. For the secret guard, which reads
+     * them. Only the first fingerprint and the latest can be compared, as for `countChangedFiles`.
+     */
+    async changes(from, to) {
+        const found = [];
+        try {
+            await this.collectChanges(from, to, this.root, found);
+        }
+        catch (error) {
+            throw this.failure(error, 'list the files changed in the work tree');
+        }
+        return found;
+    }
+    async collectChanges(from, to, repository, found) {
+        if (from && sameFingerprint(from, to))
+            return;
+        const nested = to.nested ?? {};
+        const entries = await this.changedEntries(from?.tree ?? (await this.emptyTree()), to.tree);
+        found.push({
+            repository,
+            fromHead: from?.head,
+            toHead: to.head,
+            // A nested repository's commit id in this tree is not a file: its files are listed with it.
+            files: entries.filter((entry) => entry.status !== 'D' && entry.mode !== GITLINK && !(entry.path in nested)),
+        });
+        for (const [relative, fingerprint] of Object.entries(nested)) {
+            const inner = this.nestedRepositories.get(external_node_path_default().join(repository.workTree, relative));
+            if (inner)
+                await this.collectChanges(from?.nested?.[relative], fingerprint, inner, found);
+        }
+    }
+    async changedEntries(from, to) {
         if (from === to)
             return [];
         // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
-        const stores = [this.baseline, this.latest, ...this.nestedObjects].filter((dir) => dir !== undefined);
-        const out = await git(['diff-tree', '-r', '--no-renames', '--name-only', '-z', from, to], this.root.workTree, repositoryEnv(this.root, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores) }));
-        return split(out);
+        const stores = [this.baseline, this.latest, ...[...this.nestedRepositories.values()].map((r) => r.objects)];
+        const out = await git(['diff-tree', '-r', '--no-renames', '-z', from, to], this.root.workTree, repositoryEnv(this.root, {
+            GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores.filter((dir) => dir !== undefined)),
+        }));
+        return parseRawDiff(split(out));
     }
     emptyTreeId;
     emptyTree() {
@@ -4232,6 +4336,243 @@ class Workspace {
     }
 }
 
+;// CONCATENATED MODULE: ./src/system/secret-guard.ts
+/**
+ * The secret guard: searches what the loop changed for the action's secrets, before anything can be completed, saved
+ * or pushed. It reads only what changed since the loop's first fingerprint: the files that differ (nested
+ * repositories included) and the commits added to HEAD, each commit's object and the blobs it added or changed.
+ * What was found clean is remembered (objects by id, files by their stat data) and not read again.
+ */
+
+
+
+
+
+/** A file of the work tree is opened without following a link, and a FIFO there does not block the open. */
+const OPEN_WORK_TREE_FILE = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
+const CHUNK = 1024 * 1024;
+const secret_guard_GITLINK = '160000';
+const NO_OBJECT = /^0+$/;
+class SecretGuard {
+    workspace;
+    secrets;
+    /** Ids of git objects (blobs, commits) searched and found clean: never read again. */
+    clean = new Set();
+    /**
+     * Files of the work tree found clean, by path and stat data (`statKey`). Not by the fingerprint's id: with a clean
+     * filter (line endings, LFS) that is the id of the filtered content, which can be the same for other bytes on disk.
+     */
+    cleanFiles = new Set();
+    constructor(workspace, secrets) {
+        this.workspace = workspace;
+        this.secrets = secrets;
+    }
+    /**
+     * Where the secrets are among what changed from `from` to `to`: paths from the top of the work tree and commit
+     * ids, with any secret in a name redacted. Empty when there is none.
+     */
+    async find(from, to) {
+        const found = [];
+        for (const changes of await this.workspace.changes(from, to)) {
+            const shown = (file) => external_node_path_default().relative(this.workspace.topLevel, external_node_path_default().join(changes.repository.workTree, file)) || '.';
+            // Both mostly wait: for the disk, and for git.
+            const [files, commits] = await Promise.all([this.searchFiles(changes), this.searchCommits(changes)]);
+            for (const file of files)
+                found.push(shown(file));
+            for (const hit of commits) {
+                found.push(`commit ${hit.commit} (${hit.file === undefined ? 'its message' : shown(hit.file)})`);
+            }
+        }
+        return [...new Set(found)].map((where) => this.secrets.redact(where));
+    }
+    /** Files of the work tree that hold a secret, or whose name is one. */
+    async searchFiles(changes) {
+        const found = [];
+        for (const file of changes.files) {
+            if (this.holds(Buffer.from(file.path)) ||
+                (await this.fileHolds(external_node_path_default().join(changes.repository.workTree, file.path)))) {
+                found.push(file.path);
+            }
+        }
+        return found;
+    }
+    holds(bytes) {
+        return this.secrets.scanner().push(bytes);
+    }
+    /**
+     * The file as it is on disk now (its blob was hashed, not stored, by the fingerprint), unless it was read before
+     * and is the same file since: same inode, size and times to the nanosecond. The change time moves with every write
+     * and no program can set it, so a file rewritten after it was read, by a process left running, is read again.
+     */
+    async fileHolds(file) {
+        const info = await (0,promises_.lstat)(file, { bigint: true }).catch(() => undefined);
+        // Gone since the fingerprint (nothing left to push), or no longer a file or a link.
+        if (info === undefined || this.cleanFiles.has(statKey(file, info)))
+            return false;
+        if (info.isSymbolicLink()) {
+            const holds = this.holds(Buffer.from(await (0,promises_.readlink)(file)));
+            if (!holds)
+                this.cleanFiles.add(statKey(file, info));
+            return holds;
+        }
+        if (!info.isFile())
+            return false;
+        const handle = await (0,promises_.open)(file, OPEN_WORK_TREE_FILE).catch(() => undefined);
+        if (handle === undefined)
+            return false;
+        try {
+            // What is read is the file as it was at this stat or later: a later write gives it another key.
+            const opened = await handle.stat({ bigint: true });
+            if (!opened.isFile())
+                return false;
+            const scanner = this.secrets.scanner();
+            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Number(opened.size) + 1));
+            for (;;) {
+                const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+                if (bytesRead === 0)
+                    break;
+                if (scanner.push(buffer.subarray(0, bytesRead)))
+                    return true;
+            }
+            this.cleanFiles.add(statKey(file, opened));
+            return false;
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /**
+     * Commits on HEAD that were not there at the first fingerprint: each commit object (message, author) and every blob
+     * it added or changed, so that a secret committed and removed by a later commit is still found. A repository that
+     * appeared during the loop (a clone) is searched in its files only: its history is not the loop's.
+     */
+    async searchCommits(changes) {
+        const { repository, fromHead, toHead } = changes;
+        if (fromHead === undefined || toHead === '' || toHead === fromHead)
+            return [];
+        // A commit is remembered as clean only with every commit of its range: nothing new since (no git run at all).
+        if (this.clean.has(toHead))
+            return [];
+        const env = repositoryEnv(repository);
+        const range = fromHead === '' ? [toHead] : [toHead, '--not', fromHead];
+        const commits = (await git(['rev-list', ...range], repository.workTree, env)).split('\n').filter(Boolean);
+        const unsearched = commits.filter((commit) => !this.clean.has(commit));
+        if (unsearched.length === 0)
+            return [];
+        // Every blob each commit added or changed, against each parent of a merge (-m) and against nothing for a root.
+        const blobs = new Map();
+        let commit = '';
+        const entries = parseRawDiff(split(await git(['diff-tree', '--stdin', '-r', '-m', '--root', '--no-renames', '-z'], repository.workTree, env, `${unsearched.join('\n')}\n`)), (id) => (commit = id));
+        const found = [];
+        for (const entry of entries) {
+            if (this.holds(Buffer.from(entry.path)))
+                found.push({ commit, file: entry.path });
+            if (entry.mode === secret_guard_GITLINK || NO_OBJECT.test(entry.id) || this.clean.has(entry.id))
+                continue;
+            if (!blobs.has(entry.id))
+                blobs.set(entry.id, { commit, file: entry.path });
+        }
+        const holding = await this.objectsHolding(repository, [...unsearched, ...blobs.keys()]);
+        for (const id of holding)
+            found.push(blobs.get(id) ?? { commit: id });
+        for (const id of blobs.keys())
+            if (!holding.includes(id))
+                this.clean.add(id);
+        // A commit is clean with all it brought: when one holds a secret, every commit of the range is searched again.
+        if (found.length === 0)
+            for (const id of unsearched)
+                this.clean.add(id);
+        return found;
+    }
+    /** Of these objects, those that hold a secret, read in one `git cat-file --batch`. */
+    objectsHolding(repository, ids) {
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
+                cwd: repository.workTree,
+                env: repositoryEnv(repository),
+                stdio: ['pipe', 'pipe', 'pipe'],
+            });
+            const holding = [];
+            let stderr = '';
+            const reader = new BatchReader(() => this.secrets.scanner(), (id, scanner) => {
+                if (scanner.seen)
+                    holding.push(id);
+            });
+            child.stdout.on('data', (chunk) => reader.push(chunk));
+            child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+            child.on('error', reject);
+            child.on('close', (code) => {
+                if (code === 0 && reader.complete)
+                    resolve(holding);
+                else
+                    reject(new Error(`${stderr.trim() || `exit code ${code}`} (git cat-file in ${repository.workTree})`));
+            });
+            child.stdin.on('error', () => { });
+            child.stdin.end(ids.map((id) => `${id}\n`).join(''));
+        });
+    }
+}
+/** A file as it is on disk: another key after any write to it, or when another file takes its place. */
+function statKey(file, info) {
+    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}:${file}`;
+}
+/**
+ * Reads the output of `git cat-file --batch` as it comes: per object a header `<id> <type> <size>`, the content and a
+ * line feed; `<id> missing` for an object that is not there. Each content goes to a scanner of its own.
+ */
+class BatchReader {
+    start;
+    end;
+    header = Buffer.alloc(0);
+    id = '';
+    /** Bytes of the current object still to come, its closing line feed included; -1 while a header is read. */
+    remaining = -1;
+    scanner;
+    missing = [];
+    constructor(start, end) {
+        this.start = start;
+        this.end = end;
+    }
+    /** Every object read to its end, none missing. */
+    get complete() {
+        return this.remaining < 0 && this.header.length === 0 && this.missing.length === 0;
+    }
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            if (this.remaining < 0) {
+                const newline = chunk.indexOf(0x0a, at);
+                if (newline === -1) {
+                    this.header = Buffer.concat([this.header, chunk.subarray(at)]);
+                    return;
+                }
+                const line = Buffer.concat([this.header, chunk.subarray(at, newline)]).toString();
+                this.header = Buffer.alloc(0);
+                at = newline + 1;
+                const [id, type, size] = line.split(' ');
+                if (type === 'missing' || size === undefined) {
+                    this.missing.push(id);
+                    continue;
+                }
+                this.id = id;
+                this.remaining = Number(size) + 1;
+                this.scanner = this.start();
+                continue;
+            }
+            const take = Math.min(this.remaining, chunk.length - at);
+            const content = Math.min(take, this.remaining - 1);
+            if (content > 0)
+                this.scanner.push(chunk.subarray(at, at + content));
+            this.remaining -= take;
+            at += take;
+            if (this.remaining === 0) {
+                this.remaining = -1;
+                this.end(this.id, this.scanner);
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
@@ -4239,6 +4580,7 @@ class Workspace {
  * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
  * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
  */
+
 
 
 
@@ -4334,6 +4676,8 @@ async function runConfiguredLoop(config, host) {
         let saveWarned = false;
         const runTranscript = new Transcript(external_node_path_default().join(host.tempDir || external_node_os_default().tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`), host.secrets, log.warning);
         transcript = runTranscript;
+        const guard = new SecretGuard(workspace, host.secrets);
+        let secretFound = false;
         const deps = {
             transcriptFile: () => runTranscript.path,
             runIteration: (request) => {
@@ -4373,6 +4717,11 @@ async function runConfiguredLoop(config, host) {
             },
             fingerprint: () => workspace.fingerprint(),
             countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+            findSecrets: async (from, to) => {
+                const places = await guard.find(from, to);
+                secretFound ||= places.length > 0;
+                return places;
+            },
             sleep,
             now: Date.now,
             saveState: async (state) => {
@@ -4415,6 +4764,13 @@ async function runConfiguredLoop(config, host) {
             stateSaved = false;
             log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${(0,text_text/* shorten */.ml)(outcome.reason, 500)}); the saved state in ` +
                 `${store.dir} is discarded, and the next run starts a new loop.`);
+        }
+        if (store && secretFound) {
+            // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
+            // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
+            await store.discard().catch(() => undefined);
+            stateSaved = false;
+            log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
         }
         return { ...outcome, stateSaved };
     }
@@ -5975,7 +6331,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(830);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2592);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
@@ -6041,7 +6397,7 @@ function formatElapsed(ms) {
 /* harmony export */   nL: () => (/* binding */ markdownInline),
 /* harmony export */   wr: () => (/* binding */ codeFence)
 /* harmony export */ });
-/* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor */
+/* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor, SecretScanner */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8544);
@@ -6162,6 +6518,10 @@ class Secrets {
     /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
     streamRedactor() {
         return new StreamRedactor(this.needles);
+    }
+    /** A search of a byte stream (a file, a git object) for any secret, in chunks that may split one. */
+    scanner() {
+        return new SecretScanner(this.needles);
     }
 }
 /**
@@ -6312,6 +6672,58 @@ function replaceSecrets(data, secrets) {
 }
 /** What the runner could read as a command somewhere in a text: `::` (a command at a line's start) or `##[`. */
 const COMMAND_SHAPED = /::|##\[/;
+/**
+ * Whether a stream of bytes holds a secret, searched as `StreamRedactor` does: the secrets and their base64 forms.
+ * Also with line breaks taken out, as base64 is often wrapped (`base64` at 76 characters, PEM at 64, MIME with CR LF):
+ * a secret split across lines is still one. Each search keeps the end of what it saw that could hold the start of a
+ * secret cut by the next chunk.
+ */
+class SecretScanner {
+    secrets;
+    found = false;
+    keep;
+    carry = Buffer.alloc(0);
+    joinedCarry = Buffer.alloc(0);
+    constructor(secrets) {
+        this.secrets = secrets;
+        this.keep = Math.max(0, ...secrets.map((secret) => secret.bytes.length - 1));
+    }
+    /** Searches the next chunk; true once a secret has been seen in the stream so far. */
+    push(chunk) {
+        if (this.found || this.secrets.length === 0)
+            return this.found;
+        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+        const joined = withoutLineBreaks(chunk);
+        const joinedData = this.joinedCarry.length > 0 ? Buffer.concat([this.joinedCarry, joined]) : joined;
+        // Without a line break in the chunk or in what was kept, the second search would see the same bytes.
+        const sameBytes = joined === chunk && this.carry.equals(this.joinedCarry);
+        this.found = this.holdsSecret(data) || (!sameBytes && this.holdsSecret(joinedData));
+        this.carry = Buffer.from(data.subarray(Math.max(0, data.length - this.keep)));
+        this.joinedCarry = Buffer.from(joinedData.subarray(Math.max(0, joinedData.length - this.keep)));
+        return this.found;
+    }
+    get seen() {
+        return this.found;
+    }
+    holdsSecret(data) {
+        return this.secrets.some((secret) => secret.indexIn(data, 0) !== -1);
+    }
+}
+const LF = 0x0a;
+const CR = 0x0d;
+/** `data` without its CR and LF bytes; `data` itself when it has none. */
+function withoutLineBreaks(data) {
+    if (data.indexOf(LF) === -1 && data.indexOf(CR) === -1)
+        return data;
+    const out = Buffer.allocUnsafe(data.length);
+    let length = 0;
+    for (let at = 0; at < data.length; at++) {
+        const byte = data[at];
+        if (byte !== LF && byte !== CR)
+            out[length++] = byte;
+    }
+    return out.subarray(0, length);
+}
 /**
  * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
  * also when `##[` stands anywhere in it; between `::stop-commands::TOKEN` and `::TOKEN::` it reads none. So text that

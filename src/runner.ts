@@ -39,6 +39,7 @@ import { Transcript } from './claude/transcript.js';
 import { shorten } from './text/text.js';
 import type { Secrets } from './text/untrusted-text.js';
 import { Workspace } from './system/workspace.js';
+import { SecretGuard } from './system/secret-guard.js';
 
 /** The host's log. Plain lines may hold untrusted text: the host makes them safe for where they go. */
 export interface RunnerLog {
@@ -158,6 +159,8 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     );
     transcript = runTranscript;
 
+    const guard = new SecretGuard(workspace, host.secrets);
+    let secretFound = false;
     const deps: LoopDeps = {
       transcriptFile: () => runTranscript.path,
       runIteration: (request) => {
@@ -198,6 +201,11 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
       },
       fingerprint: () => workspace.fingerprint(),
       countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+      findSecrets: async (from, to) => {
+        const places = await guard.find(from, to);
+        secretFound ||= places.length > 0;
+        return places;
+      },
       sleep,
       now: Date.now,
       saveState: async (state) => {
@@ -244,6 +252,13 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
         `Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
           `${store.dir} is discarded, and the next run starts a new loop.`,
       );
+    }
+    if (store && secretFound) {
+      // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
+      // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
+      await store.discard().catch(() => undefined);
+      stateSaved = false;
+      log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
     }
     return { ...outcome, stateSaved };
   } catch (error) {

@@ -18,6 +18,7 @@ import {
 } from './loop-state.js';
 import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './fingerprint.js';
+import { shorten } from '../text/text.js';
 
 export interface IterationRequest {
   /** 1-based iteration number. */
@@ -43,6 +44,11 @@ export interface LoopDeps {
   runIteration(request: IterationRequest): Promise<ProcessOutcome>;
   fingerprint(): Promise<WorkTreeFingerprint>;
   countChangedFiles(from: WorkTreeFingerprint, to: WorkTreeFingerprint): Promise<number>;
+  /**
+   * Where the action's secrets are in what changed from `from` to `to` (files of the work tree, commits added): paths
+   * and commit ids, never a secret. Empty when there is none.
+   */
+  findSecrets(from: WorkTreeFingerprint, to: WorkTreeFingerprint): Promise<string[]>;
   /** Resolves early when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   log: LoopLog;
@@ -120,6 +126,8 @@ interface LoopProgress {
   records: IterationRecord[];
   start: WorkTreeFingerprint | undefined;
   current: WorkTreeFingerprint | undefined;
+  /** The latest fingerprint whose changes were searched for secrets and held none; undefined: the start. */
+  searched: WorkTreeFingerprint | undefined;
   sessionId: string | undefined;
   lastGate: Gate | undefined;
   costUsd: number;
@@ -155,6 +163,7 @@ export async function runLoop(
     records: [],
     start: undefined,
     current: undefined,
+    searched: undefined,
     sessionId: start.saved?.sessionId,
     lastGate: start.saved?.lastGate,
     costUsd: 0,
@@ -228,10 +237,10 @@ async function iterate(
     progress.treeUnlooked = true;
     const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
     addToTotals(progress, record);
-    const stop = async (status: LoopStatus, reason: string): Promise<LoopOutcome> => {
+    const stop = async (status: LoopStatus, reason: string, save = true): Promise<LoopOutcome> => {
       progress.running = undefined;
       deps.log.endIteration(record, `${status}: ${reason}`);
-      return finish(settings, deps, start, progress, status, reason);
+      return finish(settings, deps, start, progress, status, reason, save);
     };
 
     if (run.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
@@ -245,6 +254,9 @@ async function iterate(
     record.changed = !sameFingerprint(progress.current!, after);
     progress.current = after;
     progress.treeUnlooked = false;
+    // Before any verdict: a secret in Claude's work stops the loop whatever else this iteration did.
+    const leak = await secretGuardStop(deps, progress, `after iteration ${number}`);
+    if (leak !== undefined) return stop('failed', leak, false);
 
     if (outOfTime) return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
     if (run.timedOut) {
@@ -267,6 +279,8 @@ async function iterate(
         return stop('failed', (error as Error).message);
       }
       if (check.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
+      const leak = await secretGuardStop(deps, progress, `after the check of iteration ${number}`);
+      if (leak !== undefined) return stop('failed', leak, false);
       if (checkOutOfTime) {
         return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
       }
@@ -497,6 +511,45 @@ function lastCheckIsStale(progress: LoopProgress): boolean {
   return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current!);
 }
 
+/** At most this many places where a secret was found are named in the reason. */
+const MAX_LEAK_PLACES = 10;
+const MAX_LEAK_PLACE = 200;
+
+/**
+ * The secret guard: what changed since the loop started is searched for the action's secrets whenever the work tree
+ * differs from what was last searched. The reason to stop the loop when a secret is there, or when the search could
+ * not be made (nothing could then say the work holds none); undefined when there is none.
+ */
+async function secretGuardStop(deps: LoopDeps, progress: LoopProgress, when: string): Promise<string | undefined> {
+  const { start, current } = progress;
+  if (!start || !current || sameFingerprint(progress.searched ?? start, current)) return undefined;
+  let places: string[];
+  try {
+    places = await deps.findSecrets(start, current);
+  } catch (error) {
+    return (
+      `Could not search what the loop changed for secrets ${when}: ${(error as Error).message}. The loop stops, ` +
+      'as nothing can tell that its work holds none.'
+    );
+  }
+  if (places.length === 0) {
+    progress.searched = current;
+    return undefined;
+  }
+  return secretLeakReason(places, when);
+}
+
+/** Names where (never what), says what to do, and that nothing left through the action. */
+function secretLeakReason(places: string[], when: string): string {
+  const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
+  const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
+  return (
+    `A secret the action holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
+    `${named.join(', ')}${more}. Revoke that credential and make a new one: whatever wrote it there had it. Nothing ` +
+    'was published by the action: the loop stopped before it could complete, and saved no state to continue from.'
+  );
+}
+
 async function lookAtWorkTree(deps: LoopDeps, when: string): Promise<WorkTreeFingerprint> {
   try {
     return await deps.fingerprint();
@@ -559,6 +612,10 @@ async function saveState(
   );
 }
 
+/**
+ * @param save false when the loop's work must not be continued from: a later run then starts from the state saved
+ * before (or a new loop, if the host discards that).
+ */
 async function finish(
   settings: LoopSettings,
   deps: LoopDeps,
@@ -566,6 +623,7 @@ async function finish(
   progress: LoopProgress,
   status: LoopStatus,
   reason: string,
+  save = true,
 ): Promise<LoopOutcome> {
   let filesChanged: number | undefined = 0;
   // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
@@ -577,7 +635,7 @@ async function finish(
       deps.log.warning(`Could not count the files changed since the loop started: ${(error as Error).message}`);
     }
   }
-  await saveState(settings, deps, start, progress, status, reason);
+  if (save) await saveState(settings, deps, start, progress, status, reason);
   return {
     status,
     reason,

@@ -24,7 +24,7 @@ export class NotAGitWorkTreeError extends Error {
 }
 
 /** Where git finds a repository; pinned, so that a deleted .git is an error, not a repository further up. */
-interface Repository {
+export interface Repository {
   workTree: string;
   gitDir: string;
   objects: string;
@@ -48,7 +48,7 @@ function unpinnedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function repositoryEnv(repository: Repository, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function repositoryEnv(repository: Repository, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...unpinnedEnv(),
     GIT_DIR: repository.gitDir,
@@ -65,7 +65,7 @@ function alternates(directories: string[]): string {
   return directories.map(quote).join(path.delimiter);
 }
 
-function git(args: string[], cwd: string, env: NodeJS.ProcessEnv, input = ''): Promise<string> {
+export function git(args: string[], cwd: string, env: NodeJS.ProcessEnv, input = ''): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
@@ -107,7 +107,7 @@ async function copyIndex(from: string, to: string): Promise<void> {
   await utimes(to, written, new Date(written.getTime() - 1));
 }
 
-const split = (out: string): string[] => out.split('\0').filter((entry) => entry !== '');
+export const split = (out: string): string[] => out.split('\0').filter((entry) => entry !== '');
 
 /** A refreshed copy of a repository's index, and which version of the real index it was taken from. */
 interface SettledIndex {
@@ -148,13 +148,55 @@ async function checksFullStat(repository: Repository): Promise<boolean> {
   return trustCtime && checkStat === 'default';
 }
 
+/** A file that differs between two trees (`git diff-tree --raw`): its new mode and object id ('0…0' when deleted). */
+export interface TreeChange {
+  path: string;
+  mode: string;
+  id: string;
+  /** A added, D deleted, M modified, T type changed. */
+  status: string;
+}
+
+/** What changed in one repository of the work tree between two fingerprints (`Workspace.changes`). */
+export interface RepositoryChanges {
+  repository: Repository;
+  /** HEAD at the first fingerprint; undefined for a repository that was not there then. */
+  fromHead: string | undefined;
+  toHead: string;
+  /** Files that are there at the second fingerprint and differ from the first: paths from the repository's top. */
+  files: TreeChange[];
+}
+
+const GITLINK = '160000';
+
+/**
+ * `diff-tree -r -z` raw entries: `:<old mode> <new mode> <old id> <new id> <status>` and the path; in a `--stdin`
+ * listing, a commit id before the entries of each commit (given to `onCommit`).
+ */
+export function parseRawDiff(tokens: string[], onCommit?: (id: string) => void): TreeChange[] {
+  const entries: TreeChange[] = [];
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (!token.startsWith(':')) {
+      onCommit?.(token);
+      continue;
+    }
+    const [, mode, , id, status] = token.slice(1).split(' ');
+    entries.push({ path: tokens[++at], mode, id, status: status.charAt(0) });
+  }
+  return entries;
+}
+
 export class Workspace {
   /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
   private baseline: string | undefined;
   /** Objects of the latest fingerprint; those of the ones in between are deleted. */
   private latest: string | undefined;
-  /** The object stores of every nested repository seen: the unchanged trees of their fingerprints are there. */
-  private readonly nestedObjects = new Set<string>();
+  /**
+   * Every nested repository seen, by its work tree: the unchanged trees of their fingerprints are in their object
+   * stores, and the secret guard reads their commits.
+   */
+  private readonly nestedRepositories = new Map<string, Repository>();
   /**
    * Every real index met so far, by path (the root's, and those of nested repositories), with the refreshed copy of
    * its first version while that is still the real one; undefined once it changed (only a first version is refreshed).
@@ -325,7 +367,7 @@ export class Workspace {
     const repository = await locate(directory, unpinnedEnv());
     // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
     if (repository.workTree !== directory) return undefined;
-    this.nestedObjects.add(repository.objects);
+    this.nestedRepositories.set(repository.workTree, repository);
     return [relative, await this.snapshot(repository, objects)];
   }
 
@@ -333,7 +375,7 @@ export class Workspace {
     if (sameFingerprint(from, to)) return 0;
     const nestedPaths = new Set([...Object.keys(from.nested ?? {}), ...Object.keys(to.nested ?? {})]);
     // A nested repository's commit id in this tree is not a file: its files are counted in it.
-    let count = (await this.changedPaths(from.tree, to.tree)).filter((name) => !nestedPaths.has(name)).length;
+    let count = (await this.changedEntries(from.tree, to.tree)).filter((entry) => !nestedPaths.has(entry.path)).length;
     for (const relative of nestedPaths) {
       const [a, b] = [from.nested?.[relative], to.nested?.[relative]];
       if (a && b) count += await this.count(a, b);
@@ -347,16 +389,55 @@ export class Workspace {
     return count;
   }
 
-  private async changedPaths(from: string, to: string): Promise<string[]> {
+  /**
+   * What the loop changed between two fingerprints, by repository (the root, then those nested in it): the files of
+   * `to` whose content differs from `from`, and the commits between the two HEADs. For the secret guard, which reads
+   * them. Only the first fingerprint and the latest can be compared, as for `countChangedFiles`.
+   */
+  async changes(from: WorkTreeFingerprint, to: WorkTreeFingerprint): Promise<RepositoryChanges[]> {
+    const found: RepositoryChanges[] = [];
+    try {
+      await this.collectChanges(from, to, this.root, found);
+    } catch (error) {
+      throw this.failure(error, 'list the files changed in the work tree');
+    }
+    return found;
+  }
+
+  private async collectChanges(
+    from: WorkTreeFingerprint | undefined,
+    to: WorkTreeFingerprint,
+    repository: Repository,
+    found: RepositoryChanges[],
+  ): Promise<void> {
+    if (from && sameFingerprint(from, to)) return;
+    const nested = to.nested ?? {};
+    const entries = await this.changedEntries(from?.tree ?? (await this.emptyTree()), to.tree);
+    found.push({
+      repository,
+      fromHead: from?.head,
+      toHead: to.head,
+      // A nested repository's commit id in this tree is not a file: its files are listed with it.
+      files: entries.filter((entry) => entry.status !== 'D' && entry.mode !== GITLINK && !(entry.path in nested)),
+    });
+    for (const [relative, fingerprint] of Object.entries(nested)) {
+      const inner = this.nestedRepositories.get(path.join(repository.workTree, relative));
+      if (inner) await this.collectChanges(from?.nested?.[relative], fingerprint, inner, found);
+    }
+  }
+
+  private async changedEntries(from: string, to: string): Promise<TreeChange[]> {
     if (from === to) return [];
     // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
-    const stores = [this.baseline, this.latest, ...this.nestedObjects].filter((dir) => dir !== undefined);
+    const stores = [this.baseline, this.latest, ...[...this.nestedRepositories.values()].map((r) => r.objects)];
     const out = await git(
-      ['diff-tree', '-r', '--no-renames', '--name-only', '-z', from, to],
+      ['diff-tree', '-r', '--no-renames', '-z', from, to],
       this.root.workTree,
-      repositoryEnv(this.root, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores) }),
+      repositoryEnv(this.root, {
+        GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores.filter((dir) => dir !== undefined)),
+      }),
     );
-    return split(out);
+    return parseRawDiff(split(out));
   }
 
   private emptyTreeId: Promise<string> | undefined;

@@ -123,6 +123,11 @@ export class Secrets {
   streamRedactor(): StreamRedactor {
     return new StreamRedactor(this.needles);
   }
+
+  /** A search of a byte stream (a file, a git object) for any secret, in chunks that may split one. */
+  scanner(): SecretScanner {
+    return new SecretScanner(this.needles);
+  }
 }
 
 /**
@@ -280,6 +285,60 @@ function replaceSecrets(data: Buffer, secrets: readonly SecretBytes[]): Buffer {
 
 /** What the runner could read as a command somewhere in a text: `::` (a command at a line's start) or `##[`. */
 const COMMAND_SHAPED = /::|##\[/;
+
+/**
+ * Whether a stream of bytes holds a secret, searched as `StreamRedactor` does: the secrets and their base64 forms.
+ * Also with line breaks taken out, as base64 is often wrapped (`base64` at 76 characters, PEM at 64, MIME with CR LF):
+ * a secret split across lines is still one. Each search keeps the end of what it saw that could hold the start of a
+ * secret cut by the next chunk.
+ */
+export class SecretScanner {
+  private found = false;
+  private readonly keep: number;
+  private carry: Buffer = Buffer.alloc(0);
+  private joinedCarry: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly secrets: readonly SecretBytes[]) {
+    this.keep = Math.max(0, ...secrets.map((secret) => secret.bytes.length - 1));
+  }
+
+  /** Searches the next chunk; true once a secret has been seen in the stream so far. */
+  push(chunk: Buffer): boolean {
+    if (this.found || this.secrets.length === 0) return this.found;
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const joined = withoutLineBreaks(chunk);
+    const joinedData = this.joinedCarry.length > 0 ? Buffer.concat([this.joinedCarry, joined]) : joined;
+    // Without a line break in the chunk or in what was kept, the second search would see the same bytes.
+    const sameBytes = joined === chunk && this.carry.equals(this.joinedCarry);
+    this.found = this.holdsSecret(data) || (!sameBytes && this.holdsSecret(joinedData));
+    this.carry = Buffer.from(data.subarray(Math.max(0, data.length - this.keep)));
+    this.joinedCarry = Buffer.from(joinedData.subarray(Math.max(0, joinedData.length - this.keep)));
+    return this.found;
+  }
+
+  get seen(): boolean {
+    return this.found;
+  }
+
+  private holdsSecret(data: Buffer): boolean {
+    return this.secrets.some((secret) => secret.indexIn(data, 0) !== -1);
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** `data` without its CR and LF bytes; `data` itself when it has none. */
+function withoutLineBreaks(data: Buffer): Buffer {
+  if (data.indexOf(LF) === -1 && data.indexOf(CR) === -1) return data;
+  const out = Buffer.allocUnsafe(data.length);
+  let length = 0;
+  for (let at = 0; at < data.length; at++) {
+    const byte = data[at];
+    if (byte !== LF && byte !== CR) out[length++] = byte;
+  }
+  return out.subarray(0, length);
+}
 
 /**
  * The log. The runner reads a line as a workflow command when, after leading whitespace, it starts with `::`, and
