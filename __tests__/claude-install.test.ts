@@ -364,7 +364,10 @@ describe('cancelling the set-up', () => {
     await vi.waitFor(() => expect(logs.some((line) => line.includes('Trying again in 60 s'))).toBe(true));
     controller.abort();
     await expect(located).rejects.toThrow(
-      new SetupCancelledError('Cancelled while waiting to retry the install of @anthropic-ai/claude-code@2.1.330.'),
+      new SetupCancelledError(
+        'Cancelled while waiting to retry the install of @anthropic-ai/claude-code@2.1.330.',
+        'while waiting to retry the install of @anthropic-ai/claude-code@2.1.330',
+      ),
     );
     expect(npmCalls(record)).toHaveLength(1);
   });

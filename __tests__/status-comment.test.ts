@@ -499,6 +499,31 @@ describe('StatusComment with the real Octokit', () => {
     expect(warnings).toEqual([expect.stringMatching(/did not finish within 0\.3 s/)]);
   });
 
+  it('gives up a request that GitHub never answers, and sends the next update', async () => {
+    api.hang('POST');
+    // Longer than the throttling plugin's spacing of writes that notify (3 s), which the next update waits for.
+    const status = StatusComment.start(settings, ctx, SECRETS, log, { ...fast, requestTimeoutMs: 3_500 })!;
+    const started = Date.now();
+    await status.settled();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(warnings).toEqual([expect.stringMatching(/GitHub did not answer within 3\.5 s/)]);
+    api.clearFailures();
+    status.iterationEnded(record(1));
+    await status.settled();
+    expect(api.comments).toHaveLength(1);
+  });
+
+  it('stops waiting for the last update when the signal given to finish aborts', async () => {
+    api.hang();
+    const status = StatusComment.start(settings, ctx, SECRETS, log, fast)!;
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('the runner sent SIGTERM')), 200);
+    const started = Date.now();
+    expect(await status.finish(outcome(), undefined, stop.signal)).toBe('');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(warnings).toEqual([expect.stringMatching(/did not finish \(the runner sent SIGTERM\)/)]);
+  });
+
   it('warns without a token or a repository and sends nothing', () => {
     expect(StatusComment.start({ ...settings, githubToken: '' }, ctx, SECRETS, log)).toBeUndefined();
     expect(StatusComment.start(settings, { ...ctx, repository: '' }, SECRETS, log)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2592:
+/***/ 6956:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12,8 +12,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/actions/workflow-commands.ts
 var workflow_commands = __nccwpck_require__(3593);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
@@ -24,18 +22,54 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var core_outcome = __nccwpck_require__(9411);
 ;// CONCATENATED MODULE: ./src/actions/github-client.ts
 /** A client with Octokit's defaults: one attempt per request. */
-async function plainClient(token, baseUrl) {
+async function plainClient(token, baseUrl, bound) {
     const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758));
-    return getOctokit(token, { baseUrl });
+    return withBound(getOctokit(token, { baseUrl }), bound);
 }
 /** A client that retries server errors and lost connections, and waits out GitHub's rate limits. */
-async function resilientClient(token, options) {
+async function resilientClient(token, { bound, ...options }) {
     const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
         Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(758)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
     ]);
-    return getOctokit(token, options, retry, throttling);
+    return withBound(getOctokit(token, options, retry, throttling), bound);
+}
+/**
+ * A signal that aborts after `ms` (with `message` as its reason) or when any of `signals` does. Its timer does not
+ * keep the process alive.
+ */
+function timeLimit(ms, message, ...signals) {
+    const timer = new AbortController();
+    setTimeout(() => timer.abort(new Error(message)), Math.max(0, ms)).unref();
+    return AbortSignal.any([timer.signal, ...signals]);
+}
+/**
+ * Wrapped after the plugins, so this hook is the outermost: the signal reaches `fetch`, and the race below ends the
+ * call even while the retry or throttling plugin is waiting between attempts (its timers do not see the signal).
+ */
+function withBound(octokit, bound) {
+    if (!bound)
+        return octokit;
+    octokit.hook.wrap('request', async (request, options) => {
+        const signal = bound();
+        return untilAborted((async () => request({ ...options, request: { ...options.request, signal } }))(), signal);
+    });
+    return octokit;
+}
+function untilAborted(work, signal) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortReason(signal));
+        if (signal.aborted)
+            onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+}
+function abortReason(signal) {
+    return signal.reason instanceof Error
+        ? signal.reason
+        : new Error(String(signal.reason ?? 'The request was given up.'));
 }
 /** The part of a Bottleneck group the throttling plugin uses for its spacing of writes and searches. */
 const unspaced = {
@@ -199,7 +233,8 @@ async function openOrUpdateIssue(outcome, options, context, log) {
     const marker = loopMarker(context, options.prompt);
     let step = 'look for an open issue of this loop';
     try {
-        const octokit = await plainClient(options.token, context.apiUrl);
+        const { signal } = options;
+        const octokit = await plainClient(options.token, context.apiUrl, signal && (() => signal));
         let existing;
         let pages = 0;
         const search = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
@@ -411,6 +446,8 @@ async function lookUpPermission(token, apiUrl, owner, repo, username, signal, ti
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/core/check.ts
 /**
  * What a check's result means to the loop: how it ended in words, when two failures are the same, and what the next
@@ -1440,9 +1477,18 @@ const PERMANENT_NPM_ERRORS = /\b(E404|ETARGET|EINVALIDTAGNAME|EINVALIDPACKAGENAM
 class ClaudeNotFoundError extends Error {
     name = 'ClaudeNotFoundError';
 }
-/** The job was cancelled while `claude --version` or the npm install ran; they and their children are stopped. */
+/**
+ * Set-up was stopped (a cancellation, the time limit) while `claude --version` or the npm install ran; they and
+ * their children are stopped.
+ */
 class SetupCancelledError extends Error {
+    during;
     name = 'SetupCancelledError';
+    /** What was running, for a reason: "during `claude --version`". */
+    constructor(message, during = 'before it began') {
+        super(message);
+        this.during = during;
+    }
 }
 /**
  * PATH and the tool cache are read from `process.env`, as @actions/io and @actions/tool-cache do; `env` is the
@@ -1555,7 +1601,7 @@ async function install(claudeVersion, env, log, signal, retryDelaysMs) {
             await (0,promises_namespaceObject.setTimeout)(retryDelaysMs[attempt - 1], undefined, { signal });
         }
         catch {
-            throw new SetupCancelledError(`Cancelled while waiting to retry the install of ${what}.`);
+            throw new SetupCancelledError(`Cancelled while waiting to retry the install of ${what}.`, `while waiting to retry the install of ${what}`);
         }
     }
 }
@@ -1567,14 +1613,14 @@ async function versionOf(executable, env, signal) {
         throw new ClaudeNotFoundError(`${executable} --version failed: ${failure}`);
     return run.stdout.trim().split(/\s/)[0] ?? '';
 }
-function cancelled(command) {
-    return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`);
+function cancelled(command, args) {
+    return new SetupCancelledError(`Cancelled while running ${external_node_path_default().basename(command)}; it and its children were stopped.`, `during \`${[external_node_path_default().basename(command), ...args.slice(0, 1)].join(' ')}\``);
 }
 /** Runs a set-up program in its own process group; a cancellation stops the group and becomes the error. */
 async function runChild(command, args, env, signal, timeoutMs) {
     const run = await runProgram(command, args, { env, signal, timeoutMs });
     if (run.stopped === 'cancelled')
-        throw cancelled(command);
+        throw cancelled(command, args);
     return run;
 }
 /** What went wrong, with the end of stderr when the program ran and failed; undefined when it succeeded. */
@@ -4614,7 +4660,10 @@ async function runConfiguredLoop(config, host) {
     // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
     // install of it), so that nothing is left running when the action reports it.
     const setup = new AbortController();
-    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal]), { fromPath: config.claudeFromPath, warn: log.warning });
+    // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
+    const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
+    const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
+    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]), { fromPath: config.claudeFromPath, warn: log.warning });
     // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
     locating.catch(() => undefined);
     let workspace;
@@ -4775,6 +4824,9 @@ async function runConfiguredLoop(config, host) {
         return { ...outcome, stateSaved };
     }
     catch (error) {
+        if (error instanceof SetupCancelledError && outOfTime?.aborted && !signal.aborted) {
+            return (0,core_outcome/* endedBeforeStart */.UN)('time_limit_reached', `${timeLimitReason(config, 'while setting up Claude Code')} Set-up ran out of time ${error.during}; it was stopped.`, config.maxIterations);
+        }
         if (error instanceof SetupCancelledError) {
             return (0,core_outcome/* endedBeforeStart */.UN)('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
         }
@@ -4885,6 +4937,11 @@ const status_comment_MAX_BLOCKERS_LENGTH = 10_000;
 const status_comment_MAX_PAGES = 10;
 /** How long the end of the action waits for the last update. */
 const FINAL_WAIT_MS = 20_000;
+/**
+ * A request (with its retries and rate-limit waits, up to 2 × 60 s) that takes longer is given up: a GitHub that
+ * never answers must not hold the queue. The end of the action does not wait this long (`finish`).
+ */
+const REQUEST_TIMEOUT_MS = 180_000;
 /** Retries of a request after a server error or a lost connection (after 1 s, then 4 s). */
 const status_comment_RETRIES = 2;
 /** A rate limit that asks for a longer wait than this is not waited for: the update is given up. */
@@ -5013,6 +5070,8 @@ class StatusComment {
     /** A refusal, or `finish` has returned: nothing more is sent or said. */
     stopped = false;
     warned = false;
+    /** Aborted when `finish` returns: a request still under way is given up. */
+    abandon = new AbortController();
     /** Starts the comment, or returns undefined (after a warning when it cannot be written) when there is none. */
     static start(settings, context, secrets, log, timing = {}) {
         if (settings.statusIssue === undefined)
@@ -5060,8 +5119,14 @@ class StatusComment {
             },
             // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
             log: { debug: () => { }, info: () => { }, warn: this.log.info, error: this.log.info },
+            bound: () => this.requestSignal(),
         });
         return this.client;
+    }
+    /** Each request ends within `REQUEST_TIMEOUT_MS`, and at once when `finish` has returned. */
+    requestSignal() {
+        const ms = this.timing.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+        return timeLimit(ms, `GitHub did not answer within ${ms / 1000} s`, this.abandon.signal);
     }
     /** After each iteration: returns at once; the comment is updated in the background. */
     iterationEnded(record) {
@@ -5074,26 +5139,33 @@ class StatusComment {
         return this.comment?.url ?? '';
     }
     /**
-     * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
-     * sent or said. Returns the comment's address, or '' when there is none.
+     * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`, and not after `signal`
+     * aborts; afterwards a request under way is given up, and nothing more is sent or said. Returns the comment's
+     * address, or '' when there is none.
      */
-    async finish(outcome, issue) {
+    async finish(outcome, issue, signal) {
         if (!this.stopped) {
             const final = this.secrets.redactDeep(outcome);
             this.enqueue({ records: final.records, elapsedMs: Date.now() - this.startedAt, outcome: final, issue });
         }
         const waitMs = this.timing.finalWaitMs ?? FINAL_WAIT_MS;
-        let timer;
+        const waitEnd = timeLimit(waitMs, `within ${waitMs / 1000} s`, ...(signal ? [signal] : []));
         const timedOut = await Promise.race([
             this.settled().then(() => false),
-            new Promise((resolve) => (timer = setTimeout(() => resolve(true), waitMs))),
+            new Promise((resolve) => {
+                if (waitEnd.aborted)
+                    resolve(true);
+                waitEnd.addEventListener('abort', () => resolve(true), { once: true });
+            }),
         ]);
-        clearTimeout(timer);
         if (timedOut) {
-            this.warnOnce(`The last update of the status comment on #${this.settings.statusIssue} did not finish within ` +
-                `${waitMs / 1000} s; the comment may show an earlier state of the loop.`);
+            // The timer's reason reads "within 20 s"; the caller's says why it stopped waiting.
+            const why = waitEnd.reason.message;
+            this.warnOnce(`The last update of the status comment on #${this.settings.statusIssue} did not finish ` +
+                `${why.startsWith('within') ? why : `(${why})`}; the comment may show an earlier state of the loop.`);
         }
         this.stopped = true;
+        this.abandon.abort(new Error('the action has ended'));
         return this.comment?.url ?? '';
     }
     /** Resolves when nothing is waiting or being sent. */
@@ -5217,6 +5289,238 @@ class StatusComment {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/step-report.ts
+/**
+ * The step's outputs and job summary: written as soon as the loop has ended, before any GitHub request, and written
+ * again once the issue's and the status comment's addresses are known. The runner reads both files when the step
+ * ends, also after a cancellation killed it (it processes file commands in a `finally`); for an output set twice it
+ * keeps the last value; and it creates the summary file empty for each step, so the action may rewrite its own part.
+ */
+
+
+
+class StepReport {
+    log;
+    /** The outputs as last written: a later write repeats only those that changed. */
+    written = new Map();
+    /** Where the action's summary starts in the summary file; undefined until it is first written. */
+    summaryStart;
+    summary;
+    constructor(log) {
+        this.log = log;
+    }
+    /** Sets every output that is new or has changed since the last call. */
+    setOutputs(outputs) {
+        // A tool may have appended to the file without a final newline: ours must not be glued onto its line.
+        endWithNewline(process.env.GITHUB_OUTPUT);
+        for (const [name, value] of Object.entries(outputs)) {
+            if (this.written.get(name) === value)
+                continue;
+            workflow_commands.setOutput(name, value);
+            this.written.set(name, value);
+        }
+    }
+    /**
+     * Writes the job summary; a later call replaces what the earlier one wrote, and keeps what was in the file before
+     * it (a tool's lines). The new text is written over the old in place and the file then cut at its end, so that no
+     * moment leaves the file without a summary. Without a summary file (a local run) it is logged, once.
+     */
+    writeSummary(text) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (text === this.summary)
+            return;
+        const first = this.summary === undefined;
+        this.summary = text;
+        if (!file) {
+            if (first)
+                this.log.text(text);
+            return;
+        }
+        const data = Buffer.from(text + external_node_os_.EOL, 'utf8');
+        let fd;
+        try {
+            if (this.summaryStart === undefined)
+                endWithNewline(file);
+            fd = (0,external_node_fs_.openSync)(file, 'r+');
+            const start = this.summaryStart ?? (0,external_node_fs_.fstatSync)(fd).size;
+            (0,external_node_fs_.writeSync)(fd, data, 0, data.length, start);
+            (0,external_node_fs_.ftruncateSync)(fd, start + data.length);
+            this.summaryStart = start;
+        }
+        catch (error) {
+            this.log.warning(`Could not write the job summary: ${error.message}`);
+        }
+        finally {
+            if (fd !== undefined)
+                (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+}
+/** Appends a newline to a file that is not empty and does not end with one. */
+function endWithNewline(file) {
+    if (!file)
+        return;
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+        const size = (0,external_node_fs_.fstatSync)(fd).size;
+        if (size === 0)
+            return;
+        const last = Buffer.alloc(1);
+        (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a)
+            (0,external_node_fs_.appendFileSync)(file, '\n');
+    }
+    catch {
+        // A missing file is reported by the write that needs it.
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/system/scrub-environ.ts
+/**
+ * Overwrites secrets in the process's initial environment block: the memory that /proc/<pid>/environ shows to every
+ * process of the same user (a tool Claude runs can walk up to the action). Changing `process.env` leaves that block
+ * as it was; writing the process's own memory through /proc/self/mem does not. Each variable is first set again in
+ * `process.env`, which stores a new copy, so the process keeps reading its value after the block is overwritten.
+ */
+
+/** Fields 50 and 51 of /proc/<pid>/stat (env_start, env_end): where the initial environment lies in memory. */
+function environRange(stat) {
+    // Field 2 is the command name in parentheses and may hold spaces and ')': field 3 follows the last ')'.
+    const fields = stat
+        .slice(stat.lastIndexOf(')') + 1)
+        .trim()
+        .split(/\s+/);
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start <= 0 || end <= start)
+        return undefined;
+    return { start, end };
+}
+/** The `NAME=value` entries of an environment block (NUL-separated), with where each value lies. */
+function environEntries(block) {
+    const entries = [];
+    for (let at = 0; at < block.length;) {
+        const found = block.indexOf(0, at);
+        const end = found < 0 ? block.length : found;
+        const equals = block.indexOf(0x3d, at);
+        if (equals > at && equals < end) {
+            entries.push({
+                name: block.toString('utf8', at, equals),
+                value: block.toString('utf8', equals + 1, end),
+                valueStart: equals + 1,
+                valueEnd: end,
+            });
+        }
+        at = end + 1;
+    }
+    return entries;
+}
+/**
+ * Overwrites with 'x' the value of every variable of the initial block for which `isSecret` holds. Never throws:
+ * where it cannot (not Linux, /proc/self/mem not writable) it says why and changes nothing.
+ */
+function scrubInitialEnvironment(isSecret, env = process.env) {
+    if (process.platform !== 'linux')
+        return { skipped: `there is no /proc/self/mem on ${process.platform}` };
+    let fd;
+    try {
+        const range = environRange((0,external_node_fs_.readFileSync)('/proc/self/stat', 'utf8'));
+        if (!range)
+            return { skipped: '/proc/self/stat does not say where the environment lies' };
+        fd = (0,external_node_fs_.openSync)('/proc/self/mem', 'r+');
+        const original = Buffer.alloc(range.end - range.start);
+        if ((0,external_node_fs_.readSync)(fd, original, 0, original.length, range.start) !== original.length) {
+            return { skipped: 'the environment block could not be read whole' };
+        }
+        const scrubbed = Buffer.from(original);
+        const names = [];
+        for (const entry of environEntries(original)) {
+            if (!isSecret(entry.name, entry.value))
+                continue;
+            // The new copy that the process reads from now on.
+            const current = env[entry.name];
+            if (current !== undefined)
+                env[entry.name] = current;
+            scrubbed.fill(0x78, entry.valueStart, entry.valueEnd);
+            names.push(entry.name);
+        }
+        if (names.length === 0)
+            return { scrubbed: [] };
+        const before = names.map((name) => env[name]);
+        (0,external_node_fs_.writeSync)(fd, scrubbed, 0, scrubbed.length, range.start);
+        if (names.some((name, i) => env[name] !== before[i])) {
+            // This libc still reads the old block: put it back, or the process would lose its own values.
+            (0,external_node_fs_.writeSync)(fd, original, 0, original.length, range.start);
+            return { skipped: 'process.env still read the initial block, which was put back' };
+        }
+        return { scrubbed: names };
+    }
+    catch (error) {
+        return { skipped: error.message };
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/actions/action-environ.ts
+/**
+ * The action's secrets out of its own /proc/<pid>/environ (see `scrub-environ.ts`): the credential inputs, the
+ * runner's tokens and the CLI's credentials by name, and any variable that holds one of them (a job's
+ * `env: GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}`) by value. Run once the inputs are read.
+ */
+
+const SECRET_VARIABLES = new Set([
+    'INPUT_ANTHROPIC-API-KEY',
+    'INPUT_CLAUDE-CODE-OAUTH-TOKEN',
+    'INPUT_GITHUB-TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ANTHROPIC_API_KEY',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+]);
+function scrubActionEnvironment(secrets, log) {
+    const result = scrubInitialEnvironment((name, value) => SECRET_VARIABLES.has(name) || (value !== '' && secrets.redact(value) !== value));
+    const where = `/proc/${process.pid}/environ`;
+    if ('skipped' in result) {
+        log(`Could not overwrite the secrets in ${where} (${result.skipped}): a process of this user can read them there.`);
+    }
+    else if (result.scrubbed.length > 0) {
+        log(`Overwrote ${result.scrubbed.length} secret variables in ${where}: ${result.scrubbed.join(', ')}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/actions/final-calls.ts
+/**
+ * How long the GitHub requests at the end of the action (the issue, the status comment's last update) may take. The
+ * outputs and the summary are written before them, so this only bounds how long the step can be held: within
+ * `time-limit-minutes` when one is set, never more than `MAX_FINAL_CALLS_MS`, and after a cancellation only until the
+ * runner's second signal (SIGTERM, 7.5 s after SIGINT) or `CANCELLED_FINAL_CALLS_MS`.
+ */
+
+const MAX_FINAL_CALLS_MS = 30_000;
+/** Even a loop stopped by its time limit gets this long to open its issue (`open-issue-on: time_limit_reached`). */
+const MIN_FINAL_CALLS_MS = 5_000;
+const CANCELLED_FINAL_CALLS_MS = 5_000;
+/** The time the final calls get, from `now`; `deadline` is when the time limit ends (undefined without one). */
+function finalCallsBudgetMs(now, deadline, cancelled) {
+    if (cancelled)
+        return CANCELLED_FINAL_CALLS_MS;
+    const left = deadline === undefined ? MAX_FINAL_CALLS_MS : deadline - now;
+    return Math.min(MAX_FINAL_CALLS_MS, Math.max(MIN_FINAL_CALLS_MS, left));
+}
+/** The signal the final calls run under; its reason says why a request was given up. */
+function finalCallsSignal(budgetMs, hardStop) {
+    const seconds = Math.round(budgetMs / 100) / 10;
+    return timeLimit(budgetMs, `no answer from GitHub within the ${seconds} s left for reporting`, hardStop);
+}
+
 ;// CONCATENATED MODULE: ./src/actions/main.ts
 /**
  * Wires the pieces together, handles the runner's cancellation signals, and is the only place that decides whether
@@ -5239,9 +5543,13 @@ class StatusComment {
 
 
 
+
+
 const MAX_LOGGED_REASON = 4_000;
 async function main_run() {
     const cancel = new AbortController();
+    // The runner's second signal (SIGTERM, 2.5 s before it kills the step): the GitHub requests at the end give up.
+    const hardStop = new AbortController();
     const secrets = actionSecrets();
     const door = new untrusted_text/* LogDoor */.br(secrets, (text) => process.stdout.write(text));
     // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
@@ -5264,12 +5572,14 @@ async function main_run() {
     const onSignal = (signal) => {
         if (!cancel.signal.aborted)
             log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
-        cancel.abort();
+        else
+            hardStop.abort(new Error(`the runner sent ${signal} after the cancellation`));
+        cancel.abort(new Error(`the job was cancelled (${signal})`));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-        await runAction(cancel.signal, secrets, door, log);
+        await runAction(cancel.signal, hardStop.signal, secrets, door, log);
     }
     finally {
         // A window left open would keep the runner from reading the commands of every later step.
@@ -5291,10 +5601,11 @@ function actionSecrets() {
         process.env.CLAUDE_CODE_OAUTH_TOKEN,
     ]);
 }
-async function runAction(signal, secrets, door, log) {
+async function runAction(signal, hardStop, secrets, door, log) {
     // The time limit counts from here: setting up Claude Code is part of the run.
     const startedAt = Date.now();
     const workspaceRoot = process.env.GITHUB_WORKSPACE || process.cwd();
+    const step = new StepReport(log);
     let config;
     try {
         const inputs = { ...workflow_commands, inputNames: () => inputNamesFromEnv(process.env) };
@@ -5302,16 +5613,18 @@ async function runAction(signal, secrets, door, log) {
     }
     catch (error) {
         const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
-        await main_report((0,core_outcome/* failedBeforeStart */.fV)(message), undefined, secrets, door, log);
+        main_report(step, (0,core_outcome/* failedBeforeStart */.fV)(message), undefined, secrets, door);
         workflow_commands.setFailed(door.annotation(message));
         return;
     }
     for (const warning of config.warnings)
         log.warning(warning);
+    // Before anything runs that could read them from /proc/<pid>/environ: Claude's tools, the check.
+    scrubActionEnvironment(secrets, log.text);
     // Before anything is installed, run or written to GitHub: a refused actor gets no comment and no issue either.
     const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
     if (refused) {
-        await main_report(refused, undefined, secrets, door, log);
+        main_report(step, refused, undefined, secrets, door);
         workflow_commands.setFailed(door.annotation(refused.reason));
         return;
     }
@@ -5337,6 +5650,13 @@ async function runAction(signal, secrets, door, log) {
         onIterationEnded: (record) => status?.iterationEnded(record),
     });
     const outcome = secrets.redactDeep(loopOutcome);
+    // The outputs and the summary come first: GitHub may be slow or hang, and the runner kills the step seconds after
+    // a cancellation. They are written again below once the issue and the comment are known.
+    main_report(step, outcome, undefined, secrets, door, status?.url);
+    const deadline = config.timeLimitMs === undefined ? undefined : startedAt + config.timeLimitMs;
+    // A cancellation that comes while they run ends them; after one, they get until the runner's second signal.
+    const cancelled = signal.aborted;
+    const finalCalls = finalCallsSignal(finalCallsBudgetMs(Date.now(), deadline, cancelled), cancelled ? hardStop : AbortSignal.any([signal, hardStop]));
     let issue;
     if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
         issue = await openOrUpdateIssue(outcome, 
@@ -5346,16 +5666,12 @@ async function runAction(signal, secrets, door, log) {
             labels: config.issueLabels,
             prompt: outcome.earlier?.prompt ?? config.prompt,
             secrets,
+            signal: finalCalls,
         }, issueContextFromEnv(process.env), { info: log.text, warning: log.warning });
     }
-    if (signal.aborted) {
-        // The runner kills the step seconds after a cancellation: the outputs and the summary come first.
-        await main_report(outcome, issue, secrets, door, log, status?.url);
-        await status?.finish(outcome, issue);
-    }
-    else {
-        await main_report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
-    }
+    const commentUrl = await status?.finish(outcome, issue, finalCalls);
+    if (issue || commentUrl)
+        main_report(step, outcome, issue, secrets, door, commentUrl);
     // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
     const reason = (0,text_text/* shorten */.ml)(outcome.reason, MAX_LOGGED_REASON);
     log.text(`Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
@@ -5367,52 +5683,15 @@ async function runAction(signal, secrets, door, log) {
         log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
     }
 }
-async function main_report(outcome, issue, secrets, door, log, statusCommentUrl) {
+/** Sets the outputs and writes the job summary; a second call updates what changed. */
+function main_report(step, outcome, issue, secrets, door, statusCommentUrl) {
     // Without GITHUB_OUTPUT (a local run) workflow-commands.ts prints outputs as commands, as @actions/core does.
     door.closeWindow();
-    // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
-    endWithNewline(process.env.GITHUB_OUTPUT);
-    endWithNewline(process.env.GITHUB_STEP_SUMMARY);
-    for (const [name, value] of Object.entries((0,report/* outcomeOutputs */.nS)(outcome, issue, statusCommentUrl))) {
-        workflow_commands.setOutput(name, secrets.redact(value));
-    }
+    const outputs = (0,report/* outcomeOutputs */.nS)(outcome, issue, statusCommentUrl);
+    step.setOutputs(Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, secrets.redact(value)])));
     const context = issueContextFromEnv(process.env);
     const link = context.repository && context.runId ? runUrl(context) : '';
-    const summary = secrets.redact((0,report/* renderSummary */.Br)(outcome, issue, link));
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        try {
-            await workflow_commands.summary.addRaw(summary, true).write({ overwrite: false });
-        }
-        catch (error) {
-            log.warning(`Could not write the job summary: ${error.message}`);
-        }
-    }
-    else {
-        log.text(summary);
-    }
-}
-/** Appends a newline to a file that is not empty and does not end with one. */
-function endWithNewline(file) {
-    if (!file)
-        return;
-    let fd;
-    try {
-        fd = (0,external_node_fs_.openSync)(file, 'r');
-        const size = (0,external_node_fs_.fstatSync)(fd).size;
-        if (size === 0)
-            return;
-        const last = Buffer.alloc(1);
-        (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
-        if (last[0] !== 0x0a)
-            (0,external_node_fs_.appendFileSync)(file, '\n');
-    }
-    catch {
-        // A missing file is reported by the write that needs it.
-    }
-    finally {
-        if (fd !== undefined)
-            (0,external_node_fs_.closeSync)(fd);
-    }
+    step.writeSummary(secrets.redact((0,report/* renderSummary */.Br)(outcome, issue, link)));
 }
 
 
@@ -6331,7 +6610,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2592);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6956);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

@@ -21,7 +21,7 @@ import { runClaudeProcess } from './claude/claude-process.js';
 import type { LoopConfig } from './core/settings.js';
 import { formatEvent } from './claude/live-log.js';
 import { resumeDecision, type LoopIdentity, type LoopState } from './core/loop-state.js';
-import { runLoop, type LoopDeps } from './core/loop.js';
+import { runLoop, timeLimitReason, type LoopDeps } from './core/loop.js';
 import {
   describeDenials,
   endedBeforeStart,
@@ -82,12 +82,15 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
   // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
   // install of it), so that nothing is left running when the action reports it.
   const setup = new AbortController();
+  // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
+  const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
+  const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
   const locating = locateClaude(
     config.claudePath,
     config.claudeVersion,
     toolEnv,
     log.text,
-    AbortSignal.any([signal, setup.signal]),
+    AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]),
     { fromPath: config.claudeFromPath, warn: log.warning },
   );
   // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
@@ -262,6 +265,13 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
     }
     return { ...outcome, stateSaved };
   } catch (error) {
+    if (error instanceof SetupCancelledError && outOfTime?.aborted && !signal.aborted) {
+      return endedBeforeStart(
+        'time_limit_reached',
+        `${timeLimitReason(config, 'while setting up Claude Code')} Set-up ran out of time ${error.during}; it was stopped.`,
+        config.maxIterations,
+      );
+    }
     if (error instanceof SetupCancelledError) {
       return endedBeforeStart(
         'cancelled',

@@ -26,6 +26,8 @@ export interface IssueOptions {
   prompt: string;
   /** Every secret the action holds: none of them goes into a title, a body or a comment. */
   secrets: Secrets;
+  /** On abort, the request under way is given up (its reason is the warning's): the report must not hang. */
+  signal?: AbortSignal;
 }
 
 export interface IssueLog {
@@ -200,7 +202,8 @@ export async function openOrUpdateIssue(
   const marker = loopMarker(context, options.prompt);
   let step = 'look for an open issue of this loop';
   try {
-    const octokit = await plainClient(options.token, context.apiUrl);
+    const { signal } = options;
+    const octokit = await plainClient(options.token, context.apiUrl, signal && (() => signal));
     let existing: { number: number; html_url: string } | undefined;
     let pages = 0;
     const search = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {

@@ -7,7 +7,6 @@
  * report is made of it.
  */
 import * as core from './workflow-commands.js';
-import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoopConfig } from '../core/settings.js';
@@ -18,6 +17,9 @@ import { failedBeforeStart, formatCost, type LoopOutcome } from '../core/outcome
 import { outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { runConfiguredLoop } from '../runner.js';
 import { StatusComment } from './status-comment.js';
+import { StepReport } from './step-report.js';
+import { scrubActionEnvironment } from './action-environ.js';
+import { finalCallsBudgetMs, finalCallsSignal } from './final-calls.js';
 import { shorten } from '../text/text.js';
 import { LogDoor, Secrets } from '../text/untrusted-text.js';
 
@@ -33,6 +35,8 @@ interface ActionLog {
 
 export async function run(): Promise<void> {
   const cancel = new AbortController();
+  // The runner's second signal (SIGTERM, 2.5 s before it kills the step): the GitHub requests at the end give up.
+  const hardStop = new AbortController();
   const secrets = actionSecrets();
   const door = new LogDoor(secrets, (text) => process.stdout.write(text));
   // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
@@ -53,12 +57,13 @@ export async function run(): Promise<void> {
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!cancel.signal.aborted) log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
-    cancel.abort();
+    else hardStop.abort(new Error(`the runner sent ${signal} after the cancellation`));
+    cancel.abort(new Error(`the job was cancelled (${signal})`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runAction(cancel.signal, secrets, door, log);
+    await runAction(cancel.signal, hardStop.signal, secrets, door, log);
   } finally {
     // A window left open would keep the runner from reading the commands of every later step.
     door.closeWindow();
@@ -81,25 +86,34 @@ function actionSecrets(): Secrets {
   ]);
 }
 
-async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, log: ActionLog): Promise<void> {
+async function runAction(
+  signal: AbortSignal,
+  hardStop: AbortSignal,
+  secrets: Secrets,
+  door: LogDoor,
+  log: ActionLog,
+): Promise<void> {
   // The time limit counts from here: setting up Claude Code is part of the run.
   const startedAt = Date.now();
   const workspaceRoot = process.env.GITHUB_WORKSPACE || process.cwd();
+  const step = new StepReport(log);
   let config: Readonly<LoopConfig>;
   try {
     const inputs = { ...core, inputNames: () => inputNamesFromEnv(process.env) };
     config = readInputs(inputs, workspaceRoot);
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
-    await report(failedBeforeStart(message), undefined, secrets, door, log);
+    report(step, failedBeforeStart(message), undefined, secrets, door);
     core.setFailed(door.annotation(message));
     return;
   }
   for (const warning of config.warnings) log.warning(warning);
+  // Before anything runs that could read them from /proc/<pid>/environ: Claude's tools, the check.
+  scrubActionEnvironment(secrets, log.text);
   // Before anything is installed, run or written to GitHub: a refused actor gets no comment and no issue either.
   const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
   if (refused) {
-    await report(refused, undefined, secrets, door, log);
+    report(step, refused, undefined, secrets, door);
     core.setFailed(door.annotation(refused.reason));
     return;
   }
@@ -126,6 +140,16 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
     onIterationEnded: (record) => status?.iterationEnded(record),
   });
   const outcome = secrets.redactDeep(loopOutcome);
+  // The outputs and the summary come first: GitHub may be slow or hang, and the runner kills the step seconds after
+  // a cancellation. They are written again below once the issue and the comment are known.
+  report(step, outcome, undefined, secrets, door, status?.url);
+  const deadline = config.timeLimitMs === undefined ? undefined : startedAt + config.timeLimitMs;
+  // A cancellation that comes while they run ends them; after one, they get until the runner's second signal.
+  const cancelled = signal.aborted;
+  const finalCalls = finalCallsSignal(
+    finalCallsBudgetMs(Date.now(), deadline, cancelled),
+    cancelled ? hardStop : AbortSignal.any([signal, hardStop]),
+  );
   let issue: IssueRef | undefined;
   if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
     issue = await openOrUpdateIssue(
@@ -136,18 +160,14 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
         labels: config.issueLabels,
         prompt: outcome.earlier?.prompt ?? config.prompt,
         secrets,
+        signal: finalCalls,
       },
       issueContextFromEnv(process.env),
       { info: log.text, warning: log.warning },
     );
   }
-  if (signal.aborted) {
-    // The runner kills the step seconds after a cancellation: the outputs and the summary come first.
-    await report(outcome, issue, secrets, door, log, status?.url);
-    await status?.finish(outcome, issue);
-  } else {
-    await report(outcome, issue, secrets, door, log, await status?.finish(outcome, issue));
-  }
+  const commentUrl = await status?.finish(outcome, issue, finalCalls);
+  if (issue || commentUrl) report(step, outcome, issue, secrets, door, commentUrl);
 
   // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
   const reason = shorten(outcome.reason, MAX_LOGGED_REASON);
@@ -162,50 +182,20 @@ async function runAction(signal: AbortSignal, secrets: Secrets, door: LogDoor, l
   }
 }
 
-async function report(
+/** Sets the outputs and writes the job summary; a second call updates what changed. */
+function report(
+  step: StepReport,
   outcome: LoopOutcome,
   issue: IssueRef | undefined,
   secrets: Secrets,
   door: LogDoor,
-  log: ActionLog,
   statusCommentUrl?: string,
-): Promise<void> {
+): void {
   // Without GITHUB_OUTPUT (a local run) workflow-commands.ts prints outputs as commands, as @actions/core does.
   door.closeWindow();
-  // A tool may have appended to these files without a final newline: ours must not be glued onto its line.
-  endWithNewline(process.env.GITHUB_OUTPUT);
-  endWithNewline(process.env.GITHUB_STEP_SUMMARY);
-  for (const [name, value] of Object.entries(outcomeOutputs(outcome, issue, statusCommentUrl))) {
-    core.setOutput(name, secrets.redact(value));
-  }
+  const outputs = outcomeOutputs(outcome, issue, statusCommentUrl);
+  step.setOutputs(Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, secrets.redact(value)])));
   const context = issueContextFromEnv(process.env);
   const link = context.repository && context.runId ? runUrl(context) : '';
-  const summary = secrets.redact(renderSummary(outcome, issue, link));
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(summary, true).write({ overwrite: false });
-    } catch (error) {
-      log.warning(`Could not write the job summary: ${(error as Error).message}`);
-    }
-  } else {
-    log.text(summary);
-  }
-}
-
-/** Appends a newline to a file that is not empty and does not end with one. */
-function endWithNewline(file: string | undefined): void {
-  if (!file) return;
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) appendFileSync(file, '\n');
-  } catch {
-    // A missing file is reported by the write that needs it.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  step.writeSummary(secrets.redact(renderSummary(outcome, issue, link)));
 }

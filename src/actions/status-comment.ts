@@ -18,7 +18,7 @@ import {
   type IssueContext,
   type IssueLog,
 } from './issue.js';
-import { resilientClient, UNSPACED_WRITES, type GitHubClient } from './github-client.js';
+import { resilientClient, timeLimit, UNSPACED_WRITES, type GitHubClient } from './github-client.js';
 import type { LoopConfig } from '../core/settings.js';
 import { formatCost, type IterationRecord, type LoopOutcome } from '../core/outcome.js';
 import { checkCell, continueHint, failedCheck, STATUS_ICON, type IssueRef } from './report.js';
@@ -57,6 +57,11 @@ const MAX_BLOCKERS_LENGTH = 10_000;
 const MAX_PAGES = 10;
 /** How long the end of the action waits for the last update. */
 export const FINAL_WAIT_MS = 20_000;
+/**
+ * A request (with its retries and rate-limit waits, up to 2 × 60 s) that takes longer is given up: a GitHub that
+ * never answers must not hold the queue. The end of the action does not wait this long (`finish`).
+ */
+const REQUEST_TIMEOUT_MS = 180_000;
 /** Retries of a request after a server error or a lost connection (after 1 s, then 4 s). */
 const RETRIES = 2;
 /** A rate limit that asks for a longer wait than this is not waited for: the update is given up. */
@@ -187,6 +192,8 @@ export interface StatusCommentTiming {
   finalWaitMs?: number;
   /** False: no spacing of writes (GitHub's one a second, kept by the throttling plugin), for tests. */
   spaceWrites?: boolean;
+  /** How long one request may take (`REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs?: number;
 }
 
 /** Statuses after which no later request can succeed: the token's permissions, or the issue itself. */
@@ -225,6 +232,8 @@ export class StatusComment {
   /** A refusal, or `finish` has returned: nothing more is sent or said. */
   private stopped = false;
   private warned = false;
+  /** Aborted when `finish` returns: a request still under way is given up. */
+  private readonly abandon = new AbortController();
 
   /** Starts the comment, or returns undefined (after a warning when it cannot be written) when there is none. */
   static start(
@@ -283,8 +292,15 @@ export class StatusComment {
       },
       // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
       log: { debug: () => {}, info: () => {}, warn: this.log.info, error: this.log.info },
+      bound: () => this.requestSignal(),
     });
     return this.client;
+  }
+
+  /** Each request ends within `REQUEST_TIMEOUT_MS`, and at once when `finish` has returned. */
+  private requestSignal(): AbortSignal {
+    const ms = this.timing.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    return timeLimit(ms, `GitHub did not answer within ${ms / 1000} s`, this.abandon.signal);
   }
 
   /** After each iteration: returns at once; the comment is updated in the background. */
@@ -300,29 +316,34 @@ export class StatusComment {
   }
 
   /**
-   * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`; afterwards nothing more is
-   * sent or said. Returns the comment's address, or '' when there is none.
+   * The final update, with the (redacted) outcome. Waits for it at most `FINAL_WAIT_MS`, and not after `signal`
+   * aborts; afterwards a request under way is given up, and nothing more is sent or said. Returns the comment's
+   * address, or '' when there is none.
    */
-
-  async finish(outcome: LoopOutcome, issue?: IssueRef): Promise<string> {
+  async finish(outcome: LoopOutcome, issue?: IssueRef, signal?: AbortSignal): Promise<string> {
     if (!this.stopped) {
       const final = this.secrets.redactDeep(outcome);
       this.enqueue({ records: final.records, elapsedMs: Date.now() - this.startedAt, outcome: final, issue });
     }
     const waitMs = this.timing.finalWaitMs ?? FINAL_WAIT_MS;
-    let timer: NodeJS.Timeout | undefined;
+    const waitEnd = timeLimit(waitMs, `within ${waitMs / 1000} s`, ...(signal ? [signal] : []));
     const timedOut = await Promise.race([
       this.settled().then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs))),
+      new Promise<boolean>((resolve) => {
+        if (waitEnd.aborted) resolve(true);
+        waitEnd.addEventListener('abort', () => resolve(true), { once: true });
+      }),
     ]);
-    clearTimeout(timer);
     if (timedOut) {
+      // The timer's reason reads "within 20 s"; the caller's says why it stopped waiting.
+      const why = (waitEnd.reason as Error).message;
       this.warnOnce(
-        `The last update of the status comment on #${this.settings.statusIssue} did not finish within ` +
-          `${waitMs / 1000} s; the comment may show an earlier state of the loop.`,
+        `The last update of the status comment on #${this.settings.statusIssue} did not finish ` +
+          `${why.startsWith('within') ? why : `(${why})`}; the comment may show an earlier state of the loop.`,
       );
     }
     this.stopped = true;
+    this.abandon.abort(new Error('the action has ended'));
     return this.comment?.url ?? '';
   }
 

@@ -43,9 +43,19 @@ export class ClaudeNotFoundError extends Error {
   override name = 'ClaudeNotFoundError';
 }
 
-/** The job was cancelled while `claude --version` or the npm install ran; they and their children are stopped. */
+/**
+ * Set-up was stopped (a cancellation, the time limit) while `claude --version` or the npm install ran; they and
+ * their children are stopped.
+ */
 export class SetupCancelledError extends Error {
   override name = 'SetupCancelledError';
+  /** What was running, for a reason: "during `claude --version`". */
+  constructor(
+    message: string,
+    readonly during = 'before it began',
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -179,7 +189,10 @@ async function install(
     try {
       await sleep(retryDelaysMs[attempt - 1], undefined, { signal });
     } catch {
-      throw new SetupCancelledError(`Cancelled while waiting to retry the install of ${what}.`);
+      throw new SetupCancelledError(
+        `Cancelled while waiting to retry the install of ${what}.`,
+        `while waiting to retry the install of ${what}`,
+      );
     }
   }
 }
@@ -192,9 +205,10 @@ async function versionOf(executable: string, env: NodeJS.ProcessEnv, signal: Abo
   return run.stdout.trim().split(/\s/)[0] ?? '';
 }
 
-function cancelled(command: string): SetupCancelledError {
+function cancelled(command: string, args: string[]): SetupCancelledError {
   return new SetupCancelledError(
     `Cancelled while running ${path.basename(command)}; it and its children were stopped.`,
+    `during \`${[path.basename(command), ...args.slice(0, 1)].join(' ')}\``,
   );
 }
 
@@ -207,7 +221,7 @@ async function runChild(
   timeoutMs?: number,
 ): Promise<ProgramRun> {
   const run = await runProgram(command, args, { env, signal, timeoutMs });
-  if (run.stopped === 'cancelled') throw cancelled(command);
+  if (run.stopped === 'cancelled') throw cancelled(command, args);
   return run;
 }
 

@@ -397,7 +397,7 @@ function timeLeft(deps: LoopDeps, start: LoopStart): number {
   return start.deadline === undefined ? Infinity : start.deadline - deps.now();
 }
 
-function timeLimitReason(settings: LoopSettings, when: string): string {
+export function timeLimitReason(settings: Pick<LoopSettings, 'timeLimitMs'>, when: string): string {
   const minutes = +((settings.timeLimitMs ?? 0) / 60_000).toFixed(3);
   return `This run reached its time limit ('time-limit-minutes': ${minutes}) ${when}.`;
 }
