@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,30 @@ describe('readInputs', () => {
 
   it('reads the prompt from a file relative to the working directory', () => {
     expect(read({ 'prompt-file': 'task.md' }).prompt).toBe('Fix the build\n');
+  });
+
+  it('refuses a prompt file in the workspace that a link leads out of it, naming the input and where it leads', () => {
+    const outside = scratch('prompt-outside-');
+    writeFileSync(path.join(outside, 'secret.md'), 'not for the prompt\n');
+    symlinkSync('/proc/self/environ', path.join(base, 'environ.md'));
+    symlinkSync(outside, path.join(base, 'linked-dir'));
+    for (const [given, real] of [
+      ['environ.md', realpathSync('/proc/self/environ')],
+      ['linked-dir/secret.md', path.join(realpathSync(outside), 'secret.md')],
+    ]) {
+      expect(() => read({ 'prompt-file': given })).toThrow(
+        `Input 'prompt-file' is "${given}", but ${path.join(base, given)} leads out of the workspace through a link ` +
+          `(${base}), to ${real}: a prompt file in the workspace must stay in it.`,
+      );
+    }
+  });
+
+  it('reads a prompt file through a link that stays in the workspace, and one the workflow names outside it', () => {
+    symlinkSync('task.md', path.join(base, 'task-link.md'));
+    expect(read({ 'prompt-file': 'task-link.md' }).prompt).toBe('Fix the build\n');
+    const outside = path.join(scratch('prompt-runner-temp-'), 'prompt.md');
+    writeFileSync(outside, 'From an earlier step\n');
+    expect(read({ 'prompt-file': outside }).prompt).toBe('From an earlier step\n');
   });
 
   it.each([
@@ -311,6 +335,17 @@ describe('claude-args', () => {
     );
   });
 
+  it.each(['--include-partial-messages', '--replay-user-messages', '--include-partial-messages=true'])(
+    'rejects %j: a secret cut across partial events would escape redaction',
+    (flag) => {
+      const value = `--model opus ${flag}`;
+      expect(() => read({ prompt: 'a', 'claude-args': value })).toThrow(
+        `Input 'claude-args' is "${value}": ${flag.split('=')[0]} cannot be used with the action, which redacts ` +
+          'whole messages: a secret cut across two partial events would reach the transcript; remove it.',
+      );
+    },
+  );
+
   it('names every owned flag it found', () => {
     expect(() => read({ prompt: 'a', 'claude-args': '-p --verbose --model x -c' })).toThrow(
       `Input 'claude-args' is "-p --verbose --model x -c": the action sets -p, --verbose, -c itself; remove them.`,
@@ -470,6 +505,28 @@ describe('state-dir and time-limit-minutes', () => {
     expect(() => readKeyed({ prompt: 'a', 'working-directory': elsewhere, 'state-dir': given })).toThrow(
       `Input 'state-dir' is "${given}", which is inside 'working-directory' (${elsewhere})`,
     );
+  });
+
+  it.each([
+    ['a link to the workspace', (link: string) => symlinkSync(base, link)],
+    ['a link to a directory in it', (link: string) => symlinkSync(path.join(base, 'linked-state'), link)],
+    ['under a link to the workspace', (link: string) => symlinkSync(base, link), 'sub/state'],
+  ])('refuses %s, which leads inside the workspace, naming where it leads', (_, make, under = '') => {
+    // The target of the second does not exist yet: the loop would create it through the link.
+    const link = path.join(scratch('state-link-'), 'state');
+    make(link);
+    const given = path.join(link, under);
+    expect(() => readKeyed({ prompt: 'a', 'state-dir': given })).toThrow(
+      `Input 'state-dir' is "${given}", which is inside the workspace (${base}) (through a link: ${realpathSync(base)}`,
+    );
+    expect(existsSync(path.join(base, 'linked-state'))).toBe(false);
+  });
+
+  it('accepts a link that leads outside the workspace', () => {
+    const outside = scratch('state-target-');
+    const link = path.join(scratch('state-link-'), 'state');
+    symlinkSync(outside, link);
+    expect(readKeyed({ prompt: 'a', 'state-dir': link }).stateDir).toBe(link);
   });
 
   it('refuses a state directory that is a file', () => {

@@ -86,13 +86,13 @@ describe('parseLoopState', () => {
 
   it('names every problem it found', () => {
     expect(problemOf(parseLoopState(JSON.stringify({ ...state(), status: 'won', runs: -1 })))).toBe(
-      "'status' is not a status, 'runs' is not a whole number",
+      "'status' is not a status, 'runs' is not a whole number from 0 to 1000000",
     );
   });
 
   it('refuses a cost too large for a number, which JSON reads as Infinity', () => {
     const text = JSON.stringify(state()).replace('"costUsd":0.75', '"costUsd":1e400');
-    expect(problemOf(parseLoopState(text))).toBe("'costUsd' is not a non-negative number");
+    expect(problemOf(parseLoopState(text))).toBe("'costUsd' is not a number of dollars from 0 to 1000000");
   });
 
   it.each([
@@ -111,10 +111,28 @@ describe('parseLoopState', () => {
     ['a session id that is a flag', { sessionId: '--resume-anything' }, "'sessionId' is not a session id"],
     ['a session id that is a path', { sessionId: '../x' }, "'sessionId' is not a session id"],
     ['an unknown status', { status: 'won' }, "'status' is not a status"],
-    ['a negative cost', { costUsd: -1 }, "'costUsd' is not a non-negative number"],
-    ['a cost that is text', { costUsd: '1' }, "'costUsd' is not a non-negative number"],
-    ['a fractional count', { iterations: 1.5 }, "'iterations' is not a whole number"],
-    ['a negative count', { runs: -1 }, "'runs' is not a whole number"],
+    ['a negative cost', { costUsd: -1 }, "'costUsd' is not a number of dollars from 0 to 1000000"],
+    ['a cost that is text', { costUsd: '1' }, "'costUsd' is not a number of dollars from 0 to 1000000"],
+    ['a fractional count', { iterations: 1.5 }, "'iterations' is not a whole number from 0 to 1000000"],
+    ['a negative count', { runs: -1 }, "'runs' is not a whole number from 0 to 1000000"],
+    ['iterations at 2^53−1', { iterations: 2 ** 53 - 1 }, "'iterations' is not a whole number from 0 to 1000000"],
+    ['a count one above the bound', { turns: 1_000_001 }, "'turns' is not a whole number from 0 to 1000000"],
+    [
+      'a cost of 1.8e308 (the largest number)',
+      { costUsd: Number.MAX_VALUE },
+      "'costUsd' is not a number of dollars from 0 to 1000000",
+    ],
+    ['a cost above the bound', { costUsd: 1_000_000.01 }, "'costUsd' is not a number of dollars from 0 to 1000000"],
+    [
+      'a breaker count at 2^53−1',
+      { breaker: { ...state().breaker, sameErrorCount: 2 ** 53 - 1 } },
+      "'sameErrorCount' is not a whole number from 0 to 1000000",
+    ],
+    [
+      'a breaker count above the bound',
+      { breaker: { ...state().breaker, runsWithoutChanges: 1_000_001 } },
+      "'runsWithoutChanges' is not a whole number from 0 to 1000000",
+    ],
     ['a repository that is not text', { repository: 7 }, "'repository' is not a string"],
     ['a required text that is null', { savedAt: null }, "'savedAt' is not a string"],
     ['a required text that is missing', { reason: undefined }, "'reason' is not a string"],
@@ -124,7 +142,7 @@ describe('parseLoopState', () => {
     [
       'a breaker count that is text',
       { breaker: { ...state().breaker, sameErrorCount: '2' } },
-      "'sameErrorCount' is not a whole number",
+      "'sameErrorCount' is not a whole number from 0 to 1000000",
     ],
     [
       'a last error that is not text',
@@ -285,6 +303,25 @@ describe('boundedForSaving', () => {
     });
     expect(boundedForSaving(bare)).toEqual(bare);
     expect(boundedForSaving(state({ lastGate: undefined })).lastGate).toBeUndefined();
+  });
+
+  it('keeps counts and cost within what the reader accepts, so that what it writes it reads back', () => {
+    const big = state({
+      runs: 2_000_000,
+      iterations: 2_000_000,
+      turns: 5_000_000,
+      costUsd: 3e6,
+      breaker: { runsWithoutChanges: 2e6, sameErrorCount: 2e6, lastError: 'e' },
+    });
+    const bounded = boundedForSaving(big);
+    expect(bounded).toMatchObject({
+      runs: 1_000_000,
+      iterations: 1_000_000,
+      turns: 1_000_000,
+      costUsd: 1_000_000,
+      breaker: { runsWithoutChanges: 1_000_000, sameErrorCount: 1_000_000, lastError: 'e' },
+    });
+    expect(parseLoopState(JSON.stringify(bounded))).toEqual({ state: bounded });
   });
 
   it('shortens the task, the reason and the check report to 16 KiB, marking the cut', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeArgs, buildClaudeEnv, GATE_SYSTEM_PROMPT, withoutSecrets } from '../src/claude/claude-cli.js';
+import {
+  buildClaudeArgs,
+  buildClaudeEnv,
+  GATE_SYSTEM_PROMPT,
+  withoutCredentials,
+  withoutSecrets,
+} from '../src/claude/claude-cli.js';
 import { parseGate } from '../src/core/gate.js';
 import { readInputs } from '../src/actions/inputs.js';
 import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/core/outcome.js';
@@ -291,6 +297,20 @@ describe('the CLI command line and environment', () => {
       env: { PATH: '/bin', C: '' },
       withheldByValue: ['A', 'B'],
     });
+  });
+
+  it('withoutCredentials also drops the credential the job put in its environment, by name and by value', () => {
+    const parent = {
+      PATH: '/bin',
+      ANTHROPIC_API_KEY: 'sk-job',
+      CLAUDE_CODE_OAUTH_TOKEN: 'oat-job',
+      ANTHROPIC_AUTH_TOKEN: 'bearer-job',
+      COPY: 'sk-job',
+      OTHER: 'oat-job',
+      GH: 'ghs-1',
+    };
+    expect(withoutCredentials(parent, ['ghs-1', ''])).toEqual({ PATH: '/bin' });
+    expect(withoutCredentials({ PATH: '/bin', ANTHROPIC_API_KEY: '' }, [])).toEqual({ PATH: '/bin' });
   });
 
   it('sets IS_SANDBOX only for root with bypassPermissions', () => {

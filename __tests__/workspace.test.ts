@@ -278,6 +278,62 @@ describe('Workspace.fingerprint', () => {
     });
   });
 
+  describe('programs that the repository names (Claude can write its configuration)', () => {
+    /** Configures in `dir` an fsmonitor, a hook and a filter for every file, each of which logs to `log` when run. */
+    function arm(dir: string, git: (...args: string[]) => string, log: string, driver: string): void {
+      const logs = (what: string) => `sh -c 'echo ${what} >> ${log}; env >> ${log}; cat'`;
+      git('config', 'core.fsmonitor', logs('fsmonitor'));
+      git('config', `filter.${driver}.clean`, logs('clean'));
+      git('config', `filter.${driver}.process`, logs('process'));
+      git('config', `filter.${driver}.required`, 'true');
+      const hook = path.join(dir, '.git', 'hooks', 'post-index-change');
+      mkdirSync(path.dirname(hook), { recursive: true });
+      writeFileSync(hook, `#!/bin/sh\necho hook >> ${log}\n`);
+      chmodSync(hook, 0o755);
+      writeFileSync(path.join(dir, '.gitattributes'), `* filter=${driver}\n`);
+    }
+
+    it('runs no fsmonitor, hook or filter, in a nested repository either, and still sees every change', async () => {
+      const log = path.join(tmp, 'ran.log');
+      const r = repo({ 'a.txt': 'a\n' });
+      const nested = path.join(r.dir, 'nested');
+      mkdirSync(nested);
+      const nestedGit = (...args: string[]) => execFileSync('git', args, { cwd: nested, encoding: 'utf8' });
+      nestedGit('init', '-q');
+      writeFileSync(path.join(nested, 'n.txt'), 'n\n');
+      arm(r.dir, r.git, log, 'evil');
+      // A driver's name may hold dots.
+      arm(nested, nestedGit, log, 'with.dots');
+      const workspace = await open(r.dir);
+      const start = await workspace.fingerprint();
+      writeFileSync(path.join(r.dir, 'a.txt'), 'A\n');
+      writeFileSync(path.join(r.dir, 'b.txt'), 'b\n');
+      writeFileSync(path.join(nested, 'n.txt'), 'N\n');
+      const after = await workspace.fingerprint();
+      expect(await workspace.countChangedFiles(start, after)).toBe(3);
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : 'nothing ran').toBe('nothing ran');
+    });
+
+    it('gives git the environment it is opened with', async () => {
+      const log = path.join(tmp, 'env.log');
+      const r = repo({ 'a.txt': 'a\n' });
+      // A program the guard does not know of: what it sees is the environment the workspace was given.
+      const wrapper = path.join(tmp, 'bin');
+      mkdirSync(wrapper);
+      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      writeFileSync(path.join(wrapper, 'git'), `#!/bin/sh\nenv >> ${log}\nexec ${realGit} "$@"\n`);
+      chmodSync(path.join(wrapper, 'git'), 0o755);
+      vi.stubEnv('SECRET_OF_THE_HOST', 'host-secret-value');
+      vi.stubEnv('TMPDIR', tmp);
+      const workspace = await Workspace.open(r.dir, { PATH: `${wrapper}:${process.env.PATH}`, HOME: os.homedir() });
+      cleanup.push(() => workspace.dispose());
+      await workspace.fingerprint();
+      const seen = readFileSync(log, 'utf8');
+      expect(seen).toContain('GIT_CONFIG_KEY_0=core.fsmonitor');
+      expect(seen).not.toContain('host-secret-value');
+    });
+  });
+
   describe("the user's repository and the scratch space", () => {
     it('leaves .git as it was: no object, no index change', async () => {
       const r = repo({ 'a.txt': 'a\n', 'dir/b.txt': 'b\n' });

@@ -744,6 +744,8 @@ async function benchThroughput() {
 const CORE_MODULES = [
   'claude/transcript',
   'text/untrusted-text',
+  'text/secret-bytes',
+  'text/wrapped-base64',
   'text/text',
   'claude/line-splitter',
   'claude/stream-json',

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6956:
+/***/ 7614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -90,8 +90,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var report = __nccwpck_require__(4489);
 // EXTERNAL MODULE: ./src/text/text.ts
 var text_text = __nccwpck_require__(8544);
-// EXTERNAL MODULE: ./src/text/untrusted-text.ts
-var untrusted_text = __nccwpck_require__(2073);
+// EXTERNAL MODULE: ./src/text/untrusted-text.ts + 2 modules
+var untrusted_text = __nccwpck_require__(7339);
 ;// CONCATENATED MODULE: ./src/actions/issue.ts
 /**
  * The `open-issue-on` report: an issue that says the loop stopped, or a comment on the open issue of the same loop.
@@ -568,11 +568,64 @@ function splitShellWords(input) {
     return words;
 }
 
+;// CONCATENATED MODULE: ./src/actions/real-path.ts
+/**
+ * Where a path really leads, for the inputs that must stay inside or outside the workspace: a symbolic link anywhere
+ * on the way counts, not the path's spelling.
+ */
+
+
+/**
+ * The real path of `target`; for one that does not exist yet, its nearest existing ancestor's with the rest added,
+ * and a dangling link followed to where it would create its target.
+ */
+function realPath(target) {
+    const rest = [];
+    let current = external_node_path_default().resolve(target);
+    // A bound on the links followed, as the system has one: a loop of links ends as it is.
+    for (let links = 0;;) {
+        try {
+            return external_node_path_default().join((0,external_node_fs_.realpathSync)(current), ...rest.reverse());
+        }
+        catch (error) {
+            const code = error.code ?? '';
+            const link = code === 'ENOENT' && links < 40 ? linkTarget(current) : undefined;
+            const parent = external_node_path_default().dirname(current);
+            if (link !== undefined) {
+                links++;
+                current = external_node_path_default().resolve(parent, link);
+            }
+            else if (parent === current || !['ENOENT', 'ENOTDIR'].includes(code)) {
+                return external_node_path_default().join(current, ...rest.reverse());
+            }
+            else {
+                rest.push(external_node_path_default().basename(current));
+                current = parent;
+            }
+        }
+    }
+}
+function linkTarget(file) {
+    try {
+        return (0,external_node_fs_.lstatSync)(file).isSymbolicLink() ? (0,external_node_fs_.readlinkSync)(file) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `inner` is `outer` or inside it (both absolute). */
+function isWithin(inner, outer) {
+    const relative = external_node_path_default().relative(outer, inner);
+    // `..state` is a directory inside; only `..` itself or a path through it leads out.
+    return !(relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative));
+}
+
 ;// CONCATENATED MODULE: ./src/actions/inputs.ts
 /**
  * Reads every action input once, validates it, and returns one typed, frozen `LoopConfig`. Every error names the
  * input and the value it got, so a user can fix the workflow without reading our code.
  */
+
 
 
 
@@ -642,6 +695,11 @@ const OWNED_FLAGS = [
     '--session-id',
 ];
 const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
+/**
+ * Flags that add to the transcript what redaction cannot see whole: a secret split across the `text_delta` events of
+ * partial messages, or the user's messages echoed back.
+ */
+const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
 class InputError extends Error {
     name = 'InputError';
 }
@@ -704,11 +762,17 @@ function readInputs(source, baseDirectory) {
     if (!sandbox && allowedDomains.length > 0) {
         warnings.push("Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.");
     }
+    const refused = [...new Set(claudeArgs.map((arg) => arg.split('=')[0]).filter((arg) => REFUSED_FLAGS.includes(arg)))];
+    if (refused.length > 0) {
+        throw new InputError(`Input 'claude-args' is "${get('claude-args')}": ${refused.join(', ')} cannot be used with the action, which ` +
+            'redacts whole messages: a secret cut across two partial events would reach the transcript; remove ' +
+            `${refused.length === 1 ? 'it' : 'them'}.`);
+    }
     const stateDir = readStateDir(get, baseDirectory, workingDirectory);
     const maxTurnsText = get('max-turns');
     const statusIssueText = get('status-issue');
     return Object.freeze({
-        prompt: readPrompt(get, workingDirectory),
+        prompt: readPrompt(get, baseDirectory, workingDirectory),
         continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
         maxIterations,
         hardLimit,
@@ -761,12 +825,13 @@ function readStateDir(get, baseDirectory, workingDirectory) {
         ['the workspace', baseDirectory],
         ["'working-directory'", workingDirectory],
     ]) {
-        const relative = external_node_path_default().relative(directory, stateDir);
-        // `..state` is a directory inside; only `..` itself or a path through it leads out.
-        const outside = relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative);
-        if (!outside) {
-            throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
-                'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.');
+        // By its spelling and by where it leads: a link into the workspace is inside it.
+        const real = realPath(stateDir);
+        if (isWithin(stateDir, directory) || isWithin(real, realPath(directory))) {
+            const through = real === stateDir ? '' : ` (through a link: ${real})`;
+            throw new InputError(`Input 'state-dir' is "${given}", which is inside ${what} (${directory})${through}: the loop would count ` +
+                'its own saved state as changes to the repository. Use a directory outside it, e.g. ' +
+                '${{ runner.temp }}/loop-state.');
         }
     }
     if ((0,external_node_fs_.existsSync)(stateDir) && !(0,external_node_fs_.statSync)(stateDir).isDirectory()) {
@@ -774,7 +839,7 @@ function readStateDir(get, baseDirectory, workingDirectory) {
     }
     return stateDir;
 }
-function readPrompt(get, workingDirectory) {
+function readPrompt(get, baseDirectory, workingDirectory) {
     const prompt = get('prompt');
     const promptFile = get('prompt-file');
     if (prompt !== '' && promptFile !== '') {
@@ -788,6 +853,13 @@ function readPrompt(get, workingDirectory) {
     const file = external_node_path_default().resolve(workingDirectory, promptFile);
     if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile()) {
         throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} does not exist or is not a file.`);
+    }
+    // A file in the repository is the repository's to link anywhere (a pull request's link to /proc/self/environ would
+    // put the action's environment in the prompt); one that the workflow names outside it is the workflow's choice.
+    const real = realPath(file);
+    if (isWithin(file, baseDirectory) && !isWithin(real, realPath(baseDirectory))) {
+        throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} leads out of the workspace through a link ` +
+            `(${baseDirectory}), to ${real}: a prompt file in the workspace must stay in it.`);
     }
     const text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     if (text.trim() === '')
@@ -1413,6 +1485,20 @@ const CREDENTIAL_VARIABLE = {
     'api-key': 'ANTHROPIC_API_KEY',
     oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
 };
+/** Where the CLI reads its credential: Claude's alone, never the other programs'. */
+const CLAUDE_CREDENTIALS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
+/**
+ * The environment of the programs we run that are not Claude (the check command, git, `claude --version`, the
+ * install): `withoutSecrets`, and without Claude's credential either, by name and by value, where the job put it in
+ * its own environment rather than in an input.
+ */
+function withoutCredentials(parentEnv, secrets) {
+    const credentials = CLAUDE_CREDENTIALS.map((name) => parentEnv[name] ?? '');
+    const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials]);
+    for (const name of CLAUDE_CREDENTIALS)
+        delete env[name];
+    return env;
+}
 function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
     const notes = [];
     // The github-token input is for the issue only, whatever variable a workflow also put it in.
@@ -2203,6 +2289,13 @@ function oneLineShortened(text, max) {
 const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */
 const MAX_STATE_BYTES = 1024 * 1024;
+/**
+ * Bounds of what a saved state may count (runs, iterations, turns, the breaker's counters) and cost: far above any
+ * loop (`hard-limit` iterations per run), and far below where arithmetic on them would stop being exact, so that a
+ * planted state cannot make a limit unreachable or a sum overflow.
+ */
+const MAX_SAVED_COUNT = 1_000_000;
+const MAX_SAVED_COST_USD = 1_000_000;
 function earlierRuns(state) {
     return {
         prompt: state.prompt,
@@ -2223,12 +2316,21 @@ const MAX_SAVED_BLOCKER = 1000;
 function boundedForSaving(state) {
     const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : (0,text_text/* shorten */.ml)(text, max);
     const gate = state.lastGate;
+    const count = (value) => Math.min(value, MAX_SAVED_COUNT);
     return {
         ...state,
+        runs: count(state.runs),
+        iterations: count(state.iterations),
+        turns: count(state.turns),
+        costUsd: Math.min(state.costUsd, MAX_SAVED_COST_USD),
         prompt: (0,text_text/* shorten */.ml)(state.prompt, MAX_SAVED_TEXT),
         reason: (0,text_text/* shorten */.ml)(state.reason, MAX_SAVED_TEXT),
         checkReport: bound(state.checkReport),
-        breaker: { ...state.breaker, lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER) },
+        breaker: {
+            runsWithoutChanges: count(state.breaker.runsWithoutChanges),
+            sameErrorCount: count(state.breaker.sameErrorCount),
+            lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER),
+        },
         lastGate: gate && {
             ready: gate.ready,
             reason: bound(gate.reason, MAX_SAVED_BLOCKER),
@@ -2270,8 +2372,9 @@ function parseLoopState(text) {
     };
     const count = (record, name) => {
         const field = record[name];
-        if (!Number.isSafeInteger(field) || field < 0)
-            problems.push(`'${name}' is not a whole number`);
+        if (!Number.isSafeInteger(field) || field < 0 || field > MAX_SAVED_COUNT) {
+            problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
+        }
         return field;
     };
     const sessionId = text_('sessionId');
@@ -2281,8 +2384,8 @@ function parseLoopState(text) {
     if (status !== 'running' && !(0,core_outcome/* isStatus */.zM)(status))
         problems.push(`'status' is not a status`);
     const costUsd = value.costUsd;
-    if (!Number.isFinite(costUsd) || costUsd < 0) {
-        problems.push("'costUsd' is not a non-negative number");
+    if (!Number.isFinite(costUsd) || costUsd < 0 || costUsd > MAX_SAVED_COST_USD) {
+        problems.push(`'costUsd' is not a number of dollars from 0 to ${MAX_SAVED_COST_USD}`);
     }
     if (typeof value.costKnown !== 'boolean')
         problems.push("'costKnown' is not true or false");
@@ -3581,7 +3684,7 @@ class Relinker {
  * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
  * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
  * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
- * save whole; its temporary file is removed by the next save.
+ * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
  */
 
 
@@ -3604,6 +3707,13 @@ const MAX_SESSION_LINE = 16 * 1024 * 1024;
  * them) does not block the open; the file-type check that follows then refuses it.
  */
 const OPEN_UNTRUSTED = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
+/** A save's temporary file: `.<name>.<pid>-<random>.tmp`, so that runs sharing the directory never pick the same. */
+const TEMPORARY = /^\.(state\.json|session\.jsonl)\.[0-9a-f-]+\.tmp$/;
+/**
+ * A save writes its temporary file in seconds: one older than this was left by a run that was killed, and one younger
+ * may be another run's save in progress (two jobs on one runner with the same `state-dir`).
+ */
+const STALE_TEMPORARY_MS = 10 * 60_000;
 /** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
 function claudeConfigDir(env) {
     return env.CLAUDE_CONFIG_DIR || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), '.claude');
@@ -3669,14 +3779,22 @@ class StateStore {
     async discard() {
         await (0,promises_.rm)(external_node_path_default().join(this.dir, STATE_FILE), { force: true });
     }
-    /** Saves Claude's session (secrets redacted), then the state that refers to it. */
+    /**
+     * Saves Claude's session (secrets redacted), then the state that refers to it. Returns what stood in the way and
+     * was removed (a directory planted where a file goes, which would make every save fail), to be warned about.
+     */
     async save(state) {
+        const removed = [];
         await (0,promises_.mkdir)(this.dir, { recursive: true });
-        await removeLeftovers(this.dir);
+        await removeLeftovers(this.dir, removed);
         const session = await this.findSession(state.sessionId);
-        await copyAtomically(session, external_node_path_default().join(this.dir, SESSION_FILE), this.secrets);
+        const [sessionTarget, stateTarget] = [SESSION_FILE, STATE_FILE].map((name) => external_node_path_default().join(this.dir, name));
+        await clearWay(sessionTarget, removed);
+        await copyAtomically(session, sessionTarget, this.secrets);
         const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
-        await writeAtomically(external_node_path_default().join(this.dir, STATE_FILE), text);
+        await clearWay(stateTarget, removed);
+        await writeAtomically(stateTarget, text);
+        return removed.map((what) => `State directory ${this.dir}: removed ${what}, which would have made every save fail.`);
     }
     /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
     async findSession(sessionId) {
@@ -3693,13 +3811,38 @@ class StateStore {
         throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
     }
 }
-/** Temporary files of a save that a kill interrupted: they would be cached along with the state forever. */
-async function removeLeftovers(dir) {
+/**
+ * Temporary files of a save that a kill interrupted (they would be cached along with the state forever), and anything
+ * else under such a name that is not a file (a planted directory). Another run's save in progress is left alone.
+ */
+async function removeLeftovers(dir, removed) {
     const entries = await (0,promises_.readdir)(dir).catch(() => []);
     for (const entry of entries) {
-        if (/^\.(state\.json|session\.jsonl)\.[0-9a-f]+\.tmp$/.test(entry))
-            await (0,promises_.rm)(external_node_path_default().join(dir, entry), { force: true });
+        if (!TEMPORARY.test(entry))
+            continue;
+        const file = external_node_path_default().join(dir, entry);
+        const info = await (0,promises_.lstat)(file).catch(() => undefined);
+        if (info === undefined)
+            continue;
+        const planted = !info.isFile();
+        if (!planted && Math.abs(Date.now() - info.mtimeMs) < STALE_TEMPORARY_MS)
+            continue;
+        // Not being able to remove a leftover does not stop the save: the new temporary file has a name of its own.
+        await (0,promises_.rm)(file, { recursive: true, force: true }).catch(() => undefined);
+        if (planted)
+            removed.push(`a ${describeType(info)} named like a temporary file (${entry})`);
     }
+}
+/** A directory where a save renames its file would make the rename fail: it goes (a link or a file is replaced). */
+async function clearWay(target, removed) {
+    const info = await (0,promises_.lstat)(target).catch(() => undefined);
+    if (info === undefined || !info.isDirectory())
+        return;
+    await (0,promises_.rm)(target, { recursive: true, force: true });
+    removed.push(`a directory in place of ${external_node_path_default().basename(target)}`);
+}
+function describeType(info) {
+    return info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symbolic link' : 'special file';
 }
 async function isFile(file) {
     const handle = await (0,promises_.open)(file, OPEN_UNTRUSTED).catch(() => undefined);
@@ -3811,9 +3954,13 @@ async function openForReading(file, limit) {
     // The stream owns the handle from here and closes it.
     return handle.createReadStream();
 }
-/** A new file beside `target`, created exclusively, so that nothing planted there is written through. */
+/**
+ * A new file beside `target`, created exclusively, so that nothing planted there is written through; named by this
+ * process and at random, so that no other run's save uses or removes it.
+ */
 function temporaryBeside(target) {
-    return external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    const name = `.${external_node_path_default().basename(target)}.${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    return external_node_path_default().join(external_node_path_default().dirname(target), name);
 }
 async function writeAtomically(target, text) {
     const temporary = temporaryBeside(target);
@@ -3982,6 +4129,68 @@ function writeAllv(fd, buffers) {
         writeAll(fd, Buffer.concat(buffers).subarray(written));
 }
 
+;// CONCATENATED MODULE: ./src/system/git-guard.ts
+/**
+ * Settings that keep the action's own git commands from running programs that Claude could have configured: the
+ * work tree's `.git/config` (and a nested repository's, and `~/.gitconfig`) is Claude's to write. Given to git as
+ * command-line settings (GIT_CONFIG_COUNT), which win over every config file. Pure.
+ */
+/**
+ * Always: no fsmonitor hook (run by every command that reads the index) and no hooks (`update-index` runs
+ * `post-index-change`). The fingerprint's other commands run none: `diff-tree --name-only` reads trees only (no
+ * textconv, no external diff), `hash-object --stdin` hashes no path, and nothing fetches or pushes.
+ */
+const QUIET_SETTINGS = [
+    ['core.fsmonitor', 'false'],
+    ['core.hooksPath', '/dev/null'],
+];
+/**
+ * `env` with `settings` added to its command-line settings, after those the workflow gave (a container job may give
+ * `safe.directory` so): the workflow's own environment is trusted, the repository's configuration is not.
+ */
+function withSettings(env, settings) {
+    const result = { ...env };
+    const given = Number(env.GIT_CONFIG_COUNT ?? '0');
+    const first = Number.isSafeInteger(given) && given > 0 ? given : 0;
+    result.GIT_CONFIG_COUNT = String(first + settings.length);
+    settings.forEach(([key, value], i) => {
+        result[`GIT_CONFIG_KEY_${first + i}`] = key;
+        result[`GIT_CONFIG_VALUE_${first + i}`] = value;
+    });
+    return result;
+}
+/** `git config -z --list` as [key, value] pairs in order; a key without `=` has the value undefined (true). */
+function parseConfigList(out) {
+    return out
+        .split('\0')
+        .filter((entry) => entry !== '')
+        .map((entry) => {
+        const newline = entry.indexOf('\n');
+        return newline === -1 ? [entry, undefined] : [entry.slice(0, newline), entry.slice(newline + 1)];
+    });
+}
+/**
+ * Every filter driver in the configuration, switched off: a clean filter (or a long-running `process` one) runs when
+ * git hashes a file whose attributes name it, which `update-index` does for each changed file, and `diff-files` and
+ * `update-index --refresh` for each racily clean one. The attributes cannot be kept from git, but a driver without a
+ * command is no filter, and one that is not required cannot fail the command.
+ */
+function filterSettings(config) {
+    const drivers = new Set();
+    for (const [key] of config) {
+        // The subsection (the driver's name) may hold dots: only the first and the last dot delimit it.
+        const match = /^filter\.(.*)\.(clean|smudge|process|required)$/s.exec(key);
+        if (match)
+            drivers.add(match[1]);
+    }
+    return [...drivers].flatMap((driver) => [
+        [`filter.${driver}.clean`, ''],
+        [`filter.${driver}.smudge`, ''],
+        [`filter.${driver}.process`, ''],
+        [`filter.${driver}.required`, 'false'],
+    ]);
+}
+
 ;// CONCATENATED MODULE: ./src/system/workspace.ts
 /**
  * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
@@ -4003,6 +4212,7 @@ function writeAllv(fd, buffers) {
 
 
 
+
 class NotAGitWorkTreeError extends Error {
     name = 'NotAGitWorkTreeError';
 }
@@ -4016,15 +4226,19 @@ const REPOSITORY_VARIABLES = [
     'GIT_ALTERNATE_OBJECT_DIRECTORIES',
     'GIT_PREFIX',
 ];
-function unpinnedEnv() {
-    const env = { ...process.env };
+/**
+ * The host's environment (without the action's secrets: git may still run a program the repository names) with no
+ * repository pinned, and the settings that keep git from running programs: see git-guard.ts.
+ */
+function unpinnedEnv(hostEnv, settings = QUIET_SETTINGS) {
+    const env = withSettings(hostEnv, settings);
     for (const name of REPOSITORY_VARIABLES)
         delete env[name];
     return env;
 }
-function repositoryEnv(repository, extra = {}) {
+function pinnedEnv(unpinned, repository, extra = {}) {
     return {
-        ...unpinnedEnv(),
+        ...unpinned,
         GIT_DIR: repository.gitDir,
         GIT_WORK_TREE: repository.workTree,
         GIT_OPTIONAL_LOCKS: '0',
@@ -4094,15 +4308,12 @@ async function indexVersion(index) {
  * minimal it does not, and a refreshed copy would hide such a rewrite, where a racily clean entry is read again:
  * the copy is then not refreshed.
  */
-async function checksFullStat(repository) {
-    const entries = split(await git(['config', '-z', '--list'], repository.workTree, repositoryEnv(repository)));
+function checksFullStat(config) {
     // Later settings override earlier ones; a key without `=` is true, one with an empty value false.
     let trustCtime = true;
     let checkStat = 'default';
-    for (const entry of entries) {
-        const newline = entry.indexOf('\n');
-        const key = newline === -1 ? entry : entry.slice(0, newline);
-        const value = newline === -1 ? undefined : entry.slice(newline + 1).toLowerCase();
+    for (const [key, raw] of config) {
+        const value = raw?.toLowerCase();
         if (key === 'core.trustctime')
             trustCtime = value === undefined || ['true', 'yes', 'on', '1'].includes(value);
         if (key === 'core.checkstat')
@@ -4131,6 +4342,7 @@ function parseRawDiff(tokens, onCommit) {
 class Workspace {
     root;
     scratch;
+    hostEnv;
     /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
     baseline;
     /** Objects of the latest fingerprint; those of the ones in between are deleted. */
@@ -4146,23 +4358,29 @@ class Workspace {
      */
     settled = new Map();
     indexes = 0;
-    constructor(root, scratch) {
+    constructor(root, scratch, hostEnv) {
         this.root = root;
         this.scratch = scratch;
+        this.hostEnv = hostEnv;
     }
     get topLevel() {
         return this.root.workTree;
     }
-    /** @throws NotAGitWorkTreeError when `directory` is not inside a git work tree. */
-    static async open(directory) {
+    /**
+     * @param env the environment git runs in: without the action's secrets, as a filter or hook that Claude configured
+     *   despite the guard would get it.
+     * @throws NotAGitWorkTreeError when `directory` is not inside a git work tree.
+     */
+    static async open(directory, env = process.env) {
         let root;
         try {
-            root = await locate(directory, process.env);
+            // Pins from the host environment are kept here: they say where the repository is, as for every git command.
+            root = await locate(directory, withSettings(env, QUIET_SETTINGS));
         }
         catch (error) {
             throw new NotAGitWorkTreeError(`Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${error.message})`);
         }
-        return new Workspace(root, (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')));
+        return new Workspace(root, (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')), env);
     }
     async fingerprint() {
         let objects;
@@ -4203,10 +4421,12 @@ class Workspace {
         const { workTree } = repository;
         const index = external_node_path_default().join(this.scratch, `index-${++this.indexes}`);
         try {
-            const source = await this.indexSource(repository);
+            // Read again at every fingerprint: Claude may have added a filter since the last one.
+            const guarded = await this.guardedConfig(repository);
+            const source = await this.indexSource(repository, guarded);
             if (source !== undefined)
                 await copyIndex(source, index);
-            const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
+            const env = { ...guarded.env, GIT_INDEX_FILE: index };
             // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
             const submodules = (0,external_node_fs_.existsSync)(external_node_path_default().join(workTree, '.gitmodules')) ? ['--stage'] : [];
             const [head, listed, modified] = await Promise.all([
@@ -4264,7 +4484,7 @@ class Workspace {
      * What the refresh gives up, as git's own stat cache does once an index is settled: a rewrite that keeps a file's
      * size and modification time (`touch -r`, `cp -p`) within the very second of the refresh is not seen.
      */
-    async indexSource(repository) {
+    async indexSource(repository, guarded) {
         const version = await indexVersion(repository.index);
         const kept = this.settled.get(repository.index);
         if (kept !== undefined && kept.from === version)
@@ -4280,11 +4500,14 @@ class Workspace {
         this.settled.set(repository.index, undefined);
         const file = external_node_path_default().join(this.scratch, `settled-${++this.indexes}`);
         try {
-            if (!(await checksFullStat(repository)))
+            if (!checksFullStat(guarded.config))
                 return repository.index;
             await copyIndex(repository.index, file);
             // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
-            await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, repositoryEnv(repository, { GIT_INDEX_FILE: file }));
+            await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, {
+                ...guarded.env,
+                GIT_INDEX_FILE: file,
+            });
         }
         catch {
             // Only a saving: the fingerprint copies the real index as it is, and says what is wrong if it cannot either.
@@ -4294,9 +4517,23 @@ class Workspace {
         this.settled.set(repository.index, { file, from: version });
         return file;
     }
+    /**
+     * The environment for a git command on `repository` that reads objects and trees only (no work-tree files, so no
+     * filters): the host's without secrets, pinned to the repository, with fsmonitor and hooks switched off.
+     */
+    gitEnv(repository, extra = {}) {
+        return pinnedEnv(unpinnedEnv(this.hostEnv), repository, extra);
+    }
+    /** The configuration git will read for `repository`, and the environment that switches its programs off. */
+    async guardedConfig(repository) {
+        const quiet = pinnedEnv(unpinnedEnv(this.hostEnv), repository);
+        const config = parseConfigList(await git(['config', '-z', '--list'], repository.workTree, quiet));
+        const settings = [...QUIET_SETTINGS, ...filterSettings(config)];
+        return { config, env: pinnedEnv(unpinnedEnv(this.hostEnv, settings), repository) };
+    }
     async nestedSnapshot(workTree, relative, objects) {
         const directory = external_node_path_default().join(workTree, relative);
-        const repository = await locate(directory, unpinnedEnv());
+        const repository = await locate(directory, unpinnedEnv(this.hostEnv));
         // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
         if (repository.workTree !== directory)
             return undefined;
@@ -4360,14 +4597,14 @@ class Workspace {
             return [];
         // Only trees are read (no blobs, no rename detection): the scratch directories hold all that is needed.
         const stores = [this.baseline, this.latest, ...[...this.nestedRepositories.values()].map((r) => r.objects)];
-        const out = await git(['diff-tree', '-r', '--no-renames', '-z', from, to], this.root.workTree, repositoryEnv(this.root, {
+        const out = await git(['diff-tree', '-r', '--no-renames', '-z', from, to], this.root.workTree, this.gitEnv(this.root, {
             GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores.filter((dir) => dir !== undefined)),
         }));
         return parseRawDiff(split(out));
     }
     emptyTreeId;
     emptyTree() {
-        this.emptyTreeId ??= git(['hash-object', '-t', 'tree', '--stdin'], this.root.workTree, repositoryEnv(this.root)).then((id) => id.trim());
+        this.emptyTreeId ??= git(['hash-object', '-t', 'tree', '--stdin'], this.root.workTree, pinnedEnv(unpinnedEnv(this.hostEnv), this.root)).then((id) => id.trim());
         return this.emptyTreeId;
     }
     /** An error that says what broke, in the user's words where it is a known case. */
@@ -4499,7 +4736,7 @@ class SecretGuard {
         // A commit is remembered as clean only with every commit of its range: nothing new since (no git run at all).
         if (this.clean.has(toHead))
             return [];
-        const env = repositoryEnv(repository);
+        const env = this.workspace.gitEnv(repository);
         const range = fromHead === '' ? [toHead] : [toHead, '--not', fromHead];
         const commits = (await git(['rev-list', ...range], repository.workTree, env)).split('\n').filter(Boolean);
         const unsearched = commits.filter((commit) => !this.clean.has(commit));
@@ -4535,7 +4772,7 @@ class SecretGuard {
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
                 cwd: repository.workTree,
-                env: repositoryEnv(repository),
+                env: this.workspace.gitEnv(repository),
                 stdio: ['pipe', 'pipe', 'pipe'],
             });
             const holding = [];
@@ -4649,13 +4886,11 @@ class BatchReader {
 
 async function runConfiguredLoop(config, host) {
     const { log, signal } = host;
-    const toolEnv = withoutSecrets(host.env, [
+    const toolEnv = withoutCredentials(host.env, [
         config.githubToken,
         config.anthropicApiKey,
         config.claudeCodeOauthToken,
-        host.env.ANTHROPIC_API_KEY ?? '',
-        host.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
-    ]).env;
+    ]);
     // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
     // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
     // install of it), so that nothing is left running when the action reports it.
@@ -4668,7 +4903,7 @@ async function runConfiguredLoop(config, host) {
     locating.catch(() => undefined);
     let workspace;
     try {
-        workspace = await Workspace.open(config.workingDirectory);
+        workspace = await Workspace.open(config.workingDirectory, toolEnv);
     }
     catch (error) {
         setup.abort();
@@ -4777,7 +5012,8 @@ async function runConfiguredLoop(config, host) {
                 if (!store)
                     return;
                 try {
-                    await store.save(state);
+                    for (const removed of await store.save(state))
+                        log.warning(removed);
                     stateSaved = true;
                 }
                 catch (error) {
@@ -5752,7 +5988,7 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony import */ var _core_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4888);
 /* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9411);
 /* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
-/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2073);
+/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7339);
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
@@ -6610,7 +6846,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6956);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7614);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 
@@ -6665,21 +6901,238 @@ function formatElapsed(ms) {
 
 /***/ }),
 
-/***/ 2073:
+/***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D9: () => (/* binding */ markdownCode),
-/* harmony export */   Sb: () => (/* binding */ Secrets),
-/* harmony export */   UZ: () => (/* binding */ markdownCell),
-/* harmony export */   br: () => (/* binding */ LogDoor),
-/* harmony export */   nL: () => (/* binding */ markdownInline),
-/* harmony export */   wr: () => (/* binding */ codeFence)
-/* harmony export */ });
-/* unused harmony exports REDACTED, MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, SecretBytes, StreamRedactor, SecretScanner */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8544);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  br: () => (/* binding */ LogDoor),
+  Sb: () => (/* binding */ Secrets),
+  wr: () => (/* binding */ codeFence),
+  UZ: () => (/* binding */ markdownCell),
+  D9: () => (/* binding */ markdownCode),
+  nL: () => (/* binding */ markdownInline)
+});
+
+// UNUSED EXPORTS: MIN_PARTIAL_SECRET, MIN_SECRET_LENGTH, REDACTED, SecretBytes, SecretScanner, StreamRedactor
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/text/secret-bytes.ts
+/**
+ * A byte string and a fast way to find it in a larger buffer (secrets, and the parts of their wrapped base64 forms).
+ */
+/**
+ * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
+ * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
+ */
+// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
+const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
+/** The part of a secret that is searched for is at least this long, so that it is still selective. */
+const MIN_ANCHOR = 16;
+/**
+ * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
+ * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
+ * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
+ * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Used by the
+ * wrapped-form matcher too.
+ */
+/** How common a byte is in ordinary text: 0 for the rarest. */
+function rarity(byte) {
+    const found = RAREST_FIRST.indexOf(String.fromCharCode(byte));
+    return found === -1 ? RAREST_FIRST.length : found;
+}
+class SecretBytes {
+    bytes;
+    anchorAt;
+    /** The part searched for first: from the rarest character on. */
+    anchor;
+    constructor(bytes) {
+        this.bytes = bytes;
+        // Stryker disable all: where the search starts changes its speed only (tested against indexOf), or never ends
+        let best = 0;
+        const rank = (at) => rarity(bytes[at]);
+        for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++)
+            if (rank(at) < rank(best))
+                best = at;
+        // Stryker restore all
+        this.anchorAt = best;
+        this.anchor = bytes.subarray(best);
+    }
+    /** Where the secret starts in `data` at or after `from`, or -1. */
+    indexIn(data, from) {
+        const head = this.anchorAt;
+        for (let at = data.indexOf(this.anchor, from + head); at !== -1; at = data.indexOf(this.anchor, at + 1)) {
+            if (data.compare(this.bytes, 0, head, at - head, at) === 0)
+                return at - head;
+        }
+        return -1;
+    }
+}
+/** Capitals: rare enough in ordinary text that a search for the byte alone stops seldom. */
+const RARE = 26;
+/**
+ * Whether any of many needles may be in a buffer, in one pass per first byte of their anchors rather than one per
+ * needle: those of secrets and of the parts of their wrapped base64 forms mostly start with the same few capitals.
+ * A needle whose anchor starts with a common byte is searched for on its own. May say yes for a needle's anchor
+ * without its head: the search that follows finds nothing then.
+ */
+class NeedleGate {
+    byFirstByte = new Map();
+    alone = [];
+    constructor(needles) {
+        for (const needle of needles) {
+            const first = needle.anchor[0];
+            if (rarity(first) >= RARE)
+                this.alone.push(needle);
+            else
+                this.byFirstByte.set(first, [...(this.byFirstByte.get(first) ?? []), needle.anchor]);
+        }
+    }
+    mayBeIn(data) {
+        for (const needle of this.alone)
+            if (needle.indexIn(data, 0) !== -1)
+                return true;
+        for (const [byte, anchors] of this.byFirstByte) {
+            for (let at = data.indexOf(byte); at !== -1; at = data.indexOf(byte, at + 1)) {
+                for (const anchor of anchors) {
+                    const end = at + anchor.length;
+                    if (end <= data.length && data.compare(anchor, 0, anchor.length, at, end) === 0)
+                        return true;
+                }
+            }
+        }
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __nccwpck_require__(8544);
+;// CONCATENATED MODULE: ./src/text/wrapped-base64.ts
+/**
+ * A secret's base64 form as `base64` prints it by default: cut into lines of 76 characters, wherever the secret
+ * starts on a line. The pieces are joined by a newline, by `\n` or `\r\n` as JSON writes them (the transcript, a saved
+ * session), or by a space (the live log joins lines so). One matcher finds every such variant, the unwrapped form too.
+ */
+
+/** GNU `base64` puts this many characters on every line but the last (`-w 76`, its default). */
+const LINE = 76;
+const SEPARATORS = ['\n', '\r\n', '\\n', '\\r\\n', ' '].map((separator) => Buffer.from(separator));
+/** Each length a separator can have, to find where a match starts from an anchor found after a break. */
+const SEPARATOR_LENGTHS = [...new Set(SEPARATORS.map((separator) => separator.length))];
+const ANCHOR = 16;
+/**
+ * Shorter forms are searched for whole only: with two anchors of 16 characters, whose every break leaves one whole,
+ * a shorter form has no room.
+ */
+const MIN_WRAPPED_FORM = 2 * ANCHOR - 1;
+/** Data ran out in the middle of a match: what is left may be the start of one. */
+const PARTIAL = -2;
+class WrappedBase64 {
+    form;
+    /** Two parts of the form that line breaks cannot both cut: breaks are 76 apart, and the two are 15 to 61 apart. */
+    anchors;
+    constructor(form) {
+        this.form = Buffer.from(form);
+        if (this.form.length < MIN_WRAPPED_FORM)
+            throw new Error('too short to be found wrapped');
+        // Each starts at the rarest character it can (a search runs through the text for its first byte): the first
+        // within the form's first 23 characters, the second where a break cannot cut both, and at most one break comes
+        // before it (by the 77th character).
+        const first = this.rarestIn(0, Math.min(22, this.form.length - 2 * ANCHOR + 1));
+        const second = this.rarestIn(first + ANCHOR - 1, Math.min(first + LINE - ANCHOR - 1, LINE, this.form.length - ANCHOR));
+        this.anchors = [first, second].map((at) => ({
+            at,
+            bytes: new SecretBytes(this.form.subarray(at, at + ANCHOR)),
+            text: form.slice(at, at + ANCHOR),
+        }));
+    }
+    /** The position from `from` to `to` (both included) whose character is the rarest; the first on a tie. */
+    rarestIn(from, to) {
+        let best = from;
+        for (let at = from + 1; at <= to; at++)
+            if (rarity(this.form[at]) < rarity(this.form[best]))
+                best = at;
+        return best;
+    }
+    /** What every variant holds one of, for a gate. */
+    get anchorNeedles() {
+        return this.anchors.map((anchor) => anchor.bytes);
+    }
+    /** Whether `text` may hold a variant: every variant holds one of the anchors whole. */
+    mayBeIn(text) {
+        return this.anchors.some((anchor) => text.includes(anchor.text));
+    }
+    /** The first variant at or after `from`, as [start, end), or undefined. */
+    findIn(data, from) {
+        let found;
+        for (const anchor of this.anchors) {
+            for (let hit = anchor.bytes.indexIn(data, from); hit !== -1; hit = anchor.bytes.indexIn(data, hit + 1)) {
+                if (found && hit - anchor.at - 4 >= found[0])
+                    break;
+                // At most one break before either anchor: the match starts the anchor's offset, and maybe a separator, earlier.
+                for (const before of [0, ...SEPARATOR_LENGTHS]) {
+                    const start = hit - anchor.at - before;
+                    if (start < from || (found && start >= found[0]))
+                        continue;
+                    const end = this.matchAt(data, start);
+                    if (end >= 0)
+                        found = [start, end];
+                }
+            }
+        }
+        return found;
+    }
+    /** The earliest start, in the last bytes of `data`, of a variant that the data ends in the middle of. */
+    partialStart(data) {
+        const longest = this.form.length + Math.ceil(this.form.length / LINE) * 4;
+        const first = this.form[0];
+        for (let at = data.indexOf(first, Math.max(0, data.length - longest)); at !== -1; at = data.indexOf(first, at + 1)) {
+            if (this.matchAt(data, at) === PARTIAL)
+                return at;
+        }
+        return data.length;
+    }
+    /**
+     * Where the variant that starts at `at` ends, -1 when none does, or PARTIAL when the data ends within one. The first
+     * line holds 1 to 76 characters of the form, each further line 76.
+     */
+    matchAt(data, at) {
+        const { form } = this;
+        let i = at;
+        let lastBreak;
+        for (let p = 0; p < form.length;) {
+            if (i >= data.length)
+                return PARTIAL;
+            if (data[i] === form[p]) {
+                i++;
+                p++;
+                continue;
+            }
+            const breakAllowed = p > 0 && (lastBreak === undefined ? p <= LINE : p === lastBreak + LINE);
+            if (!breakAllowed)
+                return -1;
+            const separator = SEPARATORS.find((candidate) => startsWithAt(data, i, candidate));
+            if (separator === undefined) {
+                return SEPARATORS.some((candidate) => endsWithStartOf(data, i, candidate)) ? PARTIAL : -1;
+            }
+            i += separator.length;
+            lastBreak = p;
+        }
+        return i;
+    }
+}
+function startsWithAt(data, at, bytes) {
+    return at + bytes.length <= data.length && data.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+}
+/** `data` ends, from `at`, with the first bytes of `bytes`. */
+function endsWithStartOf(data, at, bytes) {
+    const rest = data.length - at;
+    return rest > 0 && rest < bytes.length && data.compare(bytes, 0, rest, at) === 0;
+}
+
+;// CONCATENATED MODULE: ./src/text/untrusted-text.ts
 /**
  * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
  * cache passes through here on its way out, and is made safe for where it goes:
@@ -6692,6 +7145,9 @@ function formatElapsed(ms) {
  *
  * Pure but for `LogDoor`, which writes through the function it is given.
  */
+
+
+
 
 
 const REDACTED = '***';
@@ -6714,6 +7170,13 @@ class Secrets {
     /** Longest first, so that a secret containing another is replaced whole. */
     values = [];
     needles = [];
+    /** Every form of every secret as bytes, for a search that joins lines itself (the secret guard's scanner). */
+    allNeedles = [];
+    /** Base64 forms long enough to be cut into lines: found by their matcher, wrapped or not. */
+    wrapped = [];
+    wrappedForms = new Set();
+    /** Says in one pass over a chunk whether any needle or wrapped form may be in it (nearly always: no). */
+    gate = new NeedleGate([]);
     /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
     pieceEdges = new Set();
     constructor(values) {
@@ -6725,6 +7188,7 @@ class Secrets {
      */
     add(...values) {
         const unique = new Set(this.values);
+        const wrappedForms = this.wrappedForms;
         for (const value of values) {
             // A secret saved with a newline or blanks around it shows without them too (in JSON, after a `trim()`): the
             // blanks are no secret, so the value without them is what is redacted.
@@ -6734,11 +7198,20 @@ class Secrets {
             unique.add(secret);
             // As the runner's masker does: a secret inside base64 (actions/checkout keeps the token in .git/config as
             // base64 of "x-access-token:TOKEN", which `git config -l` prints) at each of the three byte offsets.
-            for (const encoded of base64Forms(secret))
+            for (const encoded of base64Forms(secret)) {
                 unique.add(encoded);
+                if (encoded.length >= MIN_WRAPPED_FORM)
+                    wrappedForms.add(encoded);
+            }
         }
         this.values = [...unique].sort((a, b) => b.length - a.length);
-        this.needles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+        // Streams search the wrapped forms by their matcher alone: it finds them unwrapped as well.
+        this.needles = this.values
+            .filter((value) => !wrappedForms.has(value))
+            .map((value) => new SecretBytes(Buffer.from(value)));
+        this.allNeedles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+        this.wrapped = [...wrappedForms].map((form) => new WrappedBase64(form));
+        this.gate = new NeedleGate([...this.needles, ...this.wrapped.flatMap((form) => form.anchorNeedles)]);
         for (const value of this.values) {
             // Stryker disable next-line ArithmeticOperator: runs past the end are shorter: they only send short texts to the full search
             for (let at = 0; at + MIN_PARTIAL_SECRET <= value.length; at++) {
@@ -6757,6 +7230,9 @@ class Secrets {
             // Stryker disable next-line ConditionalExpression: made true, replaceAll finds nothing either (made false, the tests catch it)
             if (result.includes(secret))
                 result = result.replaceAll(secret, REDACTED);
+        }
+        if (this.wrapped.some((form) => form.mayBeIn(result))) {
+            result = replaceSecrets(Buffer.from(result), [], this.wrapped, undefined).toString();
         }
         // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`). A text
         // without a `…` that neither starts nor ends with characters of a secret has none (nearly every log line): it
@@ -6796,55 +7272,11 @@ class Secrets {
     }
     /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
     streamRedactor() {
-        return new StreamRedactor(this.needles);
+        return new StreamRedactor(this.needles, this.wrapped, this.gate);
     }
     /** A search of a byte stream (a file, a git object) for any secret, in chunks that may split one. */
     scanner() {
-        return new SecretScanner(this.needles);
-    }
-}
-/**
- * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
- * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
- */
-// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
-const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
-/** The part of a secret that is searched for is at least this long, so that it is still selective. */
-const MIN_ANCHOR = 16;
-/**
- * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
- * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
- * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
- * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Exported for its
- * tests only.
- */
-class SecretBytes {
-    bytes;
-    anchorAt;
-    anchor;
-    constructor(bytes) {
-        this.bytes = bytes;
-        // Stryker disable all: where the search starts changes its speed only (tested against indexOf), or never ends
-        let best = 0;
-        const rank = (at) => {
-            const found = RAREST_FIRST.indexOf(String.fromCharCode(bytes[at]));
-            return found === -1 ? RAREST_FIRST.length : found;
-        };
-        for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++)
-            if (rank(at) < rank(best))
-                best = at;
-        // Stryker restore all
-        this.anchorAt = best;
-        this.anchor = bytes.subarray(best);
-    }
-    /** Where the secret starts in `data` at or after `from`, or -1. */
-    indexIn(data, from) {
-        const head = this.anchorAt;
-        for (let at = data.indexOf(this.anchor, from + head); at !== -1; at = data.indexOf(this.anchor, at + 1)) {
-            if (data.compare(this.bytes, 0, head, at - head, at) === 0)
-                return at - head;
-        }
-        return -1;
+        return new SecretScanner(this.allNeedles);
     }
 }
 /**
@@ -6892,12 +7324,16 @@ function redactTrailingHead(text, secret) {
  */
 class StreamRedactor {
     secrets;
+    wrapped;
+    gate;
     carry = Buffer.alloc(0);
-    constructor(secrets) {
+    constructor(secrets, wrapped = [], gate = new NeedleGate([...secrets, ...wrapped.flatMap((form) => form.anchorNeedles)])) {
         this.secrets = secrets;
+        this.wrapped = wrapped;
+        this.gate = gate;
     }
     push(chunk) {
-        const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
+        const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets, this.wrapped, this.gate);
         const hold = this.heldBackLength(data);
         this.carry = Buffer.from(data.subarray(data.length - hold));
         return hold > 0 ? data.subarray(0, data.length - hold) : data;
@@ -6911,6 +7347,8 @@ class StreamRedactor {
     /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
     heldBackLength(data) {
         let earliest = data.length;
+        for (const form of this.wrapped)
+            earliest = Math.min(earliest, form.partialStart(data));
         for (const { bytes: secret } of this.secrets) {
             // Such an end starts within the last `secret.length` bytes (a whole secret there is gone already).
             const first = secret[0];
@@ -6924,27 +7362,32 @@ class StreamRedactor {
         return data.length - earliest;
     }
 }
-function replaceSecrets(data, secrets) {
-    // Most chunks hold no secret: look before building anything.
-    if (!secrets.some((secret) => secret.indexIn(data, 0) !== -1))
+function replaceSecrets(data, secrets, wrapped, gate) {
+    // Most chunks hold no secret: look before building anything (a caller without a gate has looked).
+    if (gate !== undefined && !gate.mayBeIn(data))
         return data;
     const parts = [];
     let position = 0;
     for (;;) {
         let at = -1;
-        let found;
+        let end = -1;
         for (const secret of secrets) {
             const index = secret.indexIn(data, position);
             // Secrets are sorted longest first: on a tie the longer one wins.
             if (index >= 0 && (at < 0 || index < at)) {
                 at = index;
-                found = secret.bytes;
+                end = index + secret.bytes.length;
             }
         }
-        if (found === undefined)
+        for (const form of wrapped) {
+            const found = form.findIn(data, position);
+            if (found && (at < 0 || found[0] < at || (found[0] === at && found[1] > end)))
+                [at, end] = found;
+        }
+        if (at < 0)
             break;
         parts.push(data.subarray(position, at), REDACTED_BYTES);
-        position = at + found.length;
+        position = end;
     }
     parts.push(data.subarray(position));
     return Buffer.concat(parts);
@@ -7018,7 +7461,7 @@ class LogDoor {
     openToken;
     pending = '';
     scheduledFlush;
-    constructor(secrets, write, newToken = () => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex')) {
+    constructor(secrets, write, newToken = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
         this.secrets = secrets;
         this.write = write;
         this.newToken = newToken;
@@ -7072,7 +7515,7 @@ class LogDoor {
  * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
  */
 function markdownInline(text, max) {
-    return escapeMarkdown((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text), max));
+    return escapeMarkdown((0,text_text/* shorten */.ml)((0,text_text/* oneLine */.TN)(text), max));
 }
 /** `markdownInline` for a table cell: a `|` would end the cell. */
 function markdownCell(text, max) {
@@ -7091,7 +7534,7 @@ function escapeMarkdown(text) {
  * span (a backtick) or, in a table, the cell (a `|`).
  */
 function markdownCode(text, max, inTable = false) {
-    const code = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text), max).replace(/`/g, "'");
+    const code = (0,text_text/* shorten */.ml)((0,text_text/* oneLine */.TN)(text), max).replace(/`/g, "'");
     return `\`${inTable ? code.replace(/\|/g, '\\|') : code}\``;
 }
 /** A code fence longer than any run of backticks in the text, so the text cannot close it. */

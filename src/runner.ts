@@ -13,7 +13,7 @@ import {
   buildClaudeArgs,
   buildClaudeEnv,
   claudeCredential,
-  withoutSecrets,
+  withoutCredentials,
   type CredentialStandIn,
 } from './claude/claude-cli.js';
 import { locateClaude, SetupCancelledError } from './claude/claude-install.js';
@@ -71,13 +71,11 @@ export interface RunnerHost {
 
 export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
   const { log, signal } = host;
-  const toolEnv = withoutSecrets(host.env, [
+  const toolEnv = withoutCredentials(host.env, [
     config.githubToken,
     config.anthropicApiKey,
     config.claudeCodeOauthToken,
-    host.env.ANTHROPIC_API_KEY ?? '',
-    host.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
-  ]).env;
+  ]);
   // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
   // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
   // install of it), so that nothing is left running when the action reports it.
@@ -97,7 +95,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
   locating.catch(() => undefined);
   let workspace: Workspace;
   try {
-    workspace = await Workspace.open(config.workingDirectory);
+    workspace = await Workspace.open(config.workingDirectory, toolEnv);
   } catch (error) {
     setup.abort();
     await locating.catch(() => undefined);
@@ -214,7 +212,7 @@ export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: Runn
       saveState: async (state) => {
         if (!store) return;
         try {
-          await store.save(state);
+          for (const removed of await store.save(state)) log.warning(removed);
           stateSaved = true;
         } catch (error) {
           stateSaved = false;

@@ -2,7 +2,9 @@
  * Verified completion through the built action: a real bash check command in a real git repository, after the
  * scripted stand-in CLI says `ready: true`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTINUATION_PROMPT } from '../../src/actions/inputs.js';
 import {
@@ -158,6 +160,33 @@ describe('check-command, end to end', () => {
     expect(report).not.toContain(API_KEY);
     expect(report).toContain('***');
     expect(runnerLog(run.stdout)).not.toContain(API_KEY);
+  });
+
+  it('gets no credential that the job gave Claude through its environment, by name or by value', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([[{ text: gate(true, 'done') }, result]]);
+    const seen = path.join(mkdtempSync(path.join(os.tmpdir(), 'check-env-')), 'env');
+    const jobKey = 'sk-ant-job-env-key-0123456789abcdef';
+    const jobToken = 'sk-ant-oat01-job-env-token-0123456789';
+    const run = await runAction({
+      cwd: repo.dir,
+      inputs: { prompt: 'x', 'claude-path': FAKE_CLAUDE, 'check-command': `env > '${seen}'` },
+      env: { ...claude.env, ANTHROPIC_API_KEY: jobKey, CLAUDE_CODE_OAUTH_TOKEN: jobToken, MY_COPY: jobKey },
+    });
+    expect(run.outputs).toMatchObject({ status: 'completed', check: 'passed' });
+    const env = readFileSync(seen, 'utf8');
+    expect(env).toContain('PATH=');
+    expect(claude.versionCalls().length).toBeGreaterThan(0);
+    for (const found of [env, JSON.stringify(claude.versionCalls())]) {
+      expect(found).not.toContain(jobKey);
+      expect(found).not.toContain(jobToken);
+      expect(found).not.toMatch(/ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|MY_COPY/);
+    }
+    // Claude itself gets the credential proxy's stand-in for the job's key (which the CLI would prefer), never the key.
+    const claudeEnv = claude.calls()[0].env;
+    expect(claudeEnv.ANTHROPIC_API_KEY).toMatch(/^sk-ant-api03-/);
+    expect(JSON.stringify(claudeEnv)).not.toContain(jobKey);
+    expect(JSON.stringify(claudeEnv)).not.toContain(jobToken);
   });
 });
 

@@ -3,7 +3,10 @@
  * commands, HTML, secrets on every way out, writes to the runner's files. Each test is the attack, and what must
  * not come of it.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHubApi } from '../fixtures/fake-github-api.mjs';
 import {
@@ -201,6 +204,29 @@ describe('secrets', () => {
     expect(readFileSync(run.outputs['transcript-file'], 'utf8')).toContain('again ***');
   });
 
+  it('never leave as base64 cut into lines, in the transcript or the log, wherever the secret starts', async () => {
+    // As `base64 .env` prints it: lines of 76, the key across two of them (every Anthropic key is longer than one).
+    const printed = execFileSync('base64', { input: `# settings\nANTHROPIC_API_KEY=${API_KEY}\n`, encoding: 'utf8' });
+    const { run } = await loop([
+      [
+        { toolUse: { name: 'Bash', input: { command: 'base64 .env' } } },
+        // A failed tool's output goes to the log on one line: its lines joined by spaces.
+        { toolResult: printed, isError: true },
+        { text: `Here it is:\n${printed}` },
+        { text: gate(true, 'done') },
+        result(),
+      ],
+    ]);
+    expect(run.outputs.status).toBe('completed');
+    const shown = published(run);
+    expect(shown).toContain('✗ tool error: IyBzZXR0aW5ncwpBTlRIUk9QSUNfQVBJX0tFWT1');
+    for (const offset of [0, 1, 2]) {
+      const encoded = Buffer.concat([Buffer.alloc(offset), Buffer.from(API_KEY)]).toString('base64');
+      const form = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + API_KEY.length) * 8) / 6));
+      for (let at = 0; at + 10 <= form.length; at++) expect(shown).not.toContain(form.slice(at, at + 10));
+    }
+  });
+
   it('never leave through the CLI’s stderr on failure, also when the tail cuts a secret in two', async () => {
     // The stderr tail keeps the last 8 KiB: the token starts just before it.
     const stderr = `${'e'.repeat(100)}\n${OAUTH_TOKEN}${'.'.repeat(8 * 1024 - 12)}`;
@@ -233,6 +259,49 @@ describe('the runner’s file commands', () => {
       expect(names).not.toContain(name);
     }
     expect(names).toContain('GITHUB_WORKSPACE');
+  });
+
+  it('are not reached through a program that Claude names in .git/config for the fingerprint’s git', async () => {
+    const repo = makeRepo();
+    const nested = path.join(repo.dir, 'vendor', 'lib');
+    mkdirSync(nested, { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: nested });
+    const runner = mkdtempSync(path.join(os.tmpdir(), 'runner-files-'));
+    const githubEnv = path.join(runner, 'env');
+    const githubPath = path.join(runner, 'path');
+    writeFileSync(githubEnv, '');
+    writeFileSync(githubPath, '');
+    const leak = (what: string) =>
+      `sh -c 'echo X=1 >> $GITHUB_ENV; echo /evil >> $GITHUB_PATH; env > ${runner}/${what}'`;
+    const config = (file: string, extra: string) => ({
+      write: { path: file, content: `${readFileSync(file.replace(/^/, `${repo.dir}/`), 'utf8')}${extra}` },
+    });
+    const claude = fakeClaude([
+      [
+        config('.git/config', `[core]\n\tfsmonitor = "${leak('fsmonitor')}"\n`),
+        config('vendor/lib/.git/config', `[filter "x"]\n\tclean = "${leak('filter')}"\n`),
+        { write: { path: 'vendor/lib/.gitattributes', content: '* filter=x\n' } },
+        { text: gate(true, 'done') },
+        result(),
+      ],
+    ]);
+    const runtimeToken = 'actions-runtime-token-0123456789abcdef';
+    const run = await runAction({
+      cwd: repo.dir,
+      inputs: { prompt: 'x', 'claude-path': FAKE_CLAUDE, 'anthropic-api-key': API_KEY, 'github-token': GITHUB_TOKEN },
+      env: {
+        ...claude.env,
+        GITHUB_API_URL: api.url,
+        GITHUB_ENV: githubEnv,
+        GITHUB_PATH: githubPath,
+        ACTIONS_RUNTIME_TOKEN: runtimeToken,
+      },
+    });
+    expect(run.outputs.status).toBe('completed');
+    expect(readFileSync(githubEnv, 'utf8')).toBe('');
+    expect(readFileSync(githubPath, 'utf8')).toBe('');
+    // Nothing that the configuration names ran, so nothing could see a secret.
+    expect(readdirSync(runner).sort()).toEqual(['env', 'path']);
   });
 
   it('keep every output when a tool left the outputs file without a final newline', async () => {

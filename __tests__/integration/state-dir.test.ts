@@ -11,6 +11,7 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -453,9 +454,31 @@ describe('what the review found (state-dir)', () => {
     const claude = fakeClaude([notReady]);
     const stateDir = newStateDir();
     mkdirSync(stateDir, { recursive: true });
-    writeFileSync(path.join(stateDir, '.session.jsonl.0a1b2c3d4e5f.tmp'), 'x'.repeat(1000));
+    const leftover = path.join(stateDir, '.session.jsonl.0a1b2c3d4e5f.tmp');
+    writeFileSync(leftover, 'x'.repeat(1000));
+    // As a cache restores it: written by an earlier run (a fresh one may be another run's save in progress).
+    const earlier = new Date(Date.now() - 3_600_000);
+    utimesSync(leftover, earlier, earlier);
     await runOnce(repo, claude, stateDir, { 'max-iterations': '1' });
     expect(filesUnder(stateDir).sort()).toEqual(['session.jsonl', 'state.json']);
+  });
+
+  it('saves, and a later run continues, past directories planted where the saves go', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([notReady, ready]);
+    const stateDir = newStateDir();
+    for (const planted of ['state.json', '.state.json.0a1b2c3d4e5f.tmp']) {
+      mkdirSync(path.join(stateDir, planted, 'inside'), { recursive: true });
+    }
+    const { run: first } = await runOnce(repo, claude, stateDir, { 'max-iterations': '1' });
+    expect(first.outputs.status).toBe('iteration_limit_reached');
+    const log = runnerLog(first.stdout);
+    expect(log).toContain(`::warning::State directory ${stateDir}: removed a directory in place of state.json`);
+    expect(log).toContain('removed a directory named like a temporary file (.state.json.0a1b2c3d4e5f.tmp)');
+    expect(log).not.toContain('Could not save');
+    const { run: second } = await runOnce(repo, claude, stateDir);
+    expect(second.outputs.status).toBe('completed');
+    expect(second.stdout).toContain(`Continuing the loop saved in ${stateDir}: run 2, 1 iterations`);
   });
 
   it('warns once when the state cannot be saved, and does not offer to continue', async () => {

@@ -8,6 +8,7 @@ import { CHECK_ON } from '../core/check.js';
 import { PERMISSION_MODES, type LoopConfig, type PermissionMode } from '../core/settings.js';
 import { isStatus, STATUSES, type LoopStatus } from '../core/outcome.js';
 import { splitShellWords } from '../text/shell-words.js';
+import { isWithin, realPath } from './real-path.js';
 
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 export const DEFAULT_CLAUDE_VERSION = '2.1.330';
@@ -86,6 +87,11 @@ const OWNED_FLAGS = [
   '--session-id',
 ];
 const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
+/**
+ * Flags that add to the transcript what redaction cannot see whole: a secret split across the `text_delta` events of
+ * partial messages, or the user's messages echoed back.
+ */
+const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -162,12 +168,20 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   if (!sandbox && allowedDomains.length > 0) {
     warnings.push("Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.");
   }
+  const refused = [...new Set(claudeArgs.map((arg) => arg.split('=')[0]).filter((arg) => REFUSED_FLAGS.includes(arg)))];
+  if (refused.length > 0) {
+    throw new InputError(
+      `Input 'claude-args' is "${get('claude-args')}": ${refused.join(', ')} cannot be used with the action, which ` +
+        'redacts whole messages: a secret cut across two partial events would reach the transcript; remove ' +
+        `${refused.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
 
   const stateDir = readStateDir(get, baseDirectory, workingDirectory);
   const maxTurnsText = get('max-turns');
   const statusIssueText = get('status-issue');
   return Object.freeze({
-    prompt: readPrompt(get, workingDirectory),
+    prompt: readPrompt(get, baseDirectory, workingDirectory),
     continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
     maxIterations,
     hardLimit,
@@ -220,13 +234,14 @@ function readStateDir(get: (name: string) => string, baseDirectory: string, work
     ['the workspace', baseDirectory],
     ["'working-directory'", workingDirectory],
   ]) {
-    const relative = path.relative(directory, stateDir);
-    // `..state` is a directory inside; only `..` itself or a path through it leads out.
-    const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-    if (!outside) {
+    // By its spelling and by where it leads: a link into the workspace is inside it.
+    const real = realPath(stateDir);
+    if (isWithin(stateDir, directory) || isWithin(real, realPath(directory))) {
+      const through = real === stateDir ? '' : ` (through a link: ${real})`;
       throw new InputError(
-        `Input 'state-dir' is "${given}", which is inside ${what} (${directory}): the loop would count its own ` +
-          'saved state as changes to the repository. Use a directory outside it, e.g. ${{ runner.temp }}/loop-state.',
+        `Input 'state-dir' is "${given}", which is inside ${what} (${directory})${through}: the loop would count ` +
+          'its own saved state as changes to the repository. Use a directory outside it, e.g. ' +
+          '${{ runner.temp }}/loop-state.',
       );
     }
   }
@@ -236,7 +251,7 @@ function readStateDir(get: (name: string) => string, baseDirectory: string, work
   return stateDir;
 }
 
-function readPrompt(get: (name: string) => string, workingDirectory: string): string {
+function readPrompt(get: (name: string) => string, baseDirectory: string, workingDirectory: string): string {
   const prompt = get('prompt');
   const promptFile = get('prompt-file');
   if (prompt !== '' && promptFile !== '') {
@@ -250,6 +265,15 @@ function readPrompt(get: (name: string) => string, workingDirectory: string): st
   const file = path.resolve(workingDirectory, promptFile);
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} does not exist or is not a file.`);
+  }
+  // A file in the repository is the repository's to link anywhere (a pull request's link to /proc/self/environ would
+  // put the action's environment in the prompt); one that the workflow names outside it is the workflow's choice.
+  const real = realPath(file);
+  if (isWithin(file, baseDirectory) && !isWithin(real, realPath(baseDirectory))) {
+    throw new InputError(
+      `Input 'prompt-file' is "${promptFile}", but ${file} leads out of the workspace through a link ` +
+        `(${baseDirectory}), to ${real}: a prompt file in the workspace must stay in it.`,
+    );
   }
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') throw new InputError(`Input 'prompt-file' is "${promptFile}", but ${file} is empty.`);

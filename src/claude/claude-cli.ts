@@ -128,6 +128,21 @@ const CREDENTIAL_VARIABLE: Record<CredentialKind, string> = {
   oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
 };
 
+/** Where the CLI reads its credential: Claude's alone, never the other programs'. */
+const CLAUDE_CREDENTIALS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
+
+/**
+ * The environment of the programs we run that are not Claude (the check command, git, `claude --version`, the
+ * install): `withoutSecrets`, and without Claude's credential either, by name and by value, where the job put it in
+ * its own environment rather than in an input.
+ */
+export function withoutCredentials(parentEnv: NodeJS.ProcessEnv, secrets: readonly string[]): Record<string, string> {
+  const credentials = CLAUDE_CREDENTIALS.map((name) => parentEnv[name] ?? '');
+  const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials]);
+  for (const name of CLAUDE_CREDENTIALS) delete env[name];
+  return env;
+}
+
 export function buildClaudeEnv(
   config: Readonly<LoopConfig>,
   parentEnv: NodeJS.ProcessEnv,

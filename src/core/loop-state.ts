@@ -13,6 +13,13 @@ import { shorten } from '../text/text.js';
 export const LOOP_STATE_VERSION = 1;
 /** A state is a few kilobytes; a bigger file is not one of ours. */
 export const MAX_STATE_BYTES = 1024 * 1024;
+/**
+ * Bounds of what a saved state may count (runs, iterations, turns, the breaker's counters) and cost: far above any
+ * loop (`hard-limit` iterations per run), and far below where arithmetic on them would stop being exact, so that a
+ * planted state cannot make a limit unreachable or a sum overflow.
+ */
+export const MAX_SAVED_COUNT = 1_000_000;
+export const MAX_SAVED_COST_USD = 1_000_000;
 
 /** Where the loop is, saved after every iteration and at the end of each run. */
 export interface LoopState {
@@ -72,12 +79,21 @@ export function boundedForSaving(state: LoopState): LoopState {
   const bound = (text: string | undefined, max = MAX_SAVED_TEXT): string | undefined =>
     text === undefined ? undefined : shorten(text, max);
   const gate = state.lastGate;
+  const count = (value: number): number => Math.min(value, MAX_SAVED_COUNT);
   return {
     ...state,
+    runs: count(state.runs),
+    iterations: count(state.iterations),
+    turns: count(state.turns),
+    costUsd: Math.min(state.costUsd, MAX_SAVED_COST_USD),
     prompt: shorten(state.prompt, MAX_SAVED_TEXT),
     reason: shorten(state.reason, MAX_SAVED_TEXT),
     checkReport: bound(state.checkReport),
-    breaker: { ...state.breaker, lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER) },
+    breaker: {
+      runsWithoutChanges: count(state.breaker.runsWithoutChanges),
+      sameErrorCount: count(state.breaker.sameErrorCount),
+      lastError: bound(state.breaker.lastError, MAX_SAVED_BLOCKER),
+    },
     lastGate: gate && {
       ready: gate.ready,
       reason: bound(gate.reason, MAX_SAVED_BLOCKER),
@@ -120,7 +136,9 @@ export function parseLoopState(text: string): ParsedState {
   };
   const count = (record: Record<string, unknown>, name: string): number => {
     const field = record[name];
-    if (!Number.isSafeInteger(field) || (field as number) < 0) problems.push(`'${name}' is not a whole number`);
+    if (!Number.isSafeInteger(field) || (field as number) < 0 || (field as number) > MAX_SAVED_COUNT) {
+      problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
+    }
     return field as number;
   };
   const sessionId = text_('sessionId')!;
@@ -128,8 +146,8 @@ export function parseLoopState(text: string): ParsedState {
   const status = text_('status')!;
   if (status !== 'running' && !isStatus(status)) problems.push(`'status' is not a status`);
   const costUsd = value.costUsd;
-  if (!Number.isFinite(costUsd) || (costUsd as number) < 0) {
-    problems.push("'costUsd' is not a non-negative number");
+  if (!Number.isFinite(costUsd) || (costUsd as number) < 0 || (costUsd as number) > MAX_SAVED_COST_USD) {
+    problems.push(`'costUsd' is not a number of dollars from 0 to ${MAX_SAVED_COST_USD}`);
   }
   if (typeof value.costKnown !== 'boolean') problems.push("'costKnown' is not true or false");
   const breaker = isObject(value.breaker) ? value.breaker : {};

@@ -10,15 +10,7 @@ import { lstat, open, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkTreeFingerprint } from '../core/fingerprint.js';
 import type { SecretScanner, Secrets } from '../text/untrusted-text.js';
-import {
-  git,
-  parseRawDiff,
-  repositoryEnv,
-  split,
-  type Repository,
-  type RepositoryChanges,
-  type Workspace,
-} from './workspace.js';
+import { git, parseRawDiff, split, type Repository, type RepositoryChanges, type Workspace } from './workspace.js';
 
 /** A file of the work tree is opened without following a link, and a FIFO there does not block the open. */
 const OPEN_WORK_TREE_FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -122,7 +114,7 @@ export class SecretGuard {
     if (fromHead === undefined || toHead === '' || toHead === fromHead) return [];
     // A commit is remembered as clean only with every commit of its range: nothing new since (no git run at all).
     if (this.clean.has(toHead)) return [];
-    const env = repositoryEnv(repository);
+    const env = this.workspace.gitEnv(repository);
     const range = fromHead === '' ? [toHead] : [toHead, '--not', fromHead];
     const commits = (await git(['rev-list', ...range], repository.workTree, env)).split('\n').filter(Boolean);
     const unsearched = commits.filter((commit) => !this.clean.has(commit));
@@ -160,7 +152,7 @@ export class SecretGuard {
     return new Promise((resolve, reject) => {
       const child = spawn('git', ['cat-file', '--batch'], {
         cwd: repository.workTree,
-        env: repositoryEnv(repository),
+        env: this.workspace.gitEnv(repository),
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const holding: string[] = [];

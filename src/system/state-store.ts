@@ -10,11 +10,11 @@
  * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
  * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
  * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
- * save whole; its temporary file is removed by the next save.
+ * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +35,13 @@ export const MAX_SESSION_LINE = 16 * 1024 * 1024;
  * them) does not block the open; the file-type check that follows then refuses it.
  */
 const OPEN_UNTRUSTED = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** A save's temporary file: `.<name>.<pid>-<random>.tmp`, so that runs sharing the directory never pick the same. */
+const TEMPORARY = /^\.(state\.json|session\.jsonl)\.[0-9a-f-]+\.tmp$/;
+/**
+ * A save writes its temporary file in seconds: one older than this was left by a run that was killed, and one younger
+ * may be another run's save in progress (two jobs on one runner with the same `state-dir`).
+ */
+export const STALE_TEMPORARY_MS = 10 * 60_000;
 
 /** Where the CLI keeps its sessions: `$CLAUDE_CONFIG_DIR`, else `~/.claude` (see claude-cli-facts: sessions). */
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
@@ -101,14 +108,24 @@ export class StateStore {
     await rm(path.join(this.dir, STATE_FILE), { force: true });
   }
 
-  /** Saves Claude's session (secrets redacted), then the state that refers to it. */
-  async save(state: LoopState): Promise<void> {
+  /**
+   * Saves Claude's session (secrets redacted), then the state that refers to it. Returns what stood in the way and
+   * was removed (a directory planted where a file goes, which would make every save fail), to be warned about.
+   */
+  async save(state: LoopState): Promise<string[]> {
+    const removed: string[] = [];
     await mkdir(this.dir, { recursive: true });
-    await removeLeftovers(this.dir);
+    await removeLeftovers(this.dir, removed);
     const session = await this.findSession(state.sessionId);
-    await copyAtomically(session, path.join(this.dir, SESSION_FILE), this.secrets);
+    const [sessionTarget, stateTarget] = [SESSION_FILE, STATE_FILE].map((name) => path.join(this.dir, name));
+    await clearWay(sessionTarget, removed);
+    await copyAtomically(session, sessionTarget, this.secrets);
     const text = `${JSON.stringify(this.secrets.redactDeep(state), null, 2)}\n`;
-    await writeAtomically(path.join(this.dir, STATE_FILE), text);
+    await clearWay(stateTarget, removed);
+    await writeAtomically(stateTarget, text);
+    return removed.map(
+      (what) => `State directory ${this.dir}: removed ${what}, which would have made every save fail.`,
+    );
   }
 
   /** Where the CLI wrote the session: under this working directory, or (a naming we did not foresee) any other. */
@@ -125,13 +142,35 @@ export class StateStore {
   }
 }
 
-/** Temporary files of a save that a kill interrupted: they would be cached along with the state forever. */
-async function removeLeftovers(dir: string): Promise<void> {
+/**
+ * Temporary files of a save that a kill interrupted (they would be cached along with the state forever), and anything
+ * else under such a name that is not a file (a planted directory). Another run's save in progress is left alone.
+ */
+async function removeLeftovers(dir: string, removed: string[]): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const entry of entries) {
-    if (/^\.(state\.json|session\.jsonl)\.[0-9a-f]+\.tmp$/.test(entry))
-      await rm(path.join(dir, entry), { force: true });
+    if (!TEMPORARY.test(entry)) continue;
+    const file = path.join(dir, entry);
+    const info = await lstat(file).catch(() => undefined);
+    if (info === undefined) continue;
+    const planted = !info.isFile();
+    if (!planted && Math.abs(Date.now() - info.mtimeMs) < STALE_TEMPORARY_MS) continue;
+    // Not being able to remove a leftover does not stop the save: the new temporary file has a name of its own.
+    await rm(file, { recursive: true, force: true }).catch(() => undefined);
+    if (planted) removed.push(`a ${describeType(info)} named like a temporary file (${entry})`);
   }
+}
+
+/** A directory where a save renames its file would make the rename fail: it goes (a link or a file is replaced). */
+async function clearWay(target: string, removed: string[]): Promise<void> {
+  const info = await lstat(target).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) return;
+  await rm(target, { recursive: true, force: true });
+  removed.push(`a directory in place of ${path.basename(target)}`);
+}
+
+function describeType(info: { isDirectory(): boolean; isSymbolicLink(): boolean }): string {
+  return info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symbolic link' : 'special file';
 }
 
 async function isFile(file: string): Promise<boolean> {
@@ -232,9 +271,13 @@ async function openForReading(file: string, limit: number): Promise<ReadStream> 
   return handle.createReadStream();
 }
 
-/** A new file beside `target`, created exclusively, so that nothing planted there is written through. */
+/**
+ * A new file beside `target`, created exclusively, so that nothing planted there is written through; named by this
+ * process and at random, so that no other run's save uses or removes it.
+ */
 function temporaryBeside(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const name = `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  return path.join(path.dirname(target), name);
 }
 
 async function writeAtomically(target: string, text: string): Promise<void> {

@@ -18,6 +18,7 @@ import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sameFingerprint, type WorkTreeFingerprint } from '../core/fingerprint.js';
+import { filterSettings, parseConfigList, QUIET_SETTINGS, withSettings, type GitSetting } from './git-guard.js';
 
 export class NotAGitWorkTreeError extends Error {
   override name = 'NotAGitWorkTreeError';
@@ -42,15 +43,19 @@ const REPOSITORY_VARIABLES = [
   'GIT_PREFIX',
 ];
 
-function unpinnedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+/**
+ * The host's environment (without the action's secrets: git may still run a program the repository names) with no
+ * repository pinned, and the settings that keep git from running programs: see git-guard.ts.
+ */
+function unpinnedEnv(hostEnv: NodeJS.ProcessEnv, settings: readonly GitSetting[] = QUIET_SETTINGS): NodeJS.ProcessEnv {
+  const env = withSettings(hostEnv, settings);
   for (const name of REPOSITORY_VARIABLES) delete env[name];
   return env;
 }
 
-export function repositoryEnv(repository: Repository, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+function pinnedEnv(unpinned: NodeJS.ProcessEnv, repository: Repository, extra: NodeJS.ProcessEnv = {}) {
   return {
-    ...unpinnedEnv(),
+    ...unpinned,
     GIT_DIR: repository.gitDir,
     GIT_WORK_TREE: repository.workTree,
     GIT_OPTIONAL_LOCKS: '0',
@@ -133,15 +138,12 @@ async function indexVersion(index: string): Promise<string | undefined> {
  * minimal it does not, and a refreshed copy would hide such a rewrite, where a racily clean entry is read again:
  * the copy is then not refreshed.
  */
-async function checksFullStat(repository: Repository): Promise<boolean> {
-  const entries = split(await git(['config', '-z', '--list'], repository.workTree, repositoryEnv(repository)));
+function checksFullStat(config: ReadonlyArray<readonly [string, string | undefined]>): boolean {
   // Later settings override earlier ones; a key without `=` is true, one with an empty value false.
   let trustCtime = true;
   let checkStat = 'default';
-  for (const entry of entries) {
-    const newline = entry.indexOf('\n');
-    const key = newline === -1 ? entry : entry.slice(0, newline);
-    const value = newline === -1 ? undefined : entry.slice(newline + 1).toLowerCase();
+  for (const [key, raw] of config) {
+    const value = raw?.toLowerCase();
     if (key === 'core.trustctime') trustCtime = value === undefined || ['true', 'yes', 'on', '1'].includes(value);
     if (key === 'core.checkstat') checkStat = value ?? '';
   }
@@ -187,6 +189,12 @@ export function parseRawDiff(tokens: string[], onCommit?: (id: string) => void):
   return entries;
 }
 
+/** A repository's configuration as git reads it (its own, the user's, the system's), and settings that disarm it. */
+interface GuardedConfig {
+  config: Array<[string, string | undefined]>;
+  env: NodeJS.ProcessEnv;
+}
+
 export class Workspace {
   /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
   private baseline: string | undefined;
@@ -207,23 +215,29 @@ export class Workspace {
   private constructor(
     private readonly root: Repository,
     private readonly scratch: string,
+    private readonly hostEnv: NodeJS.ProcessEnv,
   ) {}
 
   get topLevel(): string {
     return this.root.workTree;
   }
 
-  /** @throws NotAGitWorkTreeError when `directory` is not inside a git work tree. */
-  static async open(directory: string): Promise<Workspace> {
+  /**
+   * @param env the environment git runs in: without the action's secrets, as a filter or hook that Claude configured
+   *   despite the guard would get it.
+   * @throws NotAGitWorkTreeError when `directory` is not inside a git work tree.
+   */
+  static async open(directory: string, env: NodeJS.ProcessEnv = process.env): Promise<Workspace> {
     let root: Repository;
     try {
-      root = await locate(directory, process.env);
+      // Pins from the host environment are kept here: they say where the repository is, as for every git command.
+      root = await locate(directory, withSettings(env, QUIET_SETTINGS));
     } catch (error) {
       throw new NotAGitWorkTreeError(
         `Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${(error as Error).message})`,
       );
     }
-    return new Workspace(root, mkdtempSync(path.join(os.tmpdir(), 'autonomous-loop-workspace-')));
+    return new Workspace(root, mkdtempSync(path.join(os.tmpdir(), 'autonomous-loop-workspace-')), env);
   }
 
   async fingerprint(): Promise<WorkTreeFingerprint> {
@@ -263,9 +277,11 @@ export class Workspace {
     const { workTree } = repository;
     const index = path.join(this.scratch, `index-${++this.indexes}`);
     try {
-      const source = await this.indexSource(repository);
+      // Read again at every fingerprint: Claude may have added a filter since the last one.
+      const guarded = await this.guardedConfig(repository);
+      const source = await this.indexSource(repository, guarded);
       if (source !== undefined) await copyIndex(source, index);
-      const env = repositoryEnv(repository, { GIT_INDEX_FILE: index });
+      const env = { ...guarded.env, GIT_INDEX_FILE: index };
       // Submodules are listed in .gitmodules: without it, no need to list every tracked file to find them.
       const submodules = existsSync(path.join(workTree, '.gitmodules')) ? ['--stage'] : [];
       const [head, listed, modified] = await Promise.all([
@@ -328,7 +344,7 @@ export class Workspace {
    * What the refresh gives up, as git's own stat cache does once an index is settled: a rewrite that keeps a file's
    * size and modification time (`touch -r`, `cp -p`) within the very second of the refresh is not seen.
    */
-  private async indexSource(repository: Repository): Promise<string | undefined> {
+  private async indexSource(repository: Repository, guarded: GuardedConfig): Promise<string | undefined> {
     const version = await indexVersion(repository.index);
     const kept = this.settled.get(repository.index);
     if (kept !== undefined && kept.from === version) return kept.file;
@@ -341,14 +357,13 @@ export class Workspace {
     this.settled.set(repository.index, undefined);
     const file = path.join(this.scratch, `settled-${++this.indexes}`);
     try {
-      if (!(await checksFullStat(repository))) return repository.index;
+      if (!checksFullStat(guarded.config)) return repository.index;
       await copyIndex(repository.index, file);
       // -q: the files that changed are left for diff-files to list. Submodules are fingerprinted on their own.
-      await git(
-        ['update-index', '-q', '--ignore-submodules', '--refresh'],
-        repository.workTree,
-        repositoryEnv(repository, { GIT_INDEX_FILE: file }),
-      );
+      await git(['update-index', '-q', '--ignore-submodules', '--refresh'], repository.workTree, {
+        ...guarded.env,
+        GIT_INDEX_FILE: file,
+      });
     } catch {
       // Only a saving: the fingerprint copies the real index as it is, and says what is wrong if it cannot either.
       await rm(file, { force: true });
@@ -358,13 +373,29 @@ export class Workspace {
     return file;
   }
 
+  /**
+   * The environment for a git command on `repository` that reads objects and trees only (no work-tree files, so no
+   * filters): the host's without secrets, pinned to the repository, with fsmonitor and hooks switched off.
+   */
+  gitEnv(repository: Repository, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return pinnedEnv(unpinnedEnv(this.hostEnv), repository, extra);
+  }
+
+  /** The configuration git will read for `repository`, and the environment that switches its programs off. */
+  private async guardedConfig(repository: Repository): Promise<GuardedConfig> {
+    const quiet = pinnedEnv(unpinnedEnv(this.hostEnv), repository);
+    const config = parseConfigList(await git(['config', '-z', '--list'], repository.workTree, quiet));
+    const settings = [...QUIET_SETTINGS, ...filterSettings(config)];
+    return { config, env: pinnedEnv(unpinnedEnv(this.hostEnv, settings), repository) };
+  }
+
   private async nestedSnapshot(
     workTree: string,
     relative: string,
     objects: string,
   ): Promise<[string, WorkTreeFingerprint] | undefined> {
     const directory = path.join(workTree, relative);
-    const repository = await locate(directory, unpinnedEnv());
+    const repository = await locate(directory, unpinnedEnv(this.hostEnv));
     // Not a repository of its own after all (git found the one around it): its files are in this one's tree.
     if (repository.workTree !== directory) return undefined;
     this.nestedRepositories.set(repository.workTree, repository);
@@ -433,7 +464,7 @@ export class Workspace {
     const out = await git(
       ['diff-tree', '-r', '--no-renames', '-z', from, to],
       this.root.workTree,
-      repositoryEnv(this.root, {
+      this.gitEnv(this.root, {
         GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates(stores.filter((dir) => dir !== undefined)),
       }),
     );
@@ -445,7 +476,7 @@ export class Workspace {
     this.emptyTreeId ??= git(
       ['hash-object', '-t', 'tree', '--stdin'],
       this.root.workTree,
-      repositoryEnv(this.root),
+      pinnedEnv(unpinnedEnv(this.hostEnv), this.root),
     ).then((id) => id.trim());
     return this.emptyTreeId;
   }

@@ -11,7 +11,11 @@
  * Pure but for `LogDoor`, which writes through the function it is given.
  */
 import { randomBytes } from 'node:crypto';
+import { NeedleGate, SecretBytes } from './secret-bytes.js';
 import { oneLine, shorten } from './text.js';
+import { MIN_WRAPPED_FORM, WrappedBase64 } from './wrapped-base64.js';
+
+export { SecretBytes };
 
 export const REDACTED = '***';
 const REDACTED_BYTES = Buffer.from(REDACTED);
@@ -38,6 +42,13 @@ export class Secrets {
   /** Longest first, so that a secret containing another is replaced whole. */
   private values: readonly string[] = [];
   private needles: readonly SecretBytes[] = [];
+  /** Every form of every secret as bytes, for a search that joins lines itself (the secret guard's scanner). */
+  private allNeedles: readonly SecretBytes[] = [];
+  /** Base64 forms long enough to be cut into lines: found by their matcher, wrapped or not. */
+  private wrapped: readonly WrappedBase64[] = [];
+  private readonly wrappedForms = new Set<string>();
+  /** Says in one pass over a chunk whether any needle or wrapped form may be in it (nearly always: no). */
+  private gate = new NeedleGate([]);
   /** Every run of MIN_PARTIAL_SECRET characters in a secret: what a piece of one must start and end with. */
   private readonly pieceEdges = new Set<string>();
 
@@ -51,6 +62,7 @@ export class Secrets {
    */
   add(...values: Array<string | undefined>): void {
     const unique = new Set<string>(this.values);
+    const wrappedForms = this.wrappedForms;
     for (const value of values) {
       // A secret saved with a newline or blanks around it shows without them too (in JSON, after a `trim()`): the
       // blanks are no secret, so the value without them is what is redacted.
@@ -59,10 +71,19 @@ export class Secrets {
       unique.add(secret);
       // As the runner's masker does: a secret inside base64 (actions/checkout keeps the token in .git/config as
       // base64 of "x-access-token:TOKEN", which `git config -l` prints) at each of the three byte offsets.
-      for (const encoded of base64Forms(secret)) unique.add(encoded);
+      for (const encoded of base64Forms(secret)) {
+        unique.add(encoded);
+        if (encoded.length >= MIN_WRAPPED_FORM) wrappedForms.add(encoded);
+      }
     }
     this.values = [...unique].sort((a, b) => b.length - a.length);
-    this.needles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+    // Streams search the wrapped forms by their matcher alone: it finds them unwrapped as well.
+    this.needles = this.values
+      .filter((value) => !wrappedForms.has(value))
+      .map((value) => new SecretBytes(Buffer.from(value)));
+    this.allNeedles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
+    this.wrapped = [...wrappedForms].map((form) => new WrappedBase64(form));
+    this.gate = new NeedleGate([...this.needles, ...this.wrapped.flatMap((form) => form.anchorNeedles)]);
     for (const value of this.values) {
       // Stryker disable next-line ArithmeticOperator: runs past the end are shorter: they only send short texts to the full search
       for (let at = 0; at + MIN_PARTIAL_SECRET <= value.length; at++) {
@@ -81,6 +102,9 @@ export class Secrets {
     for (const secret of this.values) {
       // Stryker disable next-line ConditionalExpression: made true, replaceAll finds nothing either (made false, the tests catch it)
       if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
+    }
+    if (this.wrapped.some((form) => form.mayBeIn(result))) {
+      result = replaceSecrets(Buffer.from(result), [], this.wrapped, undefined).toString();
     }
     // A cut leaves a piece at the start (a tail of a longer output), at the end, or before a `…` (`shorten`). A text
     // without a `…` that neither starts nor ends with characters of a secret has none (nearly every log line): it
@@ -121,55 +145,12 @@ export class Secrets {
 
   /** A redactor for a byte stream whose chunks may split a secret (the transcript, stderr). */
   streamRedactor(): StreamRedactor {
-    return new StreamRedactor(this.needles);
+    return new StreamRedactor(this.needles, this.wrapped, this.gate);
   }
 
   /** A search of a byte stream (a file, a git object) for any secret, in chunks that may split one. */
   scanner(): SecretScanner {
-    return new SecretScanner(this.needles);
-  }
-}
-
-/**
- * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
- * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
- */
-// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
-const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
-/** The part of a secret that is searched for is at least this long, so that it is still selective. */
-const MIN_ANCHOR = 16;
-
-/**
- * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
- * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
- * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
- * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Exported for its
- * tests only.
- */
-export class SecretBytes {
-  private readonly anchorAt: number;
-  private readonly anchor: Buffer;
-
-  constructor(readonly bytes: Buffer) {
-    // Stryker disable all: where the search starts changes its speed only (tested against indexOf), or never ends
-    let best = 0;
-    const rank = (at: number): number => {
-      const found = RAREST_FIRST.indexOf(String.fromCharCode(bytes[at]));
-      return found === -1 ? RAREST_FIRST.length : found;
-    };
-    for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++) if (rank(at) < rank(best)) best = at;
-    // Stryker restore all
-    this.anchorAt = best;
-    this.anchor = bytes.subarray(best);
-  }
-
-  /** Where the secret starts in `data` at or after `from`, or -1. */
-  indexIn(data: Buffer, from: number): number {
-    const head = this.anchorAt;
-    for (let at = data.indexOf(this.anchor, from + head); at !== -1; at = data.indexOf(this.anchor, at + 1)) {
-      if (data.compare(this.bytes, 0, head, at - head, at) === 0) return at - head;
-    }
-    return -1;
+    return new SecretScanner(this.allNeedles);
   }
 }
 
@@ -222,10 +203,19 @@ function redactTrailingHead(text: string, secret: string): string {
 export class StreamRedactor {
   private carry: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly secrets: readonly SecretBytes[]) {}
+  constructor(
+    private readonly secrets: readonly SecretBytes[],
+    private readonly wrapped: readonly WrappedBase64[] = [],
+    private readonly gate = new NeedleGate([...secrets, ...wrapped.flatMap((form) => form.anchorNeedles)]),
+  ) {}
 
   push(chunk: Buffer): Buffer {
-    const data = replaceSecrets(this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk, this.secrets);
+    const data = replaceSecrets(
+      this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk,
+      this.secrets,
+      this.wrapped,
+      this.gate,
+    );
     const hold = this.heldBackLength(data);
     this.carry = Buffer.from(data.subarray(data.length - hold));
     return hold > 0 ? data.subarray(0, data.length - hold) : data;
@@ -241,6 +231,7 @@ export class StreamRedactor {
   /** The length of the longest end of `data` that is the start of a secret (but not a whole one). */
   private heldBackLength(data: Buffer): number {
     let earliest = data.length;
+    for (const form of this.wrapped) earliest = Math.min(earliest, form.partialStart(data));
     for (const { bytes: secret } of this.secrets) {
       // Such an end starts within the last `secret.length` bytes (a whole secret there is gone already).
       const first = secret[0];
@@ -259,25 +250,34 @@ export class StreamRedactor {
   }
 }
 
-function replaceSecrets(data: Buffer, secrets: readonly SecretBytes[]): Buffer {
-  // Most chunks hold no secret: look before building anything.
-  if (!secrets.some((secret) => secret.indexIn(data, 0) !== -1)) return data;
+function replaceSecrets(
+  data: Buffer,
+  secrets: readonly SecretBytes[],
+  wrapped: readonly WrappedBase64[],
+  gate: NeedleGate | undefined,
+): Buffer {
+  // Most chunks hold no secret: look before building anything (a caller without a gate has looked).
+  if (gate !== undefined && !gate.mayBeIn(data)) return data;
   const parts: Buffer[] = [];
   let position = 0;
   for (;;) {
     let at = -1;
-    let found: Buffer | undefined;
+    let end = -1;
     for (const secret of secrets) {
       const index = secret.indexIn(data, position);
       // Secrets are sorted longest first: on a tie the longer one wins.
       if (index >= 0 && (at < 0 || index < at)) {
         at = index;
-        found = secret.bytes;
+        end = index + secret.bytes.length;
       }
     }
-    if (found === undefined) break;
+    for (const form of wrapped) {
+      const found = form.findIn(data, position);
+      if (found && (at < 0 || found[0] < at || (found[0] === at && found[1] > end))) [at, end] = found;
+    }
+    if (at < 0) break;
     parts.push(data.subarray(position, at), REDACTED_BYTES);
-    position = at + found.length;
+    position = end;
   }
   parts.push(data.subarray(position));
   return Buffer.concat(parts);
