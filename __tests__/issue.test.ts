@@ -43,6 +43,9 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
+    resetsAt: undefined,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+    subscription: false,
     ...overrides,
   };
 }
@@ -108,6 +111,16 @@ describe('loopMarker', () => {
     expect(loopMarker(context({ job: 'other' }), PROMPT)).not.toBe(marker);
     expect(loopMarker(context({ workflow: 'other' }), PROMPT)).not.toBe(marker);
     expect(loopMarker(context({ repository: 'owner/other' }), PROMPT)).not.toBe(marker);
+  });
+});
+
+describe('renderIssue: a usage limit', () => {
+  it('says until when the loop is paused, and how it continues', () => {
+    const paused = outcome({ status: 'usage_limited', resetsAt: Date.UTC(2026, 11, 7, 22), stateSaved: true });
+    const issue = renderIssue(paused, PROMPT, context());
+    expect(issue.title).toContain('usage limited');
+    expect(issue.body).toContain('paused by the usage limit until 2026-12-07T22:00:00.000Z');
+    expect(issue.body).toContain('a run before it ends `usage_limited` at once');
   });
 });
 

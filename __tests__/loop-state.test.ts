@@ -6,6 +6,7 @@ import {
   MAX_SAVED_TEXT,
   MAX_STATE_BYTES,
   parseLoopState,
+  pausedByUsageLimit,
   resumeDecision,
   resumePrompt,
   runFacts,
@@ -369,5 +370,33 @@ describe('boundedForSaving', () => {
     const text = JSON.stringify(bounded);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_STATE_BYTES);
     expect(parseLoopState(text)).toEqual({ state: bounded });
+  });
+});
+
+describe('the reset time of a usage limit in the state', () => {
+  const resetsAt = '2026-12-07T22:14:00.000Z';
+  const paused = state({ status: 'usage_limited', resetsAt });
+  const at = (iso: string) => Date.parse(iso);
+
+  it('is read back, and a state written before it existed still reads', () => {
+    expect(parseLoopState(JSON.stringify(paused))).toEqual({ state: paused });
+    expect(parseLoopState(JSON.stringify(state()))).toEqual({ state: state() });
+    expect(problemOf(parseLoopState(JSON.stringify({ ...paused, resetsAt: 'soon' })))).toBe("'resetsAt' is not a time");
+  });
+
+  it('pauses a run that starts before it, of this repository and directory only', () => {
+    const parsed = parseLoopState(JSON.stringify(paused));
+    expect(pausedByUsageLimit(parsed, identity, at('2026-12-07T21:00:00Z'))).toEqual({
+      state: paused,
+      resetsAt: at(resetsAt),
+    });
+    expect(pausedByUsageLimit(parsed, identity, at(resetsAt))).toBeUndefined();
+    expect(pausedByUsageLimit(parsed, { ...identity, workingDirectory: 'other' }, 0)).toBeUndefined();
+    expect(pausedByUsageLimit(parsed, { ...identity, repository: 'o/x' }, 0)).toBeUndefined();
+    // Another status (a later run that went on) or no reset time: nothing to wait for.
+    expect(pausedByUsageLimit({ state: { ...paused, status: 'running' } }, identity, 0)).toBeUndefined();
+    expect(pausedByUsageLimit({ state: state({ status: 'usage_limited' }) }, identity, 0)).toBeUndefined();
+    expect(pausedByUsageLimit({ problem: 'x' }, identity, 0)).toBeUndefined();
+    expect(pausedByUsageLimit(undefined, identity, 0)).toBeUndefined();
   });
 });

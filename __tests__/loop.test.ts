@@ -419,14 +419,18 @@ describe('runLoop', () => {
   });
 
   it('waits until a limit resets when that is within the iteration timeout', async () => {
-    const reset = Math.floor(Date.now() / 1000) + 20;
+    const now = 1_700_000_000_000;
+    const reset = now / 1000 + 20;
     const limited = {
       lines: [result({ is_error: true, result: `Claude AI usage limit reached|${reset}` })],
       exitCode: 1,
     };
-    const { sleeps } = await run([limited, { lines: [text(gateText(true, 'ok')), result()] }]);
-    expect(sleeps[0]).toBeGreaterThan(15_000);
-    expect(sleeps[0]).toBeLessThanOrEqual(20_000);
+    const { sleeps, outcome } = await run([limited, { lines: [text(gateText(true, 'ok')), result()] }], {}, undefined, {
+      clockStart: now,
+    });
+    // The run took 1 s of the 20: the rest, and a second past the reset.
+    expect(sleeps).toEqual([20_000]);
+    expect(outcome.status).toBe('completed');
   });
 
   it('reports timed_out and cancelled', async () => {
@@ -1174,8 +1178,8 @@ describe('runLoop: runs that ran out of time, and retries', () => {
     const { outcome, requests, sleeps } = await run([limited]);
     expect(requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
-    expect(outcome.status).toBe('failed');
-    expect(outcome.reason).toContain('(no retry: it would not end within the iteration timeout)');
+    expect(outcome.status).toBe('usage_limited');
+    expect(outcome.resetsAt).toBe(reset * 1000);
   });
 });
 
@@ -1430,5 +1434,95 @@ describe('runLoop: the secret guard', () => {
     const { outcome, secretSearches } = await run([{ lines: [text(gateText(true, 'nothing to do')), result()] }]);
     expect(outcome.status).toBe('completed');
     expect(secretSearches).toEqual([]);
+  });
+});
+
+describe('runLoop: a subscription usage limit', () => {
+  const NOW = 1_800_000_000_000;
+  const limitedUntil = (resetMs: number, type = 'five_hour') => ({
+    lines: [
+      {
+        type: 'rate_limit_event',
+        rate_limit_info: { status: 'rejected', resetsAt: resetMs / 1000, rateLimitType: type, isUsingOverage: false },
+      },
+      result({ is_error: true, api_error_status: 429, api_error: 'usage_limit_reached', result: 'You hit your limit' }),
+    ],
+    exitCode: 1,
+  });
+  const done = { lines: [text(gateText(true, 'ok')), result()], changes: true };
+
+  it('ends usage_limited at once, without a retry, when the reset is past the iteration timeout; the state keeps it', async () => {
+    const reset = NOW + 3 * 3_600_000;
+    const { outcome, requests, sleeps, saved } = await run([limitedUntil(reset, 'seven_day'), done], {}, undefined, {
+      clockStart: NOW,
+    });
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'usage_limited', resetsAt: reset, iterations: 1 });
+    expect(outcome.reason).toContain("Claude's usage limit (seven_day) was reached");
+    expect(saved.at(-1)).toMatchObject({ status: 'usage_limited', resetsAt: new Date(reset).toISOString() });
+  });
+
+  it("ends usage_limited when the reset is past this run's time limit, though the iteration timeout would allow it", async () => {
+    const reset = NOW + 30_000;
+    const { outcome, sleeps } = await run([limitedUntil(reset), done], { iterationTimeoutMs: 3_600_000 }, undefined, {
+      clockStart: NOW,
+      start: { deadline: NOW + 20_000 },
+    });
+    expect(sleeps).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'usage_limited', resetsAt: reset });
+  });
+
+  it('waits for a reset within reach, says until when, and goes on without using up the API retries', async () => {
+    const reset = NOW + 40_000;
+    const { outcome, requests, sleeps, warnings } = await run(
+      [limitedUntil(reset), done],
+      { apiRetries: 0 },
+      undefined,
+      {
+        clockStart: NOW,
+      },
+    );
+    expect(requests).toHaveLength(2);
+    expect(sleeps).toEqual([40_000]);
+    expect(warnings.join('\n')).toContain(`paused by the usage limit until ${new Date(reset).toISOString()}`);
+    expect(outcome).toMatchObject({ status: 'completed', resetsAt: undefined });
+  });
+
+  it('a cancellation stops the wait', async () => {
+    const { outcome, requests } = await run([limitedUntil(NOW + 40_000), done], {}, undefined, {
+      clockStart: NOW,
+      abortDuringSleep: true,
+    });
+    expect(requests).toHaveLength(1);
+    expect(outcome.status).toBe('cancelled');
+  });
+
+  it('a limit that still refuses after its reset ends the run after a few waits', async () => {
+    const { outcome, requests } = await run([limitedUntil(NOW + 1_000)], {}, undefined, { clockStart: NOW });
+    expect(requests).toHaveLength(4);
+    expect(outcome.status).toBe('usage_limited');
+  });
+
+  it('warns once of a limit 80% used, keeps it with the iteration, and sums the tokens', async () => {
+    const warned = {
+      lines: [
+        {
+          type: 'rate_limit_event',
+          rate_limit_info: { status: 'allowed_warning', utilization: 0.86, rateLimitType: 'five_hour', resetsAt: 1 },
+        },
+        text(gateText(false, 'more')),
+        result({
+          usage: { input_tokens: 10, output_tokens: 20, cache_read_input_tokens: 30, cache_creation_input_tokens: 40 },
+        }),
+      ],
+      changes: true,
+    };
+    const { outcome, warnings } = await run([warned, warned, done]);
+    expect(warnings.filter((w) => w.includes('of the usage limit'))).toEqual([
+      'Iteration 1: 86% of the usage limit (five_hour) is used; it resets at 1970-01-01T00:00:01.000Z. At the limit the loop pauses until the reset. Said once per run.',
+    ]);
+    expect(outcome.records.map((r) => r.usageWarning?.utilization)).toEqual([0.86, 0.86, undefined]);
+    expect(outcome.tokens).toEqual({ input: 20, output: 40, cacheRead: 60, cacheCreation: 80 });
   });
 });

@@ -55,6 +55,9 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   savedSessionFailed: false,
   resultText: '',
   wallTimeMs: 1_000,
+  resetsAt: undefined,
+  tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+  subscription: false,
   ...extra,
 });
 

@@ -47,6 +47,9 @@ const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   savedSessionFailed: false,
   resultText: '',
   wallTimeMs: 0,
+  resetsAt: undefined,
+  tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+  subscription: false,
   ...extra,
 });
 
@@ -65,6 +68,8 @@ describe('outcomeOutputs', () => {
       'total-iterations': '2',
       'total-cost-usd': '0.0246',
       'cost-usd': '0.0246',
+      tokens: '{"input":0,"output":0,"cache_read":0,"cache_creation":0}',
+      'resets-at': '',
       turns: '8',
       'files-changed': '3',
       'transcript-file': '/tmp/t.jsonl',
@@ -77,9 +82,45 @@ describe('outcomeOutputs', () => {
 
   it('gives empty values, not missing ones, for a loop that never started', () => {
     const outputs = outcomeOutputs(failedBeforeStart('bad input'));
-    expect(Object.keys(outputs)).toHaveLength(18);
+    expect(Object.keys(outputs)).toHaveLength(20);
     expect(outputs['status-comment-url']).toBe('');
     expect(outputs).toMatchObject({ status: 'failed', reason: 'bad input', blockers: '[]', iterations: '0' });
+  });
+});
+
+describe('the usage-limit outputs', () => {
+  const reset = Date.UTC(2026, 11, 7, 20, 14);
+  it('resets-at is the reset in ISO 8601 UTC when a usage limit paused the loop, and empty otherwise', () => {
+    expect(outcomeOutputs(outcome({ status: 'usage_limited', resetsAt: reset }))['resets-at']).toBe(
+      '2026-12-07T20:14:00.000Z',
+    );
+    expect(outcomeOutputs(outcome({ status: 'usage_limited', resetsAt: undefined }))['resets-at']).toBe('');
+    expect(outcomeOutputs(outcome({ status: 'failed', resetsAt: reset }))['resets-at']).toBe('');
+  });
+
+  it('tokens is JSON with the four counts', () => {
+    const tokens = { input: 1200, output: 300, cacheRead: 4000, cacheCreation: 50 };
+    expect(JSON.parse(outcomeOutputs(outcome({ tokens })).tokens)).toEqual({
+      input: 1200,
+      output: 300,
+      cache_read: 4000,
+      cache_creation: 50,
+    });
+  });
+
+  it('the summary says until when the loop is paused, and how it goes on', () => {
+    const paused = outcome({ status: 'usage_limited', resetsAt: reset, stateSaved: true });
+    const summary = renderSummary(paused);
+    expect(summary).toContain('paused by the usage limit until 2026-12-07T20:14:00.000Z');
+    expect(summary).toContain('a run of the workflow with the same state directory after that time continues the loop');
+    expect(renderSummary({ ...paused, stateSaved: false })).toContain('Run the workflow again after that time');
+  });
+
+  it('the summary calls the cost under a subscription an API-price equivalent', () => {
+    expect(renderSummary(outcome({ subscription: true }))).toContain(
+      'an API-price equivalent under the subscription, not money spent',
+    );
+    expect(renderSummary(outcome({ subscription: false }))).not.toContain('API-price');
   });
 });
 

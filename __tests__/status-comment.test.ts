@@ -74,6 +74,9 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
+    resetsAt: undefined,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+    subscription: false,
     ...overrides,
   };
 }
@@ -88,6 +91,38 @@ describe('statusMarker', () => {
     expect(statusMarker(context(), 'Another task')).not.toBe(marker);
     // Nothing in the run id can close the comment early.
     expect(statusMarker(context({ runId: '1 --> @x' }), PROMPT)).toMatch(/:1x -->$/);
+  });
+});
+
+describe('renderStatusComment: usage limits', () => {
+  it('has one line for a usage limit 80% used, from the latest iteration that saw it', () => {
+    const usageWarning = {
+      rejected: false,
+      resetsAt: Date.UTC(2026, 11, 7, 22),
+      limitType: 'five_hour',
+      utilization: 0.9,
+    };
+    const body = renderStatusComment(
+      {
+        records: [record(1, { usageWarning: { ...usageWarning, utilization: 0.8 } }), record(2, { usageWarning })],
+        elapsedMs: 0,
+      },
+      settings,
+      context(),
+    );
+    expect(body.match(/Usage limit:/g)).toHaveLength(1);
+    expect(body).toContain('90% of the usage limit (five_hour) is used, until 2026-12-07T22:00:00.000Z');
+    expect(renderStatusComment({ records: [record(1)], elapsedMs: 0 }, settings, context())).not.toContain(
+      'Usage limit',
+    );
+  });
+
+  it('says until when a usage limit paused the loop, and how it goes on', () => {
+    const resetsAt = Date.UTC(2026, 11, 7, 22);
+    const final = outcome({ status: 'usage_limited', resetsAt, stateSaved: true });
+    const body = renderStatusComment({ records: final.records, elapsedMs: 0, outcome: final }, settings, context());
+    expect(body).toContain('paused by the usage limit until 2026-12-07T22:00:00.000Z');
+    expect(body).toContain('after that time continues the loop');
   });
 });
 

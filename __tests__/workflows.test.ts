@@ -48,6 +48,7 @@ const EXPECTED_EXAMPLES = [
   'issue-on-limit.yml',
   'matrix.yml',
   'pr-bot.yml',
+  'resume-after-limit.yml',
 ];
 /** Minutes a job needs besides the loop: checkout, installing Claude Code, the reports, saving the state. */
 const JOB_ROOM_MINUTES = 5;
@@ -365,7 +366,7 @@ describe('examples/*.yml', () => {
     spec = readActionSpec();
   });
 
-  it('has the six documented examples', () => {
+  it('has the seven documented examples', () => {
     expect(exampleFiles).toEqual(expect.arrayContaining(EXPECTED_EXAMPLES));
   });
 

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7614:
+/***/ 1180:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1812,6 +1812,8 @@ class LineSplitter {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/failure.ts
+var core_failure = __nccwpck_require__(3333);
 ;// CONCATENATED MODULE: ./src/claude/stream-json.ts
 /**
  * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
@@ -1819,7 +1821,10 @@ class LineSplitter {
  * transcript, so memory stays flat however long an iteration runs.
  */
 
+
 const NONE = Object.freeze([]);
+/** From this share of a usage limit on, the loop warns that the limit is near. */
+const USAGE_WARNING_UTILIZATION = 0.8;
 const NON_BLANK = /\S/;
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
 const USER_LINE_START = Buffer.from('{"type":"user"');
@@ -1849,6 +1854,10 @@ class StreamState {
     deniedTools = {};
     /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
     invalidCosts = [];
+    /** Over all result lines: each line's `model_usage_since_last_result` when it counts tokens, else its `usage`. */
+    tokens = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+    usageLimit;
+    usageWarning;
     deniedCallIds = new Set();
     /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
     costSinceLastResults;
@@ -1891,6 +1900,10 @@ class StreamState {
                 return onUser(message);
             case 'result':
                 return [this.onResult(message)];
+            case 'rate_limit_event': {
+                const event = this.onRateLimit(message.rate_limit_info);
+                return event ? [event] : NONE;
+            }
             default:
                 return NONE;
         }
@@ -1918,10 +1931,59 @@ class StreamState {
         }
         return undefined;
     }
+    /**
+     * `rate_limit_event` (2.1.330): `{status: allowed | allowed_warning | rejected, resetsAt: <unix s>, rateLimitType,
+     * utilization?: 0–1, isUsingOverage, …}`. A rejected limit that overage (extra usage) covers refuses nothing.
+     */
+    onRateLimit(value) {
+        const info = rateLimitInfo(value);
+        if (info === undefined)
+            return undefined;
+        if (info.rejected) {
+            this.usageLimit = info;
+            return { kind: 'rate_limit', info };
+        }
+        const used = info.utilization ?? 0;
+        if (used >= USAGE_WARNING_UTILIZATION && used > (this.usageWarning?.utilization ?? 0)) {
+            this.usageWarning = info;
+        }
+        return undefined;
+    }
+    /**
+     * The CLI's `usage_limit_reached` error, on its synthetic assistant line and on the result line (an error, so its
+     * words are the CLI's, never Claude's).
+     */
+    onUsageLimitError(message, text) {
+        const params = isRecord(message.api_error_params) ? message.api_error_params : {};
+        const fromParams = rateLimitInfo(params.rate_limit_info);
+        const byCode = message.api_error === 'usage_limit_reached';
+        // The `|<epoch>` and "resets 8:14pm (UTC)" texts (older CLIs say only these).
+        const byText = (0,core_failure/* isUsageLimitText */.s7)(text);
+        if (!byCode && !byText && !fromParams?.rejected)
+            return;
+        this.usageLimit = {
+            rejected: true,
+            resetsAt: fromParams?.resetsAt ?? this.usageLimit?.resetsAt ?? (0,core_failure/* usageLimitReset */.md)(text),
+            limitType: fromParams?.limitType ?? this.usageLimit?.limitType,
+            utilization: fromParams?.utilization ?? this.usageLimit?.utilization,
+        };
+    }
     onAssistant(message) {
         const sessionId = str(message.session_id);
         if (sessionId)
             this.sessionId = sessionId;
+        // The CLI's own error message: a `<synthetic>` model, flagged as an API error (2.1.330) or not (older CLIs).
+        const inner = isRecord(message.message) ? message.message : {};
+        const synthetic = inner.model === '<synthetic>' ||
+            message.api_error !== undefined ||
+            message.error !== undefined ||
+            message.is_api_error_message === true;
+        if (synthetic) {
+            const text = contentBlocks(message)
+                .map((block) => (typeof block.text === 'string' ? block.text : ''))
+                .join('\n');
+            this.onUsageLimitError(message, text);
+        }
         // A sub-agent's messages carry the id of the Task call that started them: they are not Claude's own word.
         const topLevel = message.parent_tool_use_id === null || message.parent_tool_use_id === undefined;
         const events = [];
@@ -1964,9 +2026,13 @@ class StreamState {
             text: resultText(message),
             sessionId: str(message.session_id),
             turns: num(message.num_turns),
+            apiError: str(message.api_error),
         };
         if (result.sessionId)
             this.sessionId = result.sessionId;
+        if (result.isError)
+            this.onUsageLimitError(message, result.text);
+        this.addTokens(message);
         this.result = result;
         this.resultLines += 1;
         this.turns += result.turns;
@@ -1987,6 +2053,27 @@ class StreamState {
         else if (message.total_cost_usd !== undefined) {
             this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
         }
+    }
+    addTokens(message) {
+        const sinceLast = isRecord(message.model_usage_since_last_result)
+            ? Object.values(message.model_usage_since_last_result).filter(isRecord)
+            : [];
+        const counted = sinceLast.filter((usage) => isFiniteNumber(usage.inputTokens) || isFiniteNumber(usage.outputTokens));
+        if (counted.length > 0) {
+            for (const usage of counted) {
+                this.tokens.input += count(usage.inputTokens);
+                this.tokens.output += count(usage.outputTokens);
+                this.tokens.cacheRead += count(usage.cacheReadInputTokens);
+                this.tokens.cacheCreation += count(usage.cacheCreationInputTokens);
+            }
+            return;
+        }
+        if (!isRecord(message.usage))
+            return;
+        this.tokens.input += count(message.usage.input_tokens);
+        this.tokens.output += count(message.usage.output_tokens);
+        this.tokens.cacheRead += count(message.usage.cache_read_input_tokens);
+        this.tokens.cacheCreation += count(message.usage.cache_creation_input_tokens);
     }
     validCost(value, field) {
         if (isFiniteNumber(value) && value >= 0)
@@ -2087,6 +2174,28 @@ function str(value) {
 }
 function num(value) {
     return isFiniteNumber(value) ? value : 0;
+}
+/** A token count: a finite, non-negative number, else 0. */
+function count(value) {
+    return isFiniteNumber(value) && value >= 0 ? value : 0;
+}
+/** The CLI's `rate_limit_info`, read field by field; undefined when it has no status. */
+function rateLimitInfo(value) {
+    if (!isRecord(value) || typeof value.status !== 'string')
+        return undefined;
+    const windows = isRecord(value.unifiedWindows) ? Object.values(value.unifiedWindows).filter(isRecord) : [];
+    const windowUse = windows.map((window) => window.utilization).filter(isFiniteNumber);
+    const utilization = isFiniteNumber(value.utilization)
+        ? value.utilization
+        : windowUse.length > 0
+            ? Math.max(...windowUse)
+            : undefined;
+    return {
+        rejected: value.status === 'rejected' && value.isUsingOverage !== true,
+        resetsAt: isFiniteNumber(value.resetsAt) && value.resetsAt > 0 ? value.resetsAt * 1000 : undefined,
+        limitType: str(value.rateLimitType),
+        utilization,
+    };
 }
 function isFiniteNumber(value) {
     return Number.isFinite(value);
@@ -2253,6 +2362,11 @@ function formatEvent(event) {
             return `… API error${event.status ? ` ${event.status}` : ''} (${event.error}), the CLI retries (${event.attempt}/${event.maxRetries})`;
         case 'result':
             return undefined;
+        case 'rate_limit': {
+            const which = event.info.limitType ? ` (${event.info.limitType})` : '';
+            const until = event.info.resetsAt ? ` until ${new Date(event.info.resetsAt).toISOString()}` : '';
+            return `⏸ the usage limit${which} refuses requests${until}`;
+        }
     }
 }
 function describeToolInput(name, input) {
@@ -2397,6 +2511,9 @@ function parseLoopState(text) {
         problems.push("'breaker.lastError' is not a string");
     }
     const lastGate = parseGate(value.lastGate, problems);
+    const resetsAt = text_('resetsAt', true);
+    if (resetsAt !== undefined && !Number.isFinite(Date.parse(resetsAt)))
+        problems.push("'resetsAt' is not a time");
     const state = {
         version: LOOP_STATE_VERSION,
         repository: text_('repository'),
@@ -2418,6 +2535,7 @@ function parseLoopState(text) {
         lastGate,
         checkReport: text_('checkReport', true),
         savedAt: text_('savedAt'),
+        ...(resetsAt !== undefined ? { resetsAt } : {}),
     };
     if (problems.length > 0)
         return { problem: problems.join(', ') };
@@ -2475,6 +2593,21 @@ function resumeDecision(parsed, identity) {
         return { resume: false, why: 'the saved loop completed: starting a new loop', warn: false };
     }
     return { resume: true, state };
+}
+/**
+ * The saved loop of this repository and directory when a usage limit paused it and its reset is still to come: the
+ * run then ends at once, without starting Claude. Undefined otherwise (the loop goes on as `resumeDecision` says).
+ */
+function pausedByUsageLimit(parsed, identity, now) {
+    if (parsed === undefined || 'problem' in parsed)
+        return undefined;
+    const { state } = parsed;
+    if (state.repository !== identity.repository || state.workingDirectory !== identity.workingDirectory)
+        return undefined;
+    if (state.status !== 'usage_limited' || state.resetsAt === undefined)
+        return undefined;
+    const resetsAt = Date.parse(state.resetsAt);
+    return resetsAt > now ? { state, resetsAt } : undefined;
 }
 /**
  * The first prompt of a continued loop: the continuation prompt, preceded by this run's prompt when it is not the
@@ -2579,101 +2712,6 @@ function sameErrorReason(count, error) {
     return `Same error repeated ${count} times: ${error}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/failure.ts
-const AUTH_TEXT = /invalid api key|not logged in|please run \/login|authentication|oauth token|unauthorized|forbidden|permission_error|x-api-key/i;
-const TRANSIENT_TEXT = /overloaded|rate.?limit|too many requests|usage limit|unable to connect|connection error|econnreset|econnrefused|etimedout|epipe|socket hang up|fetch failed|network|timed? ?out|timeout|internal server error|bad gateway|service unavailable|api error: (429|5\d\d)|\((429|5\d\d)\)/i;
-/** Undefined when the iteration ended normally (a turn cap is a normal end: the next iteration resumes). */
-function iterationFailure(run, credentials) {
-    if (run.spawnError !== undefined) {
-        return { kind: 'other', message: `Could not start claude: ${run.spawnError}`, resetAt: undefined };
-    }
-    const result = run.stream.result;
-    if (result === undefined) {
-        const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
-        const detail = lastLines(run.stderrTail) || 'no output on stderr';
-        return classify(`claude ${how} without a result line: ${detail}`, undefined, credentials);
-    }
-    if (result.subtype === 'error_max_turns')
-        return undefined;
-    if (result.subtype === 'error_max_budget_usd') {
-        return {
-            kind: 'budget',
-            message: `The CLI stopped at its own budget: ${result.text || result.subtype}`,
-            resetAt: undefined,
-        };
-    }
-    if (!result.isError && (run.exitCode === 0 || run.stoppedAfterResult))
-        return undefined;
-    const text = result.text || lastLines(run.stderrTail) || `${result.subtype} (exit code ${run.exitCode})`;
-    return classify(text, result.apiErrorStatus, credentials);
-}
-/**
- * A failure that resuming the same session again would meet again: the CLI ran far enough to report an error in a
- * result line ("No conversation found with session ID", an API 400 or 404), and it is neither transient nor about the
- * credentials, which are this run's. A CLI that printed no result line (a flag it refused) says nothing about the session.
- */
-function failsEveryResume(failure, run) {
-    return failure.kind === 'other' && run.stream.result !== undefined;
-}
-function classify(text, status, credentials) {
-    if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
-        return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
-    }
-    // 5xx takes in 529 Overloaded.
-    const transient = status === 429 || status === 408 || (status ?? 0) >= 500 || TRANSIENT_TEXT.test(text);
-    return { kind: transient ? 'transient' : 'other', message: text, resetAt: transient ? resetTime(text) : undefined };
-}
-function authMessage(text, status, credentials) {
-    const code = status ? ` (${status})` : '';
-    if (/not logged in|please run \/login/i.test(text) &&
-        !credentials.anthropicApiKey &&
-        !credentials.claudeCodeOauthToken) {
-        return ("Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
-            'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
-            'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
-            `The CLI said: ${text}`);
-    }
-    const input = credentials.claudeCodeOauthToken
-        ? "'claude-code-oauth-token'"
-        : credentials.anthropicApiKey
-            ? "'anthropic-api-key'"
-            : "'anthropic-api-key' or 'claude-code-oauth-token'";
-    return `The Anthropic API rejected the API key or token${code}: check the ${input} input. The CLI said: ${text}`;
-}
-/**
- * A reset time in the error text: the subscription limit form "usage limit reached|<epoch seconds>", or
- * "retry after N seconds" / "try again in N seconds".
- */
-function resetTime(text, now = Date.now()) {
-    const epoch = /limit reached\|(\d{10})\b/i.exec(text);
-    if (epoch)
-        return Number(epoch[1]) * 1000;
-    const seconds = /(?:retry after|try again in|resets in) (\d{1,6}) ?s(?:ec(?:ond)?s?)?\b/i.exec(text);
-    if (seconds)
-        return now + Number(seconds[1]) * 1000;
-    return undefined;
-}
-const FIRST_RETRY_DELAY_MS = 5_000;
-const MAX_RETRY_DELAY_MS = 60_000;
-/**
- * How long to wait before retry number `retry` (1-based): 5 s doubling to at most 60 s, or until the limit resets
- * when the error says so. Undefined when the reset lies beyond what is left of the iteration timeout: waiting would
- * not help.
- */
-function retryDelayMs(failure, retry, remainingMs, now = Date.now()) {
-    if (failure.resetAt !== undefined) {
-        const wait = failure.resetAt - now;
-        if (wait > remainingMs)
-            return undefined;
-        if (wait > 0)
-            return wait;
-    }
-    return Math.min(FIRST_RETRY_DELAY_MS * 2 ** (retry - 1), MAX_RETRY_DELAY_MS);
-}
-function lastLines(text, count = 5) {
-    return text.trim().split('\n').slice(-count).join(' | ');
-}
-
 ;// CONCATENATED MODULE: ./src/core/fingerprint.ts
 function sameFingerprint(a, b) {
     if (a.head !== b.head || a.tree !== b.tree)
@@ -2704,6 +2742,10 @@ const STATUS_OF_TRIP = {
 /** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
 class WorkTreeError extends Error {
 }
+/** Waited past a usage limit's reset: the CLI's reset time is in whole seconds. */
+const USAGE_LIMIT_MARGIN_MS = 1_000;
+/** Waits for a usage limit within one iteration: a limit that refuses again after its reset ends the run. */
+const MAX_USAGE_LIMIT_WAITS = 3;
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 /**
@@ -2746,6 +2788,9 @@ async function runLoop(settings, deps, signal, start) {
         }, start.saved?.breaker),
         resultText: '',
         startedAt: deps.now(),
+        tokens: (0,core_outcome/* noTokens */._e)(),
+        resetsAt: undefined,
+        warnedOfUsage: false,
     };
     try {
         return await iterate(settings, deps, signal, start, progress);
@@ -2840,12 +2885,17 @@ async function iterate(settings, deps, signal, start, progress) {
         }
         if (failure?.kind === 'budget')
             return stop('budget_exceeded', budgetReason(settings, progress, failure));
+        // The reset lies beyond what this run may wait: a later run continues (the state keeps the reset time).
+        if (failure?.kind === 'usage_limit') {
+            progress.resetsAt = failure.resetAt;
+            return stop('usage_limited', failure.message);
+        }
         // A run that failed once the budget was spent (its retries were not made) ends for the budget.
         if (failure && budgetSpent(settings, progress.costUsd)) {
             return stop('budget_exceeded', budgetReason(settings, progress, undefined));
         }
         if (failure) {
-            progress.savedSessionFailed = start.saved !== undefined && number === 1 && failsEveryResume(failure, run);
+            progress.savedSessionFailed = start.saved !== undefined && number === 1 && (0,core_failure/* failsEveryResume */.id)(failure, run);
             return stop('failed', failure.message);
         }
         // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
@@ -2879,6 +2929,7 @@ async function runIteration(settings, deps, signal, start, progress, record) {
     let run;
     let failure;
     let outOfTime;
+    let usageLimitWaits = 0;
     for (let attempt = 1;; attempt++) {
         const remainingBudget = settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
         // CLI runs and the waits between retries: all of it counts against the iteration timeout.
@@ -2899,9 +2950,20 @@ async function runIteration(settings, deps, signal, start, progress, record) {
         progress.resultText = run.stream.result?.text ?? progress.resultText;
         addRun(record, run);
         reportOddities(deps, progress, number, run);
+        addTokens(progress.tokens, run.stream.tokens);
+        warnOfUsage(deps, progress, record, run);
         if (run.timedOut && deadlineLeft < iterationLeft)
             outOfTime = `during iteration ${number}, which was stopped`;
-        failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
+        failure = run.cancelled || run.timedOut ? undefined : (0,core_failure/* iterationFailure */.UU)(run, settings);
+        if (failure?.kind === 'usage_limit') {
+            // Not a transient error: no retry, but a wait for the reset when this run can afford it.
+            if (usageLimitWaits >= MAX_USAGE_LIMIT_WAITS)
+                break;
+            if (!(await waitForUsageReset(settings, deps, signal, start, record, failure)))
+                break;
+            usageLimitWaits++;
+            continue;
+        }
         if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
             break;
         // A retry would spend what is no longer there.
@@ -2909,7 +2971,7 @@ async function runIteration(settings, deps, signal, start, progress, record) {
             break;
         const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
         const remainingMs = Math.min(iterationRemaining, timeLeft(deps, start));
-        const delay = retryDelayMs(failure, attempt, remainingMs);
+        const delay = (0,core_failure/* retryDelayMs */.qO)(failure, attempt, remainingMs);
         if (delay === undefined || delay >= remainingMs) {
             if (remainingMs < iterationRemaining) {
                 // The time limit, not the API, ends this run: a later run can retry.
@@ -2931,6 +2993,46 @@ async function runIteration(settings, deps, signal, start, progress, record) {
     record.subtype = run.stream.result?.subtype;
     record.error = failure?.message;
     return { run, failure, outOfTime };
+}
+/**
+ * Waits until a usage limit resets, when that comes within the iteration timeout and before this run's time limit.
+ * False when it does not (or the reset time is unknown), or a cancellation stopped the wait: the iteration ends.
+ */
+async function waitForUsageReset(settings, deps, signal, start, record, failure) {
+    if (signal.aborted || failure.resetAt === undefined)
+        return false;
+    const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(deps, start));
+    const wait = Math.max(0, failure.resetAt - deps.now()) + USAGE_LIMIT_MARGIN_MS;
+    if (wait >= remainingMs)
+        return false;
+    const until = (0,core_failure/* isoTime */.Ly)(failure.resetAt);
+    record.retryNotes.push(`paused by the usage limit until ${until}; went on after the reset`);
+    deps.log.warning(`Iteration ${record.number}: paused by the usage limit until ${until}: waiting ${Math.ceil(wait / 1000)} s, ` +
+        'then the iteration goes on (a cancellation stops the wait).');
+    await deps.sleep(wait, signal);
+    record.durationMs += wait;
+    return !signal.aborted;
+}
+function addTokens(total, run) {
+    total.input += run.input;
+    total.output += run.output;
+    total.cacheRead += run.cacheRead;
+    total.cacheCreation += run.cacheCreation;
+}
+/** A usage limit that is 80% used or more is recorded with its iteration, and said once per run in the log. */
+function warnOfUsage(deps, progress, record, run) {
+    const warning = run.stream.usageWarning;
+    if (warning === undefined)
+        return;
+    if ((warning.utilization ?? 0) >= (record.usageWarning?.utilization ?? 0))
+        record.usageWarning = warning;
+    if (progress.warnedOfUsage)
+        return;
+    progress.warnedOfUsage = true;
+    const which = warning.limitType ? ` (${warning.limitType})` : '';
+    const until = warning.resetsAt === undefined ? '' : `; it resets at ${(0,core_failure/* isoTime */.Ly)(warning.resetsAt)}`;
+    deps.log.warning(`Iteration ${record.number}: ${Math.round((warning.utilization ?? 0) * 100)}% of the usage limit${which} is used${until}. ` +
+        'At the limit the loop pauses until the reset. Said once per run.');
 }
 /** Milliseconds left before this run's time limit; Infinity without one. */
 function timeLeft(deps, start) {
@@ -3112,6 +3214,9 @@ async function saveState(settings, deps, start, progress, status, reason) {
         lastGate: progress.lastGate,
         checkReport: progress.checkReport,
         savedAt: new Date(deps.now()).toISOString(),
+        ...(status === 'usage_limited' && progress.resetsAt !== undefined
+            ? { resetsAt: (0,core_failure/* isoTime */.Ly)(progress.resetsAt) }
+            : {}),
     }));
 }
 /**
@@ -3152,6 +3257,10 @@ async function finish(settings, deps, start, progress, status, reason, save = tr
         savedSessionFailed: progress.savedSessionFailed,
         resultText: progress.resultText,
         wallTimeMs: deps.now() - progress.startedAt,
+        resetsAt: status === 'usage_limited' ? progress.resetsAt : undefined,
+        tokens: progress.tokens,
+        // The host knows which credential the CLI ran with.
+        subscription: false,
     };
 }
 
@@ -3327,7 +3436,7 @@ async function installMissing(options) {
     const stillMissing = missingPrograms(options.env);
     if (stillMissing.length === 0)
         return undefined;
-    return `${needs}, and installing them with apt-get failed (${describeEnd(install)}): ${sandbox_tools_lastLines(install)}. ${INSTALL_HINT}`;
+    return `${needs}, and installing them with apt-get failed (${describeEnd(install)}): ${lastLines(install)}. ${INSTALL_HINT}`;
 }
 /**
  * Runs bubblewrap as the CLI does (new network and PID namespaces). When it cannot, and AppArmor is what forbids
@@ -3352,7 +3461,7 @@ async function namespaceProbe(options) {
     if (attempt.exitCode === 0)
         return undefined;
     const restricted = readSwitch(options.apparmorSwitchFile ?? '/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1';
-    const cannot = `bubblewrap cannot create the sandbox's namespaces here (${describeEnd(attempt)}: ${sandbox_tools_lastLines(attempt)})`;
+    const cannot = `bubblewrap cannot create the sandbox's namespaces here (${describeEnd(attempt)}: ${lastLines(attempt)})`;
     if (!restricted) {
         return `${cannot}. In a container, run it with user namespaces allowed (for example docker run --privileged, or a seccomp and AppArmor profile that permits them).`;
     }
@@ -3392,7 +3501,7 @@ function describeEnd(run) {
         return run.stopped;
     return run.exitSignal ? `killed by ${run.exitSignal}` : `exit code ${run.exitCode}`;
 }
-function sandbox_tools_lastLines(run) {
+function lastLines(run) {
     const text = `${run.stderr}\n${run.stdout}`.trim();
     return text === '' ? 'no output' : text.split('\n').slice(-3).join(' / ');
 }
@@ -3738,18 +3847,8 @@ class StateStore {
         this.secrets = secrets;
     }
     /** The saved state; undefined when there is none. A state that cannot be read is a problem, not an error. */
-    async load() {
-        let text;
-        try {
-            const bytes = await readBounded(external_node_path_default().join(this.dir, STATE_FILE), MAX_STATE_BYTES);
-            if (bytes === undefined)
-                return undefined;
-            text = bytes.toString('utf8');
-        }
-        catch (error) {
-            return { problem: error.message };
-        }
-        return parseLoopState(text);
+    load() {
+        return loadState(this.dir);
     }
     /**
      * Puts the saved session where the CLI looks for it, checking on the way that it is a session file of this session,
@@ -3810,6 +3909,20 @@ class StateStore {
         }
         throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
     }
+}
+/** The state saved in `dir`, read before anything else is set up (see `StateStore.load`). */
+async function loadState(dir) {
+    let text;
+    try {
+        const bytes = await readBounded(external_node_path_default().join(dir, STATE_FILE), MAX_STATE_BYTES);
+        if (bytes === undefined)
+            return undefined;
+        text = bytes.toString('utf8');
+    }
+    catch (error) {
+        return { problem: error.message };
+    }
+    return parseLoopState(text);
 }
 /**
  * Temporary files of a save that a kill interrupted (they would be cached along with the state forever), and anything
@@ -4884,7 +4997,36 @@ class BatchReader {
 
 
 
+
 async function runConfiguredLoop(config, host) {
+    const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
+    // With the OAuth token input, Claude runs on it and on no API key (see buildClaudeEnv): on a subscription.
+    return { ...outcome, subscription: config.claudeCodeOauthToken !== '' };
+}
+/**
+ * A loop that a usage limit paused, in a run that starts before the reset: it ends at once, before Claude Code is
+ * looked for or installed, and the saved state stays as it is.
+ */
+async function stillPaused(config, host) {
+    if (config.stateDir === '')
+        return undefined;
+    const paused = pausedByUsageLimit(await loadState(config.stateDir), host.identity, Date.now());
+    if (paused === undefined)
+        return undefined;
+    const { state, resetsAt } = paused;
+    host.log.text(`State directory ${config.stateDir}: the loop is paused by the usage limit until ${(0,core_failure/* isoTime */.Ly)(resetsAt)}; ` +
+        'this run ends without starting Claude.');
+    return {
+        ...(0,core_outcome/* endedBeforeStart */.UN)('usage_limited', `The loop is paused by the usage limit until ${(0,core_failure/* isoTime */.Ly)(resetsAt)} (saved by run ${state.runs}); a run after ` +
+            `then continues it. The earlier run said: ${state.reason}`, config.maxIterations),
+        sessionId: state.sessionId,
+        lastGate: state.lastGate,
+        earlier: earlierRuns(state),
+        stateSaved: true,
+        resetsAt,
+    };
+}
+async function runLoopOnce(config, host) {
     const { log, signal } = host;
     const toolEnv = withoutCredentials(host.env, [
         config.githubToken,
@@ -5157,6 +5299,7 @@ function sleep(ms, signal) {
 
 
 
+
 /** Up to this many iterations the table is shown; with more, it is collapsed. */
 const COLLAPSE_AFTER = 5;
 /**
@@ -5215,6 +5358,9 @@ function renderStatusComment(view, settings, context) {
     lines.push(`| Workflow run | [${(0,untrusted_text/* markdownCell */.UZ)(context.workflow || 'run', MAX_CELL)} #${context.runId}](${runUrl(context)}) |`);
     if (view.issue)
         lines.push(`| Issue | [#${view.issue.number}](${view.issue.url}) |`);
+    const nearLimit = lastWith(records, (record) => record.usageWarning !== undefined)?.usageWarning;
+    if (nearLimit)
+        lines.push('', usageWarningLine(nearLimit));
     const gated = lastWith(records, (record) => record.gate !== undefined);
     const gate = outcome ? outcome.lastGate : gated?.gate;
     if (records.length > 0) {
@@ -5235,6 +5381,13 @@ function renderStatusComment(view, settings, context) {
         ? '<sub>The loop has ended; this comment is no longer updated.</sub>'
         : '<sub>Written by the autonomous loop while it runs.</sub>');
     return (0,text_text/* shorten */.ml)(lines.join('\n'), MAX_BODY_LENGTH);
+}
+/** A usage limit 80% used or more: one line, so that a pause at the limit comes as no surprise. */
+function usageWarningLine(warning) {
+    const which = warning.limitType ? ` (${(0,untrusted_text/* markdownCell */.UZ)(warning.limitType, 50)})` : '';
+    const until = warning.resetsAt === undefined ? '' : `, until ${(0,core_failure/* isoTime */.Ly)(warning.resetsAt)}`;
+    return (`⚠️ **Usage limit:** ${Math.round((warning.utilization ?? 0) * 100)}% of the usage limit${which} is used${until}. ` +
+        'At the limit the loop pauses until the reset.');
 }
 function checkSummary(records, command) {
     const checked = lastWith(records, (record) => record.check !== undefined);
@@ -5894,7 +6047,10 @@ async function runAction(signal, hardStop, secrets, door, log) {
     const cancelled = signal.aborted;
     const finalCalls = finalCallsSignal(finalCallsBudgetMs(Date.now(), deadline, cancelled), cancelled ? hardStop : AbortSignal.any([signal, hardStop]));
     let issue;
-    if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
+    // A run that a saved usage limit ended before it began has nothing new for the issue: an hourly schedule would
+    // comment every hour until the reset.
+    const stillPaused = outcome.status === 'usage_limited' && outcome.iterations === 0;
+    if (shouldOpenIssue(outcome.status, config.openIssueOn) && !stillPaused && !signal.aborted) {
         issue = await openOrUpdateIssue(outcome, 
         // A continued loop keeps its issue: the issue is found by the task the loop started with.
         {
@@ -5984,14 +6140,16 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony export */   tW: () => (/* binding */ STATUS_ICON),
 /* harmony export */   xp: () => (/* binding */ checkCell)
 /* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT, staleCheckNote */
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT, staleCheckNote, subscriptionNote */
 /* harmony import */ var _core_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4888);
 /* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9411);
+/* harmony import */ var _core_failure_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3333);
 /* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
 /* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7339);
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
+
 
 
 
@@ -6019,6 +6177,13 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
         'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalIterations */ .t6)(outcome)),
         'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalCost */ .cv)(outcome).usd),
         'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(outcome.costUsd),
+        tokens: JSON.stringify({
+            input: outcome.tokens.input,
+            output: outcome.tokens.output,
+            cache_read: outcome.tokens.cacheRead,
+            cache_creation: outcome.tokens.cacheCreation,
+        }),
+        'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_4__/* .isoTime */ .Ly)(outcome.resetsAt) : '',
         turns: String(outcome.turns),
         'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
         'transcript-file': outcome.transcriptFile,
@@ -6066,6 +6231,7 @@ const STATUS_ICON = {
     no_progress: '⏸️',
     repeated_error: '♻️',
     budget_exceeded: '💸',
+    usage_limited: '⏳',
     time_limit_reached: '⌛',
     timed_out: '⏱️',
     cancelled: '🚫',
@@ -6079,6 +6245,7 @@ const STOPPED_SHORT = new Set([
     'no_progress',
     'repeated_error',
     'budget_exceeded',
+    'usage_limited',
     'time_limit_reached',
     'timed_out',
 ]);
@@ -6114,7 +6281,7 @@ function renderSummary(outcome, issue, runUrl = '') {
     const stale = staleCheckNote(outcome);
     if (stale)
         head.push('', stale);
-    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)}${subscriptionNote(outcome)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Tokens | ${tokensText(outcome)} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
     if (runUrl)
@@ -6193,6 +6360,14 @@ function codeBlock(text) {
     const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .codeFence */ .wr)(text);
     return [fence, text, fence];
 }
+/** Under a subscription the CLI's cost is what the tokens would cost at API prices; the budget still acts on it. */
+function subscriptionNote(outcome) {
+    return outcome.subscription ? ' (an API-price equivalent under the subscription, not money spent)' : '';
+}
+function tokensText(outcome) {
+    const { input, output, cacheRead, cacheCreation } = outcome.tokens;
+    return `${input} input, ${output} output, ${cacheRead} cache read, ${cacheCreation} cache creation`;
+}
 function costText(usd, known) {
     if (known)
         return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(usd)}`;
@@ -6214,11 +6389,25 @@ function earlierRows(outcome) {
  * the status comment.
  */
 function continueHint(outcome) {
+    if (outcome.status === 'usage_limited')
+        return usageLimitHint(outcome);
     if (!outcome.stateSaved || outcome.status === 'completed')
         return undefined;
     return ("**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
         'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
         'same conversation; a new `prompt` is passed to Claude first.');
+}
+/** Until when a usage limit paused the loop, and how it goes on. */
+function usageLimitHint(outcome) {
+    const until = outcome.resetsAt === undefined ? 'its reset (the CLI did not say when)' : (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_4__/* .isoTime */ .Ly)(outcome.resetsAt);
+    const head = `**The loop is paused by the usage limit until ${until}.**`;
+    if (!outcome.stateSaved) {
+        return (`${head} Run the workflow again after that time. With \`state-dir\` the loop's state would be saved, and a ` +
+            'later run would continue it where it stopped.');
+    }
+    return (`${head} Its state and Claude's session are saved in \`state-dir\`: a run of the workflow with the same state ` +
+        'directory after that time continues the loop where it stopped, and a run before it ends `usage_limited` at ' +
+        'once, without starting Claude. A schedule does it by itself (see `examples/resume-after-limit.yml`).');
 }
 /** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
 function gateCell(record, previous) {
@@ -6427,6 +6616,225 @@ function escapeProperty(value) {
         .replace(/\n/g, '%0A')
         .replace(/:/g, '%3A')
         .replace(/,/g, '%2C');
+}
+
+
+/***/ }),
+
+/***/ 3333:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ly: () => (/* binding */ isoTime),
+/* harmony export */   UU: () => (/* binding */ iterationFailure),
+/* harmony export */   id: () => (/* binding */ failsEveryResume),
+/* harmony export */   md: () => (/* binding */ usageLimitReset),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs),
+/* harmony export */   s7: () => (/* binding */ isUsageLimitText)
+/* harmony export */ });
+/* unused harmony exports resetTime, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS */
+const AUTH_TEXT = /invalid api key|not logged in|please run \/login|authentication|oauth token|unauthorized|forbidden|permission_error|x-api-key/i;
+/**
+ * The CLI's words for a subscription's usage limit: "You've hit your limit · resets 8:14pm (UTC)", "You've hit your
+ * 5-hour limit", older "Claude AI usage limit reached|<epoch>" and "5-hour limit reached ∙ resets 3pm".
+ */
+const USAGE_LIMIT_TEXT = /you(?:'|’)?ve hit your\b[^\n·]*\blimit|usage limit reached|usage_limit_reached|(?:5-hour|weekly|opus|sonnet) limit reached/i;
+const TRANSIENT_TEXT = /overloaded|rate.?limit|too many requests|usage limit|unable to connect|connection error|econnreset|econnrefused|etimedout|epipe|socket hang up|fetch failed|network|timed? ?out|timeout|internal server error|bad gateway|service unavailable|api error: (429|5\d\d)|\((429|5\d\d)\)/i;
+/** Undefined when the iteration ended normally (a turn cap is a normal end: the next iteration resumes). */
+function iterationFailure(run, credentials) {
+    if (run.spawnError !== undefined) {
+        return { kind: 'other', message: `Could not start claude: ${run.spawnError}`, resetAt: undefined };
+    }
+    const result = run.stream.result;
+    if (result === undefined) {
+        const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
+        const detail = lastLines(run.stderrTail) || 'no output on stderr';
+        const text = `claude ${how} without a result line: ${detail}`;
+        if (run.stream.usageLimit)
+            return usageLimitFailure(text, run.stream.usageLimit);
+        return classify(text, undefined, credentials);
+    }
+    if (result.subtype === 'error_max_turns')
+        return undefined;
+    if (result.subtype === 'error_max_budget_usd') {
+        return {
+            kind: 'budget',
+            message: `The CLI stopped at its own budget: ${result.text || result.subtype}`,
+            resetAt: undefined,
+        };
+    }
+    if (!result.isError && (run.exitCode === 0 || run.stoppedAfterResult))
+        return undefined;
+    const text = result.text || lastLines(run.stderrTail) || `${result.subtype} (exit code ${run.exitCode})`;
+    // Before the credentials: a usage limit is the subscription's, and its token is fine.
+    if (run.stream.usageLimit || result.apiError === 'usage_limit_reached' || USAGE_LIMIT_TEXT.test(text)) {
+        return usageLimitFailure(text, run.stream.usageLimit);
+    }
+    return classify(text, result.apiErrorStatus, credentials);
+}
+/**
+ * A failure that resuming the same session again would meet again: the CLI ran far enough to report an error in a
+ * result line ("No conversation found with session ID", an API 400 or 404), and it is neither transient nor about the
+ * credentials, which are this run's. A CLI that printed no result line (a flag it refused) says nothing about the session.
+ */
+function failsEveryResume(failure, run) {
+    return failure.kind === 'other' && run.stream.result !== undefined;
+}
+/** The reset time comes from the CLI's `rate_limit_info` when it gave one, else from its words. */
+function usageLimitFailure(text, limit) {
+    const resetAt = limit?.resetsAt ?? usageLimitReset(text);
+    const which = limit?.limitType ? ` (${limit.limitType})` : '';
+    const until = resetAt === undefined ? 'the CLI did not say when it resets' : `it resets at ${isoTime(resetAt)}`;
+    return {
+        kind: 'usage_limit',
+        message: `Claude's usage limit${which} was reached: ${until}. The CLI said: ${text}`,
+        resetAt,
+        ...(limit?.limitType ? { limitType: limit.limitType } : {}),
+    };
+}
+/** Whether a text is one of the CLI's usage-limit messages. */
+function isUsageLimitText(text) {
+    return USAGE_LIMIT_TEXT.test(text);
+}
+/** ISO 8601 in UTC, as the reports and the `resets-at` output show a time. */
+function isoTime(epochMs) {
+    return new Date(epochMs).toISOString();
+}
+function classify(text, status, credentials) {
+    if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
+        return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
+    }
+    // 5xx takes in 529 Overloaded.
+    const transient = status === 429 || status === 408 || (status ?? 0) >= 500 || TRANSIENT_TEXT.test(text);
+    return { kind: transient ? 'transient' : 'other', message: text, resetAt: transient ? resetTime(text) : undefined };
+}
+function authMessage(text, status, credentials) {
+    const code = status ? ` (${status})` : '';
+    if (/not logged in|please run \/login/i.test(text) &&
+        !credentials.anthropicApiKey &&
+        !credentials.claudeCodeOauthToken) {
+        return ("Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
+            'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
+            'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
+            `The CLI said: ${text}`);
+    }
+    const input = credentials.claudeCodeOauthToken
+        ? "'claude-code-oauth-token'"
+        : credentials.anthropicApiKey
+            ? "'anthropic-api-key'"
+            : "'anthropic-api-key' or 'claude-code-oauth-token'";
+    return `The Anthropic API rejected the API key or token${code}: check the ${input} input. The CLI said: ${text}`;
+}
+/**
+ * A reset time in the error text: the subscription limit form "usage limit reached|<epoch seconds>", or
+ * "retry after N seconds" / "try again in N seconds".
+ */
+function resetTime(text, now = Date.now()) {
+    const epoch = /limit reached\|(\d{10})\b/i.exec(text);
+    if (epoch)
+        return Number(epoch[1]) * 1000;
+    return secondsFromNow(text, now);
+}
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** "resets 8:14pm (UTC)", "resets Dec 11, 6:18am (UTC)", "will reset at 3pm (America/Santiago)". */
+const RESETS_AT = /\breset(?:s)?\s+(?:at\s+)?(?:([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(?:at\s+)?)?(\d{1,2})(?::(\d{2}))?\s*([ap]m)\s*\(([^)\s]+)\)/i;
+/**
+ * When a usage limit resets, from the CLI's words: the epoch form, a clock time (the next one to come, in the time
+ * zone it names) with or without a date, or "in N seconds". Undefined when the text says none of these.
+ */
+function usageLimitReset(text, now = Date.now()) {
+    const epoch = /\|(\d{10})\b/.exec(text);
+    if (epoch)
+        return Number(epoch[1]) * 1000;
+    const clock = RESETS_AT.exec(text);
+    if (clock) {
+        const [, month, day, hour, minute, half, zone] = clock;
+        const hours = (Number(hour) % 12) + (half.toLowerCase() === 'pm' ? 12 : 0);
+        const monthIndex = month === undefined ? -1 : MONTHS.indexOf(month.toLowerCase());
+        if (Number(hour) <= 12 && Number(minute ?? 0) < 60 && (month === undefined || monthIndex >= 0)) {
+            const at = nextWallTime(now, zone, monthIndex, Number(day ?? 0), hours, Number(minute ?? 0));
+            if (at !== undefined)
+                return at;
+        }
+    }
+    return secondsFromNow(text, now);
+}
+/** The first moment after `now - 1 min` that the zone's clock shows this time (on this day of this month, if given). */
+function nextWallTime(now, zone, month, day, hours, minutes) {
+    const today = wallClock(now, zone);
+    if (today === undefined)
+        return undefined;
+    const candidates = month >= 0
+        ? [0, 1].map((years) => [today.year + years, month, day])
+        : [0, 1].map((days) => [today.year, today.month, today.day + days]);
+    for (const [year, m, d] of candidates) {
+        const wall = Date.UTC(year, m, d, hours, minutes);
+        const offset = zoneOffset(wall, zone);
+        if (offset === undefined)
+            return undefined;
+        const at = wall - offset;
+        // The clock shows minutes: a reset in this very minute has not passed.
+        if (at > now - 60_000)
+            return at;
+    }
+    return undefined;
+}
+/** The date the zone's clock shows at `at`; undefined for a zone the platform does not know. */
+function wallClock(at, zone) {
+    const offset = zoneOffset(at, zone);
+    if (offset === undefined)
+        return undefined;
+    const local = new Date(at + offset);
+    return { year: local.getUTCFullYear(), month: local.getUTCMonth(), day: local.getUTCDate() };
+}
+/** How far the zone's clock is ahead of UTC at about `at` (ms). */
+function zoneOffset(at, zone) {
+    if (/^(?:utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(zone))
+        return 0;
+    try {
+        const parts = new Intl.DateTimeFormat('en-US', {
+            timeZone: zone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+        }).formatToParts(new Date(at));
+        const part = (type) => Number(parts.find((p) => p.type === type)?.value);
+        const shown = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+        return Number.isFinite(shown) ? shown - Math.floor(at / 1000) * 1000 : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function secondsFromNow(text, now) {
+    const seconds = /(?:retry after|try again in|resets in) (\d{1,6}) ?s(?:ec(?:ond)?s?)?\b/i.exec(text);
+    if (seconds)
+        return now + Number(seconds[1]) * 1000;
+    return undefined;
+}
+const FIRST_RETRY_DELAY_MS = 5_000;
+const MAX_RETRY_DELAY_MS = 60_000;
+/**
+ * How long to wait before retry number `retry` (1-based): 5 s doubling to at most 60 s, or until the limit resets
+ * when the error says so. Undefined when the reset lies beyond what is left of the iteration timeout: waiting would
+ * not help.
+ */
+function retryDelayMs(failure, retry, remainingMs, now = Date.now()) {
+    if (failure.resetAt !== undefined) {
+        const wait = failure.resetAt - now;
+        if (wait > remainingMs)
+            return undefined;
+        if (wait > 0)
+            return wait;
+    }
+    return Math.min(FIRST_RETRY_DELAY_MS * 2 ** (retry - 1), MAX_RETRY_DELAY_MS);
+}
+function lastLines(text, count = 5) {
+    return text.trim().split('\n').slice(-count).join(' | ');
 }
 
 
@@ -6769,6 +7177,7 @@ function formatGate(gate) {
 /* harmony export */   BD: () => (/* binding */ formatCost),
 /* harmony export */   UH: () => (/* binding */ describeDenials),
 /* harmony export */   UN: () => (/* binding */ endedBeforeStart),
+/* harmony export */   _e: () => (/* binding */ noTokens),
 /* harmony export */   cv: () => (/* binding */ totalCost),
 /* harmony export */   f: () => (/* binding */ STATUSES),
 /* harmony export */   fV: () => (/* binding */ failedBeforeStart),
@@ -6781,6 +7190,7 @@ const STATUSES = [
     'no_progress',
     'repeated_error',
     'budget_exceeded',
+    'usage_limited',
     'time_limit_reached',
     'timed_out',
     'cancelled',
@@ -6788,6 +7198,9 @@ const STATUSES = [
 ];
 function isStatus(value) {
     return STATUSES.includes(value);
+}
+function noTokens() {
+    return { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
 }
 /** Iterations over every run of the loop. */
 function totalIterations(outcome) {
@@ -6825,6 +7238,9 @@ function endedBeforeStart(status, reason, maxIterations = 0) {
         savedSessionFailed: false,
         resultText: '',
         wallTimeMs: 0,
+        resetsAt: undefined,
+        tokens: noTokens(),
+        subscription: false,
     };
 }
 /** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
@@ -6846,7 +7262,7 @@ function formatCost(usd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7614);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1180);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

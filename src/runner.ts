@@ -20,7 +20,13 @@ import { locateClaude, SetupCancelledError } from './claude/claude-install.js';
 import { runClaudeProcess } from './claude/claude-process.js';
 import type { LoopConfig } from './core/settings.js';
 import { formatEvent } from './claude/live-log.js';
-import { resumeDecision, type LoopIdentity, type LoopState } from './core/loop-state.js';
+import {
+  earlierRuns,
+  pausedByUsageLimit,
+  resumeDecision,
+  type LoopIdentity,
+  type LoopState,
+} from './core/loop-state.js';
 import { runLoop, timeLimitReason, type LoopDeps } from './core/loop.js';
 import {
   describeDenials,
@@ -34,10 +40,11 @@ import { ProcessMarker } from './system/process-sweep.js';
 import { sandboxSettingsJson } from './claude/sandbox-settings.js';
 import { prepareSandboxTools } from './system/sandbox-tools.js';
 import { ANTHROPIC_API, CredentialProxy } from './system/credential-proxy.js';
-import { claudeConfigDir, StateStore } from './system/state-store.js';
+import { claudeConfigDir, loadState, StateStore } from './system/state-store.js';
 import { Transcript } from './claude/transcript.js';
 import { shorten } from './text/text.js';
 import type { Secrets } from './text/untrusted-text.js';
+import { isoTime } from './core/failure.js';
 import { Workspace } from './system/workspace.js';
 import { SecretGuard } from './system/secret-guard.js';
 
@@ -70,6 +77,40 @@ export interface RunnerHost {
 }
 
 export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
+  const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
+  // With the OAuth token input, Claude runs on it and on no API key (see buildClaudeEnv): on a subscription.
+  return { ...outcome, subscription: config.claudeCodeOauthToken !== '' };
+}
+
+/**
+ * A loop that a usage limit paused, in a run that starts before the reset: it ends at once, before Claude Code is
+ * looked for or installed, and the saved state stays as it is.
+ */
+async function stillPaused(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome | undefined> {
+  if (config.stateDir === '') return undefined;
+  const paused = pausedByUsageLimit(await loadState(config.stateDir), host.identity, Date.now());
+  if (paused === undefined) return undefined;
+  const { state, resetsAt } = paused;
+  host.log.text(
+    `State directory ${config.stateDir}: the loop is paused by the usage limit until ${isoTime(resetsAt)}; ` +
+      'this run ends without starting Claude.',
+  );
+  return {
+    ...endedBeforeStart(
+      'usage_limited',
+      `The loop is paused by the usage limit until ${isoTime(resetsAt)} (saved by run ${state.runs}); a run after ` +
+        `then continues it. The earlier run said: ${state.reason}`,
+      config.maxIterations,
+    ),
+    sessionId: state.sessionId,
+    lastGate: state.lastGate,
+    earlier: earlierRuns(state),
+    stateSaved: true,
+    resetsAt,
+  };
+}
+
+async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
   const { log, signal } = host;
   const toolEnv = withoutCredentials(host.env, [
     config.githubToken,

@@ -151,7 +151,10 @@ async function runAction(
     cancelled ? hardStop : AbortSignal.any([signal, hardStop]),
   );
   let issue: IssueRef | undefined;
-  if (shouldOpenIssue(outcome.status, config.openIssueOn) && !signal.aborted) {
+  // A run that a saved usage limit ended before it began has nothing new for the issue: an hourly schedule would
+  // comment every hour until the reset.
+  const stillPaused = outcome.status === 'usage_limited' && outcome.iterations === 0;
+  if (shouldOpenIssue(outcome.status, config.openIssueOn) && !stillPaused && !signal.aborted) {
     issue = await openOrUpdateIssue(
       outcome,
       // A continued loop keeps its issue: the issue is found by the task the loop started with.

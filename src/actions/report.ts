@@ -10,6 +10,7 @@ import {
   type IterationRecord,
   type LoopOutcome,
 } from '../core/outcome.js';
+import { isoTime } from '../core/failure.js';
 import { formatElapsed, shorten } from '../text/text.js';
 import { codeFence, markdownCell, markdownCode, markdownInline } from '../text/untrusted-text.js';
 
@@ -42,6 +43,13 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     'total-iterations': String(totalIterations(outcome)),
     'total-cost-usd': formatCost(totalCost(outcome).usd),
     'cost-usd': formatCost(outcome.costUsd),
+    tokens: JSON.stringify({
+      input: outcome.tokens.input,
+      output: outcome.tokens.output,
+      cache_read: outcome.tokens.cacheRead,
+      cache_creation: outcome.tokens.cacheCreation,
+    }),
+    'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '',
     turns: String(outcome.turns),
     'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
     'transcript-file': outcome.transcriptFile,
@@ -91,6 +99,7 @@ export const STATUS_ICON: Record<LoopOutcome['status'], string> = {
   no_progress: '⏸️',
   repeated_error: '♻️',
   budget_exceeded: '💸',
+  usage_limited: '⏳',
   time_limit_reached: '⌛',
   timed_out: '⏱️',
   cancelled: '🚫',
@@ -106,6 +115,7 @@ const STOPPED_SHORT: ReadonlySet<LoopOutcome['status']> = new Set([
   'no_progress',
   'repeated_error',
   'budget_exceeded',
+  'usage_limited',
   'time_limit_reached',
   'timed_out',
 ]);
@@ -146,9 +156,10 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = '
     '|---|---|',
     `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`,
     `| Wall time | ${formatElapsed(outcome.wallTimeMs)} |`,
-    `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)} |`,
+    `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)}${subscriptionNote(outcome)} |`,
     ...earlierRows(outcome),
     `| Turns | ${outcome.turns} |`,
+    `| Tokens | ${tokensText(outcome)} |`,
     `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`,
     `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`,
   );
@@ -241,6 +252,16 @@ function codeBlock(text: string): string[] {
   return [fence, text, fence];
 }
 
+/** Under a subscription the CLI's cost is what the tokens would cost at API prices; the budget still acts on it. */
+export function subscriptionNote(outcome: LoopOutcome): string {
+  return outcome.subscription ? ' (an API-price equivalent under the subscription, not money spent)' : '';
+}
+
+function tokensText(outcome: LoopOutcome): string {
+  const { input, output, cacheRead, cacheCreation } = outcome.tokens;
+  return `${input} input, ${output} output, ${cacheRead} cache read, ${cacheCreation} cache creation`;
+}
+
 function costText(usd: number, known: boolean): string {
   if (known) return `$${formatCost(usd)}`;
   return `at least $${formatCost(usd)} (an iteration was stopped before the CLI reported its cost)`;
@@ -262,11 +283,29 @@ function earlierRows(outcome: LoopOutcome): string[] {
  * the status comment.
  */
 export function continueHint(outcome: LoopOutcome): string | undefined {
+  if (outcome.status === 'usage_limited') return usageLimitHint(outcome);
   if (!outcome.stateSaved || outcome.status === 'completed') return undefined;
   return (
     "**To continue:** this loop's state and Claude's session are saved in `state-dir`. Run the workflow again with " +
     'the same state directory (restored from your cache or artifact) and the loop goes on where it stopped, in the ' +
     'same conversation; a new `prompt` is passed to Claude first.'
+  );
+}
+
+/** Until when a usage limit paused the loop, and how it goes on. */
+function usageLimitHint(outcome: LoopOutcome): string {
+  const until = outcome.resetsAt === undefined ? 'its reset (the CLI did not say when)' : isoTime(outcome.resetsAt);
+  const head = `**The loop is paused by the usage limit until ${until}.**`;
+  if (!outcome.stateSaved) {
+    return (
+      `${head} Run the workflow again after that time. With \`state-dir\` the loop's state would be saved, and a ` +
+      'later run would continue it where it stopped.'
+    );
+  }
+  return (
+    `${head} Its state and Claude's session are saved in \`state-dir\`: a run of the workflow with the same state ` +
+    'directory after that time continues the loop where it stopped, and a run before it ends `usage_limited` at ' +
+    'once, without starting Claude. A schedule does it by itself (see `examples/resume-after-limit.yml`).'
   );
 }
 

@@ -21,6 +21,8 @@ import {
 import { resilientClient, timeLimit, UNSPACED_WRITES, type GitHubClient } from './github-client.js';
 import type { LoopConfig } from '../core/settings.js';
 import { formatCost, type IterationRecord, type LoopOutcome } from '../core/outcome.js';
+import { isoTime } from '../core/failure.js';
+import type { RateLimitInfo } from '../core/iteration-run.js';
 import { checkCell, continueHint, failedCheck, STATUS_ICON, type IssueRef } from './report.js';
 import { formatElapsed, shorten } from '../text/text.js';
 import { markdownCell, markdownInline, type Secrets } from '../text/untrusted-text.js';
@@ -121,6 +123,8 @@ export function renderStatusComment(
     `| Workflow run | [${markdownCell(context.workflow || 'run', MAX_CELL)} #${context.runId}](${runUrl(context)}) |`,
   );
   if (view.issue) lines.push(`| Issue | [#${view.issue.number}](${view.issue.url}) |`);
+  const nearLimit = lastWith(records, (record) => record.usageWarning !== undefined)?.usageWarning;
+  if (nearLimit) lines.push('', usageWarningLine(nearLimit));
 
   const gated = lastWith(records, (record) => record.gate !== undefined);
   const gate = outcome ? outcome.lastGate : gated?.gate;
@@ -146,6 +150,16 @@ export function renderStatusComment(
       : '<sub>Written by the autonomous loop while it runs.</sub>',
   );
   return shorten(lines.join('\n'), MAX_BODY_LENGTH);
+}
+
+/** A usage limit 80% used or more: one line, so that a pause at the limit comes as no surprise. */
+function usageWarningLine(warning: RateLimitInfo): string {
+  const which = warning.limitType ? ` (${markdownCell(warning.limitType, 50)})` : '';
+  const until = warning.resetsAt === undefined ? '' : `, until ${isoTime(warning.resetsAt)}`;
+  return (
+    `⚠️ **Usage limit:** ${Math.round((warning.utilization ?? 0) * 100)}% of the usage limit${which} is used${until}. ` +
+    'At the limit the loop pauses until the reset.'
+  );
 }
 
 function checkSummary(records: readonly IterationRecord[], command: string): string {

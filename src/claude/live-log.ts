@@ -40,6 +40,11 @@ export function formatEvent(event: StreamEvent): string | undefined {
       return `… API error${event.status ? ` ${event.status}` : ''} (${event.error}), the CLI retries (${event.attempt}/${event.maxRetries})`;
     case 'result':
       return undefined;
+    case 'rate_limit': {
+      const which = event.info.limitType ? ` (${event.info.limitType})` : '';
+      const until = event.info.resetsAt ? ` until ${new Date(event.info.resetsAt).toISOString()}` : '';
+      return `⏸ the usage limit${which} refuses requests${until}`;
+    }
   }
 }
 

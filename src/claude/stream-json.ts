@@ -4,7 +4,8 @@
  * transcript, so memory stays flat however long an iteration runs.
  */
 import { parseFinalGate, GATE_START, type Gate } from '../core/gate.js';
-import type { ResultInfo, StreamSummary } from '../core/iteration-run.js';
+import { isUsageLimitText, usageLimitReset } from '../core/failure.js';
+import type { RateLimitInfo, ResultInfo, StreamSummary, TokenUsage } from '../core/iteration-run.js';
 
 /** What one line means for the live log. */
 export type StreamEvent =
@@ -13,9 +14,12 @@ export type StreamEvent =
   | { kind: 'tool_use'; name: string; input: unknown }
   | { kind: 'tool_error'; text: string }
   | { kind: 'api_retry'; attempt: number; maxRetries: number; status: number | undefined; error: string }
-  | { kind: 'result'; result: ResultInfo };
+  | { kind: 'result'; result: ResultInfo }
+  | { kind: 'rate_limit'; info: RateLimitInfo };
 
 const NONE: readonly StreamEvent[] = Object.freeze([]);
+/** From this share of a usage limit on, the loop warns that the limit is near. */
+export const USAGE_WARNING_UTILIZATION = 0.8;
 const NON_BLANK = /\S/;
 
 /** How the CLI (JSON.stringify) starts a user line: the tool results, which make up most of a transcript's bytes. */
@@ -47,6 +51,10 @@ export class StreamState implements StreamSummary {
   deniedTools: Record<string, number> = {};
   /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
   invalidCosts: string[] = [];
+  /** Over all result lines: each line's `model_usage_since_last_result` when it counts tokens, else its `usage`. */
+  tokens: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+  usageLimit: RateLimitInfo | undefined;
+  usageWarning: RateLimitInfo | undefined;
   private readonly deniedCallIds = new Set<string>();
   /** Newer CLIs: the sum of each result line's `model_usage_since_last_result`. */
   private costSinceLastResults: number | undefined;
@@ -90,6 +98,10 @@ export class StreamState implements StreamSummary {
         return onUser(message);
       case 'result':
         return [this.onResult(message)];
+      case 'rate_limit_event': {
+        const event = this.onRateLimit(message.rate_limit_info);
+        return event ? [event] : NONE;
+      }
       default:
         return NONE;
     }
@@ -118,9 +130,59 @@ export class StreamState implements StreamSummary {
     return undefined;
   }
 
+  /**
+   * `rate_limit_event` (2.1.330): `{status: allowed | allowed_warning | rejected, resetsAt: <unix s>, rateLimitType,
+   * utilization?: 0–1, isUsingOverage, …}`. A rejected limit that overage (extra usage) covers refuses nothing.
+   */
+  private onRateLimit(value: unknown): StreamEvent | undefined {
+    const info = rateLimitInfo(value);
+    if (info === undefined) return undefined;
+    if (info.rejected) {
+      this.usageLimit = info;
+      return { kind: 'rate_limit', info };
+    }
+    const used = info.utilization ?? 0;
+    if (used >= USAGE_WARNING_UTILIZATION && used > (this.usageWarning?.utilization ?? 0)) {
+      this.usageWarning = info;
+    }
+    return undefined;
+  }
+
+  /**
+   * The CLI's `usage_limit_reached` error, on its synthetic assistant line and on the result line (an error, so its
+   * words are the CLI's, never Claude's).
+   */
+  private onUsageLimitError(message: Record<string, unknown>, text: string): void {
+    const params = isRecord(message.api_error_params) ? message.api_error_params : {};
+    const fromParams = rateLimitInfo(params.rate_limit_info);
+    const byCode = message.api_error === 'usage_limit_reached';
+    // The `|<epoch>` and "resets 8:14pm (UTC)" texts (older CLIs say only these).
+    const byText = isUsageLimitText(text);
+    if (!byCode && !byText && !fromParams?.rejected) return;
+    this.usageLimit = {
+      rejected: true,
+      resetsAt: fromParams?.resetsAt ?? this.usageLimit?.resetsAt ?? usageLimitReset(text),
+      limitType: fromParams?.limitType ?? this.usageLimit?.limitType,
+      utilization: fromParams?.utilization ?? this.usageLimit?.utilization,
+    };
+  }
+
   private onAssistant(message: Record<string, unknown>): readonly StreamEvent[] {
     const sessionId = str(message.session_id);
     if (sessionId) this.sessionId = sessionId;
+    // The CLI's own error message: a `<synthetic>` model, flagged as an API error (2.1.330) or not (older CLIs).
+    const inner = isRecord(message.message) ? message.message : {};
+    const synthetic =
+      inner.model === '<synthetic>' ||
+      message.api_error !== undefined ||
+      message.error !== undefined ||
+      message.is_api_error_message === true;
+    if (synthetic) {
+      const text = contentBlocks(message)
+        .map((block) => (typeof block.text === 'string' ? block.text : ''))
+        .join('\n');
+      this.onUsageLimitError(message, text);
+    }
     // A sub-agent's messages carry the id of the Task call that started them: they are not Claude's own word.
     const topLevel = message.parent_tool_use_id === null || message.parent_tool_use_id === undefined;
     const events: StreamEvent[] = [];
@@ -162,8 +224,11 @@ export class StreamState implements StreamSummary {
       text: resultText(message),
       sessionId: str(message.session_id),
       turns: num(message.num_turns),
+      apiError: str(message.api_error),
     };
     if (result.sessionId) this.sessionId = result.sessionId;
+    if (result.isError) this.onUsageLimitError(message, result.text);
+    this.addTokens(message);
     this.result = result;
     this.resultLines += 1;
     this.turns += result.turns;
@@ -183,6 +248,29 @@ export class StreamState implements StreamSummary {
     } else if (message.total_cost_usd !== undefined) {
       this.lastTotalCost = this.validCost(message.total_cost_usd, 'total_cost_usd');
     }
+  }
+
+  private addTokens(message: Record<string, unknown>): void {
+    const sinceLast = isRecord(message.model_usage_since_last_result)
+      ? Object.values(message.model_usage_since_last_result).filter(isRecord)
+      : [];
+    const counted = sinceLast.filter(
+      (usage) => isFiniteNumber(usage.inputTokens) || isFiniteNumber(usage.outputTokens),
+    );
+    if (counted.length > 0) {
+      for (const usage of counted) {
+        this.tokens.input += count(usage.inputTokens);
+        this.tokens.output += count(usage.outputTokens);
+        this.tokens.cacheRead += count(usage.cacheReadInputTokens);
+        this.tokens.cacheCreation += count(usage.cacheCreationInputTokens);
+      }
+      return;
+    }
+    if (!isRecord(message.usage)) return;
+    this.tokens.input += count(message.usage.input_tokens);
+    this.tokens.output += count(message.usage.output_tokens);
+    this.tokens.cacheRead += count(message.usage.cache_read_input_tokens);
+    this.tokens.cacheCreation += count(message.usage.cache_creation_input_tokens);
   }
 
   private validCost(value: unknown, field: string): number {
@@ -279,6 +367,29 @@ function str(value: unknown): string | undefined {
 
 function num(value: unknown): number {
   return isFiniteNumber(value) ? value : 0;
+}
+
+/** A token count: a finite, non-negative number, else 0. */
+function count(value: unknown): number {
+  return isFiniteNumber(value) && value >= 0 ? value : 0;
+}
+
+/** The CLI's `rate_limit_info`, read field by field; undefined when it has no status. */
+function rateLimitInfo(value: unknown): RateLimitInfo | undefined {
+  if (!isRecord(value) || typeof value.status !== 'string') return undefined;
+  const windows = isRecord(value.unifiedWindows) ? Object.values(value.unifiedWindows).filter(isRecord) : [];
+  const windowUse = windows.map((window) => window.utilization).filter(isFiniteNumber);
+  const utilization = isFiniteNumber(value.utilization)
+    ? value.utilization
+    : windowUse.length > 0
+      ? Math.max(...windowUse)
+      : undefined;
+  return {
+    rejected: value.status === 'rejected' && value.isUsingOverage !== true,
+    resetsAt: isFiniteNumber(value.resetsAt) && value.resetsAt > 0 ? value.resetsAt * 1000 : undefined,
+    limitType: str(value.rateLimitType),
+    utilization,
+  };
 }
 
 function isFiniteNumber(value: unknown): value is number {

@@ -13,6 +13,30 @@ export interface ResultInfo {
   text: string;
   sessionId: string | undefined;
   turns: number;
+  /** The result line's `api_error`, e.g. `usage_limit_reached`. */
+  apiError: string | undefined;
+}
+
+/** Tokens as the result lines count them. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheCreation: number;
+}
+
+/**
+ * A subscription's usage limit, as the CLI's `rate_limit_event` line (`rate_limit_info`) or its `usage_limit_reached`
+ * error said it: `rejected` stops requests until `resetsAt`; otherwise how much of the limit is used.
+ */
+export interface RateLimitInfo {
+  rejected: boolean;
+  /** Epoch milliseconds; undefined when not said. */
+  resetsAt: number | undefined;
+  /** `five_hour`, `seven_day`, … */
+  limitType: string | undefined;
+  /** The fraction of the limit used (0–1), when said. */
+  utilization: number | undefined;
 }
 
 /** What the CLI's stream said over one run. */
@@ -28,6 +52,11 @@ export interface StreamSummary {
   readonly deniedTools: Readonly<Record<string, number>>;
   readonly invalidCosts: readonly string[];
   readonly costUsd: number;
+  readonly tokens: Readonly<TokenUsage>;
+  /** The usage limit that refused this run's requests, if one did. */
+  readonly usageLimit: RateLimitInfo | undefined;
+  /** The highest utilization of a limit that still allowed requests, when it was 80% or more. */
+  readonly usageWarning: RateLimitInfo | undefined;
 }
 
 export interface ProcessOutcome {

@@ -48,6 +48,11 @@ export interface LoopState {
   checkReport: string | undefined;
   /** ISO time of the last save. */
   savedAt: string;
+  /**
+   * With status `usage_limited`: when the usage limit resets (ISO 8601, UTC). A run that starts before then ends at
+   * once. Optional: states written before it existed read as they did.
+   */
+  resetsAt?: string;
 }
 
 /** Which loop a run belongs to: a saved state must match it to be continued. */
@@ -157,6 +162,8 @@ export function parseLoopState(text: string): ParsedState {
     problems.push("'breaker.lastError' is not a string");
   }
   const lastGate = parseGate(value.lastGate, problems);
+  const resetsAt = text_('resetsAt', true);
+  if (resetsAt !== undefined && !Number.isFinite(Date.parse(resetsAt))) problems.push("'resetsAt' is not a time");
   const state: LoopState = {
     version: LOOP_STATE_VERSION,
     repository: text_('repository')!,
@@ -178,6 +185,7 @@ export function parseLoopState(text: string): ParsedState {
     lastGate,
     checkReport: text_('checkReport', true),
     savedAt: text_('savedAt')!,
+    ...(resetsAt !== undefined ? { resetsAt } : {}),
   };
   if (problems.length > 0) return { problem: problems.join(', ') };
   return { state };
@@ -238,6 +246,24 @@ export function resumeDecision(parsed: ParsedState | undefined, identity: LoopId
     return { resume: false, why: 'the saved loop completed: starting a new loop', warn: false };
   }
   return { resume: true, state };
+}
+
+/**
+ * The saved loop of this repository and directory when a usage limit paused it and its reset is still to come: the
+ * run then ends at once, without starting Claude. Undefined otherwise (the loop goes on as `resumeDecision` says).
+ */
+export function pausedByUsageLimit(
+  parsed: ParsedState | undefined,
+  identity: LoopIdentity,
+  now: number,
+): { state: LoopState; resetsAt: number } | undefined {
+  if (parsed === undefined || 'problem' in parsed) return undefined;
+  const { state } = parsed;
+  if (state.repository !== identity.repository || state.workingDirectory !== identity.workingDirectory)
+    return undefined;
+  if (state.status !== 'usage_limited' || state.resetsAt === undefined) return undefined;
+  const resetsAt = Date.parse(state.resetsAt);
+  return resetsAt > now ? { state, resetsAt } : undefined;
 }
 
 /**

@@ -3,9 +3,9 @@
  * waiting, logging) comes in as `LoopDeps`, so tests drive the rules with scripted fakes.
  */
 import { CircuitBreaker, type TripCause } from './breaker.js';
-import type { ProcessOutcome } from '../core/iteration-run.js';
+import type { ProcessOutcome, TokenUsage } from '../core/iteration-run.js';
 import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check.js';
-import { failsEveryResume, iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
+import { failsEveryResume, isoTime, iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { Gate } from './gate.js';
 import type { LoopConfig } from '../core/settings.js';
 import {
@@ -16,7 +16,14 @@ import {
   type LoopIdentity,
   type LoopState,
 } from './loop-state.js';
-import { describeDenials, type IterationRecord, type LastCheck, type LoopOutcome, type LoopStatus } from './outcome.js';
+import {
+  describeDenials,
+  noTokens,
+  type IterationRecord,
+  type LastCheck,
+  type LoopOutcome,
+  type LoopStatus,
+} from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './fingerprint.js';
 import { shorten } from '../text/text.js';
 
@@ -103,6 +110,11 @@ const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
 /** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
 class WorkTreeError extends Error {}
 
+/** Waited past a usage limit's reset: the CLI's reset time is in whole seconds. */
+export const USAGE_LIMIT_MARGIN_MS = 1_000;
+/** Waits for a usage limit within one iteration: a limit that refuses again after its reset ends the run. */
+const MAX_USAGE_LIMIT_WAITS = 3;
+
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 
@@ -151,6 +163,11 @@ interface LoopProgress {
   /** Claude's final text so far: the last result line's. */
   resultText: string;
   startedAt: number;
+  tokens: TokenUsage;
+  /** When the usage limit that stopped the loop resets (epoch ms). */
+  resetsAt: number | undefined;
+  /** A usage limit 80% used is said once per run. */
+  warnedOfUsage: boolean;
 }
 
 export async function runLoop(
@@ -187,6 +204,9 @@ export async function runLoop(
     ),
     resultText: '',
     startedAt: deps.now(),
+    tokens: noTokens(),
+    resetsAt: undefined,
+    warnedOfUsage: false,
   };
   try {
     return await iterate(settings, deps, signal, start, progress);
@@ -290,6 +310,11 @@ async function iterate(
       return stop('completed', gate.reason || 'Claude reported the task complete.');
     }
     if (failure?.kind === 'budget') return stop('budget_exceeded', budgetReason(settings, progress, failure));
+    // The reset lies beyond what this run may wait: a later run continues (the state keeps the reset time).
+    if (failure?.kind === 'usage_limit') {
+      progress.resetsAt = failure.resetAt;
+      return stop('usage_limited', failure.message);
+    }
     // A run that failed once the budget was spent (its retries were not made) ends for the budget.
     if (failure && budgetSpent(settings, progress.costUsd)) {
       return stop('budget_exceeded', budgetReason(settings, progress, undefined));
@@ -340,6 +365,7 @@ async function runIteration(
   let run: ProcessOutcome;
   let failure: IterationFailure | undefined;
   let outOfTime: string | undefined;
+  let usageLimitWaits = 0;
   for (let attempt = 1; ; attempt++) {
     const remainingBudget =
       settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
@@ -362,8 +388,17 @@ async function runIteration(
     progress.resultText = run.stream.result?.text ?? progress.resultText;
     addRun(record, run);
     reportOddities(deps, progress, number, run);
+    addTokens(progress.tokens, run.stream.tokens);
+    warnOfUsage(deps, progress, record, run);
     if (run.timedOut && deadlineLeft < iterationLeft) outOfTime = `during iteration ${number}, which was stopped`;
     failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
+    if (failure?.kind === 'usage_limit') {
+      // Not a transient error: no retry, but a wait for the reset when this run can afford it.
+      if (usageLimitWaits >= MAX_USAGE_LIMIT_WAITS) break;
+      if (!(await waitForUsageReset(settings, deps, signal, start, record, failure))) break;
+      usageLimitWaits++;
+      continue;
+    }
     if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
     // A retry would spend what is no longer there.
     if (budgetSpent(settings, progress.costUsd + record.costUsd)) break;
@@ -390,6 +425,55 @@ async function runIteration(
   record.subtype = run.stream.result?.subtype;
   record.error = failure?.message;
   return { run, failure, outOfTime };
+}
+
+/**
+ * Waits until a usage limit resets, when that comes within the iteration timeout and before this run's time limit.
+ * False when it does not (or the reset time is unknown), or a cancellation stopped the wait: the iteration ends.
+ */
+async function waitForUsageReset(
+  settings: LoopSettings,
+  deps: LoopDeps,
+  signal: AbortSignal,
+  start: LoopStart,
+  record: IterationRecord,
+  failure: IterationFailure,
+): Promise<boolean> {
+  if (signal.aborted || failure.resetAt === undefined) return false;
+  const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(deps, start));
+  const wait = Math.max(0, failure.resetAt - deps.now()) + USAGE_LIMIT_MARGIN_MS;
+  if (wait >= remainingMs) return false;
+  const until = isoTime(failure.resetAt);
+  record.retryNotes.push(`paused by the usage limit until ${until}; went on after the reset`);
+  deps.log.warning(
+    `Iteration ${record.number}: paused by the usage limit until ${until}: waiting ${Math.ceil(wait / 1000)} s, ` +
+      'then the iteration goes on (a cancellation stops the wait).',
+  );
+  await deps.sleep(wait, signal);
+  record.durationMs += wait;
+  return !signal.aborted;
+}
+
+function addTokens(total: TokenUsage, run: Readonly<TokenUsage>): void {
+  total.input += run.input;
+  total.output += run.output;
+  total.cacheRead += run.cacheRead;
+  total.cacheCreation += run.cacheCreation;
+}
+
+/** A usage limit that is 80% used or more is recorded with its iteration, and said once per run in the log. */
+function warnOfUsage(deps: LoopDeps, progress: LoopProgress, record: IterationRecord, run: ProcessOutcome): void {
+  const warning = run.stream.usageWarning;
+  if (warning === undefined) return;
+  if ((warning.utilization ?? 0) >= (record.usageWarning?.utilization ?? 0)) record.usageWarning = warning;
+  if (progress.warnedOfUsage) return;
+  progress.warnedOfUsage = true;
+  const which = warning.limitType ? ` (${warning.limitType})` : '';
+  const until = warning.resetsAt === undefined ? '' : `; it resets at ${isoTime(warning.resetsAt)}`;
+  deps.log.warning(
+    `Iteration ${record.number}: ${Math.round((warning.utilization ?? 0) * 100)}% of the usage limit${which} is used${until}. ` +
+      'At the limit the loop pauses until the reset. Said once per run.',
+  );
 }
 
 /** Milliseconds left before this run's time limit; Infinity without one. */
@@ -608,6 +692,9 @@ async function saveState(
       lastGate: progress.lastGate,
       checkReport: progress.checkReport,
       savedAt: new Date(deps.now()).toISOString(),
+      ...(status === 'usage_limited' && progress.resetsAt !== undefined
+        ? { resetsAt: isoTime(progress.resetsAt) }
+        : {}),
     }),
   );
 }
@@ -656,5 +743,9 @@ async function finish(
     savedSessionFailed: progress.savedSessionFailed,
     resultText: progress.resultText,
     wallTimeMs: deps.now() - progress.startedAt,
+    resetsAt: status === 'usage_limited' ? progress.resetsAt : undefined,
+    tokens: progress.tokens,
+    // The host knows which credential the CLI ran with.
+    subscription: false,
   };
 }

@@ -3,6 +3,7 @@
  * summary and the issue are all functions of it.
  */
 import type { Gate } from './gate.js';
+import type { RateLimitInfo, TokenUsage } from './iteration-run.js';
 
 export const STATUSES = [
   'completed',
@@ -10,6 +11,7 @@ export const STATUSES = [
   'no_progress',
   'repeated_error',
   'budget_exceeded',
+  'usage_limited',
   'time_limit_reached',
   'timed_out',
   'cancelled',
@@ -47,6 +49,8 @@ export interface IterationRecord {
   deniedTools: Record<string, number>;
   /** The check command after this iteration, if it ran. */
   check: CheckRecord | undefined;
+  /** A usage limit that was 80% used or more in this iteration (it still allowed requests). */
+  usageWarning?: RateLimitInfo;
 }
 
 /** One run of the check command, as the reports show it. */
@@ -105,6 +109,19 @@ export interface LoopOutcome {
   resultText: string;
   /** From the loop's start to its end. */
   wallTimeMs: number;
+  /** When the usage limit that paused the loop resets (epoch ms); set only with status `usage_limited`. */
+  resetsAt: number | undefined;
+  /** This run's tokens over all result lines. */
+  tokens: TokenUsage;
+  /**
+   * The CLI ran on a subscription (an OAuth token): its cost is what the tokens would cost at API prices, not money
+   * spent. The host sets it.
+   */
+  subscription: boolean;
+}
+
+export function noTokens(): TokenUsage {
+  return { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
 }
 
 /** What the earlier runs of a continued loop did. Their iterations are not in `records`. */
@@ -156,6 +173,9 @@ export function endedBeforeStart(status: LoopStatus, reason: string, maxIteratio
     savedSessionFailed: false,
     resultText: '',
     wallTimeMs: 0,
+    resetsAt: undefined,
+    tokens: noTokens(),
+    subscription: false,
   };
 }
 

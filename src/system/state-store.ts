@@ -66,16 +66,8 @@ export class StateStore {
   ) {}
 
   /** The saved state; undefined when there is none. A state that cannot be read is a problem, not an error. */
-  async load(): Promise<ParsedState | undefined> {
-    let text: string;
-    try {
-      const bytes = await readBounded(path.join(this.dir, STATE_FILE), MAX_STATE_BYTES);
-      if (bytes === undefined) return undefined;
-      text = bytes.toString('utf8');
-    } catch (error) {
-      return { problem: (error as Error).message };
-    }
-    return parseLoopState(text);
+  load(): Promise<ParsedState | undefined> {
+    return loadState(this.dir);
   }
 
   /**
@@ -140,6 +132,19 @@ export class StateStore {
     }
     throw new Error(`Claude's session ${sessionId} was not found under ${projects}`);
   }
+}
+
+/** The state saved in `dir`, read before anything else is set up (see `StateStore.load`). */
+export async function loadState(dir: string): Promise<ParsedState | undefined> {
+  let text: string;
+  try {
+    const bytes = await readBounded(path.join(dir, STATE_FILE), MAX_STATE_BYTES);
+    if (bytes === undefined) return undefined;
+    text = bytes.toString('utf8');
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  return parseLoopState(text);
 }
 
 /**
