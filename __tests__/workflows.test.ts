@@ -43,12 +43,14 @@ const githubDir = path.join(root, '.github');
 const LOOP_ACTION = 'org/autonomous-loop@v1';
 const EXPECTED_EXAMPLES = [
   'basic-loop.yml',
+  'bedrock-oidc.yml',
   'continue-on-comment.yml',
   'custom-report.yml',
   'issue-on-limit.yml',
   'matrix.yml',
   'pr-bot.yml',
   'resume-after-limit.yml',
+  'vertex-oidc.yml',
 ];
 /** Minutes a job needs besides the loop: checkout, installing Claude Code, the reports, saving the state. */
 const JOB_ROOM_MINUTES = 5;
@@ -154,6 +156,72 @@ const PINNED: Record<string, { ref: string; inputs: string[]; required?: string[
     inputs: ['path', 'key', 'upload-chunk-size', 'enableCrossOsArchive'],
     required: ['path', 'key'],
   },
+  'aws-actions/configure-aws-credentials': {
+    ref: 'v6',
+    inputs: [
+      'aws-region',
+      'aws-profile',
+      'overwrite-aws-profile',
+      'role-to-assume',
+      'aws-access-key-id',
+      'aws-secret-access-key',
+      'aws-session-token',
+      'web-identity-token-file',
+      'role-chaining',
+      'audience',
+      'http-proxy',
+      'no-proxy',
+      'mask-aws-account-id',
+      'role-duration-seconds',
+      'role-external-id',
+      'role-session-name',
+      'role-skip-session-tagging',
+      'transitive-tag-keys',
+      'inline-session-policy',
+      'managed-session-policies',
+      'output-credentials',
+      'output-env-credentials',
+      'unset-current-credentials',
+      'disable-retry',
+      'retry-max-attempts',
+      'special-characters-workaround',
+      'use-existing-credentials',
+      'allowed-account-ids',
+      'force-skip-oidc',
+      'action-timeout-s',
+      'custom-tags',
+      'sts-endpoint',
+    ],
+    required: ['aws-region'],
+  },
+  'google-github-actions/auth': {
+    ref: 'v3',
+    inputs: [
+      'project_id',
+      'workload_identity_provider',
+      'service_account',
+      'audience',
+      'credentials_json',
+      'create_credentials_file',
+      'export_environment_variables',
+      'token_format',
+      'delegates',
+      'universe',
+      'request_reason',
+      'cleanup_credentials',
+      'access_token_lifetime',
+      'access_token_scopes',
+      'access_token_subject',
+      'id_token_audience',
+      'id_token_include_email',
+    ],
+  },
+};
+/** The official action that signs a job in to each cloud with the workflow's OIDC token. */
+const CLOUD_SIGN_IN: Record<string, string> = {
+  bedrock: 'aws-actions/configure-aws-credentials',
+  vertex: 'google-github-actions/auth',
+  foundry: 'azure/login',
 };
 /**
  * `${{ }}` that expands to text anyone or Claude wrote: issue and comment text, and the loop's text outputs. Given to
@@ -317,8 +385,24 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       if (('prompt' in inputs ? 1 : 0) + ('prompt-file' in inputs ? 1 : 0) !== 1) {
         problems.push(`${at}: set exactly one of prompt and prompt-file`);
       }
-      const auth = String(inputs['anthropic-api-key'] ?? inputs['claude-code-oauth-token'] ?? '');
-      if (!/^\$\{\{ secrets\.\w+ \}\}$/.test(auth)) problems.push(`${at}: the API key must come from a secret`);
+      const provider = String(inputs.provider ?? 'anthropic');
+      if (provider === 'anthropic') {
+        const auth = String(inputs['anthropic-api-key'] ?? inputs['claude-code-oauth-token'] ?? '');
+        if (!/^\$\{\{ secrets\.\w+ \}\}$/.test(auth)) problems.push(`${at}: the API key must come from a secret`);
+      } else {
+        // A cloud: signed in by its official action with the job's OIDC token, before the loop; no Anthropic key.
+        const signIn = CLOUD_SIGN_IN[provider] ?? `(no sign-in known for provider ${provider})`;
+        if (!steps.slice(0, index).some((s) => s.uses?.split('@')[0] === signIn)) {
+          problems.push(`${at}: provider ${provider} needs a ${signIn} step before the loop`);
+        }
+        const permissions = job.permissions ?? doc.permissions;
+        if (!isDict(permissions) || permissions['id-token'] !== 'write') {
+          problems.push(`${at}: signing in with OIDC needs permissions: id-token: write`);
+        }
+        if ('anthropic-api-key' in inputs || 'claude-code-oauth-token' in inputs) {
+          problems.push(`${at}: an Anthropic credential with provider ${provider}`);
+        }
+      }
       if (inputs['max-budget-usd'] === undefined) problems.push(`${at}: no max-budget-usd`);
       const disallowed = String(inputs['disallowed-tools'] ?? '').split(/[\s,]+/);
       if (issueDriven && !(disallowed.includes('WebFetch') && disallowed.includes('WebSearch'))) {
@@ -366,7 +450,7 @@ describe('examples/*.yml', () => {
     spec = readActionSpec();
   });
 
-  it('has the seven documented examples', () => {
+  it('has the documented examples', () => {
     expect(exampleFiles).toEqual(expect.arrayContaining(EXPECTED_EXAMPLES));
   });
 

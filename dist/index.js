@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1180:
+/***/ 3994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12,12 +12,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/actions/workflow-commands.ts
 var workflow_commands = __nccwpck_require__(3593);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: ./src/core/providers.ts
+var providers = __nccwpck_require__(8201);
 // EXTERNAL MODULE: ./src/core/outcome.ts
 var core_outcome = __nccwpck_require__(9411);
 ;// CONCATENATED MODULE: ./src/actions/github-client.ts
@@ -446,8 +450,6 @@ async function lookUpPermission(token, apiUrl, owner, repo, username, signal, ti
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/core/check.ts
 /**
  * What a check's result means to the loop: how it ended in words, when two failures are the same, and what the next
@@ -513,6 +515,8 @@ const PERMISSION_MODES = [
     'manual',
     'plan',
 ];
+/** Where Claude is reached: the Anthropic API, or a cloud's (the rules for each are in providers.ts). */
+const PROVIDERS = ['anthropic', 'bedrock', 'vertex', 'foundry'];
 
 ;// CONCATENATED MODULE: ./src/text/shell-words.ts
 /**
@@ -620,11 +624,77 @@ function isWithin(inner, outer) {
     return !(relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative));
 }
 
+;// CONCATENATED MODULE: ./src/actions/input-error.ts
+/** An input (or a setting of the job's env) that the action cannot run with: its message names it and its value. */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/actions/provider-input.ts
+/**
+ * The `provider` input, read together with the job's environment: a job may turn a cloud on with the CLI's own
+ * switch, and the settings that cloud needs are checked before anything runs. The facts are core/providers.ts's;
+ * the words here name the action's inputs.
+ */
+
+
+
+
+/**
+ * @param input the `provider` input as given ('' or `anthropic`: the Anthropic API, unless the environment turns a
+ *   cloud on: the runner fills in the default, so an explicit `anthropic` cannot be told apart from none)
+ * @param warnings gets what the user should know but that does not stop the run
+ */
+function readProvider(input, env, warnings) {
+    const given = input || 'anthropic';
+    if (!PROVIDERS.includes(given)) {
+        throw new InputError(`Input 'provider' is "${input}"; expected one of: ${PROVIDERS.join(', ')}.`);
+    }
+    const unsupported = (0,providers/* unsupportedSwitchesOn */.TX)(env);
+    if (unsupported.length > 0) {
+        throw new InputError(`The job's env turns on ${unsupported.join(', ')}, a provider this action does not support: remove it, and ` +
+            `set the input 'provider' to one of: ${PROVIDERS.join(', ')}.`);
+    }
+    const switched = (0,providers/* switchedOnProviders */.H7)(env);
+    if (switched.length > 1) {
+        throw new InputError(`The job's env turns on more than one provider (${switched.map((p) => providers/* PROVIDER_SWITCHES */.Hx[p]).join(', ')}): ` +
+            "keep one, or none and set the input 'provider'.");
+    }
+    let provider = given;
+    if (switched.length === 1) {
+        if (provider !== 'anthropic' && provider !== switched[0]) {
+            throw new InputError(`Input 'provider' is "${provider}", but the job's env sets ${providers/* PROVIDER_SWITCHES */.Hx[switched[0]]} for ` +
+                `'${switched[0]}': remove one of the two.`);
+        }
+        provider = switched[0];
+    }
+    const chosenBy = given === provider ? '' : ` (chosen by ${providers/* PROVIDER_SWITCHES */.Hx[switched[0]]} in the job's env)`;
+    checkSettings(provider, env, warnings, chosenBy);
+    return provider;
+}
+function checkSettings(provider, env, warnings, chosenBy) {
+    // On a self-hosted runner the machine may sign in itself (an EC2 instance role, the GCE metadata server).
+    const selfHosted = env.RUNNER_ENVIRONMENT === 'self-hosted';
+    for (const missing of (0,providers/* missingSettings */.yj)(provider, env)) {
+        const message = `provider '${provider}'${chosenBy} needs ${missing.needs}: ${missing.how}.`;
+        if (!missing.credential || !selfHosted)
+            throw new InputError(message);
+        warnings.push(`${message} Going on: on a self-hosted runner the machine itself may sign in to ${providers/* PROVIDER_NAMES */.xd[provider]}.`);
+    }
+    const credentialsFile = provider === 'vertex' ? (env.GOOGLE_APPLICATION_CREDENTIALS ?? '') : '';
+    if (credentialsFile !== '' && !((0,external_node_fs_.existsSync)(credentialsFile) && (0,external_node_fs_.statSync)(credentialsFile).isFile())) {
+        throw new InputError(`provider 'vertex' needs the file that GOOGLE_APPLICATION_CREDENTIALS names, but "${credentialsFile}" is not ` +
+            'a file: run google-github-actions/auth earlier in this same job (the file stays on the runner that wrote it).');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/actions/inputs.ts
 /**
  * Reads every action input once, validates it, and returns one typed, frozen `LoopConfig`. Every error names the
  * input and the value it got, so a user can fix the workflow without reading our code.
  */
+
+
 
 
 
@@ -654,6 +724,7 @@ const INPUT_NAMES = [
     'state-dir',
     'anthropic-api-key',
     'claude-code-oauth-token',
+    'provider',
     'model',
     'max-turns',
     'allowed-tools',
@@ -700,11 +771,12 @@ const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
  * partial messages, or the user's messages echoed back.
  */
 const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
-class InputError extends Error {
-    name = 'InputError';
-}
-/** @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner). */
-function readInputs(source, baseDirectory) {
+
+/**
+ * @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner).
+ * @param env the job's environment, where a cloud provider finds its settings.
+ */
+function readInputs(source, baseDirectory, env = process.env) {
     const get = (name) => source.getInput(name).trim();
     const secret = (name) => {
         const value = get(name);
@@ -713,8 +785,8 @@ function readInputs(source, baseDirectory) {
         return value;
     };
     // Secrets first, so that nothing below can log one before it is masked.
-    const anthropicApiKey = secret('anthropic-api-key');
-    const claudeCodeOauthToken = secret('claude-code-oauth-token');
+    let anthropicApiKey = secret('anthropic-api-key');
+    let claudeCodeOauthToken = secret('claude-code-oauth-token');
     const githubToken = secret('github-token');
     const warnings = undeclaredInputWarnings(source.inputNames?.() ?? []);
     const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
@@ -731,7 +803,16 @@ function readInputs(source, baseDirectory) {
     if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
         throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
     }
-    if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
+    const provider = readProvider(get('provider'), env, warnings);
+    if (provider !== 'anthropic') {
+        // Claude signs in to the cloud with the job's credentials: an Anthropic one would only be one secret more in its reach.
+        for (const name of ['anthropic-api-key', 'claude-code-oauth-token']) {
+            if (get(name) !== '')
+                warnings.push(`Input '${name}' is ignored with provider '${provider}'.`);
+        }
+        anthropicApiKey = claudeCodeOauthToken = '';
+    }
+    else if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
         // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
         warnings.push("Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
             'came out empty: the secret has not been created (or has another name), or the run has no access to it ' +
@@ -789,6 +870,7 @@ function readInputs(source, baseDirectory) {
         stateDir,
         anthropicApiKey,
         claudeCodeOauthToken,
+        provider,
         model: get('model'),
         maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
         allowedTools: toolList(get, 'allowed-tools'),
@@ -1377,6 +1459,7 @@ function sandboxSettingsJson(claudeArgs, policy, readFile) {
  */
 
 
+
 /** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
 const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
 The loop runs you again and again, resuming this session, until you declare the task complete.
@@ -1523,6 +1606,17 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
             env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
             // An API key from the job's environment would win over the token the user chose.
             delete env.ANTHROPIC_API_KEY;
+        }
+    }
+    // A cloud provider signs in with the job's cloud credentials: an Anthropic one would be a secret Claude has no use for.
+    const cloudSwitch = (0,providers/* providerSwitch */.i)(config.provider);
+    if (cloudSwitch) {
+        env[cloudSwitch] = '1';
+        const dropped = providers/* ANTHROPIC_CREDENTIAL_VARIABLES */.T2.filter((name) => name in env);
+        for (const name of dropped)
+            delete env[name];
+        if (dropped.length > 0) {
+            notes.push(`Not passed to Claude, which signs in to ${providers/* PROVIDER_NAMES */.xd[config.provider]}: ${dropped.join(', ')}.`);
         }
     }
     env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
@@ -5077,7 +5171,8 @@ async function runLoopOnce(config, host) {
         const claude = await locating;
         log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
         // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
-        const credential = claudeCredential(config, host.env);
+        // A cloud provider signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
+        const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
         let standIn;
         if (credential) {
             proxy = await CredentialProxy.start({
@@ -5934,6 +6029,8 @@ function finalCallsSignal(budgetMs, hardStop) {
 
 
 
+
+
 const MAX_LOGGED_REASON = 4_000;
 async function main_run() {
     const cancel = new AbortController();
@@ -5977,7 +6074,10 @@ async function main_run() {
         process.off('SIGTERM', onSignal);
     }
 }
-/** Every secret the action holds: the credential inputs, and the runner's own tokens in its environment. */
+/**
+ * Every secret the action holds: the credential inputs, the runner's own tokens in its environment, and the cloud
+ * credentials a login step put there (Claude gets those when it runs on a cloud provider).
+ */
 function actionSecrets() {
     return new untrusted_text/* Secrets */.Sb([
         workflow_commands.getInput('anthropic-api-key'),
@@ -5988,6 +6088,7 @@ function actionSecrets() {
         // A job may give the CLI its credential through the environment instead of an input.
         process.env.ANTHROPIC_API_KEY,
         process.env.CLAUDE_CODE_OAUTH_TOKEN,
+        ...(0,providers/* cloudCredentialSecrets */.kv)(process.env, (file) => (0,external_node_fs_.readFileSync)(file, 'utf8')),
     ]);
 }
 async function runAction(signal, hardStop, secrets, door, log) {
@@ -6142,10 +6243,10 @@ async function reportUnsupportedPlatform(reason) {
 /* harmony export */ });
 /* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_OUTPUT_TEXT, staleCheckNote, subscriptionNote */
 /* harmony import */ var _core_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4888);
-/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9411);
-/* harmony import */ var _core_failure_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3333);
-/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
-/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7339);
+/* harmony import */ var _core_outcome_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9411);
+/* harmony import */ var _core_failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3333);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8544);
+/* harmony import */ var _text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7339);
 /**
  * The step outputs and the job summary, as pure functions of the `LoopOutcome`.
  */
@@ -6168,22 +6269,22 @@ function outcomeOutputs(outcome, issue, statusCommentUrl = '') {
     return {
         status: outcome.status,
         iterations: String(outcome.iterations),
-        reason: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
+        reason: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(outcome.reason, MAX_OUTPUT_TEXT),
         blockers: blockersOutput(outcome.lastGate?.blockers ?? []),
-        progress: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
-        result: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)((0,_core_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutFinalGate */ ._P)(outcome.resultText), MAX_OUTPUT_TEXT),
+        progress: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(outcome.lastGate?.progress ?? '', MAX_OUTPUT_TEXT),
+        result: (0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)((0,_core_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutFinalGate */ ._P)(outcome.resultText), MAX_OUTPUT_TEXT),
         'session-id': outcome.sessionId,
         resumed: String(outcome.earlier !== undefined),
-        'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalIterations */ .t6)(outcome)),
-        'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalCost */ .cv)(outcome).usd),
-        'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(outcome.costUsd),
+        'total-iterations': String((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .totalIterations */ .t6)(outcome)),
+        'total-cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)((0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .totalCost */ .cv)(outcome).usd),
+        'cost-usd': (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)(outcome.costUsd),
         tokens: JSON.stringify({
             input: outcome.tokens.input,
             output: outcome.tokens.output,
             cache_read: outcome.tokens.cacheRead,
             cache_creation: outcome.tokens.cacheCreation,
         }),
-        'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_4__/* .isoTime */ .Ly)(outcome.resetsAt) : '',
+        'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .isoTime */ .Ly)(outcome.resetsAt) : '',
         turns: String(outcome.turns),
         'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
         'transcript-file': outcome.transcriptFile,
@@ -6213,7 +6314,7 @@ function blockersOutput(blockers) {
     const kept = [];
     let length = 2;
     for (const blocker of blockers) {
-        const item = (0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
+        const item = (0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(blocker, MAX_OUTPUT_BLOCKER);
         const itemLength = JSON.stringify(item).length + 1;
         if (length + itemLength > MAX_OUTPUT_TEXT - 200)
             break;
@@ -6255,7 +6356,7 @@ const STOPPED_SHORT = new Set([
  */
 function renderSummary(outcome, issue, runUrl = '') {
     const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
-    const reason = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
+    const reason = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownInline */ .nL)(outcome.reason, MAX_TEXT) || '(none given)';
     const hint = continueHint(outcome);
     if (outcome.records.length === 0) {
         // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
@@ -6276,12 +6377,12 @@ function renderSummary(outcome, issue, runUrl = '') {
     const head = [title, '', `**Reason:** ${reason}`];
     const assessment = outcome.lastGate?.reason;
     if (STOPPED_SHORT.has(outcome.status) && assessment) {
-        head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
+        head.push('', `**Claude's last assessment:** ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownInline */ .nL)(assessment, MAX_TEXT)}`);
     }
     const stale = staleCheckNote(outcome);
     if (stale)
         head.push('', stale);
-    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)}${subscriptionNote(outcome)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Tokens | ${tokensText(outcome)} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatElapsed */ .C7)(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)}${subscriptionNote(outcome)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Tokens | ${tokensText(outcome)} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownCode */ .D9)(outcome.sessionId, 200, true) : '(none)'} |`);
     if (issue)
         head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
     if (runUrl)
@@ -6293,14 +6394,14 @@ function renderSummary(outcome, issue, runUrl = '') {
     if (blockers.length === 0)
         head.push('None reported.');
     for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
-        head.push(`- ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
+        head.push(`- ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownInline */ .nL)(blocker, MAX_TEXT)}`);
     if (blockers.length > MAX_LISTED_BLOCKERS)
         head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
-    head.push('', '### Progress', '', (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
+    head.push('', '### Progress', '', (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownInline */ .nL)(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
     const rows = [];
     let previousGate;
     for (const record of outcome.records) {
-        const cost = record.costKnown ? `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(record.costUsd)}` : `unknown (≥ $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(record.costUsd)})`;
+        const cost = record.costKnown ? `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)(record.costUsd)}` : `unknown (≥ $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)(record.costUsd)})`;
         rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
         previousGate = record.gate ?? previousGate;
     }
@@ -6323,7 +6424,7 @@ function renderSummary(outcome, issue, runUrl = '') {
 function checkCell(record) {
     if (!record.check)
         return '—';
-    return record.check.passed ? 'passed' : `failed: ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
+    return record.check.passed ? 'passed' : `failed: ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownCell */ .UZ)(record.check.end, 200)}`;
 }
 /**
  * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
@@ -6337,7 +6438,7 @@ function failedCheck(outcome) {
         '',
         '### Last check',
         '',
-        `After iteration ${check.iteration}, ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownInline */ .nL)(check.end, 200)}).`,
+        `After iteration ${check.iteration}, ${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownCode */ .D9)(check.command, 500)} failed (${(0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownInline */ .nL)(check.end, 200)}).`,
         '',
         '<details><summary>The end of its output</summary>',
         '',
@@ -6357,7 +6458,7 @@ function staleCheckNote(outcome) {
 }
 /** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
 function codeBlock(text) {
-    const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .codeFence */ .wr)(text);
+    const fence = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .codeFence */ .wr)(text);
     return [fence, text, fence];
 }
 /** Under a subscription the CLI's cost is what the tokens would cost at API prices; the budget still acts on it. */
@@ -6370,18 +6471,18 @@ function tokensText(outcome) {
 }
 function costText(usd, known) {
     if (known)
-        return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(usd)}`;
-    return `at least $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(usd)} (an iteration was stopped before the CLI reported its cost)`;
+        return `$${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)(usd)}`;
+    return `at least $${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCost */ .BD)(usd)} (an iteration was stopped before the CLI reported its cost)`;
 }
 /** A continued loop: what its earlier runs did, and the whole loop's totals. */
 function earlierRows(outcome) {
     const earlier = outcome.earlier;
     if (!earlier)
         return [];
-    const total = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalCost */ .cv)(outcome);
+    const total = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .totalCost */ .cv)(outcome);
     return [
         `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
-        `| Whole loop | ${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+        `| Whole loop | ${(0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .totalIterations */ .t6)(outcome)} iterations, ${costText(total.usd, total.known)} |`,
     ];
 }
 /**
@@ -6399,7 +6500,7 @@ function continueHint(outcome) {
 }
 /** Until when a usage limit paused the loop, and how it goes on. */
 function usageLimitHint(outcome) {
-    const until = outcome.resetsAt === undefined ? 'its reset (the CLI did not say when)' : (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_4__/* .isoTime */ .Ly)(outcome.resetsAt);
+    const until = outcome.resetsAt === undefined ? 'its reset (the CLI did not say when)' : (0,_core_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .isoTime */ .Ly)(outcome.resetsAt);
     const head = `**The loop is paused by the usage limit until ${until}.**`;
     if (!outcome.stateSaved) {
         return (`${head} Run the workflow again after that time. With \`state-dir\` the loop's state would be saved, and a ` +
@@ -6416,14 +6517,14 @@ function gateCell(record, previous) {
     const blockers = record.gate.blockers ?? [];
     const same = sameList(blockers, previous?.blockers);
     const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
-    return (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+    return (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownCell */ .UZ)(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
 }
 /** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
 function sameList(a, b) {
     return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
 }
 function notesCell(record) {
-    const denied = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDenials */ .UH)(record.deniedTools);
+    const denied = (0,_core_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .describeDenials */ .UH)(record.deniedTools);
     const notes = [
         record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
         record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
@@ -6434,7 +6535,7 @@ function notesCell(record) {
     const cells = [];
     let length = 0;
     for (const note of notes) {
-        const cell = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_1__/* .markdownCell */ .UZ)(note, MAX_CELL);
+        const cell = (0,_text_untrusted_text_js__WEBPACK_IMPORTED_MODULE_2__/* .markdownCell */ .UZ)(note, MAX_CELL);
         if (length + cell.length > MAX_CELL && cells.length > 0) {
             cells.push(`… and ${notes.length - cells.length} more`);
             break;
@@ -6633,6 +6734,8 @@ function escapeProperty(value) {
 /* harmony export */   s7: () => (/* binding */ isUsageLimitText)
 /* harmony export */ });
 /* unused harmony exports resetTime, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS */
+/* harmony import */ var _providers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8201);
+
 const AUTH_TEXT = /invalid api key|not logged in|please run \/login|authentication|oauth token|unauthorized|forbidden|permission_error|x-api-key/i;
 /**
  * The CLI's words for a subscription's usage limit: "You've hit your limit · resets 8:14pm (UTC)", "You've hit your
@@ -6710,6 +6813,10 @@ function classify(text, status, credentials) {
 }
 function authMessage(text, status, credentials) {
     const code = status ? ` (${status})` : '';
+    if (credentials.provider !== undefined && credentials.provider !== 'anthropic') {
+        const provider = credentials.provider;
+        return `${_providers_js__WEBPACK_IMPORTED_MODULE_0__/* .PROVIDER_NAMES */ .xd[provider]} did not accept the credentials${code}: ${_providers_js__WEBPACK_IMPORTED_MODULE_0__/* .AUTH_HINTS */ .Sv[provider]}. The CLI said: ${text}`;
+    }
     if (/not logged in|please run \/login/i.test(text) &&
         !credentials.anthropicApiKey &&
         !credentials.claudeCodeOauthToken) {
@@ -7258,11 +7365,202 @@ function formatCost(usd) {
 
 /***/ }),
 
+/***/ 8201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H7: () => (/* binding */ switchedOnProviders),
+/* harmony export */   Hx: () => (/* binding */ PROVIDER_SWITCHES),
+/* harmony export */   Sv: () => (/* binding */ AUTH_HINTS),
+/* harmony export */   T2: () => (/* binding */ ANTHROPIC_CREDENTIAL_VARIABLES),
+/* harmony export */   TX: () => (/* binding */ unsupportedSwitchesOn),
+/* harmony export */   i: () => (/* binding */ providerSwitch),
+/* harmony export */   kv: () => (/* binding */ cloudCredentialSecrets),
+/* harmony export */   xd: () => (/* binding */ PROVIDER_NAMES),
+/* harmony export */   yj: () => (/* binding */ missingSettings)
+/* harmony export */ });
+/* unused harmony exports UNSUPPORTED_SWITCHES, SECRET_VARIABLES, isSwitchOn, googleCredentialSecrets */
+/** The variable that turns each provider on in the CLI. */
+const PROVIDER_SWITCHES = {
+    bedrock: 'CLAUDE_CODE_USE_BEDROCK',
+    vertex: 'CLAUDE_CODE_USE_VERTEX',
+    foundry: 'CLAUDE_CODE_USE_FOUNDRY',
+};
+const PROVIDER_NAMES = {
+    anthropic: 'the Anthropic API',
+    bedrock: 'Amazon Bedrock',
+    vertex: 'Google Vertex AI',
+    foundry: 'Microsoft Foundry',
+};
+/**
+ * Providers the pinned CLI knows that the action does not offer: newer, with no public setup for a CI job to follow,
+ * and with credentials whose secret parts the action could not name for redaction.
+ */
+const UNSUPPORTED_SWITCHES = [
+    'CLAUDE_CODE_USE_GATEWAY',
+    'CLAUDE_CODE_USE_ANTHROPIC_AWS',
+    'CLAUDE_CODE_USE_MANTLE',
+    'CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD',
+];
+/** Anthropic credentials the CLI would read: with a cloud provider Claude has no use for them. */
+const ANTHROPIC_CREDENTIAL_VARIABLES = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
+/** The short-lived cloud credentials: redacted wherever they could show. */
+const SECRET_VARIABLES = [
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_BEARER_TOKEN_BEDROCK',
+    'ANTHROPIC_FOUNDRY_API_KEY',
+    'ANTHROPIC_FOUNDRY_AUTH_TOKEN',
+    'AZURE_CLIENT_SECRET',
+];
+/** A switch is on as the CLI reads it: 1, true, yes or on, in any case. */
+function isSwitchOn(value) {
+    return ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
+}
+/** The cloud providers whose switch the job's environment turns on. */
+function switchedOnProviders(env) {
+    return Object.keys(PROVIDER_SWITCHES).filter((p) => isSwitchOn(env[PROVIDER_SWITCHES[p]]));
+}
+function unsupportedSwitchesOn(env) {
+    return UNSUPPORTED_SWITCHES.filter((name) => isSwitchOn(env[name]));
+}
+const has = (env, ...names) => names.every((name) => (env[name] ?? '') !== '');
+/** What `provider` needs and `env` lacks, most basic first; empty when all is there. */
+function missingSettings(provider, env) {
+    const missing = [];
+    if (provider === 'bedrock') {
+        if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
+            missing.push({
+                needs: 'AWS_REGION',
+                how: "set aws-region in aws-actions/configure-aws-credentials (it exports AWS_REGION), or AWS_REGION in the job's env",
+                credential: false,
+            });
+        }
+        const signedIn = isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
+            has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
+            has(env, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') ||
+            has(env, 'AWS_PROFILE') ||
+            has(env, 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN') ||
+            has(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI') ||
+            has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
+        if (!signedIn) {
+            missing.push({
+                needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
+                how: 'run aws-actions/configure-aws-credentials with role-to-assume before this step (the job needs ' +
+                    'permissions: id-token: write)',
+                credential: true,
+            });
+        }
+    }
+    else if (provider === 'vertex') {
+        const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
+        if (absent.length > 0) {
+            missing.push({
+                needs: absent.join(' and '),
+                how: `set ${absent.length === 1 ? 'it' : 'them'} in the job's env after google-github-actions/auth`,
+                credential: false,
+            });
+        }
+        if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
+            missing.push({
+                needs: 'GOOGLE_APPLICATION_CREDENTIALS',
+                how: 'run google-github-actions/auth with workload_identity_provider and service_account before this step ' +
+                    '(it sets the variable; the job needs permissions: id-token: write)',
+                credential: true,
+            });
+        }
+    }
+    else if (provider === 'foundry') {
+        // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
+        // leaves nothing in the environment to look for.
+        if (!has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') && !has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) {
+            missing.push({
+                needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
+                how: "set one in the job's env: the resource name (<resource> in https://<resource>.services.ai.azure.com), " +
+                    'or the whole base URL ending in /anthropic',
+                credential: false,
+            });
+        }
+    }
+    return missing;
+}
+/** What to check when the provider turned the credentials down. */
+const AUTH_HINTS = {
+    bedrock: 'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
+        'bedrock:InvokeModelWithResponseStream on the model) and AWS_REGION',
+    vertex: 'check the service account that google-github-actions/auth signed in as (it needs roles/aiplatform.user in ' +
+        'ANTHROPIC_VERTEX_PROJECT_ID) and that the model is enabled in the Model Garden',
+    foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or the Entra ID sign-in and its role on the Foundry resource',
+};
+/**
+ * The secret values among the cloud credentials in `env`: the variables above, and the secret fields of the Google
+ * credentials file that GOOGLE_APPLICATION_CREDENTIALS names (read with `readFile`; a file that cannot be read or
+ * parsed gives nothing: the CLI will say what is wrong with it).
+ */
+function cloudCredentialSecrets(env, readFile) {
+    const secrets = SECRET_VARIABLES.map((name) => env[name] ?? '').filter((value) => value !== '');
+    const file = env.GOOGLE_APPLICATION_CREDENTIALS ?? '';
+    if (file !== '') {
+        try {
+            secrets.push(...googleCredentialSecrets(JSON.parse(readFile(file))));
+        }
+        catch {
+            // Nothing to add.
+        }
+    }
+    return secrets;
+}
+/** Keys of a Google credentials file whose values are secret; `token_uri` and other URLs are not. */
+const SECRET_KEY = /(^|_)(private_key|secret|token|password)$|^authorization$/i;
+/**
+ * The secret strings of a Google credentials file, at any depth: a service account's `private_key`, an authorized
+ * user's `client_secret` and `refresh_token`, and an external account's request headers (google-github-actions/auth
+ * writes the runner's OIDC request token there as `Authorization: Bearer …`).
+ */
+function googleCredentialSecrets(json) {
+    const found = [];
+    const walk = (value) => {
+        if (Array.isArray(value))
+            value.forEach(walk);
+        else if (typeof value === 'object' && value !== null) {
+            for (const [key, item] of Object.entries(value)) {
+                if (typeof item === 'string' && SECRET_KEY.test(key) && item !== '')
+                    found.push(...secretForms(item));
+                else
+                    walk(item);
+            }
+        }
+    };
+    walk(json);
+    return found;
+}
+/** The switch that tells the CLI to use `provider`: undefined for the Anthropic API, which needs none. */
+function providerSwitch(provider) {
+    return provider === 'anthropic' ? undefined : PROVIDER_SWITCHES[provider];
+}
+/**
+ * The value, the token of a `Bearer …` header, and each line of a PEM key but its armour: a key with its newlines
+ * escaped (as in JSON) matches none of the others, and any one of its lines gives enough of it away.
+ */
+function secretForms(value) {
+    const forms = [value];
+    const bearer = /^bearer\s+(\S+)$/i.exec(value.trim());
+    if (bearer)
+        forms.push(bearer[1]);
+    const lines = value.split(/\r?\n|\\n/).map((line) => line.trim());
+    if (lines.length > 1)
+        forms.push(...lines.filter((line) => line !== '' && !line.startsWith('-----')));
+    return forms;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1180);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3994);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

@@ -167,7 +167,8 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
     log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
 
     // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
-    const credential = claudeCredential(config, host.env);
+    // A cloud provider signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
+    const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
     let standIn: CredentialStandIn | undefined;
     if (credential) {
       proxy = await CredentialProxy.start({

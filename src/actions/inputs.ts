@@ -9,6 +9,8 @@ import { PERMISSION_MODES, type LoopConfig, type PermissionMode } from '../core/
 import { isStatus, STATUSES, type LoopStatus } from '../core/outcome.js';
 import { splitShellWords } from '../text/shell-words.js';
 import { isWithin, realPath } from './real-path.js';
+import { InputError } from './input-error.js';
+import { readProvider } from './provider-input.js';
 
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 export const DEFAULT_CLAUDE_VERSION = '2.1.330';
@@ -33,6 +35,7 @@ export const INPUT_NAMES = [
   'state-dir',
   'anthropic-api-key',
   'claude-code-oauth-token',
+  'provider',
   'model',
   'max-turns',
   'allowed-tools',
@@ -93,12 +96,17 @@ const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
  */
 const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError };
 
-/** @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner). */
-export function readInputs(source: InputSource, baseDirectory: string): Readonly<LoopConfig> {
+/**
+ * @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner).
+ * @param env the job's environment, where a cloud provider finds its settings.
+ */
+export function readInputs(
+  source: InputSource,
+  baseDirectory: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<LoopConfig> {
   const get = (name: string): string => source.getInput(name).trim();
   const secret = (name: string): string => {
     const value = get(name);
@@ -106,8 +114,8 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     return value;
   };
   // Secrets first, so that nothing below can log one before it is masked.
-  const anthropicApiKey = secret('anthropic-api-key');
-  const claudeCodeOauthToken = secret('claude-code-oauth-token');
+  let anthropicApiKey = secret('anthropic-api-key');
+  let claudeCodeOauthToken = secret('claude-code-oauth-token');
   const githubToken = secret('github-token');
 
   const warnings: string[] = undeclaredInputWarnings(source.inputNames?.() ?? []);
@@ -129,7 +137,14 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
   if (anthropicApiKey !== '' && claudeCodeOauthToken !== '') {
     throw new InputError("Set only one of the inputs 'anthropic-api-key' and 'claude-code-oauth-token', not both.");
   }
-  if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
+  const provider = readProvider(get('provider'), env, warnings);
+  if (provider !== 'anthropic') {
+    // Claude signs in to the cloud with the job's credentials: an Anthropic one would only be one secret more in its reach.
+    for (const name of ['anthropic-api-key', 'claude-code-oauth-token']) {
+      if (get(name) !== '') warnings.push(`Input '${name}' is ignored with provider '${provider}'.`);
+    }
+    anthropicApiKey = claudeCodeOauthToken = '';
+  } else if (anthropicApiKey === '' && claudeCodeOauthToken === '') {
     // Not an error: on a self-hosted runner claude may be logged in, or the job may set ANTHROPIC_API_KEY itself.
     warnings.push(
       "Neither 'anthropic-api-key' nor 'claude-code-oauth-token' is set. If you gave one as ${{ secrets.… }}, it " +
@@ -198,6 +213,7 @@ export function readInputs(source: InputSource, baseDirectory: string): Readonly
     stateDir,
     anthropicApiKey,
     claudeCodeOauthToken,
+    provider,
     model: get('model'),
     maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
     allowedTools: toolList(get, 'allowed-tools'),

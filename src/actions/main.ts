@@ -7,9 +7,11 @@
  * report is made of it.
  */
 import * as core from './workflow-commands.js';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoopConfig } from '../core/settings.js';
+import { cloudCredentialSecrets } from '../core/providers.js';
 import { refuseUntrustedActor } from './actor-check.js';
 import { InputError, inputNamesFromEnv, readInputs } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
@@ -72,7 +74,10 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Every secret the action holds: the credential inputs, and the runner's own tokens in its environment. */
+/**
+ * Every secret the action holds: the credential inputs, the runner's own tokens in its environment, and the cloud
+ * credentials a login step put there (Claude gets those when it runs on a cloud provider).
+ */
 function actionSecrets(): Secrets {
   return new Secrets([
     core.getInput('anthropic-api-key'),
@@ -83,6 +88,7 @@ function actionSecrets(): Secrets {
     // A job may give the CLI its credential through the environment instead of an input.
     process.env.ANTHROPIC_API_KEY,
     process.env.CLAUDE_CODE_OAUTH_TOKEN,
+    ...cloudCredentialSecrets(process.env, (file) => readFileSync(file, 'utf8')),
   ]);
 }
 

@@ -3,6 +3,7 @@
  */
 import { GATE_END, GATE_START } from '../core/gate.js';
 import type { LoopConfig } from '../core/settings.js';
+import { ANTHROPIC_CREDENTIAL_VARIABLES, PROVIDER_NAMES, providerSwitch } from '../core/providers.js';
 import type { Credential, CredentialKind } from '../system/credential-proxy.js';
 import { takeSettingsArg } from './sandbox-settings.js';
 
@@ -169,6 +170,16 @@ export function buildClaudeEnv(
       env.CLAUDE_CODE_OAUTH_TOKEN = config.claudeCodeOauthToken;
       // An API key from the job's environment would win over the token the user chose.
       delete env.ANTHROPIC_API_KEY;
+    }
+  }
+  // A cloud provider signs in with the job's cloud credentials: an Anthropic one would be a secret Claude has no use for.
+  const cloudSwitch = providerSwitch(config.provider);
+  if (cloudSwitch) {
+    env[cloudSwitch] = '1';
+    const dropped = ANTHROPIC_CREDENTIAL_VARIABLES.filter((name) => name in env);
+    for (const name of dropped) delete env[name];
+    if (dropped.length > 0) {
+      notes.push(`Not passed to Claude, which signs in to ${PROVIDER_NAMES[config.provider]}: ${dropped.join(', ')}.`);
     }
   }
   env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';

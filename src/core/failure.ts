@@ -4,6 +4,8 @@
  * `api_error_status` and texts like "API Error: Repeated 529 Overloaded errors").
  */
 import type { ProcessOutcome, RateLimitInfo } from '../core/iteration-run.js';
+import { AUTH_HINTS, PROVIDER_NAMES } from './providers.js';
+import type { Provider } from './settings.js';
 
 export type FailureKind =
   /** Credentials rejected or missing: never retried. */
@@ -28,6 +30,8 @@ export interface IterationFailure {
 export interface CredentialInputs {
   anthropicApiKey: string;
   claudeCodeOauthToken: string;
+  /** Undefined: the Anthropic API. */
+  provider?: Provider;
 }
 
 const AUTH_TEXT =
@@ -114,6 +118,10 @@ function classify(text: string, status: number | undefined, credentials: Credent
 
 function authMessage(text: string, status: number | undefined, credentials: CredentialInputs): string {
   const code = status ? ` (${status})` : '';
+  if (credentials.provider !== undefined && credentials.provider !== 'anthropic') {
+    const provider = credentials.provider;
+    return `${PROVIDER_NAMES[provider]} did not accept the credentials${code}: ${AUTH_HINTS[provider]}. The CLI said: ${text}`;
+  }
   if (
     /not logged in|please run \/login/i.test(text) &&
     !credentials.anthropicApiKey &&

@@ -99,7 +99,8 @@ export type LoopSettings = Pick<
   | 'checkOn'
   | 'checkTimeoutMs'
   | 'timeLimitMs'
->;
+> &
+  Partial<Pick<LoopConfig, 'provider'>>;
 
 const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
   max_iterations: 'iteration_limit_reached',

@@ -15,6 +15,10 @@ export const PERMISSION_MODES = [
 ] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
+/** Where Claude is reached: the Anthropic API, or a cloud's (the rules for each are in providers.ts). */
+export const PROVIDERS = ['anthropic', 'bedrock', 'vertex', 'foundry'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
 export interface LoopConfig {
   prompt: string;
   continuationPrompt: string;
@@ -38,6 +42,8 @@ export interface LoopConfig {
   stateDir: string;
   anthropicApiKey: string;
   claudeCodeOauthToken: string;
+  /** With a cloud provider the two credentials above are empty: the cloud's come from the job's environment. */
+  provider: Provider;
   model: string;
   maxTurns: number | undefined;
   /** One tool or pattern each, e.g. `Bash(npm test:*)`. */
