@@ -109,7 +109,10 @@ describe.each([true, false])('sandbox: %s, with the real CLI', (sandbox) => {
       expect(toolResults).toMatch(/Permission to use Bash with command cat \/proc\/\d+\/environ has been denied/);
       expect(toolResults).toMatch(/\/proc\/\d+\/environ: No such file or directory/);
     } else {
-      expect(toolResults.split(`INPUT_GITHUB-TOKEN=${WORKFLOW_TOKEN}`)).toHaveLength(3);
+      // Without the sandbox both reads work: they find the variable, its value overwritten by the action (see
+      // integration/environ-scrub), not the token.
+      expect(toolResults.match(/INPUT_GITHUB-TOKEN=x+/g)).toHaveLength(2);
+      expect(toolResults).not.toContain(WORKFLOW_TOKEN);
     }
   });
 
