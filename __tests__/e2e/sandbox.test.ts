@@ -65,7 +65,6 @@ async function loopRunning(commands: (actionPid: number) => string[], sandbox: b
   });
   // Every tool result the CLI sent back, as the model (and so an attacker steering it) reads them.
   const toolResults = conversationText(api.mainRequests.at(-1)!.body);
-  console.log('TOOLRESULTS', sandbox, toolResults.slice(-700));
   return { run, toolResults };
 }
 
