@@ -11,8 +11,8 @@ import { readInputs } from '../src/actions/inputs.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
 describe('decideBeforeLookup', () => {
-  it('checks exactly the events that carry outside text', () => {
-    for (const event of EVENTS_WITH_OUTSIDE_TEXT) {
+  it('checks every event but those only a writer or the repository schedule starts', () => {
+    for (const event of [...EVENTS_WITH_OUTSIDE_TEXT, 'workflow_run', 'check_suite', 'watch', 'fork', 'label']) {
       expect(decideBeforeLookup(event, 'mallory', []), event).toEqual({ kind: 'lookup', actor: 'mallory' });
     }
     for (const event of ['workflow_dispatch', 'schedule', 'push', 'workflow_call', 'repository_dispatch', '']) {

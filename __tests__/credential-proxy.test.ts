@@ -3,7 +3,7 @@
  * comes back, and how aborts and failures cross it.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildClaudeEnv, claudeCredential } from '../src/claude/claude-cli.js';
 import { readInputs } from '../src/actions/inputs.js';
@@ -213,6 +213,31 @@ describe('requests without the stand-in', () => {
     expect((await send(proxy.url, { headers: { 'x-api-key': proxy.token } })).status).toBe(200);
   });
 
+  it('answers a token of the right length with a byte above 0x7f with 401, and keeps running', async () => {
+    const up = await upstream();
+    const { proxy } = await startProxy({ kind: 'api-key', value: REAL_KEY }, up.url);
+    // As many characters as the token, more bytes: sent raw, as a local program could.
+    const forged = `${proxy.token.slice(0, -1)}\u00e9`;
+    const { port } = new URL(proxy.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.end(
+          Buffer.from(
+            `POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${forged}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
+            'latin1',
+          ),
+        );
+      });
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 401/);
+    expect(up.seen).toEqual([]);
+    expect((await send(proxy.url, { headers: { 'x-api-key': proxy.token } })).status).toBe(200);
+  });
+
   it('lets no request choose the host: an absolute URL is refused', async () => {
     const up = await upstream();
     const elsewhere = await upstream();
@@ -387,7 +412,38 @@ describe("Claude's environment with the stand-in", () => {
       kind: 'oauth',
       value: 'env-oauth',
     });
+    expect(claudeCredential(configWith({}), { ANTHROPIC_AUTH_TOKEN: 'gateway-token' })).toEqual({
+      kind: 'auth-token',
+      value: 'gateway-token',
+    });
     expect(claudeCredential(configWith({}), { ANTHROPIC_API_KEY: '' })).toBeUndefined();
+  });
+
+  it('holds no copy of any credential the job has, under any name, and a gateway token only as a stand-in', () => {
+    const config = configWith({ 'claude-code-oauth-token': 'real-oauth-token' });
+    const parent = {
+      PATH: '/bin',
+      ANTHROPIC_API_KEY: 'job-key',
+      ANTHROPIC_AUTH_TOKEN: 'gateway-token',
+      KEY_COPY: 'job-key',
+      GATEWAY_COPY: 'gateway-token',
+    };
+    const standIn = { kind: 'oauth' as const, token: 'sk-ant-oat01-standin', baseUrl: 'http://127.0.0.1:4000' };
+    expect(Object.keys(buildClaudeEnv(config, parent, false, standIn).env).sort()).toEqual([
+      'ANTHROPIC_BASE_URL',
+      'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+      'CLAUDE_CODE_OAUTH_TOKEN',
+      'PATH',
+    ]);
+    const gateway = { kind: 'auth-token' as const, token: 'autonomous-loop-standin', baseUrl: 'http://127.0.0.1:4000' };
+    const { env } = buildClaudeEnv(
+      configWith({}),
+      { PATH: '/bin', ANTHROPIC_AUTH_TOKEN: 'gateway-token' },
+      false,
+      gateway,
+    );
+    expect(env.ANTHROPIC_AUTH_TOKEN).toBe('autonomous-loop-standin');
+    expect(JSON.stringify(env)).not.toContain('gateway-token');
   });
 
   it('holds the stand-in and the proxy’s address, and no variable with a real credential', () => {

@@ -253,6 +253,9 @@ describe('SecretScanner', () => {
       Buffer.from(`x=${API_KEY};`),
       wrapped(`${'#'.repeat(45)}${TOKEN} suffix`, 76),
       wrapped(`${'#'.repeat(7)}${API_KEY}`, 8, '\r\n'),
+      // As a log joins the lines, and as JSON writes them.
+      wrapped(`${'#'.repeat(45)}${TOKEN} suffix`, 76, ' '),
+      wrapped(`${'#'.repeat(45)}${TOKEN} suffix`, 76, '\\n'),
     ];
     for (const bytes of streams) {
       for (let cut = 0; cut <= bytes.length; cut++) {

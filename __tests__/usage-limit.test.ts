@@ -218,6 +218,14 @@ describe('iterationFailure: a usage limit', () => {
     expect(failure).toMatchObject({ kind: 'usage_limit', resetAt: RESET * 1000 });
   });
 
+  it('from the words on stderr when the CLI died before its result line and its event', () => {
+    const failure = iterationFailure(
+      processOutcome(streamOf([]), { stderrTail: `Claude AI usage limit reached|${RESET}` }),
+      withToken,
+    );
+    expect(failure).toMatchObject({ kind: 'usage_limit', resetAt: RESET * 1000 });
+  });
+
   it('not when the run succeeded after a warning', () => {
     const stream = streamOf([
       rateLimitEvent({ status: 'allowed_warning', utilization: 0.9, resetsAt: RESET }),

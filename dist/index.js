@@ -317,7 +317,7 @@ function statusWords(status) {
 
 
 /** Events whose payload can hold an issue, a comment, a pull request or a discussion written by anyone. */
-const EVENTS_WITH_OUTSIDE_TEXT = [
+const EVENTS_WITH_OUTSIDE_TEXT = (/* unused pure expression or super */ null && ([
     'issues',
     'issue_comment',
     'pull_request',
@@ -326,6 +326,21 @@ const EVENTS_WITH_OUTSIDE_TEXT = [
     'pull_request_review_comment',
     'discussion',
     'discussion_comment',
+]));
+/**
+ * Events that only someone with write access to the repository, or its own schedule, can start. Every other event is
+ * checked, not only those above: `workflow_run` carries a fork's pull request, and GitHub adds events.
+ */
+const TRUSTED_EVENTS = [
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'workflow_call',
+    'repository_dispatch',
+    'merge_group',
+    'create',
+    'delete',
+    'release',
 ];
 /** `permission` holds GitHub's legacy base roles (maintain reads as write); `role_name` the role itself. */
 const WRITE_PERMISSIONS = ['admin', 'write'];
@@ -345,7 +360,8 @@ function triggeringActor(env) {
 }
 /** Whether the event settles it, `allowed-actors` lets the actor in, or GitHub must be asked. */
 function decideBeforeLookup(eventName, actor, allowedActors) {
-    if (!EVENTS_WITH_OUTSIDE_TEXT.includes(eventName))
+    // No event at all: a run outside GitHub Actions (a local test of the action), where nobody else's text comes in.
+    if (eventName === '' || TRUSTED_EVENTS.includes(eventName))
         return { kind: 'allowed', note: undefined };
     if (actor === '') {
         return {
@@ -1551,7 +1567,8 @@ function withoutSecrets(parentEnv, secrets) {
 }
 /**
  * The Anthropic credential the CLI would use: an input first (both at once is refused earlier), else the job's
- * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN. Undefined: the CLI finds its own login.
+ * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN, else a gateway's ANTHROPIC_AUTH_TOKEN.
+ * Undefined: the CLI finds its own login.
  */
 function claudeCredential(config, parentEnv) {
     if (config.anthropicApiKey)
@@ -1562,11 +1579,14 @@ function claudeCredential(config, parentEnv) {
         return { kind: 'api-key', value: parentEnv.ANTHROPIC_API_KEY };
     if (parentEnv.CLAUDE_CODE_OAUTH_TOKEN)
         return { kind: 'oauth', value: parentEnv.CLAUDE_CODE_OAUTH_TOKEN };
+    if (parentEnv.ANTHROPIC_AUTH_TOKEN)
+        return { kind: 'auth-token', value: parentEnv.ANTHROPIC_AUTH_TOKEN };
     return undefined;
 }
 const CREDENTIAL_VARIABLE = {
     'api-key': 'ANTHROPIC_API_KEY',
     oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
+    'auth-token': 'ANTHROPIC_AUTH_TOKEN',
 };
 /** Where the CLI reads its credential: Claude's alone, never the other programs'. */
 const CLAUDE_CREDENTIALS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
@@ -1590,10 +1610,14 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
         notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
     }
     if (standIn) {
-        // Neither credential variable of the job reaches Claude, nor any other that holds the real credential.
-        const real = claudeCredential(config, parentEnv)?.value ?? '';
+        // No credential variable of the job reaches Claude, nor any other that holds one of the credentials.
+        const real = new Set([
+            config.anthropicApiKey,
+            config.claudeCodeOauthToken,
+            ...CLAUDE_CREDENTIALS.map((name) => parentEnv[name]),
+        ].filter((value) => Boolean(value)));
         for (const [name, value] of Object.entries(env)) {
-            if (value === real || name === 'ANTHROPIC_API_KEY' || name === 'CLAUDE_CODE_OAUTH_TOKEN')
+            if (real.has(value) || CLAUDE_CREDENTIALS.includes(name))
                 delete env[name];
         }
         env[CREDENTIAL_VARIABLE[standIn.kind]] = standIn.token;
@@ -3620,7 +3644,11 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 const ANTHROPIC_API = 'https://api.anthropic.com';
 /** Anthropic's own prefixes: the CLI and anything that looks at the token see the kind they expect. */
-const STAND_IN_PREFIX = { 'api-key': 'sk-ant-api03-', oauth: 'sk-ant-oat01-' };
+const STAND_IN_PREFIX = {
+    'api-key': 'sk-ant-api03-',
+    oauth: 'sk-ant-oat01-',
+    'auth-token': 'autonomous-loop-',
+};
 /** A random token shaped like a real credential of that kind: the prefix, 93 base64url characters and `AA`. */
 function standInToken(kind) {
     return `${STAND_IN_PREFIX[kind]}${(0,external_node_crypto_.randomBytes)(70).toString('base64url').slice(0, 93)}AA`;
@@ -3639,9 +3667,11 @@ const NOT_FORWARDED = new Set([
     'host',
 ]);
 function sameToken(given, token) {
-    if (given === undefined || given.length !== token.length)
+    if (given === undefined)
         return false;
-    return (0,external_node_crypto_.timingSafeEqual)(Buffer.from(given), Buffer.from(token));
+    // Compared as bytes: a header of as many characters but more bytes (non-ASCII) must not reach timingSafeEqual.
+    const [a, b] = [Buffer.from(given), Buffer.from(token)];
+    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
 }
 /**
  * The headers to send upstream: every header of the request but those of its connection, with the stand-in replaced
@@ -3723,7 +3753,19 @@ class CredentialProxy {
         const agent = upstream.protocol === 'https:' ? new (external_node_https_default()).Agent(agentOptions) : new (external_node_http_default()).Agent(agentOptions);
         const server = external_node_http_default().createServer();
         const proxy = new CredentialProxy(server, upstream, agent, options.credential, standInToken(options.credential.kind));
-        server.on('request', (req, res) => proxy.forward(req, res, options.warn));
+        server.on('request', (req, res) => {
+            // Whatever a local program sends, the action must not die of it: a request that cannot be forwarded gets 400.
+            try {
+                proxy.forward(req, res, options.warn);
+            }
+            catch {
+                req.resume();
+                if (!res.headersSent)
+                    sendError(res, 400, 'invalid_request_error', 'The proxy could not forward this request.');
+                else
+                    res.destroy();
+            }
+        });
         server.on('connection', (socket) => {
             proxy.sockets.add(socket);
             socket.on('close', () => proxy.sockets.delete(socket));
@@ -5094,8 +5136,9 @@ class BatchReader {
 
 async function runConfiguredLoop(config, host) {
     const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
-    // With the OAuth token input, Claude runs on it and on no API key (see buildClaudeEnv): on a subscription.
-    return { ...outcome, subscription: config.claudeCodeOauthToken !== '' };
+    // Claude runs on an OAuth token (the input, or the job's when it has no API key): on a subscription.
+    const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
+    return { ...outcome, subscription: credential?.kind === 'oauth' };
 }
 /**
  * A loop that a usage limit paused, in a run that starts before the reset: it ends at once, before Claude Code is
@@ -5160,7 +5203,7 @@ async function runLoopOnce(config, host) {
     try {
         let settings;
         if (config.sandbox) {
-            const sandbox = await setUpSandbox(config, host, toolEnv);
+            const sandbox = await setUpSandbox(config, host, toolEnv, outOfTime);
             if (typeof sandbox !== 'string') {
                 setup.abort();
                 await locating.catch(() => undefined);
@@ -5313,15 +5356,19 @@ async function runLoopOnce(config, host) {
     }
 }
 /** The --settings JSON that turns the sandbox on, once its tools work; else the outcome that ends the run. */
-async function setUpSandbox(config, host, toolEnv) {
+async function setUpSandbox(config, host, toolEnv, outOfTime) {
     const tools = await prepareSandboxTools({
         env: toolEnv,
-        signal: host.signal,
+        // Installing its tools is set-up too: it counts toward the time limit.
+        signal: AbortSignal.any([host.signal, ...(outOfTime ? [outOfTime] : [])]),
         log: host.log.text,
         platform: process.platform,
         runningAsRoot: process.getuid?.() === 0,
     });
     if (!tools.ready) {
+        if (tools.cancelled && outOfTime?.aborted && !host.signal.aborted) {
+            return (0,core_outcome/* endedBeforeStart */.UN)('time_limit_reached', `${timeLimitReason(config, 'while setting up the sandbox')} Installing its tools was stopped.`, config.maxIterations);
+        }
         return tools.cancelled
             ? (0,core_outcome/* endedBeforeStart */.UN)('cancelled', 'The job was cancelled while the action was setting up the sandbox.', config.maxIterations)
             : (0,core_outcome/* failedBeforeStart */.fV)(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
@@ -5968,6 +6015,7 @@ const SECRET_VARIABLES = new Set([
     'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
     'ANTHROPIC_API_KEY',
     'CLAUDE_CODE_OAUTH_TOKEN',
+    'ANTHROPIC_AUTH_TOKEN',
 ]);
 function scrubActionEnvironment(secrets, log) {
     const result = scrubInitialEnvironment((name, value) => SECRET_VARIABLES.has(name) || (value !== '' && secrets.redact(value) !== value));
@@ -6088,6 +6136,7 @@ function actionSecrets() {
         // A job may give the CLI its credential through the environment instead of an input.
         process.env.ANTHROPIC_API_KEY,
         process.env.CLAUDE_CODE_OAUTH_TOKEN,
+        process.env.ANTHROPIC_AUTH_TOKEN,
         ...(0,providers/* cloudCredentialSecrets */.kv)(process.env, (file) => (0,external_node_fs_.readFileSync)(file, 'utf8')),
     ]);
 }
@@ -6129,8 +6178,12 @@ async function runAction(signal, hardStop, secrets, door, log) {
         signal,
         secrets,
         tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
-        // Step scripts, and since actions/checkout v6 its persisted credentials.
-        privateDirectories: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
+        // Step scripts, and since actions/checkout v6 its persisted credentials; the job's actions (actions/checkout's
+        // post step runs with the token), which must not be Claude's to rewrite.
+        privateDirectories: [
+            ...(process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : []),
+            ...(process.env.RUNNER_WORKSPACE ? [external_node_path_default().join(external_node_path_default().dirname(process.env.RUNNER_WORKSPACE), '_actions')] : []),
+        ],
         runId: process.env.GITHUB_RUN_ID ?? 'local',
         identity: {
             repository: process.env.GITHUB_REPOSITORY || 'local',
@@ -6753,7 +6806,7 @@ function iterationFailure(run, credentials) {
         const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
         const detail = lastLines(run.stderrTail) || 'no output on stderr';
         const text = `claude ${how} without a result line: ${detail}`;
-        if (run.stream.usageLimit)
+        if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail))
             return usageLimitFailure(text, run.stream.usageLimit);
         return classify(text, undefined, credentials);
     }
@@ -8120,6 +8173,7 @@ class SecretScanner {
     keep;
     carry = Buffer.alloc(0);
     joinedCarry = Buffer.alloc(0);
+    heldBackslash = false;
     constructor(secrets) {
         this.secrets = secrets;
         this.keep = Math.max(0, ...secrets.map((secret) => secret.bytes.length - 1));
@@ -8129,7 +8183,10 @@ class SecretScanner {
         if (this.found || this.secrets.length === 0)
             return this.found;
         const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        const joined = withoutLineBreaks(chunk);
+        // A `\n` that the cut split in two is joined in the next chunk: a backslash that ends a chunk waits for it.
+        const raw = this.heldBackslash ? Buffer.concat([BACKSLASH_BYTES, chunk]) : chunk;
+        this.heldBackslash = raw.length > 0 && raw[raw.length - 1] === BACKSLASH;
+        const joined = withoutLineBreaks(this.heldBackslash ? raw.subarray(0, raw.length - 1) : raw);
         const joinedData = this.joinedCarry.length > 0 ? Buffer.concat([this.joinedCarry, joined]) : joined;
         // Without a line break in the chunk or in what was kept, the second search would see the same bytes.
         const sameBytes = joined === chunk && this.carry.equals(this.joinedCarry);
@@ -8147,16 +8204,31 @@ class SecretScanner {
 }
 const LF = 0x0a;
 const CR = 0x0d;
-/** `data` without its CR and LF bytes; `data` itself when it has none. */
+const SPACE = 0x20;
+const BACKSLASH = 0x5c;
+const BACKSLASH_BYTES = Buffer.from('\\');
+/**
+ * `data` without what a wrap of base64 leaves between its lines: CR and LF bytes, spaces (a log joins lines with
+ * them), and the two characters `\n` or `\r` (JSON writes a line break so); `data` itself when it has none.
+ */
 function withoutLineBreaks(data) {
-    if (data.indexOf(LF) === -1 && data.indexOf(CR) === -1)
+    if (data.indexOf(LF) === -1 &&
+        data.indexOf(CR) === -1 &&
+        data.indexOf(SPACE) === -1 &&
+        data.indexOf(BACKSLASH) === -1) {
         return data;
+    }
     const out = Buffer.allocUnsafe(data.length);
     let length = 0;
     for (let at = 0; at < data.length; at++) {
         const byte = data[at];
-        if (byte !== LF && byte !== CR)
-            out[length++] = byte;
+        if (byte === LF || byte === CR || byte === SPACE)
+            continue;
+        if (byte === BACKSLASH && (data[at + 1] === 0x6e || data[at + 1] === 0x72)) {
+            at++;
+            continue;
+        }
+        out[length++] = byte;
     }
     return out.subarray(0, length);
 }

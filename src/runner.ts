@@ -78,8 +78,9 @@ export interface RunnerHost {
 
 export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
   const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
-  // With the OAuth token input, Claude runs on it and on no API key (see buildClaudeEnv): on a subscription.
-  return { ...outcome, subscription: config.claudeCodeOauthToken !== '' };
+  // Claude runs on an OAuth token (the input, or the job's when it has no API key): on a subscription.
+  const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
+  return { ...outcome, subscription: credential?.kind === 'oauth' };
 }
 
 /**
@@ -155,7 +156,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
   try {
     let settings: string | undefined;
     if (config.sandbox) {
-      const sandbox = await setUpSandbox(config, host, toolEnv);
+      const sandbox = await setUpSandbox(config, host, toolEnv, outOfTime);
       if (typeof sandbox !== 'string') {
         setup.abort();
         await locating.catch(() => undefined);
@@ -333,15 +334,24 @@ async function setUpSandbox(
   config: Readonly<LoopConfig>,
   host: RunnerHost,
   toolEnv: Record<string, string>,
+  outOfTime: AbortSignal | undefined,
 ): Promise<string | LoopOutcome> {
   const tools = await prepareSandboxTools({
     env: toolEnv,
-    signal: host.signal,
+    // Installing its tools is set-up too: it counts toward the time limit.
+    signal: AbortSignal.any([host.signal, ...(outOfTime ? [outOfTime] : [])]),
     log: host.log.text,
     platform: process.platform,
     runningAsRoot: process.getuid?.() === 0,
   });
   if (!tools.ready) {
+    if (tools.cancelled && outOfTime?.aborted && !host.signal.aborted) {
+      return endedBeforeStart(
+        'time_limit_reached',
+        `${timeLimitReason(config, 'while setting up the sandbox')} Installing its tools was stopped.`,
+        config.maxIterations,
+      );
+    }
     return tools.cancelled
       ? endedBeforeStart(
           'cancelled',

@@ -2,7 +2,7 @@
  * `sandbox: true` through the built action with the stand-in CLI: the one --settings Claude gets, and a failure
  * before Claude runs when the sandbox's tools are missing and cannot be installed (never a run without it).
  */
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,40 @@ describe('sandbox: true through the action', () => {
     expect(run.code).toBe(1);
     expect(claude.calls()).toEqual([]);
   });
+
+  // As root the action installs the tools with apt-get itself (another user would need sudo).
+  it.skipIf(process.getuid?.() !== 0)(
+    'stops an install of the tools that stalls at time-limit-minutes, before Claude runs',
+    async () => {
+      const repo = makeRepo();
+      const claude = fakeClaude(done);
+      const bin = pathWithout();
+      symlinkSync(findOnPath('env', { PATH: process.env.PATH ?? '' })!, path.join(bin, 'env'));
+      writeFileSync(
+        path.join(bin, 'apt-get'),
+        `#!/bin/sh\nexec ${findOnPath('sleep', { PATH: process.env.PATH ?? '' })} 300\n`,
+        {
+          mode: 0o755,
+        },
+      );
+      const started = Date.now();
+      const run = await runAction({
+        cwd: repo.dir,
+        inputs: {
+          prompt: 'Do it',
+          'claude-path': FAKE_CLAUDE,
+          'anthropic-api-key': 'sk-ant-sandbox-0123456789',
+          sandbox: 'true',
+          'time-limit-minutes': '0.05',
+        },
+        env: { ...claude.env, PATH: bin },
+      });
+      expect(run.outputs.status, runnerLog(run.stdout)).toBe('time_limit_reached');
+      expect(run.outputs.reason).toMatch(/while setting up the sandbox/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(claude.calls()).toEqual([]);
+    },
+  );
 
   it('runs Claude without --settings of its own when sandbox is false', async () => {
     const repo = makeRepo();

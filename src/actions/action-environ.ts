@@ -14,6 +14,7 @@ const SECRET_VARIABLES = new Set([
   'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ANTHROPIC_API_KEY',
   'CLAUDE_CODE_OAUTH_TOKEN',
+  'ANTHROPIC_AUTH_TOKEN',
 ]);
 
 export function scrubActionEnvironment(secrets: Secrets, log: (message: string) => void): void {

@@ -21,6 +21,22 @@ export const EVENTS_WITH_OUTSIDE_TEXT: readonly string[] = [
   'discussion_comment',
 ];
 
+/**
+ * Events that only someone with write access to the repository, or its own schedule, can start. Every other event is
+ * checked, not only those above: `workflow_run` carries a fork's pull request, and GitHub adds events.
+ */
+export const TRUSTED_EVENTS: readonly string[] = [
+  'push',
+  'schedule',
+  'workflow_dispatch',
+  'workflow_call',
+  'repository_dispatch',
+  'merge_group',
+  'create',
+  'delete',
+  'release',
+];
+
 /** `permission` holds GitHub's legacy base roles (maintain reads as write); `role_name` the role itself. */
 const WRITE_PERMISSIONS = ['admin', 'write'];
 const WRITE_ROLES = ['admin', 'maintain', 'write'];
@@ -55,7 +71,8 @@ export function triggeringActor(env: NodeJS.ProcessEnv): string {
 
 /** Whether the event settles it, `allowed-actors` lets the actor in, or GitHub must be asked. */
 export function decideBeforeLookup(eventName: string, actor: string, allowedActors: readonly string[]): ActorDecision {
-  if (!EVENTS_WITH_OUTSIDE_TEXT.includes(eventName)) return { kind: 'allowed', note: undefined };
+  // No event at all: a run outside GitHub Actions (a local test of the action), where nobody else's text comes in.
+  if (eventName === '' || TRUSTED_EVENTS.includes(eventName)) return { kind: 'allowed', note: undefined };
   if (actor === '') {
     return {
       kind: 'refused',

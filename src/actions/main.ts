@@ -88,6 +88,7 @@ function actionSecrets(): Secrets {
     // A job may give the CLI its credential through the environment instead of an input.
     process.env.ANTHROPIC_API_KEY,
     process.env.CLAUDE_CODE_OAUTH_TOKEN,
+    process.env.ANTHROPIC_AUTH_TOKEN,
     ...cloudCredentialSecrets(process.env, (file) => readFileSync(file, 'utf8')),
   ]);
 }
@@ -135,8 +136,12 @@ async function runAction(
     signal,
     secrets,
     tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
-    // Step scripts, and since actions/checkout v6 its persisted credentials.
-    privateDirectories: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
+    // Step scripts, and since actions/checkout v6 its persisted credentials; the job's actions (actions/checkout's
+    // post step runs with the token), which must not be Claude's to rewrite.
+    privateDirectories: [
+      ...(process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : []),
+      ...(process.env.RUNNER_WORKSPACE ? [path.join(path.dirname(process.env.RUNNER_WORKSPACE), '_actions')] : []),
+    ],
     runId: process.env.GITHUB_RUN_ID ?? 'local',
     identity: {
       repository: process.env.GITHUB_REPOSITORY || 'local',

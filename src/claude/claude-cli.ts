@@ -107,13 +107,15 @@ export function withoutSecrets(
 
 /**
  * The Anthropic credential the CLI would use: an input first (both at once is refused earlier), else the job's
- * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN. Undefined: the CLI finds its own login.
+ * ANTHROPIC_API_KEY, which the CLI prefers to CLAUDE_CODE_OAUTH_TOKEN, else a gateway's ANTHROPIC_AUTH_TOKEN.
+ * Undefined: the CLI finds its own login.
  */
 export function claudeCredential(config: Readonly<LoopConfig>, parentEnv: NodeJS.ProcessEnv): Credential | undefined {
   if (config.anthropicApiKey) return { kind: 'api-key', value: config.anthropicApiKey };
   if (config.claudeCodeOauthToken) return { kind: 'oauth', value: config.claudeCodeOauthToken };
   if (parentEnv.ANTHROPIC_API_KEY) return { kind: 'api-key', value: parentEnv.ANTHROPIC_API_KEY };
   if (parentEnv.CLAUDE_CODE_OAUTH_TOKEN) return { kind: 'oauth', value: parentEnv.CLAUDE_CODE_OAUTH_TOKEN };
+  if (parentEnv.ANTHROPIC_AUTH_TOKEN) return { kind: 'auth-token', value: parentEnv.ANTHROPIC_AUTH_TOKEN };
   return undefined;
 }
 
@@ -127,6 +129,7 @@ export interface CredentialStandIn {
 const CREDENTIAL_VARIABLE: Record<CredentialKind, string> = {
   'api-key': 'ANTHROPIC_API_KEY',
   oauth: 'CLAUDE_CODE_OAUTH_TOKEN',
+  'auth-token': 'ANTHROPIC_AUTH_TOKEN',
 };
 
 /** Where the CLI reads its credential: Claude's alone, never the other programs'. */
@@ -157,10 +160,16 @@ export function buildClaudeEnv(
     notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
   }
   if (standIn) {
-    // Neither credential variable of the job reaches Claude, nor any other that holds the real credential.
-    const real = claudeCredential(config, parentEnv)?.value ?? '';
+    // No credential variable of the job reaches Claude, nor any other that holds one of the credentials.
+    const real = new Set(
+      [
+        config.anthropicApiKey,
+        config.claudeCodeOauthToken,
+        ...CLAUDE_CREDENTIALS.map((name) => parentEnv[name]),
+      ].filter((value): value is string => Boolean(value)),
+    );
     for (const [name, value] of Object.entries(env)) {
-      if (value === real || name === 'ANTHROPIC_API_KEY' || name === 'CLAUDE_CODE_OAUTH_TOKEN') delete env[name];
+      if (real.has(value) || CLAUDE_CREDENTIALS.includes(name)) delete env[name];
     }
     env[CREDENTIAL_VARIABLE[standIn.kind]] = standIn.token;
     env.ANTHROPIC_BASE_URL = standIn.baseUrl;

@@ -55,7 +55,7 @@ export function iterationFailure(run: ProcessOutcome, credentials: CredentialInp
     const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
     const detail = lastLines(run.stderrTail) || 'no output on stderr';
     const text = `claude ${how} without a result line: ${detail}`;
-    if (run.stream.usageLimit) return usageLimitFailure(text, run.stream.usageLimit);
+    if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail)) return usageLimitFailure(text, run.stream.usageLimit);
     return classify(text, undefined, credentials);
   }
   if (result.subtype === 'error_max_turns') return undefined;

@@ -9,7 +9,8 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 
-export type CredentialKind = 'api-key' | 'oauth';
+/** An API key (x-api-key), a subscription's OAuth token, or a gateway's bearer token (ANTHROPIC_AUTH_TOKEN). */
+export type CredentialKind = 'api-key' | 'oauth' | 'auth-token';
 
 export interface Credential {
   kind: CredentialKind;
@@ -19,7 +20,11 @@ export interface Credential {
 export const ANTHROPIC_API = 'https://api.anthropic.com';
 
 /** Anthropic's own prefixes: the CLI and anything that looks at the token see the kind they expect. */
-const STAND_IN_PREFIX: Record<CredentialKind, string> = { 'api-key': 'sk-ant-api03-', oauth: 'sk-ant-oat01-' };
+const STAND_IN_PREFIX: Record<CredentialKind, string> = {
+  'api-key': 'sk-ant-api03-',
+  oauth: 'sk-ant-oat01-',
+  'auth-token': 'autonomous-loop-',
+};
 
 /** A random token shaped like a real credential of that kind: the prefix, 93 base64url characters and `AA`. */
 export function standInToken(kind: CredentialKind): string {
@@ -41,8 +46,10 @@ const NOT_FORWARDED = new Set([
 ]);
 
 function sameToken(given: string | undefined, token: string): boolean {
-  if (given === undefined || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  if (given === undefined) return false;
+  // Compared as bytes: a header of as many characters but more bytes (non-ASCII) must not reach timingSafeEqual.
+  const [a, b] = [Buffer.from(given), Buffer.from(token)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -139,7 +146,16 @@ export class CredentialProxy {
       options.credential,
       standInToken(options.credential.kind),
     );
-    server.on('request', (req, res) => proxy.forward(req, res, options.warn));
+    server.on('request', (req, res) => {
+      // Whatever a local program sends, the action must not die of it: a request that cannot be forwarded gets 400.
+      try {
+        proxy.forward(req, res, options.warn);
+      } catch {
+        req.resume();
+        if (!res.headersSent) sendError(res, 400, 'invalid_request_error', 'The proxy could not forward this request.');
+        else res.destroy();
+      }
+    });
     server.on('connection', (socket: Socket) => {
       proxy.sockets.add(socket);
       socket.on('close', () => proxy.sockets.delete(socket));

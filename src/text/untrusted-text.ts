@@ -297,6 +297,7 @@ export class SecretScanner {
   private readonly keep: number;
   private carry: Buffer = Buffer.alloc(0);
   private joinedCarry: Buffer = Buffer.alloc(0);
+  private heldBackslash = false;
 
   constructor(private readonly secrets: readonly SecretBytes[]) {
     this.keep = Math.max(0, ...secrets.map((secret) => secret.bytes.length - 1));
@@ -306,7 +307,10 @@ export class SecretScanner {
   push(chunk: Buffer): boolean {
     if (this.found || this.secrets.length === 0) return this.found;
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const joined = withoutLineBreaks(chunk);
+    // A `\n` that the cut split in two is joined in the next chunk: a backslash that ends a chunk waits for it.
+    const raw = this.heldBackslash ? Buffer.concat([BACKSLASH_BYTES, chunk]) : chunk;
+    this.heldBackslash = raw.length > 0 && raw[raw.length - 1] === BACKSLASH;
+    const joined = withoutLineBreaks(this.heldBackslash ? raw.subarray(0, raw.length - 1) : raw);
     const joinedData = this.joinedCarry.length > 0 ? Buffer.concat([this.joinedCarry, joined]) : joined;
     // Without a line break in the chunk or in what was kept, the second search would see the same bytes.
     const sameBytes = joined === chunk && this.carry.equals(this.joinedCarry);
@@ -327,15 +331,33 @@ export class SecretScanner {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const SPACE = 0x20;
+const BACKSLASH = 0x5c;
+const BACKSLASH_BYTES = Buffer.from('\\');
 
-/** `data` without its CR and LF bytes; `data` itself when it has none. */
+/**
+ * `data` without what a wrap of base64 leaves between its lines: CR and LF bytes, spaces (a log joins lines with
+ * them), and the two characters `\n` or `\r` (JSON writes a line break so); `data` itself when it has none.
+ */
 function withoutLineBreaks(data: Buffer): Buffer {
-  if (data.indexOf(LF) === -1 && data.indexOf(CR) === -1) return data;
+  if (
+    data.indexOf(LF) === -1 &&
+    data.indexOf(CR) === -1 &&
+    data.indexOf(SPACE) === -1 &&
+    data.indexOf(BACKSLASH) === -1
+  ) {
+    return data;
+  }
   const out = Buffer.allocUnsafe(data.length);
   let length = 0;
   for (let at = 0; at < data.length; at++) {
     const byte = data[at];
-    if (byte !== LF && byte !== CR) out[length++] = byte;
+    if (byte === LF || byte === CR || byte === SPACE) continue;
+    if (byte === BACKSLASH && (data[at + 1] === 0x6e || data[at + 1] === 0x72)) {
+      at++;
+      continue;
+    }
+    out[length++] = byte;
   }
   return out.subarray(0, length);
 }
