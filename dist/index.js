@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3994:
+/***/ 2485:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -522,6 +522,14 @@ function checkFailureReport(result, timeoutMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/settings.ts
+/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
+const DEFAULT_CLAUDE_VERSION = '2.1.330';
+/**
+ * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
+ * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
+ */
+const MAX_DURATION_MINUTES = 35_791;
+const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
 const PERMISSION_MODES = [
     'acceptEdits',
     'auto',
@@ -588,9 +596,61 @@ function splitShellWords(input) {
     return words;
 }
 
-;// CONCATENATED MODULE: ./src/actions/real-path.ts
+;// CONCATENATED MODULE: ./src/text/tool-list.ts
 /**
- * Where a path really leads, for the inputs that must stay inside or outside the workspace: a symbolic link anywhere
+ * Lists as the inputs and the local flags take them: tool names and patterns, and sandbox host names. Pure: a
+ * front end wraps a `ListError` in its own words (an input's name, or a flag's).
+ */
+class ListError extends Error {
+    name = 'ListError';
+}
+/**
+ * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
+ * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
+ * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
+ * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
+ */
+function splitToolList(text) {
+    const items = [];
+    let item = '';
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
+            if (item !== '')
+                items.push(item);
+            item = '';
+            continue;
+        }
+        if (ch === '\\') {
+            item += text.slice(i, i + 2);
+            i++;
+            continue;
+        }
+        if (ch === '(')
+            depth++;
+        if (ch === ')' && --depth < 0)
+            throw new ListError(`")" without a "(" in "${item})".`);
+        item += ch;
+    }
+    if (depth > 0)
+        throw new ListError(`"(" is never closed in "${item}".`);
+    if (item !== '')
+        items.push(item);
+    return items;
+}
+/** Comma-, space- or newline-separated items. */
+function splitList(text) {
+    return text.split(/[,\s]/).filter((item) => item !== '');
+}
+/** A host name for the sandbox's network filter; `*.example.com` takes its subdomains. No scheme, port or path. */
+function isHostPattern(host) {
+    return /^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/system/real-path.ts
+/**
+ * Where a path really leads, for the settings that must stay inside or outside the workspace: a symbolic link anywhere
  * on the way counts, not the path's spelling.
  */
 
@@ -718,8 +778,7 @@ function checkSettings(provider, env, warnings, chosenBy) {
 
 
 
-/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
-const DEFAULT_CLAUDE_VERSION = '2.1.330';
+
 /** Every input action.yml declares, in its order (a test keeps the two in step). */
 const INPUT_NAMES = [
     'prompt',
@@ -759,12 +818,6 @@ const INPUT_NAMES = [
     'github-token',
     'allowed-actors',
 ];
-/**
- * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
- * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
- */
-const MAX_DURATION_MINUTES = 35_791;
-const DEFAULT_CONTINUATION_PROMPT = 'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
 /** The runner passes each input as `INPUT_<NAME>`, upper-cased with hyphens kept (`INPUT_MAX-ITERATIONS`). */
 function inputNamesFromEnv(env) {
     return Object.keys(env)
@@ -998,42 +1051,17 @@ function optionalMinutes(get, name) {
     }
     return Math.max(1, Math.round(minutes * 60_000));
 }
-/**
- * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
- * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
- * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
- * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
- */
+/** A tool list input; see splitToolList. */
 function toolList(get, name) {
     const text = get(name);
-    const items = [];
-    let item = '';
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
-            if (item !== '')
-                items.push(item);
-            item = '';
-            continue;
-        }
-        if (ch === '\\') {
-            item += text.slice(i, i + 2);
-            i++;
-            continue;
-        }
-        if (ch === '(')
-            depth++;
-        if (ch === ')' && --depth < 0) {
-            throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
-        }
-        item += ch;
+    try {
+        return splitToolList(text);
     }
-    if (depth > 0)
-        throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
-    if (item !== '')
-        items.push(item);
-    return items;
+    catch (error) {
+        if (!(error instanceof ListError))
+            throw error;
+        throw new InputError(`Input '${name}' is "${text}": ${error.message}`);
+    }
 }
 /**
  * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
@@ -1123,18 +1151,14 @@ function oneOf(get, name, values, fallback) {
  * A URL or a host with a port is an error: the filter matches names only, and would never let it through.
  */
 function domainList(get, name) {
-    const hosts = list(get(name));
+    const hosts = splitList(get(name));
     for (const host of hosts) {
-        if (!/^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+        if (!isHostPattern(host)) {
             throw new InputError(`Input '${name}' has "${host}", which is not a host name; expected names such as registry.npmjs.org or ` +
                 '*.example.com, without a scheme, a port or a path.');
         }
     }
     return [...new Set(hosts.map((host) => host.toLowerCase()))];
-}
-/** Comma-, space- or newline-separated items. */
-function list(text) {
-    return text.split(/[,\s]/).filter((item) => item !== '');
 }
 /**
  * GitHub logins (a bot as `name[bot]`), lower-cased: GitHub compares logins without case. No wildcard: a pattern that
@@ -1142,7 +1166,7 @@ function list(text) {
  */
 function actorList(get, name) {
     const text = get(name);
-    const logins = list(text);
+    const logins = splitList(text);
     for (const login of logins) {
         if (login.includes('*')) {
             throw new InputError(`Input '${name}' is "${text}": "${login}" is a wildcard; list each login instead.`);
@@ -1158,7 +1182,7 @@ function statusList(get, name, fallback) {
     const raw = get(name);
     if (raw.toLowerCase() === 'none')
         return [];
-    const items = list(raw === '' ? fallback : raw);
+    const items = splitList(raw === '' ? fallback : raw);
     for (const item of items) {
         if (!(0,core_outcome/* isStatus */.zM)(item)) {
             throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${core_outcome/* STATUSES */.f.join(', ')}.`);
@@ -7613,7 +7637,7 @@ function secretForms(value) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3994);
+/* harmony import */ var _actions_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2485);
 /* harmony import */ var _actions_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2720);
 /** The action's entry point: the runner starts `node dist/index.js`. `@github/local-action` calls `run()` itself. */
 

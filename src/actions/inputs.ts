@@ -5,15 +5,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CHECK_ON } from '../core/check.js';
-import { PERMISSION_MODES, type LoopConfig, type PermissionMode } from '../core/settings.js';
+import {
+  DEFAULT_CLAUDE_VERSION,
+  DEFAULT_CONTINUATION_PROMPT,
+  MAX_DURATION_MINUTES,
+  PERMISSION_MODES,
+  type LoopConfig,
+  type PermissionMode,
+} from '../core/settings.js';
 import { isStatus, STATUSES, type LoopStatus } from '../core/outcome.js';
 import { splitShellWords } from '../text/shell-words.js';
-import { isWithin, realPath } from './real-path.js';
+import { isHostPattern, ListError, splitList, splitToolList } from '../text/tool-list.js';
+import { isWithin, realPath } from '../system/real-path.js';
 import { InputError } from './input-error.js';
 import { readProvider } from './provider-input.js';
-
-/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
-export const DEFAULT_CLAUDE_VERSION = '2.1.330';
 
 /** Every input action.yml declares, in its order (a test keeps the two in step). */
 export const INPUT_NAMES = [
@@ -55,15 +60,6 @@ export const INPUT_NAMES = [
   'allowed-actors',
 ] as const;
 
-/**
- * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
- * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
- */
-export const MAX_DURATION_MINUTES = 35_791;
-
-export const DEFAULT_CONTINUATION_PROMPT =
-  'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
-
 /** Where inputs come from: `workflow-commands.ts` in the action, a plain map in tests. */
 export interface InputSource {
   getInput(name: string): string;
@@ -96,7 +92,7 @@ const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
  */
 const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
 
-export { InputError };
+export { InputError, DEFAULT_CLAUDE_VERSION, DEFAULT_CONTINUATION_PROMPT, MAX_DURATION_MINUTES };
 
 /**
  * @param baseDirectory where a relative `working-directory` starts (GITHUB_WORKSPACE on a runner).
@@ -332,38 +328,15 @@ function optionalMinutes(get: (name: string) => string, name: string): number | 
   return Math.max(1, Math.round(minutes * 60_000));
 }
 
-/**
- * Tool names and patterns separated by commas or any whitespace, as a YAML block puts them one a line. The CLI
- * splits a value on commas and spaces only (a newline glues two names into one unknown name, and a disallowed tool
- * stays allowed), and never inside parentheses: `Bash(npm test:*)` is one item. A backslash escapes the next
- * character, as in the CLI. An unbalanced parenthesis would swallow the rest of the list, so it is an error.
- */
+/** A tool list input; see splitToolList. */
 function toolList(get: (name: string) => string, name: string): string[] {
   const text = get(name);
-  const items: string[] = [];
-  let item = '';
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
-      if (item !== '') items.push(item);
-      item = '';
-      continue;
-    }
-    if (ch === '\\') {
-      item += text.slice(i, i + 2);
-      i++;
-      continue;
-    }
-    if (ch === '(') depth++;
-    if (ch === ')' && --depth < 0) {
-      throw new InputError(`Input '${name}' is "${text}": ")" without a "(" in "${item})".`);
-    }
-    item += ch;
+  try {
+    return splitToolList(text);
+  } catch (error) {
+    if (!(error instanceof ListError)) throw error;
+    throw new InputError(`Input '${name}' is "${text}": ${error.message}`);
   }
-  if (depth > 0) throw new InputError(`Input '${name}' is "${text}": "(" is never closed in "${item}".`);
-  if (item !== '') items.push(item);
-  return items;
 }
 
 /**
@@ -455,11 +428,9 @@ function oneOf<T extends string>(get: (name: string) => string, name: string, va
  * A URL or a host with a port is an error: the filter matches names only, and would never let it through.
  */
 function domainList(get: (name: string) => string, name: string): string[] {
-  const hosts = list(get(name));
+  const hosts = splitList(get(name));
   for (const host of hosts) {
-    if (
-      !/^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)
-    ) {
+    if (!isHostPattern(host)) {
       throw new InputError(
         `Input '${name}' has "${host}", which is not a host name; expected names such as registry.npmjs.org or ` +
           '*.example.com, without a scheme, a port or a path.',
@@ -469,18 +440,13 @@ function domainList(get: (name: string) => string, name: string): string[] {
   return [...new Set(hosts.map((host) => host.toLowerCase()))];
 }
 
-/** Comma-, space- or newline-separated items. */
-function list(text: string): string[] {
-  return text.split(/[,\s]/).filter((item) => item !== '');
-}
-
 /**
  * GitHub logins (a bot as `name[bot]`), lower-cased: GitHub compares logins without case. No wildcard: a pattern that
  * lets everyone in would undo the check it is meant to widen.
  */
 function actorList(get: (name: string) => string, name: string): string[] {
   const text = get(name);
-  const logins = list(text);
+  const logins = splitList(text);
   for (const login of logins) {
     if (login.includes('*')) {
       throw new InputError(`Input '${name}' is "${text}": "${login}" is a wildcard; list each login instead.`);
@@ -498,7 +464,7 @@ function actorList(get: (name: string) => string, name: string): string[] {
 function statusList(get: (name: string) => string, name: string, fallback: string): LoopStatus[] {
   const raw = get(name);
   if (raw.toLowerCase() === 'none') return [];
-  const items = list(raw === '' ? fallback : raw);
+  const items = splitList(raw === '' ? fallback : raw);
   for (const item of items) {
     if (!isStatus(item)) {
       throw new InputError(`Input '${name}' has an unknown status "${item}"; known statuses: ${STATUSES.join(', ')}.`);

@@ -4,6 +4,18 @@
 import type { CheckOn } from './check.js';
 import type { LoopStatus } from './outcome.js';
 
+/** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
+export const DEFAULT_CLAUDE_VERSION = '2.1.330';
+
+/**
+ * Node's timers fire at once when asked to wait longer than 2³¹−1 ms (about 24.8 days): the whole minutes below that,
+ * ⌊(2³¹−1) / 60,000⌋ (a test checks the sum).
+ */
+export const MAX_DURATION_MINUTES = 35_791;
+
+export const DEFAULT_CONTINUATION_PROMPT =
+  'Continue working on the task. Review your previous output and progress. When you are completely done, output a COMPLETION_GATE block with ready: true.';
+
 export const PERMISSION_MODES = [
   'acceptEdits',
   'auto',

@@ -1,5 +1,5 @@
 /**
- * Where a path really leads, for the inputs that must stay inside or outside the workspace: a symbolic link anywhere
+ * Where a path really leads, for the settings that must stay inside or outside the workspace: a symbolic link anywhere
  * on the way counts, not the path's spelling.
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';

@@ -1,0 +1,128 @@
+/**
+ * The terminal front end: reads the flags, checks the work tree, runs the loop with the terminal as its host, and
+ * reports it (a line per iteration, the final line, `--json`, `--summary`). Returns the exit code.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cloudCredentialSecrets } from '../core/providers.js';
+import { runConfiguredLoop } from '../runner.js';
+import { Secrets } from '../text/untrusted-text.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-code.js';
+import { HELP, parseFlags, UsageError, type LocalCommand } from './flags.js';
+import { finalLine, iterationLine, localOutputs, renderLocalSummary } from './report.js';
+import { inert, painter, terminalLog, useColour } from './terminal.js';
+
+export interface LocalIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  version: string;
+}
+
+export async function main(argv: readonly string[], io: LocalIo): Promise<number> {
+  let command: LocalCommand;
+  try {
+    command = parseFlags(argv, io.cwd);
+    if (command.kind === 'run') await requireWorkTree(command.config.workingDirectory, argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`autonomous-loop: ${inert(error.message)}\nRun autonomous-loop --help for the flags.\n`);
+    return EXIT_USAGE;
+  }
+  if (command.kind === 'help') {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  if (command.kind === 'version') {
+    io.stdout.write(`${io.version}\n`);
+    return EXIT_OK;
+  }
+  if (process.platform === 'win32') {
+    io.stderr.write('autonomous-loop runs on Linux and macOS: on Windows it could not stop what Claude starts.\n');
+    return EXIT_FAILED;
+  }
+  const { config, options } = command;
+  // With --json, stdout holds the JSON alone: everything for people goes to stderr.
+  const human = options.json ? io.stderr : io.stdout;
+  const paint = painter(useColour(human.isTTY, io.env));
+  const secrets = new Secrets([
+    io.env.ANTHROPIC_API_KEY,
+    io.env.CLAUDE_CODE_OAUTH_TOKEN,
+    io.env.ANTHROPIC_AUTH_TOKEN,
+    ...cloudCredentialSecrets(io.env, (file) => readFileSync(file, 'utf8')),
+  ]);
+  const line = (text: string): void => void human.write(`${text}\n`);
+  const log = terminalLog({ line, secrets, paint, quiet: options.quiet });
+  for (const warning of config.warnings) log.warning(warning);
+
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.signal.aborted) {
+      // A second Ctrl-C: the user does not want to wait for the report.
+      io.stderr.write(`Received ${signal} again: exiting without the report.\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+    log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled (Ctrl-C again to quit).`);
+    cancel.abort(new Error(`interrupted (${signal})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const startedAt = Date.now();
+    const repository = await gitTopLevel(config.workingDirectory, io.env);
+    const loopOutcome = await runConfiguredLoop(config, {
+      log,
+      env: io.env,
+      signal: cancel.signal,
+      secrets,
+      tempDir: os.tmpdir(),
+      runId: `local-${startedAt}-${process.pid}`,
+      // A saved loop (--state-dir) is this repository's and this folder's in it.
+      identity: { repository, workingDirectory: path.relative(repository, config.workingDirectory) || '.' },
+      startedAt,
+      onIterationEnded: (record) => line(inert(secrets.redact(iterationLine(record, config.maxIterations, paint)))),
+    });
+    const outcome = secrets.redactDeep(loopOutcome);
+    line(inert(finalLine(outcome, paint)));
+    if (options.summaryFile !== undefined) {
+      try {
+        writeFileSync(options.summaryFile, renderLocalSummary(outcome));
+        line(`Summary written to ${inert(options.summaryFile)}`);
+      } catch (error) {
+        // The loop has run: its outcome still decides the exit code.
+        log.warning(`--summary: could not write ${options.summaryFile}: ${(error as Error).message}`);
+      }
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify(localOutputs(outcome))}\n`);
+    return exitCodeFor(outcome.status, options.failOn, cancel.signal.aborted);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The loop needs a git work tree: it tells Claude's changes by it. Said here in the flags' words. */
+async function requireWorkTree(directory: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    await gitTopLevel(directory, env);
+  } catch (error) {
+    const given = argv.some((arg) => arg === '--working-directory' || arg.startsWith('--working-directory='));
+    const where = given ? `--working-directory (${directory})` : `The current directory (${directory})`;
+    throw new UsageError(
+      `${where} is not inside a git work tree: the loop tells Claude's changes by git. Run autonomous-loop in a ` +
+        `repository (git init, or a clone), or pass --working-directory. (${(error as Error).message.trim()})`,
+    );
+  }
+}
+
+function gitTopLevel(directory: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: directory, env }, (error, stdout, stderr) => {
+      if (error) reject(new Error(stderr.trim() || error.message));
+      else resolve(stdout.trim());
+    });
+  });
+}
