@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   decideBeforeLookup,
   decideOnPermission,
-  EVENTS_WITH_OUTSIDE_TEXT,
   LOOKUP_PERMISSION,
   refuseUntrustedActor,
   triggeringActor,
@@ -12,7 +11,10 @@ import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
 
 describe('decideBeforeLookup', () => {
   it('checks every event but those only a writer or the repository schedule starts', () => {
-    for (const event of [...EVENTS_WITH_OUTSIDE_TEXT, 'workflow_run', 'check_suite', 'watch', 'fork', 'label']) {
+    // Those whose payload anyone can write (an issue, a comment, a pull request, a discussion), and others.
+    const outsideText = ['issues', 'issue_comment', 'pull_request', 'pull_request_target', 'pull_request_review'];
+    const more = ['pull_request_review_comment', 'discussion', 'discussion_comment', 'workflow_run', 'check_suite'];
+    for (const event of [...outsideText, ...more, 'watch', 'fork', 'label']) {
       expect(decideBeforeLookup(event, 'mallory', []), event).toEqual({ kind: 'lookup', actor: 'mallory' });
     }
     for (const event of ['workflow_dispatch', 'schedule', 'push', 'workflow_call', 'repository_dispatch', '']) {

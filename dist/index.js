@@ -308,25 +308,14 @@ function statusWords(status) {
 
 ;// CONCATENATED MODULE: ./src/actions/actor-check.ts
 /**
- * Who may start the loop. On events that can carry text from people outside the repository, the actor who triggered
- * the run needs write, maintain or admin permission on it, or a place in `allowed-actors`; anyone else is refused
+ * Who may start the loop. On every event but those only a writer or the repository's schedule starts, the actor who
+ * triggered the run needs write, maintain or admin permission on it, or a place in `allowed-actors`; anyone else is refused
  * before Claude Code is installed or run. The decisions are pure (`decideBeforeLookup`, `decideOnPermission`);
  * `refuseUntrustedActor` asks GitHub for the permission, and fails closed when it cannot.
  */
 
 
 
-/** Events whose payload can hold an issue, a comment, a pull request or a discussion written by anyone. */
-const EVENTS_WITH_OUTSIDE_TEXT = (/* unused pure expression or super */ null && ([
-    'issues',
-    'issue_comment',
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-    'discussion',
-    'discussion_comment',
-]));
 /**
  * Events that only someone with write access to the repository, or its own schedule, can start. Every other event is
  * checked, not only those above: `workflow_run` carries a fork's pull request, and GitHub adds events.

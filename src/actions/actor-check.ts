@@ -1,6 +1,6 @@
 /**
- * Who may start the loop. On events that can carry text from people outside the repository, the actor who triggered
- * the run needs write, maintain or admin permission on it, or a place in `allowed-actors`; anyone else is refused
+ * Who may start the loop. On every event but those only a writer or the repository's schedule starts, the actor who
+ * triggered the run needs write, maintain or admin permission on it, or a place in `allowed-actors`; anyone else is refused
  * before Claude Code is installed or run. The decisions are pure (`decideBeforeLookup`, `decideOnPermission`);
  * `refuseUntrustedActor` asks GitHub for the permission, and fails closed when it cannot.
  */
@@ -8,18 +8,6 @@ import { endedBeforeStart, failedBeforeStart, type LoopOutcome } from '../core/o
 import type { LoopConfig } from '../core/settings.js';
 import { resilientClient } from './github-client.js';
 import { describeFailure, issueContextFromEnv, type IssueLog } from './issue.js';
-
-/** Events whose payload can hold an issue, a comment, a pull request or a discussion written by anyone. */
-export const EVENTS_WITH_OUTSIDE_TEXT: readonly string[] = [
-  'issues',
-  'issue_comment',
-  'pull_request',
-  'pull_request_target',
-  'pull_request_review',
-  'pull_request_review_comment',
-  'discussion',
-  'discussion_comment',
-];
 
 /**
  * Events that only someone with write access to the repository, or its own schedule, can start. Every other event is
