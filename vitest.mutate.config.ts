@@ -14,7 +14,6 @@ export default defineConfig({
       '__tests__/platform.test.ts',
       '__tests__/release-notes.test.ts',
       '__tests__/status-comment.test.ts',
-      '__tests__/workflow-commands.test.ts',
       '__tests__/workflows.test.ts',
       '__tests__/workspace.test.ts',
     ],

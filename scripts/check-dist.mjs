@@ -5,9 +5,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 
+// As package.json's `bundle` script builds them: the action's minified, which saves part of its start-up.
 const BUNDLES = [
-  { entry: 'src/index.ts', dir: 'dist', skip: ['local'] },
-  { entry: 'src/local/index.ts', dir: 'dist/local', skip: [] },
+  { entry: 'src/index.ts', dir: 'dist', skip: ['local'], flags: ['--minify'] },
+  { entry: 'src/local/index.ts', dir: 'dist/local', skip: [], flags: [] },
 ];
 
 const fresh = mkdtempSync(path.join(os.tmpdir(), 'dist-check-'));
@@ -15,7 +16,8 @@ try {
   const stale = [];
   for (const [i, bundle] of BUNDLES.entries()) {
     const out = path.join(fresh, String(i));
-    execFileSync('npx', ['ncc', 'build', bundle.entry, '-o', out, '--license', 'licenses.txt', '--target', 'es2022'], {
+    const flags = [...bundle.flags, '--license', 'licenses.txt', '--target', 'es2022'];
+    execFileSync('npx', ['ncc', 'build', bundle.entry, '-o', out, ...flags], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const listed = (dir) => {

@@ -851,7 +851,7 @@ class LogDoor {
         this.write(`::${this.openToken}::\n`);
         this.openToken = undefined;
     }
-    /** A message for an annotation (`::warning::`): its data is escaped by workflow-commands.ts, so only secrets matter. */
+    /** A message for an annotation (`::warning::`): its data is escaped by `@actions/core`, so only secrets matter. */
     annotation(message) {
         this.closeWindow();
         return this.secrets.redact(message);
@@ -1826,7 +1826,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
         }
     }
     useRunnerToolCache();
-    // Loaded when needed: with @actions/core and its HTTP client, it would be most of the action's start-up.
+    // Loaded when needed: a run with `claude-path`, or the pinned version on PATH, never uses it.
     const toolCache = await __nccwpck_require__.e(/* import() */ 121).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
     const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
     if (cachedDir !== '') {

@@ -60,7 +60,7 @@ export const INPUT_NAMES = [
   'allowed-actors',
 ] as const;
 
-/** Where inputs come from: `workflow-commands.ts` in the action, a plain map in tests. */
+/** Where inputs come from: `@actions/core` in the action, a plain map in tests. */
 export interface InputSource {
   getInput(name: string): string;
   setSecret(value: string): void;

@@ -6,12 +6,13 @@
  * through `LogDoor.text`, annotations through `LogDoor.annotation`, and the outcome is redacted once before any
  * report is made of it.
  */
-import * as core from './workflow-commands.js';
+import { getInput, setSecret } from '@actions/core';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoopConfig } from '../core/settings.js';
 import { cloudCredentialSecrets } from '../core/providers.js';
+import { actionLog, failStep, type ActionLog } from './action-log.js';
 import { refuseUntrustedActor } from './actor-check.js';
 import { InputError, inputNamesFromEnv, readInputs } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
@@ -27,36 +28,13 @@ import { LogDoor, Secrets } from '../text/untrusted-text.js';
 
 const MAX_LOGGED_REASON = 4_000;
 
-/** The action's log: plain lines are made inert and redacted; the action's own commands stay commands. */
-interface ActionLog {
-  text(message: string): void;
-  warning(message: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
-}
-
 export async function run(): Promise<void> {
   const cancel = new AbortController();
   // The runner's second signal (SIGTERM, 2.5 s before it kills the step): the GitHub requests at the end give up.
   const hardStop = new AbortController();
   const secrets = actionSecrets();
   const door = new LogDoor(secrets, (text) => process.stdout.write(text));
-  // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
-  let groupOpen = false;
-  const log: ActionLog = {
-    text: (message) => door.text(message),
-    warning: (message) => core.warning(door.annotation(message)),
-    startGroup: (name) => {
-      log.endGroup();
-      core.startGroup(secrets.redact(name));
-      groupOpen = true;
-    },
-    endGroup: () => {
-      door.closeWindow();
-      if (groupOpen) core.endGroup();
-      groupOpen = false;
-    },
-  };
+  const log = actionLog(door, secrets);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!cancel.signal.aborted) log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
     else hardStop.abort(new Error(`the runner sent ${signal} after the cancellation`));
@@ -80,9 +58,9 @@ export async function run(): Promise<void> {
  */
 function actionSecrets(): Secrets {
   return new Secrets([
-    core.getInput('anthropic-api-key'),
-    core.getInput('claude-code-oauth-token'),
-    core.getInput('github-token'),
+    getInput('anthropic-api-key'),
+    getInput('claude-code-oauth-token'),
+    getInput('github-token'),
     process.env.ACTIONS_RUNTIME_TOKEN,
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
     // A job may give the CLI its credential through the environment instead of an input.
@@ -106,12 +84,11 @@ async function runAction(
   const step = new StepReport(log);
   let config: Readonly<LoopConfig>;
   try {
-    const inputs = { ...core, inputNames: () => inputNamesFromEnv(process.env) };
-    config = readInputs(inputs, workspaceRoot);
+    config = readInputs({ getInput, setSecret, inputNames: () => inputNamesFromEnv(process.env) }, workspaceRoot);
   } catch (error) {
     const message = error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`;
     report(step, failedBeforeStart(message), undefined, secrets, door);
-    core.setFailed(door.annotation(message));
+    failStep(door, message);
     return;
   }
   for (const warning of config.warnings) log.warning(warning);
@@ -121,7 +98,7 @@ async function runAction(
   const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
   if (refused) {
     report(step, refused, undefined, secrets, door);
-    core.setFailed(door.annotation(refused.reason));
+    failStep(door, refused.reason);
     return;
   }
   const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, {
@@ -190,7 +167,7 @@ async function runAction(
       `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${reason}`,
   );
   if (config.failOn.includes(outcome.status)) {
-    core.setFailed(door.annotation(`The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`));
+    failStep(door, `The loop ended with status ${outcome.status} (listed in 'fail-on'): ${reason}`);
   } else if (outcome.status !== 'completed') {
     log.warning(`The loop ended with status ${outcome.status}: ${reason}`);
   }
@@ -205,7 +182,7 @@ function report(
   door: LogDoor,
   statusCommentUrl?: string,
 ): void {
-  // Without GITHUB_OUTPUT (a local run) workflow-commands.ts prints outputs as commands, as @actions/core does.
+  // Without GITHUB_OUTPUT (a local run) @actions/core prints each output as a set-output command.
   door.closeWindow();
   const outputs = outcomeOutputs(outcome, issue, statusCommentUrl);
   step.setOutputs(Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, secrets.redact(value)])));

@@ -4,7 +4,7 @@
  * cancelled or timed-out loop would leave Claude running. So on Windows the step fails at once, before any input is
  * read or anything is started, with a message that says what to use instead.
  */
-import * as core from './workflow-commands.js';
+import { setFailed, setOutput, summary } from '@actions/core';
 import { failedBeforeStart } from '../core/outcome.js';
 import { outcomeOutputs, renderSummary } from './report.js';
 
@@ -21,7 +21,7 @@ export function unsupportedPlatformReason(platform: NodeJS.Platform): string | u
 /** Fails the step with `reason`, and sets every output and the job summary as any failure before the loop does. */
 export async function reportUnsupportedPlatform(reason: string): Promise<void> {
   const outcome = failedBeforeStart(reason);
-  for (const [name, value] of Object.entries(outcomeOutputs(outcome))) core.setOutput(name, value);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(outcome), true).write();
-  core.setFailed(reason);
+  for (const [name, value] of Object.entries(outcomeOutputs(outcome))) setOutput(name, value);
+  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(outcome), true).write();
+  setFailed(reason);
 }

@@ -6,7 +6,7 @@
  */
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
-import * as core from './workflow-commands.js';
+import { setOutput } from '@actions/core';
 
 export interface StepReportLog {
   text(message: string): void;
@@ -28,7 +28,7 @@ export class StepReport {
     endWithNewline(process.env.GITHUB_OUTPUT);
     for (const [name, value] of Object.entries(outputs)) {
       if (this.written.get(name) === value) continue;
-      core.setOutput(name, value);
+      setOutput(name, value);
       this.written.set(name, value);
     }
   }

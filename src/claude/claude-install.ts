@@ -102,7 +102,7 @@ export async function locateClaude(
   }
 
   useRunnerToolCache();
-  // Loaded when needed: with @actions/core and its HTTP client, it would be most of the action's start-up.
+  // Loaded when needed: a run with `claude-path`, or the pinned version on PATH, never uses it.
   const toolCache = await import('@actions/tool-cache');
   const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
   if (cachedDir !== '') {

@@ -419,7 +419,7 @@ export class LogDoor {
     this.openToken = undefined;
   }
 
-  /** A message for an annotation (`::warning::`): its data is escaped by workflow-commands.ts, so only secrets matter. */
+  /** A message for an annotation (`::warning::`): its data is escaped by `@actions/core`, so only secrets matter. */
   annotation(message: string): string {
     this.closeWindow();
     return this.secrets.redact(message);
