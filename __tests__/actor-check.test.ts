@@ -101,7 +101,7 @@ describe('refuseUntrustedActor with the real Octokit', () => {
   const TOKEN = 'ghs_actor_unit_token_0123456789';
   let api: Awaited<ReturnType<typeof startFakeGitHubApi>>;
   const infos: string[] = [];
-  const log = { info: (m: string) => infos.push(m), warning: (m: string) => infos.push(`warning: ${m}`) };
+  const log = { text: (m: string) => infos.push(m), warning: (m: string) => infos.push(`warning: ${m}`) };
   const config = { githubToken: TOKEN, allowedActors: [] as string[], maxIterations: 5 };
   const fast = { retryAfterBaseMs: 1 };
   let env: NodeJS.ProcessEnv;

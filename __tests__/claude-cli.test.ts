@@ -4,6 +4,7 @@
  * allowed. The action hands it one value, the items joined by single spaces.
  */
 import { describe, expect, it } from 'vitest';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { buildClaudeArgs } from '../src/claude/claude-cli.js';
 import { readInputs } from '../src/actions/inputs.js';
 
@@ -14,7 +15,7 @@ function argsFor(inputs: Record<string, string>): string[] {
     { getInput: (name) => ({ prompt: 'p', 'anthropic-api-key': 'k', ...inputs })[name] ?? '', setSecret: () => {} },
     process.cwd(),
   );
-  return buildClaudeArgs(config, firstCall);
+  return buildClaudeArgs(config, firstCall, ACTIONS_WORDS.where);
 }
 
 const valueOf = (args: string[], flag: string) => {

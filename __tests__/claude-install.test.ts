@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { locateClaude, SetupCancelledError } from '../src/claude/claude-install.js';
+import { locateClaude, SetupCancelledError, type LocateOptions } from '../src/claude/claude-install.js';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { isAlive } from './helpers/action-runner.js';
 
 function executable(file: string, script: string): string {
@@ -34,11 +35,25 @@ function fakeNpm(dir: string, record: string): void {
   );
 }
 
-/** The runner's environment as @actions/io and @actions/tool-cache read it, for one test. */
-function runnerEnv(vars: { PATH: string; RUNNER_TOOL_CACHE?: string }): NodeJS.ProcessEnv {
+/** What the host gives for one test: the tool cache and the temporary directory (the Action's words). */
+let host: Pick<LocateOptions, 'toolCacheDir' | 'tempDir' | 'describe'>;
+
+/** PATH as @actions/io reads it, and the host's tool cache, for one test. */
+function runnerEnv(vars: { PATH: string; toolCache?: string }): NodeJS.ProcessEnv {
   vi.stubEnv('PATH', vars.PATH);
-  vi.stubEnv('RUNNER_TOOL_CACHE', vars.RUNNER_TOOL_CACHE ?? '');
-  return { ...vars };
+  host = { toolCacheDir: vars.toolCache ?? '/nonexistent', tempDir: os.tmpdir(), describe: ACTIONS_WORDS.setup };
+  return { PATH: vars.PATH };
+}
+
+function locate(
+  claudePath: string,
+  claudeVersion: string,
+  env: NodeJS.ProcessEnv,
+  log: (message: string) => void,
+  signal?: AbortSignal,
+  options: Partial<LocateOptions> = {},
+) {
+  return locateClaude(claudePath, claudeVersion, env, log, signal, { ...host, ...options });
 }
 
 /** The tool-cache directory of a version: `<cache>/claude-code/<version>/<arch>`. */
@@ -67,7 +82,7 @@ describe('locateClaude', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const claude = executable(path.join(dir, 'my-claude'), fakeClaudeScript);
     const env = runnerEnv({ PATH: '' });
-    expect(await locateClaude(claude, '1.0.0', env, log, undefined, { warn })).toEqual({
+    expect(await locate(claude, '1.0.0', env, log, undefined, { warning: warn })).toEqual({
       path: claude,
       version: '2.1.330',
       source: 'claude-path',
@@ -79,8 +94,8 @@ describe('locateClaude', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const record = path.join(dir, 'npm-args');
     fakeNpm(dir, record);
-    const env = runnerEnv({ PATH: dir, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
-    await expect(locateClaude(path.join(dir, 'nope'), '2.1.330', env, log)).rejects.toThrow(
+    const env = runnerEnv({ PATH: dir, toolCache: path.join(dir, 'cache') });
+    await expect(locate(path.join(dir, 'nope'), '2.1.330', env, log)).rejects.toThrow(
       `Input 'claude-path' is "${path.join(dir, 'nope')}", but ${path.join(dir, 'nope')} is not an executable file.`,
     );
     expect(() => readFileSync(record)).toThrow();
@@ -90,7 +105,7 @@ describe('locateClaude', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     executable(path.join(dir, 'bin', 'claude'), fakeClaudeScript);
     const env = runnerEnv({ PATH: `/nonexistent:${path.join(dir, 'bin')}` });
-    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn });
+    const found = await locate('', '2.1.330', env, log, undefined, { warning: warn });
     expect(found).toEqual({ path: path.join(dir, 'bin', 'claude'), version: '2.1.330', source: 'PATH' });
     expect(warnings).toEqual([]);
   });
@@ -102,10 +117,10 @@ describe('locateClaude', () => {
     fakeNpm(path.join(dir, 'npm-bin'), record);
     const env = runnerEnv({
       PATH: `${path.join(dir, 'bin')}:${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
-      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+      toolCache: path.join(dir, 'cache'),
     });
 
-    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn });
+    const found = await locate('', '2.1.330', env, log, undefined, { warning: warn });
     expect(found).toEqual({
       path: path.join(cacheDirOf(path.join(dir, 'cache'), '2.1.330'), 'node_modules', '.bin', 'claude'),
       version: '2.1.330',
@@ -123,8 +138,8 @@ describe('locateClaude', () => {
     const onPath = executable(path.join(dir, 'bin', 'claude'), 'echo "2.0.1 (Claude Code)"');
     const record = path.join(dir, 'npm-args');
     fakeNpm(path.join(dir, 'bin'), record);
-    const env = runnerEnv({ PATH: `${path.join(dir, 'bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'c') });
-    const found = await locateClaude('', '2.1.330', env, log, undefined, { warn, fromPath: true });
+    const env = runnerEnv({ PATH: `${path.join(dir, 'bin')}:/bin:/usr/bin`, toolCache: path.join(dir, 'c') });
+    const found = await locate('', '2.1.330', env, log, undefined, { warning: warn, fromPath: true });
     expect(found).toEqual({ path: onPath, version: '2.0.1', source: 'PATH' });
     expect(warnings).toEqual([]);
     expect(existsSync(record)).toBe(false);
@@ -136,9 +151,9 @@ describe('locateClaude', () => {
     fakeNpm(path.join(dir, 'npm-bin'), path.join(dir, 'npm-args'));
     const env = runnerEnv({
       PATH: `${path.join(dir, 'bin')}:${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
-      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+      toolCache: path.join(dir, 'cache'),
     });
-    expect((await locateClaude('', '2.1.330', env, log, undefined, { warn })).source).toBe('installed');
+    expect((await locate('', '2.1.330', env, log, undefined, { warning: warn })).source).toBe('installed');
     expect(warnings).toEqual([
       `${onPath} --version failed: exited with code 1: stub: binary missing: using @anthropic-ai/claude-code@2.1.330 instead.`,
     ]);
@@ -149,12 +164,12 @@ describe('locateClaude', () => {
     const record = path.join(dir, 'npm-args');
     fakeNpm(path.join(dir, 'npm-bin'), record);
     const cache = path.join(dir, 'cache');
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
-    vi.stubEnv('RUNNER_TEMP', path.join(dir, 'temp'));
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, toolCache: cache });
+    host.tempDir = path.join(dir, 'temp');
     mkdirSync(path.join(dir, 'temp'));
     const toolDir = cacheDirOf(cache, '2.1.330');
 
-    const installed = await locateClaude('', '2.1.330', env, log);
+    const installed = await locate('', '2.1.330', env, log);
     expect(installed).toEqual({
       path: path.join(toolDir, 'node_modules', '.bin', 'claude'),
       version: '2.1.330',
@@ -173,20 +188,8 @@ describe('locateClaude', () => {
     expect(readdirSync(path.join(dir, 'temp'))).toEqual([]);
     expect(logs).toContain(`Installed @anthropic-ai/claude-code@2.1.330 into ${toolDir}.`);
 
-    expect(await locateClaude('', '2.1.330', env, log)).toEqual({ ...installed, source: 'tool cache' });
+    expect(await locate('', '2.1.330', env, log)).toEqual({ ...installed, source: 'tool cache' });
     expect(npmCalls(record)).toHaveLength(1);
-  });
-
-  it('puts the tool cache under the temporary directory outside a runner', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
-    fakeNpm(path.join(dir, 'npm-bin'), path.join(dir, 'npm-args'));
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin` });
-    vi.stubEnv('TMPDIR', dir);
-    vi.stubEnv('RUNNER_TEMP', '');
-    const installed = await locateClaude('', '2.1.330', env, log);
-    expect(installed.path).toBe(
-      path.join(cacheDirOf(path.join(dir, 'tool-cache'), '2.1.330'), 'node_modules', '.bin', 'claude'),
-    );
   });
 
   it('installs again over a cached copy that does not run', async () => {
@@ -197,8 +200,8 @@ describe('locateClaude', () => {
     const toolDir = cacheDirOf(cache, '2.1.330');
     executable(path.join(toolDir, 'node_modules', '.bin', 'claude'), 'exit 1');
     writeFileSync(`${toolDir}.complete`, '');
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
-    expect(await locateClaude('', '2.1.330', env, log)).toMatchObject({ source: 'installed', version: '2.1.330' });
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, toolCache: cache });
+    expect(await locate('', '2.1.330', env, log)).toMatchObject({ source: 'installed', version: '2.1.330' });
     expect(npmCalls(record)).toHaveLength(1);
   });
 
@@ -208,8 +211,8 @@ describe('locateClaude', () => {
     fakeNpm(path.join(dir, 'npm-bin'), record);
     const cache = path.join(dir, 'cache');
     executable(path.join(cacheDirOf(cache, '2.1.330'), 'node_modules', '.bin', 'claude'), fakeClaudeScript);
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
-    expect((await locateClaude('', '2.1.330', env, log)).source).toBe('installed');
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, toolCache: cache });
+    expect((await locate('', '2.1.330', env, log)).source).toBe('installed');
     expect(npmCalls(record)).toHaveLength(1);
   });
 
@@ -228,9 +231,9 @@ describe('locateClaude', () => {
     );
     const env = runnerEnv({
       PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
-      RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+      toolCache: path.join(dir, 'cache'),
     });
-    const found = await locateClaude('', '2.1.330', env, log, undefined, { retryDelaysMs: [10, 10] });
+    const found = await locate('', '2.1.330', env, log, undefined, { retryDelaysMs: [10, 10] });
     expect(found.source).toBe('installed');
     expect(npmCalls(record)).toHaveLength(2);
     expect(logs).toContain(
@@ -245,8 +248,8 @@ describe('locateClaude', () => {
     const record = path.join(dir, 'npm-args');
     executable(path.join(dir, 'npm'), `echo "$@" >> ${record}; echo "npm error code ECONNRESET" >&2; exit 1`);
     const cache = path.join(dir, 'cache');
-    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
-    await expect(locateClaude('', '2.1.330', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, toolCache: cache });
+    await expect(locate('', '2.1.330', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
       "Could not install @anthropic-ai/claude-code@2.1.330 (input 'claude-version'): npm exited with code 1: npm error code ECONNRESET.",
     );
     expect(npmCalls(record)).toHaveLength(3);
@@ -260,8 +263,8 @@ describe('locateClaude', () => {
       path.join(dir, 'npm'),
       `echo "$@" >> ${record}; echo "npm error code ETARGET" >&2; echo "npm error notarget No matching version found for @anthropic-ai/claude-code@0.0.0-nope." >&2; exit 1`,
     );
-    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
-    await expect(locateClaude('', '0.0.0-nope', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, toolCache: path.join(dir, 'cache') });
+    await expect(locate('', '0.0.0-nope', env, log, undefined, { retryDelaysMs: [1, 1] })).rejects.toThrow(
       /^Could not install @anthropic-ai\/claude-code@0.0.0-nope \(input 'claude-version'\): npm exited with code 1: npm error code ETARGET\nnpm error notarget No matching version/,
     );
     expect(npmCalls(record)).toHaveLength(1);
@@ -269,8 +272,8 @@ describe('locateClaude', () => {
 
   it('says that npm is missing and what to do, when it is not on PATH', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
-    const env = runnerEnv({ PATH: path.join(dir, 'empty'), RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
-    await expect(locateClaude('', '2.1.330', env, log)).rejects.toThrow(
+    const env = runnerEnv({ PATH: path.join(dir, 'empty'), toolCache: path.join(dir, 'cache') });
+    await expect(locate('', '2.1.330', env, log)).rejects.toThrow(
       /^Could not install @anthropic-ai\/claude-code@2\.1\.330 \(input 'claude-version'\): npm is not on PATH\. Install Node\.js with npm on the runner \(e\.g\. actions\/setup-node\), or set the 'claude-path' input/,
     );
   });
@@ -337,7 +340,7 @@ describe('cancelling the set-up', () => {
     const pids = path.join(dir, 'pids');
     const claude = executable(path.join(dir, 'claude'), hangingScript(pids, false));
     const controller = new AbortController();
-    const located = locateClaude(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log, controller.signal);
+    const located = locate(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
   });
 
@@ -346,9 +349,9 @@ describe('cancelling the set-up', () => {
     const pids = path.join(dir, 'pids');
     executable(path.join(dir, 'npm-bin', 'npm'), hangingScript(pids, true));
     const cache = path.join(dir, 'cache');
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, toolCache: cache });
     const controller = new AbortController();
-    const located = locateClaude('', '2.1.330', env, log, controller.signal);
+    const located = locate('', '2.1.330', env, log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
     await expect(located).rejects.toThrow('Cancelled while running npm; it and its children were stopped.');
     expect(existsSync(path.join(cache, 'claude-code'))).toBe(false);
@@ -358,9 +361,9 @@ describe('cancelling the set-up', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'locate-'));
     const record = path.join(dir, 'npm-args');
     executable(path.join(dir, 'npm'), `echo "$@" >> ${record}; echo "npm error code ECONNRESET" >&2; exit 1`);
-    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: path.join(dir, 'cache') });
+    const env = runnerEnv({ PATH: `${dir}:/bin:/usr/bin`, toolCache: path.join(dir, 'cache') });
     const controller = new AbortController();
-    const located = locateClaude('', '2.1.330', env, log, controller.signal, { retryDelaysMs: [60_000] });
+    const located = locate('', '2.1.330', env, log, controller.signal, { retryDelaysMs: [60_000] });
     await vi.waitFor(() => expect(logs.some((line) => line.includes('Trying again in 60 s'))).toBe(true));
     controller.abort();
     await expect(located).rejects.toThrow(
@@ -380,9 +383,9 @@ describe('cancelling the set-up', () => {
     const cache = path.join(dir, 'cache');
     executable(path.join(cacheDirOf(cache, '2.1.330'), 'node_modules', '.bin', 'claude'), hangingScript(pids, false));
     writeFileSync(`${cacheDirOf(cache, '2.1.330')}.complete`, '');
-    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, RUNNER_TOOL_CACHE: cache });
+    const env = runnerEnv({ PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`, toolCache: cache });
     const controller = new AbortController();
-    const located = locateClaude('', '2.1.330', env, log, controller.signal);
+    const located = locate('', '2.1.330', env, log, controller.signal);
     await expectCancelledWithin2s(located, controller, pids);
     expect(existsSync(record)).toBe(false);
     expect(logs.filter((line) => line.includes('installing'))).toEqual([]);
@@ -394,11 +397,9 @@ describe('cancelling the set-up', () => {
     fakeNpm(path.join(dir, 'npm-bin'), record);
     const env = runnerEnv({
       PATH: `${path.join(dir, 'npm-bin')}:/bin:/usr/bin`,
-      RUNNER_TOOL_CACHE: path.join(dir, 'c'),
+      toolCache: path.join(dir, 'c'),
     });
-    await expect(locateClaude('', '2.1.330', env, log, AbortSignal.abort())).rejects.toBeInstanceOf(
-      SetupCancelledError,
-    );
+    await expect(locate('', '2.1.330', env, log, AbortSignal.abort())).rejects.toBeInstanceOf(SetupCancelledError);
     expect(existsSync(record)).toBe(false);
   });
 
@@ -408,7 +409,7 @@ describe('cancelling the set-up', () => {
     const pids = path.join(dir, 'pids');
     const claude = executable(path.join(dir, 'claude'), hangingScript(pids, false));
     let settled = false;
-    const located = locateClaude(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log).finally(() => {
+    const located = locate(claude, '2.1.330', runnerEnv({ PATH: '/bin:/usr/bin' }), log).finally(() => {
       settled = true;
     });
     located.catch(() => undefined);

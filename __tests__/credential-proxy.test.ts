@@ -5,6 +5,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { buildClaudeEnv, claudeCredential } from '../src/claude/claude-cli.js';
 import { readInputs } from '../src/actions/inputs.js';
 import { CredentialProxy, standInToken, type Credential } from '../src/system/credential-proxy.js';
@@ -53,7 +54,7 @@ async function upstream(handler?: (req: http.IncomingMessage, res: http.ServerRe
 
 async function startProxy(credential: Credential, upstreamUrl: string) {
   const warnings: string[] = [];
-  const proxy = await CredentialProxy.start({ credential, upstream: upstreamUrl, warn: (m) => warnings.push(m) });
+  const proxy = await CredentialProxy.start({ credential, upstream: upstreamUrl, warning: (m) => warnings.push(m) });
   cleanups.push(() => proxy.close());
   return { proxy, warnings };
 }
@@ -385,7 +386,11 @@ describe('streaming, aborts and failures', { timeout: 10_000 }, () => {
 
   it('refuses an upstream that is not an http or https URL, naming the variable and the value', async () => {
     await expect(
-      CredentialProxy.start({ credential: { kind: 'api-key', value: REAL_KEY }, upstream: 'ftp://x', warn: () => {} }),
+      CredentialProxy.start({
+        credential: { kind: 'api-key', value: REAL_KEY },
+        upstream: 'ftp://x',
+        warning: () => {},
+      }),
     ).rejects.toThrow("ANTHROPIC_BASE_URL in the job's environment must be an http or https URL, not 'ftp://x'.");
   });
 });
@@ -429,7 +434,7 @@ describe("Claude's environment with the stand-in", () => {
       GATEWAY_COPY: 'gateway-token',
     };
     const standIn = { kind: 'oauth' as const, token: 'sk-ant-oat01-standin', baseUrl: 'http://127.0.0.1:4000' };
-    expect(Object.keys(buildClaudeEnv(config, parent, false, standIn).env).sort()).toEqual([
+    expect(Object.keys(buildClaudeEnv(config, parent, false, ACTIONS_WORDS, standIn).env).sort()).toEqual([
       'ANTHROPIC_BASE_URL',
       'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
       'CLAUDE_CODE_OAUTH_TOKEN',
@@ -440,6 +445,7 @@ describe("Claude's environment with the stand-in", () => {
       configWith({}),
       { PATH: '/bin', ANTHROPIC_AUTH_TOKEN: 'gateway-token' },
       false,
+      ACTIONS_WORDS,
       gateway,
     );
     expect(env.ANTHROPIC_AUTH_TOKEN).toBe('autonomous-loop-standin');
@@ -455,7 +461,7 @@ describe("Claude's environment with the stand-in", () => {
       MY_COPY: 'real-oauth-token',
       ANTHROPIC_BASE_URL: 'https://gateway.example',
     };
-    const { env } = buildClaudeEnv(config, parent, false, {
+    const { env } = buildClaudeEnv(config, parent, false, ACTIONS_WORDS, {
       kind: 'oauth',
       token: 'sk-ant-oat01-standin',
       baseUrl: 'http://127.0.0.1:4000',

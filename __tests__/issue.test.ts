@@ -65,7 +65,7 @@ function context(overrides: Partial<IssueContext> = {}): IssueContext {
 function recordingLog() {
   const infos: string[] = [];
   const warnings: string[] = [];
-  return { infos, warnings, info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
+  return { infos, warnings, text: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
 }
 
 describe('shouldOpenIssue', () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { InputError, readInputs } from '../src/actions/inputs.js';
 import { buildClaudeEnv } from '../src/claude/claude-cli.js';
 import { iterationFailure } from '../src/core/failure.js';
@@ -191,7 +192,7 @@ describe("Claude's environment on a cloud", () => {
       ANTHROPIC_AUTH_TOKEN: 'auth',
       CLAUDE_CODE_OAUTH_TOKEN: 'oat',
     };
-    const { env: claude, notes } = buildClaudeEnv(read({ provider: 'bedrock' }, env), env, false);
+    const { env: claude, notes } = buildClaudeEnv(read({ provider: 'bedrock' }, env), env, false, ACTIONS_WORDS);
     expect(claude).toMatchObject({ CLAUDE_CODE_USE_BEDROCK: '1', ...BEDROCK_ENV, AWS_SESSION_TOKEN: 'session' });
     expect(claude.ANTHROPIC_BEDROCK_BASE_URL).toBe('https://vpce.example');
     for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN']) {
@@ -203,10 +204,11 @@ describe("Claude's environment on a cloud", () => {
   });
 
   it('sets the switch when only the input chose the cloud, and none for the Anthropic API', () => {
-    expect(buildClaudeEnv(read({ provider: 'vertex' }, VERTEX_ENV), VERTEX_ENV, false).env.CLAUDE_CODE_USE_VERTEX).toBe(
-      '1',
-    );
-    const anthropic = buildClaudeEnv(read({ 'anthropic-api-key': 'sk-ant-1' }), {}, false).env;
+    expect(
+      buildClaudeEnv(read({ provider: 'vertex' }, VERTEX_ENV), VERTEX_ENV, false, ACTIONS_WORDS).env
+        .CLAUDE_CODE_USE_VERTEX,
+    ).toBe('1');
+    const anthropic = buildClaudeEnv(read({ 'anthropic-api-key': 'sk-ant-1' }), {}, false, ACTIONS_WORDS).env;
     expect(Object.keys(anthropic).filter((name) => name.startsWith('CLAUDE_CODE_USE_'))).toEqual([]);
     expect(anthropic.ANTHROPIC_API_KEY).toBe('sk-ant-1');
   });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import {
   buildClaudeArgs,
   buildClaudeEnv,
-  GATE_SYSTEM_PROMPT,
+  gateProtocol,
   withoutCredentials,
   withoutSecrets,
 } from '../src/claude/claude-cli.js';
@@ -294,14 +295,20 @@ describe('the CLI command line and environment', () => {
   );
 
   it('resumes by id, falls back to --continue, never both', () => {
-    const first = buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: false });
+    const first = buildClaudeArgs(
+      config,
+      { resumeSessionId: undefined, continueLastSession: false },
+      ACTIONS_WORDS.where,
+    );
     expect(first).not.toContain('--resume');
     expect(first).not.toContain('--continue');
     expect(first.slice(-2)).toEqual(['--x', 'a b']);
-    expect(buildClaudeArgs(config, { resumeSessionId: 's', continueLastSession: true })).toEqual(
+    expect(buildClaudeArgs(config, { resumeSessionId: 's', continueLastSession: true }, ACTIONS_WORDS.where)).toEqual(
       expect.arrayContaining(['--resume', 's']),
     );
-    expect(buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: true })).toContain('--continue');
+    expect(
+      buildClaudeArgs(config, { resumeSessionId: undefined, continueLastSession: true }, ACTIONS_WORDS.where),
+    ).toContain('--continue');
   });
 
   it('folds a user --append-system-prompt into the gate protocol instead of losing either', () => {
@@ -311,15 +318,16 @@ describe('the CLI command line and environment', () => {
         claudeArgs: ['--append-system-prompt', 'Be brief.', '--append-system-prompt=Use British English.', '--x'],
       },
       { resumeSessionId: undefined, continueLastSession: false },
+      ACTIONS_WORDS.where,
     );
     expect(args.filter((arg) => arg.startsWith('--append-system-prompt'))).toEqual(['--append-system-prompt']);
     const prompt = args[args.indexOf('--append-system-prompt') + 1];
-    expect(prompt).toBe(`${GATE_SYSTEM_PROMPT}\n\nBe brief.\n\nUse British English.`);
+    expect(prompt).toBe(`${gateProtocol(ACTIONS_WORDS.where)}\n\nBe brief.\n\nUse British English.`);
     expect(args.at(-1)).toBe('--x');
   });
 
   it('teaches Claude a gate that the parser reads', () => {
-    expect(parseGate(GATE_SYSTEM_PROMPT)).toMatchObject({ ready: false });
+    expect(parseGate(gateProtocol(ACTIONS_WORDS.where))).toMatchObject({ ready: false });
   });
 
   it('withholds inputs, runner tokens and the github token; passes the API key', () => {
@@ -327,6 +335,7 @@ describe('the CLI command line and environment', () => {
       config,
       { PATH: '/bin', INPUT_PROMPT: 'p', ACTIONS_RUNTIME_TOKEN: 'rt', GH_TOKEN: 'ghs-1', ANTHROPIC_API_KEY: 'other' },
       false,
+      ACTIONS_WORDS,
     );
     expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: 'sk-1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(notes).toEqual(['Not passed to Claude because they hold the github-token input: GH_TOKEN.']);
@@ -334,7 +343,7 @@ describe('the CLI command line and environment', () => {
 
   it('withoutSecrets drops inputs, runner tokens and any variable holding a secret', () => {
     const parent = { PATH: '/bin', INPUT_X: '1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', A: 'sk-1', B: 'ghs-1', C: '' };
-    expect(withoutSecrets(parent, ['sk-1', 'ghs-1', ''])).toEqual({
+    expect(withoutSecrets(parent, ['sk-1', 'ghs-1', ''], ACTIONS_WORDS.withheld)).toEqual({
       env: { PATH: '/bin', C: '' },
       withheldByValue: ['A', 'B'],
     });
@@ -350,14 +359,18 @@ describe('the CLI command line and environment', () => {
       OTHER: 'oat-job',
       GH: 'ghs-1',
     };
-    expect(withoutCredentials(parent, ['ghs-1', ''])).toEqual({ PATH: '/bin' });
-    expect(withoutCredentials({ PATH: '/bin', ANTHROPIC_API_KEY: '' }, [])).toEqual({ PATH: '/bin' });
+    expect(withoutCredentials(parent, ['ghs-1', ''], ACTIONS_WORDS.withheld)).toEqual({ PATH: '/bin' });
+    expect(withoutCredentials({ PATH: '/bin', ANTHROPIC_API_KEY: '' }, [], ACTIONS_WORDS.withheld)).toEqual({
+      PATH: '/bin',
+    });
   });
 
   it('sets IS_SANDBOX only for root with bypassPermissions', () => {
-    expect(buildClaudeEnv(config, {}, true).env.IS_SANDBOX).toBe('1');
-    expect(buildClaudeEnv(config, {}, false).env.IS_SANDBOX).toBeUndefined();
-    expect(buildClaudeEnv({ ...config, permissionMode: 'acceptEdits' }, {}, true).env.IS_SANDBOX).toBeUndefined();
+    expect(buildClaudeEnv(config, {}, true, ACTIONS_WORDS).env.IS_SANDBOX).toBe('1');
+    expect(buildClaudeEnv(config, {}, false, ACTIONS_WORDS).env.IS_SANDBOX).toBeUndefined();
+    expect(
+      buildClaudeEnv({ ...config, permissionMode: 'acceptEdits' }, {}, true, ACTIONS_WORDS).env.IS_SANDBOX,
+    ).toBeUndefined();
   });
 
   it('an OAuth token wins over an API key from the job environment', () => {
@@ -365,6 +378,7 @@ describe('the CLI command line and environment', () => {
       { ...config, anthropicApiKey: '', claudeCodeOauthToken: 'tok' },
       { ANTHROPIC_API_KEY: 'x' },
       false,
+      ACTIONS_WORDS,
     );
     expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe('tok');
     expect(env.ANTHROPIC_API_KEY).toBeUndefined();

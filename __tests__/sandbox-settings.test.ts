@@ -3,6 +3,7 @@
  * own must never replace the sandbox, nor the sandbox drop the user's.
  */
 import { describe, expect, it } from 'vitest';
+import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { readInputs } from '../src/actions/inputs.js';
 import { buildClaudeArgs } from '../src/claude/claude-cli.js';
 import {
@@ -129,7 +130,7 @@ describe('the command line with the sandbox', () => {
 
   it('carries one --settings, the merged one, in place of the user one', () => {
     const merged = sandboxSettingsJson(config.claudeArgs, policy, noFile);
-    const args = buildClaudeArgs(config, call, merged);
+    const args = buildClaudeArgs(config, call, ACTIONS_WORDS.where, merged);
     expect(args.filter((arg) => arg === '--settings')).toHaveLength(1);
     expect(args[args.indexOf('--settings') + 1]).toBe(merged);
     expect(args).toContain('--debug');
@@ -137,7 +138,7 @@ describe('the command line with the sandbox', () => {
   });
 
   it('leaves the user --settings alone without the sandbox', () => {
-    const args = buildClaudeArgs(config, call);
+    const args = buildClaudeArgs(config, call, ACTIONS_WORDS.where);
     expect(args[args.indexOf('--settings') + 1]).toBe('{"model":"m"}');
   });
 });

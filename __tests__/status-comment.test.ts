@@ -277,7 +277,7 @@ describe('StatusComment with the real Octokit', () => {
   let ctx: IssueContext;
   const warnings: string[] = [];
   const infos: string[] = [];
-  const log = { info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
+  const log = { text: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) };
   /** Retries and rate-limit waits in milliseconds instead of seconds, and no spacing of writes. */
   const fast = { retryAfterBaseMs: 1, spaceWrites: false };
 

@@ -1,6 +1,6 @@
 /** The small text helpers behind the log, the job summary, the issue and the status comment. */
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, oneLine, shorten } from '../src/text/text.js';
+import { formatElapsed, oneLine, shorten, windows } from '../src/text/text.js';
 
 describe('oneLine', () => {
   it('folds every run of whitespace, newlines included, into one space and trims the ends', () => {
@@ -20,6 +20,14 @@ describe('shorten', () => {
     expect(shorten('ab😀cd', 4)).toBe('ab…');
     // A pair earlier in the text is no reason to take anything off.
     expect(shorten('😀abcdef', 5)).toBe('😀ab…');
+  });
+});
+
+describe('windows', () => {
+  it('gives every run of the size, the last one included, and none of a shorter text', () => {
+    expect(windows('abcd', 2)).toEqual(['ab', 'bc', 'cd']);
+    expect(windows('abc', 3)).toEqual(['abc']);
+    expect(windows('ab', 3)).toEqual([]);
   });
 });
 

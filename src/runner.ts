@@ -1,8 +1,8 @@
 /**
  * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
- * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. It knows nothing of
- * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
- * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
+ * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. The host (the
+ * Actions or the terminal front end) gives it a log, an environment, a signal, its directories and its words, and
+ * gets a `LoopOutcome` back.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,9 +15,11 @@ import {
   claudeCredential,
   withoutCredentials,
   type CredentialStandIn,
+  type EnvironmentWords,
 } from './claude/claude-cli.js';
-import { locateClaude, SetupCancelledError } from './claude/claude-install.js';
+import { locateClaude, SetupCancelledError, type SetupProblem } from './claude/claude-install.js';
 import { runClaudeProcess } from './claude/claude-process.js';
+import type { Log } from './core/log.js';
 import type { LoopConfig } from './core/settings.js';
 import { formatEvent } from './claude/live-log.js';
 import {
@@ -45,19 +47,24 @@ import { Transcript } from './claude/transcript.js';
 import { shorten } from './text/text.js';
 import type { Secrets } from './text/untrusted-text.js';
 import { isoTime } from './core/failure.js';
-import { Workspace } from './system/workspace.js';
+import { NotAGitWorkTreeError, Workspace } from './system/workspace.js';
 import { SecretGuard } from './system/secret-guard.js';
 
-/** The host's log. Plain lines may hold untrusted text: the host makes them safe for where they go. */
-export interface RunnerLog {
-  text(message: string): void;
-  warning(message: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
+/** How the host says what the shared layers report: where the loop runs, and its settings as its user gives them. */
+export interface HostWords extends EnvironmentWords {
+  /** Where the loop runs, for Claude's system prompt: "a GitHub Actions job". */
+  where: string;
+  /** A problem setting up Claude Code, naming the host's settings (claude-path, claude-version). */
+  setup(problem: SetupProblem): string;
+  /** The working directory is not inside a git work tree; `detail` is what git said. */
+  notAWorkTree(directory: string, detail: string): string;
 }
 
 export interface RunnerHost {
-  log: RunnerLog;
+  log: Log;
+  words: HostWords;
+  /** Where installed versions of Claude Code are kept, in @actions/tool-cache's layout. */
+  toolCacheDir: string;
   /** The environment the action runs in; Claude and the programs we run get it without our secrets. */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
@@ -113,11 +120,11 @@ async function stillPaused(config: Readonly<LoopConfig>, host: RunnerHost): Prom
 
 async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
   const { log, signal } = host;
-  const toolEnv = withoutCredentials(host.env, [
-    config.githubToken,
-    config.anthropicApiKey,
-    config.claudeCodeOauthToken,
-  ]);
+  const toolEnv = withoutCredentials(
+    host.env,
+    [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken],
+    host.words.withheld,
+  );
   // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
   // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
   // install of it), so that nothing is left running when the action reports it.
@@ -131,7 +138,13 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
     toolEnv,
     log.text,
     AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]),
-    { fromPath: config.claudeFromPath, warn: log.warning },
+    {
+      fromPath: config.claudeFromPath,
+      warning: log.warning,
+      toolCacheDir: host.toolCacheDir,
+      tempDir: host.tempDir || os.tmpdir(),
+      describe: host.words.setup,
+    },
   );
   // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
   locating.catch(() => undefined);
@@ -141,7 +154,11 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
   } catch (error) {
     setup.abort();
     await locating.catch(() => undefined);
-    return failedBeforeStart((error as Error).message, config.maxIterations);
+    const message =
+      error instanceof NotAGitWorkTreeError
+        ? host.words.notAWorkTree(error.directory, error.detail)
+        : (error as Error).message;
+    return failedBeforeStart(message, config.maxIterations);
   }
   let transcript: Transcript | undefined;
   let stateSaved = false;
@@ -175,7 +192,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
       proxy = await CredentialProxy.start({
         credential,
         upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
-        warn: log.warning,
+        warning: log.warning,
         proxyEnv: host.env,
       });
       host.secrets.add(proxy.token);
@@ -186,7 +203,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
       );
     }
     const runningAsRoot = process.getuid?.() === 0;
-    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, standIn);
+    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
     for (const note of notes) log.text(note);
 
     const store =
@@ -211,7 +228,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
         runTranscript.markRun(request.number, request.attempt);
         return runClaudeProcess({
           executable: claude.path,
-          args: buildClaudeArgs(config, request, settings),
+          args: buildClaudeArgs(config, request, host.words.where, settings),
           env: marker.mark(env),
           cwd: config.workingDirectory,
           prompt: request.prompt,
@@ -262,7 +279,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
           // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
           if (!saveWarned) {
             log.warning(
-              `Could not save the loop's state in 'state-dir' (${config.stateDir}): ${(error as Error).message}. ` +
+              `Could not save the loop's state in ${config.stateDir}: ${(error as Error).message}. ` +
                 'A later run cannot continue from this point.',
             );
           }
@@ -374,7 +391,7 @@ async function setUpSandbox(
 }
 
 /** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */
-async function savedLoop(store: StateStore, identity: LoopIdentity, log: RunnerLog): Promise<LoopState | undefined> {
+async function savedLoop(store: StateStore, identity: LoopIdentity, log: Log): Promise<LoopState | undefined> {
   const decision = resumeDecision(await store.load(), identity);
   if (!decision.resume) {
     const message = `State directory ${store.dir}: ${decision.why}.`;

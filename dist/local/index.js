@@ -2,12 +2,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1695:
+/***/ 695:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2413);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9815);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(332);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(815);
 /** The `autonomous-loop` command's entry point (package.json `bin`): `node dist/local/index.js`. */
 
 
@@ -28,7 +28,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2413:
+/***/ 332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85,7 +85,7 @@ const SECRET_VARIABLES = [
 function isSwitchOn(value) {
     return ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
 }
-/** The cloud providers whose switch the job's environment turns on. */
+/** The cloud providers whose switch the environment turns on. */
 function switchedOnProviders(env) {
     return Object.keys(PROVIDER_SWITCHES).filter((p) => isSwitchOn(env[PROVIDER_SWITCHES[p]]));
 }
@@ -98,11 +98,7 @@ function missingSettings(provider, env) {
     const missing = [];
     if (provider === 'bedrock') {
         if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
-            missing.push({
-                needs: 'AWS_REGION',
-                how: "set aws-region in aws-actions/configure-aws-credentials (it exports AWS_REGION), or AWS_REGION in the job's env",
-                credential: false,
-            });
+            missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
         }
         const signedIn = isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
             has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
@@ -113,9 +109,8 @@ function missingSettings(provider, env) {
             has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
         if (!signedIn) {
             missing.push({
+                kind: 'aws-credentials',
                 needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
-                how: 'run aws-actions/configure-aws-credentials with role-to-assume before this step (the job needs ' +
-                    'permissions: id-token: write)',
                 credential: true,
             });
         }
@@ -123,19 +118,10 @@ function missingSettings(provider, env) {
     else if (provider === 'vertex') {
         const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
         if (absent.length > 0) {
-            missing.push({
-                needs: absent.join(' and '),
-                how: `set ${absent.length === 1 ? 'it' : 'them'} in the job's env after google-github-actions/auth`,
-                credential: false,
-            });
+            missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
         }
         if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
-            missing.push({
-                needs: 'GOOGLE_APPLICATION_CREDENTIALS',
-                how: 'run google-github-actions/auth with workload_identity_provider and service_account before this step ' +
-                    '(it sets the variable; the job needs permissions: id-token: write)',
-                credential: true,
-            });
+            missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
         }
     }
     else if (provider === 'foundry') {
@@ -143,16 +129,18 @@ function missingSettings(provider, env) {
         // leaves nothing in the environment to look for.
         if (!has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') && !has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) {
             missing.push({
+                kind: 'foundry-endpoint',
                 needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
-                how: "set one in the job's env: the resource name (<resource> in https://<resource>.services.ai.azure.com), " +
-                    'or the whole base URL ending in /anthropic',
                 credential: false,
             });
         }
     }
     return missing;
 }
-/** What to check when the provider turned the credentials down. */
+/**
+ * What to check when the provider turned the credentials down, in the Action's words: failure.ts reads it until the
+ * verdict branch lands (then each adapter's `authHint` says it).
+ */
 const AUTH_HINTS = {
     bedrock: 'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
         'bedrock:InvokeModelWithResponseStream on the model) and AWS_REGION',
@@ -182,8 +170,8 @@ function cloudCredentialSecrets(env, readFile) {
 const SECRET_KEY = /(^|_)(private_key|secret|token|password)$|^authorization$/i;
 /**
  * The secret strings of a Google credentials file, at any depth: a service account's `private_key`, an authorized
- * user's `client_secret` and `refresh_token`, and an external account's request headers (google-github-actions/auth
- * writes the runner's OIDC request token there as `Authorization: Bearer …`).
+ * user's `client_secret` and `refresh_token`, and an external account's request headers (a CI's sign-in step
+ * may write its OIDC request token there as `Authorization: Bearer …`).
  */
 function googleCredentialSecrets(json) {
     const found = [];
@@ -236,6 +224,13 @@ function text_shorten(text, max) {
         cut = cut.slice(0, -1);
     return `${cut}…`;
 }
+/** Every run of `size` characters in `text`, from the first on: none when the text is shorter. */
+function windows(text, size) {
+    const found = [];
+    for (let at = 0; at + size <= text.length; at++)
+        found.push(text.slice(at, at + size));
+    return found;
+}
 /** `42 s`, `3 min 05 s`, `1 h 02 min`. */
 function formatElapsed(ms) {
     const seconds = Math.round(ms / 1000);
@@ -247,8 +242,8 @@ function formatElapsed(ms) {
     return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/text/secret-bytes.ts
 /**
  * A byte string and a fast way to find it in a larger buffer (secrets, and the parts of their wrapped base64 forms).
@@ -257,22 +252,20 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * Bytes are searched from their rarest character in ordinary text, capitals first: rare in prose, code and JSON,
  * but in nearly every random token. Anything not listed (digits, punctuation) comes last.
  */
-// Stryker disable next-line StringLiteral: any order finds the same, only at another speed
 const RAREST_FIRST = 'QZXJKVWYUGHBFMPDOLNTRSCEAIqzjxkvwybgfmpuhdlcrsniotae';
 /** The part of a secret that is searched for is at least this long, so that it is still selective. */
 const MIN_ANCHOR = 16;
-/**
- * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
- * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
- * search is for the secret's end from its rarest character on, and a find is then checked for the start. On the
- * benchmark's transcript this halves the time redaction takes, and quarters it for random secrets. Used by the
- * wrapped-form matcher too.
- */
 /** How common a byte is in ordinary text: 0 for the rarest. */
 function rarity(byte) {
     const found = RAREST_FIRST.indexOf(String.fromCharCode(byte));
     return found === -1 ? RAREST_FIRST.length : found;
 }
+/**
+ * A secret as bytes, and how to find it quickly. Buffer.indexOf first runs through the text looking for the first
+ * byte of what it searches (memchr, which skips a rare byte's absence far faster than any pattern search), so the
+ * search is for the secret's end from its rarest character on, and a find is then checked for the start (what it
+ * saves: BENCHMARKS.md, "three searches made cheaper"). Used by the wrapped-form matcher too.
+ */
 class SecretBytes {
     bytes;
     anchorAt;
@@ -280,13 +273,11 @@ class SecretBytes {
     anchor;
     constructor(bytes) {
         this.bytes = bytes;
-        // Stryker disable all: where the search starts changes its speed only (tested against indexOf), or never ends
         let best = 0;
         const rank = (at) => rarity(bytes[at]);
         for (let at = 1; at <= bytes.length - MIN_ANCHOR; at++)
             if (rank(at) < rank(best))
                 best = at;
-        // Stryker restore all
         this.anchorAt = best;
         this.anchor = bytes.subarray(best);
     }
@@ -462,16 +453,10 @@ function endsWithStartOf(data, at, bytes) {
 
 ;// CONCATENATED MODULE: ./src/text/untrusted-text.ts
 /**
- * The one door for untrusted text. Everything that came from Claude, a tool, the CLI, the repository or a restored
- * cache passes through here on its way out, and is made safe for where it goes:
- *
- * - anywhere (the log, the summary, the outputs, the GitHub API, the transcript): the action's secrets are replaced
- *   by `***`, also the piece of one that a truncation left at the edge of a text (`Secrets`);
- * - the log: no line can be read by the runner as a workflow command (`LogDoor`);
- * - Markdown and HTML (job summary, issue, comment): no raw HTML, no comment that hides the rest of the page, no
- *   @-mention that notifies someone, no remote image, no text that breaks out of a table cell or a code fence.
- *
- * Pure but for `LogDoor`, which writes through the function it is given.
+ * The one door for untrusted text (from Claude, a tool, the CLI, the repository or a restored cache) on its way out:
+ * `Secrets` replaces the secrets by `***` everywhere, also a piece of one cut at a text's edge; `LogDoor` keeps a log
+ * line from being read as a workflow command; the `markdown…` helpers let no HTML, hidden comment, @-mention, remote
+ * image or break out of a table cell or code fence into a summary, issue or comment. Pure but for `LogDoor`.
  */
 
 
@@ -540,12 +525,9 @@ class Secrets {
         this.allNeedles = this.values.map((value) => new SecretBytes(Buffer.from(value)));
         this.wrapped = [...wrappedForms].map((form) => new WrappedBase64(form));
         this.gate = new NeedleGate([...this.needles, ...this.wrapped.flatMap((form) => form.anchorNeedles)]);
-        for (const value of this.values) {
-            // Stryker disable next-line ArithmeticOperator: runs past the end are shorter: they only send short texts to the full search
-            for (let at = 0; at + MIN_PARTIAL_SECRET <= value.length; at++) {
-                this.pieceEdges.add(value.slice(at, at + MIN_PARTIAL_SECRET));
-            }
-        }
+        for (const value of this.values)
+            for (const piece of windows(value, MIN_PARTIAL_SECRET))
+                this.pieceEdges.add(piece);
     }
     /**
      * Every whole secret, and a piece of one (at least `MIN_PARTIAL_SECRET` characters) where a cut left it: the end
@@ -555,9 +537,7 @@ class Secrets {
     redact(text) {
         let result = text;
         for (const secret of this.values) {
-            // Stryker disable next-line ConditionalExpression: made true, replaceAll finds nothing either (made false, the tests catch it)
-            if (result.includes(secret))
-                result = result.replaceAll(secret, REDACTED);
+            result = result.replaceAll(secret, REDACTED);
         }
         if (this.wrapped.some((form) => form.mayBeIn(result))) {
             result = replaceSecrets(Buffer.from(result), [], this.wrapped, undefined).toString();
@@ -1058,7 +1038,7 @@ function runProgram(command, args, options) {
         };
         const onAbort = () => stop('cancelled');
         signal?.addEventListener('abort', onAbort, { once: true });
-        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
         child.on('error', (error) => {
             settled = true;
             cleanUp();
@@ -1126,7 +1106,7 @@ async function runCheck(request) {
         command: request.secrets.redact(request.command),
         passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
         exitCode: run.stopped === undefined ? run.exitCode : null,
-        timedOut: run.stopped === 'timed out',
+        timedOut: run.stopped === 'timedOut',
         cancelled: run.stopped === 'cancelled',
         spawnError: run.spawnError?.message,
         durationMs: run.durationMs,
@@ -1154,17 +1134,9 @@ function boundOutput(text) {
 
 ;// CONCATENATED MODULE: ./src/core/gate.ts
 /**
- * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
- *
- *   <COMPLETION_GATE>
- *   ready: true|false
- *   reason: "why"
- *   progress: "what was accomplished"
- *   blockers: ["what stands in the way", "..."]
- *   </COMPLETION_GATE>
- *
- * Pure: text in, value out. Runs in linear time on any input (one split at the end tags, one pass over the lines, no
- * regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done (`ready`, `reason`, `progress`,
+ * `blockers`, one per line between the tags; `formatGate` writes one). Pure, linear in time on any input (one split
+ * at the end tags, one pass over the lines, no regular expressions), and never throws: a garbled block is no gate.
  */
 const GATE_START = '<COMPLETION_GATE>';
 const GATE_END = '</COMPLETION_GATE>';
@@ -1235,9 +1207,9 @@ function lastLine(text) {
 }
 /**
  * Content spans of every complete block: each end tag closes the nearest start tag before it, if one comes after the
- * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (the seed
- * paired the first start tag of the whole text with every end tag, which returned the wrong block), and so is one
- * that no end tag follows.
+ * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (pairing
+ * the first start tag of the whole text with every end tag would return the wrong block), and so is one that no end
+ * tag follows.
  */
 function findBlocks(text) {
     const blocks = [];
@@ -1573,8 +1545,11 @@ function sandboxSettingsJson(claudeArgs, policy, readFile) {
 
 
 
-/** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
-const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
+/**
+ * Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration.
+ * @param where where the loop runs, in the host's words: "a GitHub Actions job"
+ */
+const gateProtocol = (where) => `You are running unattended inside an automated loop (${where}). Nobody can answer questions: decide for yourself and keep working.
 The loop runs you again and again, resuming this session, until you declare the task complete.
 At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
 
@@ -1589,15 +1564,18 @@ ${GATE_END}
 - ready: false while work remains; list the concrete blockers, most important first (blockers: [] when nothing blocks). The loop runs you again.
 - A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
 /** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
-function gateSystemPrompt(checkCommand) {
+function gateSystemPrompt(where, checkCommand) {
     if (checkCommand === '')
-        return GATE_SYSTEM_PROMPT;
-    return `${GATE_SYSTEM_PROMPT}
+        return gateProtocol(where);
+    return `${gateProtocol(where)}
 - ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
   If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
 }
-/** @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's) */
-function buildClaudeArgs(config, call, settings) {
+/**
+ * @param where where the loop runs, for the system prompt (`gateProtocol`)
+ * @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's)
+ */
+function buildClaudeArgs(config, call, where, settings) {
     const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
     if (call.resumeSessionId)
         args.push('--resume', call.resumeSessionId);
@@ -1617,7 +1595,7 @@ function buildClaudeArgs(config, call, settings) {
         args.push('--disallowedTools', config.disallowedTools.join(' '));
     // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
     const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
-    args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
+    args.push('--append-system-prompt', [gateSystemPrompt(where, config.checkCommand), ...appended].join('\n\n'));
     if (settings === undefined)
         args.push(...rest);
     else
@@ -1639,21 +1617,15 @@ function takeAppendedPrompts(claudeArgs) {
     return { appended, rest };
 }
 /**
- * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
- * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
- * the action's outputs, the job summary, or variables and PATH entries for every later step.
+ * The parent environment without anything secret of ours: the host's `withheld` variables, and any variable whose
+ * value is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run
+ * before Claude (`claude --version`, the npm install and its install scripts).
  */
-const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
-/**
- * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
- * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
- * Claude (`claude --version`, the npm install and its install scripts).
- */
-function withoutSecrets(parentEnv, secrets) {
+function withoutSecrets(parentEnv, secrets, withheld) {
     const env = {};
     const withheldByValue = [];
     for (const [name, value] of Object.entries(parentEnv)) {
-        if (value === undefined || WITHHELD.test(name))
+        if (value === undefined || withheld.test(name))
             continue;
         if (secrets.some((secret) => secret !== '' && value === secret))
             withheldByValue.push(name);
@@ -1692,19 +1664,19 @@ const CLAUDE_CREDENTIALS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE
  * install): `withoutSecrets`, and without Claude's credential either, by name and by value, where the job put it in
  * its own environment rather than in an input.
  */
-function withoutCredentials(parentEnv, secrets) {
+function withoutCredentials(parentEnv, secrets, withheld) {
     const credentials = CLAUDE_CREDENTIALS.map((name) => parentEnv[name] ?? '');
-    const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials]);
+    const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials], withheld);
     for (const name of CLAUDE_CREDENTIALS)
         delete env[name];
     return env;
 }
-function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
+function buildClaudeEnv(config, parentEnv, runningAsRoot, words, standIn) {
     const notes = [];
-    // The github-token input is for the issue only, whatever variable a workflow also put it in.
-    const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
+    // The GitHub token is for the issue only, whatever variable a workflow also put it in.
+    const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken], words.withheld);
     if (withheldByValue.length > 0) {
-        notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
+        notes.push(`Not passed to Claude because they hold ${words.githubToken}: ${withheldByValue.join(', ')}.`);
     }
     if (standIn) {
         // No credential variable of the job reaches Claude, nor any other that holds one of the credentials.
@@ -1750,18 +1722,51 @@ function buildClaudeEnv(config, parentEnv, runningAsRoot, standIn) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/system/tool-cache.ts
+/**
+ * A tool cache in @actions/tool-cache's layout (`<root>/<tool>/<version>/<arch>`, whole once `<arch>.complete`
+ * exists), under a root the host names: a runner's cache is shared with the actions that use that library.
+ */
+
+
+
+
+class ToolCache {
+    root;
+    constructor(root) {
+        this.root = root;
+    }
+    /** The directory of `tool` at exactly `version` for this machine's architecture, or '' when not cached whole. */
+    find(tool, version) {
+        const dir = this.dirOf(tool, version);
+        return (0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.existsSync)(`${dir}.complete`) ? dir : '';
+    }
+    /**
+     * Copies what `sourceDir` holds into the cache and marks it whole last: a copy cut off half-way is never found.
+     * Links are copied as they are (npm's `.bin` entries point relatively into `node_modules`).
+     * @returns the cached directory.
+     */
+    async add(sourceDir, tool, version) {
+        const dir = this.dirOf(tool, version);
+        await (0,external_node_fs_promises_namespaceObject.rm)(`${dir}.complete`, { force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.cp)(sourceDir, dir, { recursive: true, verbatimSymlinks: true });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(`${dir}.complete`, '');
+        return dir;
+    }
+    dirOf(tool, version) {
+        return external_node_path_default().join(this.root, tool, version, external_node_os_default().arch());
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/claude/claude-install.ts
 /**
- * Finds the `claude` executable, honouring `claude-version`:
- *
- * 1. the `claude-path` input, whatever its version (the user named that file);
- * 2. `claude` on PATH, when it is the pinned version, or whatever its version with `claude-from-path: true`;
- * 3. the pinned version in the runner's tool cache (`<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`, the layout
- *    of @actions/tool-cache, so a self-hosted runner keeps it for later jobs);
- * 4. else the pinned version installed with npm, retried, and put in the tool cache.
- *
- * A `claude` of another version on PATH is not used silently: the action warns and uses the pinned one, since a
- * loop that behaves differently from the version the workflow names is hard to debug.
+ * Finds the `claude` executable: the path the user named, whatever its version; else `claude` on PATH when it is the
+ * pinned version (or any, when the user says so); else the pinned version in the host's tool cache; else that version
+ * installed with npm, retried, and put in the tool cache. A `claude` of another version on PATH is not used silently.
  */
 
 
@@ -1769,7 +1774,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 const VERSION_TIMEOUT_MS = 30_000;
-/** The tool-cache name: `<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`. */
+/** The tool's name in the tool cache: `<cache>/claude-code/<version>/<arch>`. */
 const TOOL_NAME = 'claude-code';
 /** Waits before the second and third npm install attempts: a registry hiccup is usually over by then. */
 const INSTALL_RETRY_DELAYS_MS = [5_000, 15_000];
@@ -1792,22 +1797,22 @@ class SetupCancelledError extends Error {
     }
 }
 /**
- * PATH and the tool cache are read from `process.env`, as @actions/io and @actions/tool-cache do; `env` is the
- * environment of what runs (`claude --version`, npm and its install scripts): keep secrets out of it (`withoutSecrets`).
+ * PATH is read from `process.env`, as @actions/io does; `env` is the environment of what runs (`claude --version`,
+ * npm and its install scripts): keep secrets out of it (`withoutSecrets`).
  * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
  */
-async function locateClaude(claudePath, claudeVersion, env, log, signal, options = {}) {
-    const warn = options.warn ?? log;
+async function locateClaude(claudePath, claudeVersion, env, log, signal, options) {
+    const warning = options.warning ?? log;
     if (signal?.aborted)
         throw new SetupCancelledError('Cancelled before looking for claude.');
     if (claudePath !== '') {
         const resolved = external_node_path_default().resolve(claudePath);
         if (!isExecutableFile(resolved)) {
-            throw new ClaudeNotFoundError(`Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`);
+            throw new ClaudeNotFoundError(options.describe({ kind: 'claude-path-not-executable', given: claudePath, resolved }));
         }
         return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
     }
-    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
+    const { which } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 669));
     const onPath = await which('claude', false);
     if (onPath !== '') {
         if (options.fromPath)
@@ -1815,19 +1820,16 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
         const version = await versionOf(onPath, env, signal).catch((error) => {
             if (error instanceof SetupCancelledError)
                 throw error;
-            warn(`${error.message}: using @anthropic-ai/claude-code@${claudeVersion} instead.`);
+            warning(`${error.message}: using @anthropic-ai/claude-code@${claudeVersion} instead.`);
             return undefined;
         });
         if (version === claudeVersion)
             return { path: onPath, version, source: 'PATH' };
         if (version !== undefined) {
-            warn(`The claude on PATH (${onPath}) is version ${version}, but input 'claude-version' is "${claudeVersion}": ` +
-                `using ${claudeVersion}. Set 'claude-version' to "${version}", or 'claude-from-path' to true, to use the one on PATH.`);
+            warning(options.describe({ kind: 'path-version-differs', onPath, version, wanted: claudeVersion }));
         }
     }
-    useRunnerToolCache();
-    // Loaded when needed: a run with `claude-path`, or the pinned version on PATH, never uses it.
-    const toolCache = await __nccwpck_require__.e(/* import() */ 121).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
+    const toolCache = new ToolCache(options.toolCacheDir);
     const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
     if (cachedDir !== '') {
         const cached = binIn(cachedDir);
@@ -1843,7 +1845,11 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
             return { path: cached, version, source: 'tool cache' };
         log(`The cached ${TOOL_NAME} ${claudeVersion} in ${cachedDir} does not run: installing it again.`);
     }
-    const installedDir = await install(claudeVersion, env, log, signal, options.retryDelaysMs ?? INSTALL_RETRY_DELAYS_MS);
+    const installedDir = await install(claudeVersion, env, log, signal, {
+        ...options,
+        toolCache,
+        retryDelaysMs: options.retryDelaysMs ?? INSTALL_RETRY_DELAYS_MS,
+    });
     const installed = binIn(installedDir);
     return { path: installed, version: await versionOf(installed, env, signal), source: 'installed' };
 }
@@ -1852,29 +1858,20 @@ function binIn(prefix) {
     return external_node_path_default().join(prefix, 'node_modules', '.bin', 'claude');
 }
 /**
- * @actions/tool-cache reads RUNNER_TOOL_CACHE from the environment. Outside a runner (`@github/local-action`, a
- * developer's machine) there is none: give it a directory under the system's temporary directory, as before.
- */
-function useRunnerToolCache() {
-    if (!process.env.RUNNER_TOOL_CACHE)
-        process.env.RUNNER_TOOL_CACHE = external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache');
-}
-/**
  * Installs into a fresh directory and only then copies it into the tool cache, which marks it complete last: an
  * install that fails or is cancelled half-way never leaves a copy that a later job would take for a whole one.
  * @returns the tool-cache directory.
  */
-async function install(claudeVersion, env, log, signal, retryDelaysMs) {
+async function install(claudeVersion, env, log, signal, options) {
+    const { toolCache, retryDelaysMs } = options;
     const what = `@anthropic-ai/claude-code@${claudeVersion}`;
-    const { which } = await __nccwpck_require__.e(/* import() */ 701).then(__nccwpck_require__.bind(__nccwpck_require__, 8701));
+    const { which } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 669));
     const npm = await which('npm', false);
-    if (npm === '') {
-        throw new ClaudeNotFoundError(`Could not install ${what} (input 'claude-version'): npm is not on PATH. Install Node.js with npm on the ` +
-            "runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude.");
-    }
+    if (npm === '')
+        throw new ClaudeNotFoundError(options.describe({ kind: 'npm-missing', what }));
     const attempts = retryDelaysMs.length + 1;
     for (let attempt = 1;; attempt++) {
-        const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'claude-code-install-'));
+        const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(options.tempDir, 'claude-code-install-'));
         try {
             log(`Installing ${what} with npm${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}.`);
             // Install scripts must run: the package's postinstall puts the native binary in place.
@@ -1884,12 +1881,11 @@ async function install(claudeVersion, env, log, signal, retryDelaysMs) {
                 if (!isExecutableFile(binIn(staging))) {
                     throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
                 }
-                const toolCache = await __nccwpck_require__.e(/* import() */ 121).then(__nccwpck_require__.bind(__nccwpck_require__, 7121));
-                const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
+                const cached = await toolCache.add(staging, TOOL_NAME, claudeVersion);
                 log(`Installed ${what} into ${cached}.`);
                 return cached;
             }
-            const message = `Could not install ${what} (input 'claude-version'): npm ${failure}.`;
+            const message = options.describe({ kind: 'npm-failed', what, failure });
             if (attempt === attempts || PERMANENT_NPM_ERRORS.test(run.stderr))
                 throw new ClaudeNotFoundError(message);
             const delayMs = retryDelaysMs[attempt - 1];
@@ -1928,7 +1924,7 @@ async function runChild(command, args, env, signal, timeoutMs) {
 function failureText(run) {
     if (run.spawnError !== undefined)
         return run.spawnError.message;
-    if (run.stopped === 'timed out')
+    if (run.stopped === 'timedOut')
         return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
     if (run.exitCode === 0)
         return undefined;
@@ -2253,8 +2249,8 @@ const NON_BLANK = /\S/;
 const USER_LINE_START = Buffer.from('{"type":"user"');
 /**
  * The key `"is_error"` is found by its end, `_error"`, and then checked for its start: a search starts with the
- * first byte of what it looks for, and an underscore is far rarer in a transcript than a quote (twice as fast on
- * the benchmark's stream, which is full of both).
+ * first byte of what it looks for, and an underscore is far rarer in a transcript than a quote (BENCHMARKS.md,
+ * "three searches made cheaper").
  */
 const IS_ERROR_END = Buffer.from('_error"');
 const IS_ERROR_START = Buffer.from('"is');
@@ -2750,10 +2746,22 @@ function runClaudeProcess(request) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/text/bounds.ts
+/**
+ * How much of a free text (Claude's words, a reason, an assessment, a blocker) each place shows, in one place: the
+ * whole text is in the transcript, and each bound fits what reads it.
+ */
+/** A line of the live log, or a reason logged at the end: a log line a person still reads. */
+const LOG_TEXT = 4_000;
+/** A paragraph of a Markdown report read once at the end (the job summary, the local summary). */
+const REPORT_TEXT = 2_000;
+/** A paragraph of the status comment or the issue: GitHub caps a body at 65,536 characters, all else included. */
+const ISSUE_TEXT = 1_000;
+
 ;// CONCATENATED MODULE: ./src/claude/live-log.ts
 
+
 const MAX_ARGUMENT = 120;
-const MAX_TEXT = 4000;
 const MAX_TOOL_ERROR = 500;
 /** The input field that says best what a tool call does, for the tools Claude uses most. */
 const MAIN_ARGUMENT = {
@@ -2776,7 +2784,7 @@ function formatEvent(event) {
         case 'init':
             return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
         case 'text':
-            return text_shorten(event.text.trim(), MAX_TEXT);
+            return text_shorten(event.text.trim(), LOG_TEXT);
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
@@ -2950,7 +2958,7 @@ function boundedForSaving(state) {
     };
 }
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const loop_state_MAX_TEXT = 64 * 1024;
+const MAX_TEXT = 64 * 1024;
 /** A session id the CLI made: a UUID. Anything else would be a path or a flag smuggled into `--resume`. */
 function isSessionId(value) {
     return typeof value === 'string' && SESSION_ID.test(value);
@@ -2975,7 +2983,7 @@ function parseLoopState(text) {
         const field = value[name];
         if (optional && (field === undefined || field === null))
             return undefined;
-        if (typeof field !== 'string' || field.length > loop_state_MAX_TEXT)
+        if (typeof field !== 'string' || field.length > MAX_TEXT)
             problems.push(`'${name}' is not a string`);
         return field;
     };
@@ -3131,12 +3139,13 @@ function runFacts(checkCommand) {
 
 ;// CONCATENATED MODULE: ./src/core/breaker.ts
 /**
- * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
- * the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
- * The loop checks the gate before it records an iteration, so `ready: true` on the last allowed iteration completes.
- *
- * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error, as in the seed
- * for N >= 2; N = 1 stops at the first iteration that reports any error. A blank error is no error.
+ * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure; its rules in this order:
+ * the iteration cap first, then runs without file changes, then the same error repeated. The loop checks the gate
+ * before it records an iteration, so `ready: true` on the last allowed iteration completes.
+ */
+/**
+ * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error; N = 1 stops at
+ * the first iteration that reports any error. A blank error is no error.
  */
 class CircuitBreaker {
     limits;
@@ -3189,8 +3198,7 @@ class CircuitBreaker {
         }
         this.sameErrorCount = reported === this.lastError ? this.sameErrorCount + 1 : 1;
         this.lastError = reported;
-        // Checked on the first occurrence too: a threshold of 1 stops at the first error (the seed only checked repeats,
-        // so 1 behaved like 2).
+        // Checked on the first occurrence too: a threshold of 1 stops at the first error, not at the first repeat.
         if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
             return this.open('same_error', sameErrorReason(this.sameErrorCount, reported));
         }
@@ -3777,7 +3785,7 @@ class ProcessMarker {
     procDir;
     /** `NAME=value` as it stands in /proc/<pid>/environ, between NUL bytes. */
     entry;
-    constructor(value = (0,external_node_crypto_.randomUUID)(), procDir = '/proc') {
+    constructor(value = (0,external_node_crypto_namespaceObject.randomUUID)(), procDir = '/proc') {
         this.value = value;
         this.procDir = procDir;
         this.entry = `${RUN_MARKER_NAME}=${value}`;
@@ -4001,14 +4009,14 @@ function sandbox_tools_lastLines(run) {
     return text === '' ? 'no output' : text.split('\n').slice(-3).join(' / ');
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/system/credential-proxy.ts
 /**
  * A loopback HTTP proxy that holds the Anthropic credential so that Claude never does: Claude gets a stand-in token
@@ -4028,7 +4036,7 @@ const STAND_IN_PREFIX = {
 };
 /** A random token shaped like a real credential of that kind: the prefix, 93 base64url characters and `AA`. */
 function standInToken(kind) {
-    return `${STAND_IN_PREFIX[kind]}${(0,external_node_crypto_.randomBytes)(70).toString('base64url').slice(0, 93)}AA`;
+    return `${STAND_IN_PREFIX[kind]}${(0,external_node_crypto_namespaceObject.randomBytes)(70).toString('base64url').slice(0, 93)}AA`;
 }
 /** Headers of one connection (and the host it was sent to), not of the request: Node writes its own for each side. */
 const NOT_FORWARDED = new Set([
@@ -4048,7 +4056,7 @@ function sameToken(given, token) {
         return false;
     // Compared as bytes: a header of as many characters but more bytes (non-ASCII) must not reach timingSafeEqual.
     const [a, b] = [Buffer.from(given), Buffer.from(token)];
-    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
+    return a.length === b.length && (0,external_node_crypto_namespaceObject.timingSafeEqual)(a, b);
 }
 /**
  * The headers to send upstream: every header of the request but those of its connection, with the stand-in replaced
@@ -4133,7 +4141,7 @@ class CredentialProxy {
         server.on('request', (req, res) => {
             // Whatever a local program sends, the action must not die of it: a request that cannot be forwarded gets 400.
             try {
-                proxy.forward(req, res, options.warn);
+                proxy.forward(req, res, options.warning);
             }
             catch {
                 req.resume();
@@ -4176,7 +4184,7 @@ class CredentialProxy {
         this.agent.destroy();
         await closed;
     }
-    forward(req, res, warn) {
+    forward(req, res, warning) {
         const headers = upstreamHeaders(req.headers, this.token, this.credential.value);
         // Only a path is taken from the request: an absolute URL (`GET http://elsewhere/`) must not choose the host.
         if (headers === undefined || !req.url?.startsWith('/')) {
@@ -4184,7 +4192,7 @@ class CredentialProxy {
             sendError(res, 401, 'authentication_error', 'This proxy accepts only the token it gave Claude for this run.');
             if (!this.warned) {
                 this.warned = true;
-                warn("The credential proxy refused a request that did not carry this run's token (a program that Claude ran?). " +
+                warning("The credential proxy refused a request that did not carry this run's token (a program that Claude ran?). " +
                     'It answered 401; later such requests are refused without a word.');
             }
             return;
@@ -4206,7 +4214,7 @@ class CredentialProxy {
             res.flushHeaders();
             // A failure on either side ends the other: Claude's abort cancels the upstream request, and an upstream that
             // breaks off mid-stream breaks Claude's response off too (rather than end it as if complete).
-            (0,external_node_stream_.pipeline)(upstreamResponse, res, () => undefined);
+            (0,external_node_stream_namespaceObject.pipeline)(upstreamResponse, res, () => undefined);
         });
         upstreamRequest.on('error', (error) => {
             req.resume();
@@ -4227,8 +4235,6 @@ class CredentialProxy {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -4295,18 +4301,9 @@ class Relinker {
 
 ;// CONCATENATED MODULE: ./src/system/state-store.ts
 /**
- * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
- * on another machine with an empty home directory, can continue the loop.
- *
- * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
- * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
- * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
- *
- * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
- * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
- * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
- * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
+ * The state directory: the loop's state and a copy of Claude's session, so that a later run, on another machine with
+ * an empty home directory, can continue the loop. Only the session file is kept, never the CLI's config directory,
+ * and everything read back is untrusted (`StateStore` says how).
  */
 
 
@@ -4344,6 +4341,17 @@ function claudeConfigDir(env) {
 function sessionFile(configDir, cwd, sessionId) {
     return external_node_path_default().join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionId}.jsonl`);
 }
+/**
+ * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
+ * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
+ * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
+ * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
+ *
+ * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
+ * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
+ * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
+ * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
+ */
 class StateStore {
     dir;
     configDir;
@@ -4375,7 +4383,7 @@ class StateStore {
         const temporary = temporaryBeside(target);
         try {
             const lines = sessionLinesToRestore(saved, state.sessionId);
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(lines), (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', mode: 0o600 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(lines), (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', mode: 0o600 }));
             await (0,external_node_fs_promises_namespaceObject.rename)(temporary, target);
         }
         catch (error) {
@@ -4585,7 +4593,7 @@ async function openForReading(file, limit) {
  * process and at random, so that no other run's save uses or removes it.
  */
 function temporaryBeside(target) {
-    const name = `.${external_node_path_default().basename(target)}.${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    const name = `.${external_node_path_default().basename(target)}.${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`;
     return external_node_path_default().join(external_node_path_default().dirname(target), name);
 }
 async function writeAtomically(target, text) {
@@ -4607,7 +4615,7 @@ async function copyAtomically(source, target, secrets) {
         const output = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', mode: 0o600 });
         if (secrets) {
             const redactor = secrets.streamRedactor();
-            const redact = new external_node_stream_.Transform({
+            const redact = new external_node_stream_namespaceObject.Transform({
                 transform(chunk, _encoding, done) {
                     done(null, redactor.push(chunk));
                 },
@@ -4631,30 +4639,29 @@ async function copyAtomically(source, target, secrets) {
 ;// CONCATENATED MODULE: ./src/claude/transcript.ts
 /**
  * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
- * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
- * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
- * and its reports do not depend on it.
- *
- * It is written synchronously, in batches. A file stream writes through the thread pool and signals back-pressure
- * after 16 KiB, so reading the CLI's pipe stopped at every 64 KiB chunk until the disk write was done: reading and
- * writing took turns, which made the transcript path several times slower than `cat` into a file. A write into the
- * page cache takes well under a millisecond per batch, so doing it on the main thread costs less than the turn-taking,
- * and memory stays bounded by one batch.
+ * and every secret the host holds replaced by `***` (users upload it as an artifact, where nothing is masked). One
+ * that cannot be written (a full disk, a missing temporary directory) is given up with one warning.
  */
 
 /** Chunks are collected up to this size and written with one system call (a pipe read is at most 64 KiB). */
 const BATCH_BYTES = 512 * 1024;
+/**
+ * Written synchronously, in batches. A file stream writes through the thread pool and signals back-pressure after
+ * 16 KiB, so reading the CLI's pipe would stop at every 64 KiB chunk until the disk write was done: reading and
+ * writing would take turns. A write into the page cache takes well under a millisecond per batch, so doing it on the
+ * main thread costs less than the turn-taking, and memory stays bounded by one batch.
+ */
 class Transcript {
     file;
-    warn;
+    warning;
     redactor;
     fd;
     batch = [];
     batchBytes = 0;
     failed = false;
-    constructor(file, secrets, warn) {
+    constructor(file, secrets, warning) {
         this.file = file;
-        this.warn = warn;
+        this.warning = warning;
         this.redactor = secrets.streamRedactor();
         try {
             this.fd = (0,external_node_fs_namespaceObject.openSync)(file, 'w');
@@ -4723,7 +4730,7 @@ class Transcript {
     }
     fail(error) {
         if (!this.failed)
-            this.warn(`Could not write the transcript ${this.file}: ${error.message}`);
+            this.warning(`Could not write the transcript ${this.file}: ${error.message}`);
         this.failed = true;
         this.batch = [];
         this.batchBytes = 0;
@@ -4819,18 +4826,9 @@ function filterSettings(config) {
 
 ;// CONCATENATED MODULE: ./src/system/workspace.ts
 /**
- * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
- * tracked and untracked (not ignored) file as it is on disk, and the same for each repository nested in the work tree
- * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
- *
- * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
- * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
- * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
- * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
- * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
- * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
- * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
- * the end.
+ * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, and a tree of every
+ * tracked and untracked (not ignored) file as it is on disk and of each repository nested in it (a submodule, or one
+ * created inside it). The repository, its index and its object store stay as they were (`Workspace` says how).
  */
 
 
@@ -4839,8 +4837,18 @@ function filterSettings(config) {
 
 
 
+/** The directory the loop is to run in is not inside a git work tree; the host says so in its words. */
 class NotAGitWorkTreeError extends Error {
+    directory;
+    detail;
     name = 'NotAGitWorkTreeError';
+    constructor(directory, 
+    /** What git said. */
+    detail) {
+        super(`${directory} is not inside a git work tree. (${detail})`);
+        this.directory = directory;
+        this.detail = detail;
+    }
 }
 /** Variables that point git at a repository: a nested repository must be found from its own directory. */
 const REPOSITORY_VARIABLES = [
@@ -4965,6 +4973,15 @@ function parseRawDiff(tokens, onCommit) {
     }
     return entries;
 }
+/**
+ * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
+ * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
+ * stays as it was: after a fresh checkout every entry is racily clean (files and index written in the same second),
+ * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
+ * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
+ * borrows the repository's objects as alternates. The scratch space holds trees only: those of the first
+ * fingerprint and of the latest, which `countChangedFiles` compares at the end.
+ */
 class Workspace {
     root;
     scratch;
@@ -5004,7 +5021,7 @@ class Workspace {
             root = await locate(directory, withSettings(env, QUIET_SETTINGS));
         }
         catch (error) {
-            throw new NotAGitWorkTreeError(`Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${error.message})`);
+            throw new NotAGitWorkTreeError(directory, error.message);
         }
         return new Workspace(root, (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-workspace-')), env);
     }
@@ -5102,7 +5119,7 @@ class Workspace {
     }
     /**
      * What a fingerprint copies its index from. The first time a repository's index is met (when the loop starts, just
-     * after actions/checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
+     * after a fresh checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
      * the content of each racy entry once and records its stat data, in the copy only, and the copy keeps its own time,
      * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
      * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and
@@ -5485,9 +5502,9 @@ class BatchReader {
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * Runs one configured loop on any host: finds Claude Code, builds its environment, opens the work tree and the
- * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. It knows nothing of
- * GitHub Actions: the host gives it a log, an environment, a cancellation signal and a temporary directory, and gets
- * a `LoopOutcome` back. `main.ts` is the Actions adapter around it.
+ * transcript, continues a saved loop or starts a new one, and wires `LoopDeps` to real processes. The host (the
+ * Actions or the terminal front end) gives it a log, an environment, a signal, its directories and its words, and
+ * gets a `LoopOutcome` back.
  */
 
 
@@ -5542,11 +5559,7 @@ async function stillPaused(config, host) {
 }
 async function runLoopOnce(config, host) {
     const { log, signal } = host;
-    const toolEnv = withoutCredentials(host.env, [
-        config.githubToken,
-        config.anthropicApiKey,
-        config.claudeCodeOauthToken,
-    ]);
+    const toolEnv = withoutCredentials(host.env, [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken], host.words.withheld);
     // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
     // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
     // install of it), so that nothing is left running when the action reports it.
@@ -5554,7 +5567,13 @@ async function runLoopOnce(config, host) {
     // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
     const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
     const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
-    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]), { fromPath: config.claudeFromPath, warn: log.warning });
+    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]), {
+        fromPath: config.claudeFromPath,
+        warning: log.warning,
+        toolCacheDir: host.toolCacheDir,
+        tempDir: host.tempDir || external_node_os_default().tmpdir(),
+        describe: host.words.setup,
+    });
     // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
     locating.catch(() => undefined);
     let workspace;
@@ -5564,7 +5583,10 @@ async function runLoopOnce(config, host) {
     catch (error) {
         setup.abort();
         await locating.catch(() => undefined);
-        return failedBeforeStart(error.message, config.maxIterations);
+        const message = error instanceof NotAGitWorkTreeError
+            ? host.words.notAWorkTree(error.directory, error.detail)
+            : error.message;
+        return failedBeforeStart(message, config.maxIterations);
     }
     let transcript;
     let stateSaved = false;
@@ -5598,7 +5620,7 @@ async function runLoopOnce(config, host) {
             proxy = await CredentialProxy.start({
                 credential,
                 upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
-                warn: log.warning,
+                warning: log.warning,
                 proxyEnv: host.env,
             });
             host.secrets.add(proxy.token);
@@ -5607,7 +5629,7 @@ async function runLoopOnce(config, host) {
                 `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`);
         }
         const runningAsRoot = process.getuid?.() === 0;
-        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, standIn);
+        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
         for (const note of notes)
             log.text(note);
         const store = config.stateDir === ''
@@ -5625,7 +5647,7 @@ async function runLoopOnce(config, host) {
                 runTranscript.markRun(request.number, request.attempt);
                 return runClaudeProcess({
                     executable: claude.path,
-                    args: buildClaudeArgs(config, request, settings),
+                    args: buildClaudeArgs(config, request, host.words.where, settings),
                     env: marker.mark(env),
                     cwd: config.workingDirectory,
                     prompt: request.prompt,
@@ -5677,7 +5699,7 @@ async function runLoopOnce(config, host) {
                     stateSaved = false;
                     // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
                     if (!saveWarned) {
-                        log.warning(`Could not save the loop's state in 'state-dir' (${config.stateDir}): ${error.message}. ` +
+                        log.warning(`Could not save the loop's state in ${config.stateDir}: ${error.message}. ` +
                             'A later run cannot continue from this point.');
                     }
                     saveWarned = true;
@@ -5800,6 +5822,32 @@ function sleep(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/local/host-words.ts
+const LOCAL_WORDS = {
+    where: "a terminal on a developer's machine",
+    // Run inside a CI job, the command keeps the runner's credentials and file commands from Claude as the Action does.
+    withheld: /^(ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/,
+    githubToken: 'the GitHub token',
+    setup: describeSetup,
+    notAWorkTree: (directory, detail) => `The working directory (${directory}) is not inside a git work tree: the loop tells Claude's changes by git. ` +
+        `Run autonomous-loop in a repository (git init, or a clone), or pass --working-directory. (${detail})`,
+};
+function describeSetup(problem) {
+    switch (problem.kind) {
+        case 'claude-path-not-executable':
+            return `--claude-path is "${problem.given}", but ${problem.resolved} is not an executable file.`;
+        case 'path-version-differs':
+            return (`The claude on PATH (${problem.onPath}) is version ${problem.version}, but --claude-version is ` +
+                `${problem.wanted}: using ${problem.wanted}. Pass --claude-version ${problem.version}, or --claude-from-path, ` +
+                'to use the one on PATH.');
+        case 'npm-missing':
+            return (`Could not install ${problem.what} (--claude-version): npm is not on PATH. Install Node.js with npm, or ` +
+                'pass --claude-path with an installed claude.');
+        case 'npm-failed':
+            return `Could not install ${problem.what} (--claude-version): npm ${problem.failure}.`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/local/exit-code.ts
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -5813,8 +5861,8 @@ function exitCodeFor(status, failOn, interrupted) {
     return failOn.includes(status) ? EXIT_FAILED : EXIT_OK;
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/core/settings.ts
 /** The CLI version installed when no `claude` is found; the one the end-to-end tests run. */
 const DEFAULT_CLAUDE_VERSION = '2.1.330';
@@ -6028,7 +6076,7 @@ Exit codes: 0 done; 1 a status in --fail-on; 2 a usage error; 130 interrupted (C
 function parseFlags(argv, cwd) {
     let values;
     try {
-        values = (0,external_node_util_.parseArgs)({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+        values = (0,external_node_util_namespaceObject.parseArgs)({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
     }
     catch (error) {
         // Node's own words name the flag: "Unknown option '--promt'", "Option '--prompt <value>' argument missing".
@@ -6362,6 +6410,7 @@ function terminalLog(out) {
 
 
 
+
 async function main(argv, io) {
     let command;
     try {
@@ -6418,6 +6467,8 @@ async function main(argv, io) {
         const repository = await gitTopLevel(config.workingDirectory, io.env);
         const loopOutcome = await runConfiguredLoop(config, {
             log,
+            words: LOCAL_WORDS,
+            toolCacheDir: external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'),
             env: io.env,
             signal: cancel.signal,
             secrets,
@@ -6475,7 +6526,7 @@ function gitTopLevel(directory, env) {
 
 /***/ }),
 
-/***/ 9815:
+/***/ 815:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6487,248 +6538,24 @@ const VERSION = '1.0.0';
 
 /***/ }),
 
-/***/ 2613:
+/***/ 613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
+/***/ 896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
+/***/ 928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 3557:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -6852,36 +6679,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -6919,17 +6716,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */
@@ -7000,6 +6786,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1695);
+/******/ var __webpack_exports__ = __nccwpck_require__(695);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -4,20 +4,14 @@
  * text, so whatever that text holds stays one command, and its own.
  */
 import { endGroup, setFailed, startGroup, warning } from '@actions/core';
+import type { Log } from '../core/log.js';
 import type { LogDoor, Secrets } from '../text/untrusted-text.js';
 
 /** The action's log: plain lines are made inert and redacted; the action's own commands stay commands. */
-export interface ActionLog {
-  text(message: string): void;
-  warning(message: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
-}
-
-export function actionLog(door: LogDoor, secrets: Secrets): ActionLog {
+export function actionLog(door: LogDoor, secrets: Secrets): Log {
   // Groups do not nest in the runner's log: one is open at a time, and closing none writes nothing.
   let groupOpen = false;
-  const log: ActionLog = {
+  const log: Log = {
     text: (message) => door.text(message),
     warning: (message) => warning(door.annotation(message)),
     startGroup: (name) => {

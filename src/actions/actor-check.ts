@@ -123,7 +123,7 @@ export async function refuseUntrustedActor(
   const first = decideBeforeLookup(eventName, triggeringActor(env), config.allowedActors);
   if (first.kind === 'refused') return failedBeforeStart(first.reason, config.maxIterations);
   if (first.kind === 'allowed') {
-    if (first.note) log.info(first.note);
+    if (first.note) log.text(first.note);
     return undefined;
   }
 
@@ -160,7 +160,7 @@ export async function refuseUntrustedActor(
   }
   const decision = decideOnPermission(eventName, actor, context.repository, found);
   if (decision.kind === 'refused') return failedBeforeStart(decision.reason, config.maxIterations);
-  if (decision.kind === 'allowed' && decision.note) log.info(decision.note);
+  if (decision.kind === 'allowed' && decision.note) log.text(decision.note);
   return undefined;
 }
 

@@ -1,15 +1,7 @@
 /**
- * The GitHub REST client, loaded only when a report is about to be written. `@actions/github`, Octokit and its
- * plugins are a large part of the bundle, and most runs never talk to GitHub: importing them at the top of a module
- * made every start-up run their module code. With `import()` here, importing `issue.ts` or `status-comment.ts`
- * costs nothing until the first request.
- *
- * ncc puts what is imported here into chunk files of `dist/` beside `index.js`: start-up neither reads nor compiles
- * them. (The main chunk holds no package of its own, so ncc's `licenses.txt` still lists every bundled licence.)
- *
- * Every request is bounded: a `RequestBound` gives it a signal when it starts, and the request (with the retry
- * plugin's attempts and waits) is given up the moment that signal aborts. Octokit has no time-out of its own, and a
- * GitHub that never answers must not hold the end of the action.
+ * The GitHub REST client, loaded only when a report is about to be written: `@actions/github`, Octokit and its
+ * plugins are a large part of the bundle and most runs never talk to GitHub. Every request is bounded by a
+ * `RequestBound`: Octokit has no time-out of its own, and a GitHub that never answers must not hold the action's end.
  */
 import type { getOctokit } from '@actions/github';
 
@@ -18,10 +10,17 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
 /** Octokit's options as `getOctokit` takes them (its own plus those of the plugins given to it). */
 type ClientOptions = NonNullable<Parameters<typeof getOctokit>[1]>;
 
-/** The signal one request runs under, asked for when the request starts; its abort reason is the request's error. */
+/**
+ * The signal one request runs under, asked for when the request starts; its abort reason is the request's error. The
+ * request, with the retry plugin's attempts and waits, is given up the moment it aborts.
+ */
 export type RequestBound = () => AbortSignal;
 
-/** A client with Octokit's defaults: one attempt per request. */
+/**
+ * A client with Octokit's defaults: one attempt per request. ncc puts what `import()` loads here into chunk files of
+ * `dist/` beside `index.js`, which start-up neither reads nor compiles (the main chunk holds no package of its own, so
+ * ncc's `licenses.txt` still lists every bundled licence).
+ */
 export async function plainClient(token: string, baseUrl: string, bound?: RequestBound): Promise<GitHubClient> {
   const { getOctokit } = await import('@actions/github');
   return withBound(getOctokit(token, { baseUrl }), bound);

@@ -3,6 +3,8 @@
  * Rendering is pure; `openOrUpdateIssue` is the only I/O and never throws, because a report must not change the
  * loop's status, outputs or exit code.
  */
+import type { Log } from '../core/log.js';
+import { ISSUE_TEXT } from '../text/bounds.js';
 import { createHash } from 'node:crypto';
 import { plainClient } from './github-client.js';
 import { totalCost, totalIterations, type LoopOutcome, type LoopStatus } from '../core/outcome.js';
@@ -30,15 +32,12 @@ export interface IssueOptions {
   signal?: AbortSignal;
 }
 
-export interface IssueLog {
-  info(message: string): void;
-  warning(message: string): void;
-}
+/** The lines the GitHub calls write. */
+export type IssueLog = Pick<Log, 'text' | 'warning'>;
 
 /** GitHub rejects bodies above 65,536 characters; stay well below. */
 export const MAX_BODY_LENGTH = 60_000;
 export const MAX_TASK_LENGTH = 4_000;
-const MAX_FIELD_LENGTH = 1_000;
 const MAX_BLOCKER_LENGTH = 500;
 const MAX_BLOCKERS_LENGTH = 20_000;
 const MAX_TITLE_LENGTH = 200;
@@ -128,11 +127,11 @@ function renderDetails(outcome: LoopOutcome, context: IssueContext): string {
   const gate = outcome.lastGate;
   const lines = [
     `- **Status:** \`${outcome.status}\` (${statusWords(outcome.status)})`,
-    `- **Reason:** ${markdownInline(outcome.reason, MAX_FIELD_LENGTH) || '_none given_'}`,
+    `- **Reason:** ${markdownInline(outcome.reason, ISSUE_TEXT) || '_none given_'}`,
   ];
-  if (gate?.reason) lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, MAX_FIELD_LENGTH)}`);
+  if (gate?.reason) lines.push(`- **Claude's last assessment:** ${markdownInline(gate.reason, ISSUE_TEXT)}`);
   lines.push(
-    `- **Progress:** ${markdownInline(gate?.progress ?? '', MAX_FIELD_LENGTH) || '_none reported_'}`,
+    `- **Progress:** ${markdownInline(gate?.progress ?? '', ISSUE_TEXT) || '_none reported_'}`,
     `- **Iterations:** ${outcome.iterations} of ${outcome.maxIterations}`,
     `- **Cost:** ${outcome.costKnown ? '' : 'at least '}$${outcome.costUsd.toFixed(4)} USD`,
     ...(outcome.earlier
@@ -226,7 +225,7 @@ export async function openOrUpdateIssue(
         issue_number: existing.number,
         body: redact(renderIssueComment(outcome, context)),
       });
-      log.info(`Commented on the open issue of this loop: ${existing.html_url}`);
+      log.text(`Commented on the open issue of this loop: ${existing.html_url}`);
       return { number: existing.number, url: existing.html_url };
     }
 
@@ -239,7 +238,7 @@ export async function openOrUpdateIssue(
       body: redact(body),
       labels: [...options.labels],
     });
-    log.info(`Opened issue #${created.data.number}: ${created.data.html_url}`);
+    log.text(`Opened issue #${created.data.number}: ${created.data.html_url}`);
     return { number: created.data.number, url: created.data.html_url };
   } catch (error) {
     const permission =

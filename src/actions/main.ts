@@ -10,15 +10,17 @@ import { getInput, setSecret } from '@actions/core';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Log } from '../core/log.js';
 import type { LoopConfig } from '../core/settings.js';
 import { cloudCredentialSecrets } from '../core/providers.js';
-import { actionLog, failStep, type ActionLog } from './action-log.js';
+import { actionLog, failStep } from './action-log.js';
 import { refuseUntrustedActor } from './actor-check.js';
 import { InputError, inputNamesFromEnv, readInputs } from './inputs.js';
 import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from './issue.js';
 import { failedBeforeStart, formatCost, type LoopOutcome } from '../core/outcome.js';
 import { outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { runConfiguredLoop } from '../runner.js';
+import { ACTIONS_WORDS, actionsToolCacheDir } from './host-words.js';
 import { StatusComment } from './status-comment.js';
 import { StepReport } from './step-report.js';
 import { scrubActionEnvironment } from './action-environ.js';
@@ -76,7 +78,7 @@ async function runAction(
   hardStop: AbortSignal,
   secrets: Secrets,
   door: LogDoor,
-  log: ActionLog,
+  log: Log,
 ): Promise<void> {
   // The time limit counts from here: setting up Claude Code is part of the run.
   const startedAt = Date.now();
@@ -95,20 +97,19 @@ async function runAction(
   // Before anything runs that could read them from /proc/<pid>/environ: Claude's tools, the check.
   scrubActionEnvironment(secrets, log.text);
   // Before anything is installed, run or written to GitHub: a refused actor gets no comment and no issue either.
-  const refused = await refuseUntrustedActor(config, process.env, signal, { info: log.text, warning: log.warning });
+  const refused = await refuseUntrustedActor(config, process.env, signal, log);
   if (refused) {
     report(step, refused, undefined, secrets, door);
     failStep(door, refused.reason);
     return;
   }
-  const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, {
-    info: log.text,
-    warning: log.warning,
-  });
+  const status = StatusComment.start(config, issueContextFromEnv(process.env), secrets, log);
 
   // From here on nothing from Claude, a tool or the repository reaches a report unredacted.
   const loopOutcome = await runConfiguredLoop(config, {
     log,
+    words: ACTIONS_WORDS,
+    toolCacheDir: actionsToolCacheDir(process.env, os.tmpdir()),
     env: process.env,
     signal,
     secrets,
@@ -154,7 +155,7 @@ async function runAction(
         signal: finalCalls,
       },
       issueContextFromEnv(process.env),
-      { info: log.text, warning: log.warning },
+      log,
     );
   }
   const commentUrl = await status?.finish(outcome, issue, finalCalls);

@@ -10,6 +10,8 @@ import {
   PROVIDER_SWITCHES,
   switchedOnProviders,
   unsupportedSwitchesOn,
+  type CloudProvider,
+  type MissingSetting,
 } from '../core/providers.js';
 import { PROVIDERS, type Provider } from '../core/settings.js';
 import { InputError } from './input-error.js';
@@ -57,7 +59,7 @@ function checkSettings(provider: Provider, env: NodeJS.ProcessEnv, warnings: str
   // On a self-hosted runner the machine may sign in itself (an EC2 instance role, the GCE metadata server).
   const selfHosted = env.RUNNER_ENVIRONMENT === 'self-hosted';
   for (const missing of missingSettings(provider, env)) {
-    const message = `provider '${provider}'${chosenBy} needs ${missing.needs}: ${missing.how}.`;
+    const message = `provider '${provider}'${chosenBy} needs ${missing.needs}: ${howToSet(missing)}.`;
     if (!missing.credential || !selfHosted) throw new InputError(message);
     warnings.push(
       `${message} Going on: on a self-hosted runner the machine itself may sign in to ${PROVIDER_NAMES[provider]}.`,
@@ -71,3 +73,39 @@ function checkSettings(provider: Provider, env: NodeJS.ProcessEnv, warnings: str
     );
   }
 }
+
+/** How a job sets what its provider lacks: with the cloud's own sign-in action, or in the job's env. */
+export function howToSet(missing: MissingSetting): string {
+  switch (missing.kind) {
+    case 'aws-region':
+      return "set aws-region in aws-actions/configure-aws-credentials (it exports AWS_REGION), or AWS_REGION in the job's env";
+    case 'aws-credentials':
+      return (
+        'run aws-actions/configure-aws-credentials with role-to-assume before this step (the job needs ' +
+        'permissions: id-token: write)'
+      );
+    case 'vertex-project':
+      return `set ${missing.absent.length === 1 ? 'it' : 'them'} in the job's env after google-github-actions/auth`;
+    case 'google-credentials':
+      return (
+        'run google-github-actions/auth with workload_identity_provider and service_account before this step ' +
+        '(it sets the variable; the job needs permissions: id-token: write)'
+      );
+    case 'foundry-endpoint':
+      return (
+        "set one in the job's env: the resource name (<resource> in https://<resource>.services.ai.azure.com), " +
+        'or the whole base URL ending in /anthropic'
+      );
+  }
+}
+
+/** What to check when the provider turned the job's credentials down. */
+export const AUTH_HINTS: Readonly<Record<CloudProvider, string>> = {
+  bedrock:
+    'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
+    'bedrock:InvokeModelWithResponseStream on the model) and AWS_REGION',
+  vertex:
+    'check the service account that google-github-actions/auth signed in as (it needs roles/aiplatform.user in ' +
+    'ANTHROPIC_VERTEX_PROJECT_ID) and that the model is enabled in the Model Garden',
+  foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or the Entra ID sign-in and its role on the Foundry resource',
+};

@@ -11,6 +11,7 @@ import {
   type LoopOutcome,
 } from '../core/outcome.js';
 import { isoTime } from '../core/failure.js';
+import { REPORT_TEXT } from '../text/bounds.js';
 import { formatElapsed, shorten } from '../text/text.js';
 import { codeFence, markdownCell, markdownCode, markdownInline } from '../text/untrusted-text.js';
 
@@ -19,7 +20,6 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 const MAX_LISTED_BLOCKERS = 50;
 /** A table row stays readable; the whole text is in the transcript. */
 const MAX_CELL = 1000;
-const MAX_TEXT = 2000;
 /** GitHub allows 1 MiB of outputs per job, for this step and every other: free text outputs stay well below. */
 export const MAX_OUTPUT_TEXT = 64 * 1024;
 const MAX_OUTPUT_BLOCKER = 2000;
@@ -126,7 +126,7 @@ const STOPPED_SHORT: ReadonlySet<LoopOutcome['status']> = new Set([
  */
 export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = ''): string {
   const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
-  const reason = markdownInline(outcome.reason, MAX_TEXT) || '(none given)';
+  const reason = markdownInline(outcome.reason, REPORT_TEXT) || '(none given)';
   const hint = continueHint(outcome);
   if (outcome.records.length === 0) {
     // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
@@ -146,7 +146,7 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = '
   const head: string[] = [title, '', `**Reason:** ${reason}`];
   const assessment = outcome.lastGate?.reason;
   if (STOPPED_SHORT.has(outcome.status) && assessment) {
-    head.push('', `**Claude's last assessment:** ${markdownInline(assessment, MAX_TEXT)}`);
+    head.push('', `**Claude's last assessment:** ${markdownInline(assessment, REPORT_TEXT)}`);
   }
   const stale = staleCheckNote(outcome);
   if (stale) head.push('', stale);
@@ -170,10 +170,10 @@ export function renderSummary(outcome: LoopOutcome, issue?: IssueRef, runUrl = '
   const blockers = outcome.lastGate?.blockers ?? [];
   head.push('', '### Blockers', '');
   if (blockers.length === 0) head.push('None reported.');
-  for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS)) head.push(`- ${markdownInline(blocker, MAX_TEXT)}`);
+  for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS)) head.push(`- ${markdownInline(blocker, REPORT_TEXT)}`);
   if (blockers.length > MAX_LISTED_BLOCKERS) head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
 
-  head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', MAX_TEXT) || 'None reported.');
+  head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', REPORT_TEXT) || 'None reported.');
 
   const rows: string[] = [];
   let previousGate: Gate | undefined;

@@ -1,14 +1,9 @@
 /**
  * The live status comment (`status-issue`): one comment on an issue or pull request that says the loop is running,
- * is updated after every iteration, and says how it ended.
- *
- * Rendering is pure (`renderStatusComment`, from the iterations so far). `StatusComment` is the I/O, built so that it
- * can never slow or break the loop: the loop only hands it a record, which is rendered at once and queued; one request
- * at a time goes out, and a newer body replaces one still waiting. Nothing it does throws, and at the end the action
- * waits for the last update only so long (`FINAL_WAIT_MS`). A failure gives one warning; a refusal (401, 403, 404,
- * 410, 422) also stops all later attempts, except a 404 of an update: the comment was deleted, and a new one is written.
- * Octokit's retry and throttling plugins retry server errors, lost connections and GitHub's (secondary) rate limits.
+ * is updated after every iteration, and says how it ended. Rendering is pure (`renderStatusComment`); `StatusComment`
+ * is the I/O, built so that it can never slow or break the loop.
  */
+import { ISSUE_TEXT } from '../text/bounds.js';
 import {
   describeFailure,
   loopId,
@@ -52,7 +47,6 @@ export const COLLAPSE_AFTER = 5;
 const MAX_ROWS = 30;
 const MAX_GATE_CELL = 100;
 const MAX_CELL = 200;
-const MAX_TEXT = 1000;
 const MAX_ASSESSMENT = 500;
 const MAX_BLOCKERS_LENGTH = 10_000;
 /** Comments looked at when searching for the loop's own (100 per page). */
@@ -96,7 +90,7 @@ export function renderStatusComment(
     lines.push(
       `### ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``,
       '',
-      `**Reason:** ${markdownInline(outcome.reason, MAX_TEXT) || '(none given)'}`,
+      `**Reason:** ${markdownInline(outcome.reason, ISSUE_TEXT) || '(none given)'}`,
     );
   } else {
     lines.push(
@@ -229,7 +223,13 @@ function isRefusal(error: unknown): boolean {
   );
 }
 
-/** Keeps the status comment up to date; see the file's comment. */
+/**
+ * Keeps the status comment up to date. The loop only hands it a record, which is rendered at once and queued; one
+ * request at a time goes out, and a newer body replaces one still waiting. Nothing it does throws, and at the end the
+ * action waits for the last update only so long (`FINAL_WAIT_MS`). A failure gives one warning; a refusal (401, 403, 404, 410, 422) also stops all later
+ * attempts, except a 404 of an update: the comment was deleted, and a new one is written. Octokit's retry and
+ * throttling plugins retry server errors, lost connections and GitHub's (secondary) rate limits.
+ */
 export class StatusComment {
   private readonly startedAt = Date.now();
   private readonly records: IterationRecord[] = [];
@@ -305,7 +305,7 @@ export class StatusComment {
         ...(this.timing.spaceWrites === false ? UNSPACED_WRITES : {}),
       },
       // Octokit's own warnings (deprecations) go to the action's log, not to stderr unfiltered.
-      log: { debug: () => {}, info: () => {}, warn: this.log.info, error: this.log.info },
+      log: { debug: () => {}, info: () => {}, warn: this.log.text, error: this.log.text },
       bound: () => this.requestSignal(),
     });
     return this.client;
@@ -407,7 +407,7 @@ export class StatusComment {
     if (!this.comment) {
       this.comment = await this.find();
       if (this.comment && !this.stopped)
-        this.log.info(`Status comment (of an earlier attempt of this run): ${this.comment.url}`);
+        this.log.text(`Status comment (of an earlier attempt of this run): ${this.comment.url}`);
     }
     if (this.comment) {
       try {
@@ -417,7 +417,7 @@ export class StatusComment {
         if (!isNotFound(error)) throw error;
         // Someone deleted the comment while the loop runs: this update writes a new one. If that fails too, it is
         // the issue that is gone, and the failure stops the updates.
-        if (!this.stopped) this.log.info(`The status comment ${this.comment.url} was deleted: writing a new one.`);
+        if (!this.stopped) this.log.text(`The status comment ${this.comment.url} was deleted: writing a new one.`);
         this.comment = undefined;
       }
     }
@@ -430,7 +430,7 @@ export class StatusComment {
       body,
     });
     this.comment = { id: created.data.id, url: created.data.html_url };
-    if (!this.stopped) this.log.info(`Status comment: ${created.data.html_url}`);
+    if (!this.stopped) this.log.text(`Status comment: ${created.data.html_url}`);
   }
 
   /**
@@ -453,7 +453,7 @@ export class StatusComment {
         if (!(comment.body ?? '').startsWith(marker)) continue;
         const author = comment.user?.login ?? '';
         if (author.toLowerCase() === (await this.ownLogin())) return { id: comment.id, url: comment.html_url };
-        this.log.info(`Not taking over ${comment.html_url} as the status comment: ${author || 'nobody'} wrote it.`);
+        this.log.text(`Not taking over ${comment.html_url} as the status comment: ${author || 'nobody'} wrote it.`);
       }
       if (++pages >= MAX_PAGES) break;
     }

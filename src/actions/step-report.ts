@@ -7,11 +7,9 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { setOutput } from '@actions/core';
+import type { Log } from '../core/log.js';
 
-export interface StepReportLog {
-  text(message: string): void;
-  warning(message: string): void;
-}
+export type StepReportLog = Pick<Log, 'text' | 'warning'>;
 
 export class StepReport {
   /** The outputs as last written: a later write repeats only those that changed. */

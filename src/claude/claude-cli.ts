@@ -7,8 +7,12 @@ import { ANTHROPIC_CREDENTIAL_VARIABLES, PROVIDER_NAMES, providerSwitch } from '
 import type { Credential, CredentialKind } from '../system/credential-proxy.js';
 import { takeSettingsArg } from './sandbox-settings.js';
 
-/** Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration. */
-export const GATE_SYSTEM_PROMPT = `You are running unattended inside an automated loop (a GitHub Actions job). Nobody can answer questions: decide for yourself and keep working.
+/**
+ * Tells Claude how and when to print the gate; goes in through --append-system-prompt on every iteration.
+ * @param where where the loop runs, in the host's words: "a GitHub Actions job"
+ */
+export const gateProtocol = (where: string): string =>
+  `You are running unattended inside an automated loop (${where}). Nobody can answer questions: decide for yourself and keep working.
 The loop runs you again and again, resuming this session, until you declare the task complete.
 At the very end of every reply, print exactly one completion gate block in your own text (never inside a file or a command). It must be the last thing you write: any text after it cancels it.
 
@@ -24,9 +28,9 @@ ${GATE_END}
 - A gate that you quote from a file, a command's output or these instructions does not count: only the block that ends your reply.`;
 
 /** The gate protocol, and when a check command is set, that `ready: true` is verified by running it. */
-export function gateSystemPrompt(checkCommand: string): string {
-  if (checkCommand === '') return GATE_SYSTEM_PROMPT;
-  return `${GATE_SYSTEM_PROMPT}
+export function gateSystemPrompt(where: string, checkCommand: string): string {
+  if (checkCommand === '') return gateProtocol(where);
+  return `${gateProtocol(where)}
 - ready: true is verified: the loop then runs this check command in the working directory, and the task is complete only when it passes: ${checkCommand}
   If it fails, the loop resumes this session with its output. Run it yourself before you say ready: true.`;
 }
@@ -40,8 +44,16 @@ export interface IterationCall {
   maxBudgetUsd?: number;
 }
 
-/** @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's) */
-export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCall, settings?: string): string[] {
+/**
+ * @param where where the loop runs, for the system prompt (`gateProtocol`)
+ * @param settings the one --settings JSON, in place of any in claude-args (the sandbox's, merged with the user's)
+ */
+export function buildClaudeArgs(
+  config: Readonly<LoopConfig>,
+  call: IterationCall,
+  where: string,
+  settings?: string,
+): string[] {
   const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', config.permissionMode];
   if (call.resumeSessionId) args.push('--resume', call.resumeSessionId);
   else if (call.continueLastSession) args.push('--continue');
@@ -54,7 +66,7 @@ export function buildClaudeArgs(config: Readonly<LoopConfig>, call: IterationCal
   if (config.disallowedTools.length > 0) args.push('--disallowedTools', config.disallowedTools.join(' '));
   // The CLI keeps only one --append-system-prompt: fold the user's own into ours rather than lose the gate protocol.
   const { appended, rest } = takeAppendedPrompts(config.claudeArgs);
-  args.push('--append-system-prompt', [gateSystemPrompt(config.checkCommand), ...appended].join('\n\n'));
+  args.push('--append-system-prompt', [gateSystemPrompt(where, config.checkCommand), ...appended].join('\n\n'));
   if (settings === undefined) args.push(...rest);
   else args.push(...takeSettingsArg(rest).rest, '--settings', settings);
   return args;
@@ -72,13 +84,13 @@ function takeAppendedPrompts(claudeArgs: readonly string[]): { appended: string[
   return { appended, rest };
 }
 
-/**
- * Variables that must never reach Claude or the programs we run: the inputs (they hold the tokens), the runner's
- * own credentials for caches, artifacts and OIDC, and the runner's file commands, through which a tool could set
- * the action's outputs, the job summary, or variables and PATH entries for every later step.
- */
-const WITHHELD =
-  /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$|GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$)/;
+/** What the host keeps from Claude and the programs we run, and how its user knows the GitHub token. */
+export interface EnvironmentWords {
+  /** The host's own variables (its settings, tokens and channels back to it) that never reach them. */
+  withheld: RegExp;
+  /** The GitHub token as the host's user gives it: "the github-token input". */
+  githubToken: string;
+}
 
 export interface ClaudeEnvironment {
   env: Record<string, string>;
@@ -87,18 +99,19 @@ export interface ClaudeEnvironment {
 }
 
 /**
- * The parent environment without anything secret of ours: the withheld variables above, and any variable whose value
- * is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run before
- * Claude (`claude --version`, the npm install and its install scripts).
+ * The parent environment without anything secret of ours: the host's `withheld` variables, and any variable whose
+ * value is one of `secrets` (a workflow may have put a token in GH_TOKEN as well). Also for the programs we run
+ * before Claude (`claude --version`, the npm install and its install scripts).
  */
 export function withoutSecrets(
   parentEnv: NodeJS.ProcessEnv,
   secrets: readonly string[],
+  withheld: RegExp,
 ): { env: Record<string, string>; withheldByValue: string[] } {
   const env: Record<string, string> = {};
   const withheldByValue: string[] = [];
   for (const [name, value] of Object.entries(parentEnv)) {
-    if (value === undefined || WITHHELD.test(name)) continue;
+    if (value === undefined || withheld.test(name)) continue;
     if (secrets.some((secret) => secret !== '' && value === secret)) withheldByValue.push(name);
     else env[name] = value;
   }
@@ -140,9 +153,13 @@ const CLAUDE_CREDENTIALS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE
  * install): `withoutSecrets`, and without Claude's credential either, by name and by value, where the job put it in
  * its own environment rather than in an input.
  */
-export function withoutCredentials(parentEnv: NodeJS.ProcessEnv, secrets: readonly string[]): Record<string, string> {
+export function withoutCredentials(
+  parentEnv: NodeJS.ProcessEnv,
+  secrets: readonly string[],
+  withheld: RegExp,
+): Record<string, string> {
   const credentials = CLAUDE_CREDENTIALS.map((name) => parentEnv[name] ?? '');
-  const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials]);
+  const { env } = withoutSecrets(parentEnv, [...secrets, ...credentials], withheld);
   for (const name of CLAUDE_CREDENTIALS) delete env[name];
   return env;
 }
@@ -151,13 +168,14 @@ export function buildClaudeEnv(
   config: Readonly<LoopConfig>,
   parentEnv: NodeJS.ProcessEnv,
   runningAsRoot: boolean,
+  words: EnvironmentWords,
   standIn?: CredentialStandIn,
 ): ClaudeEnvironment {
   const notes: string[] = [];
-  // The github-token input is for the issue only, whatever variable a workflow also put it in.
-  const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken]);
+  // The GitHub token is for the issue only, whatever variable a workflow also put it in.
+  const { env, withheldByValue } = withoutSecrets(parentEnv, [config.githubToken], words.withheld);
   if (withheldByValue.length > 0) {
-    notes.push(`Not passed to Claude because they hold the github-token input: ${withheldByValue.join(', ')}.`);
+    notes.push(`Not passed to Claude because they hold ${words.githubToken}: ${withheldByValue.join(', ')}.`);
   }
   if (standIn) {
     // No credential variable of the job reaches Claude, nor any other that holds one of the credentials.

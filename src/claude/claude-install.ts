@@ -1,23 +1,16 @@
 /**
- * Finds the `claude` executable, honouring `claude-version`:
- *
- * 1. the `claude-path` input, whatever its version (the user named that file);
- * 2. `claude` on PATH, when it is the pinned version, or whatever its version with `claude-from-path: true`;
- * 3. the pinned version in the runner's tool cache (`<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`, the layout
- *    of @actions/tool-cache, so a self-hosted runner keeps it for later jobs);
- * 4. else the pinned version installed with npm, retried, and put in the tool cache.
- *
- * A `claude` of another version on PATH is not used silently: the action warns and uses the pinned one, since a
- * loop that behaves differently from the version the workflow names is hard to debug.
+ * Finds the `claude` executable: the path the user named, whatever its version; else `claude` on PATH when it is the
+ * pinned version (or any, when the user says so); else the pinned version in the host's tool cache; else that version
+ * installed with npm, retried, and put in the tool cache. A `claude` of another version on PATH is not used silently.
  */
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProgram, type ProgramRun } from '../system/process-group.js';
+import { ToolCache } from '../system/tool-cache.js';
 
 const VERSION_TIMEOUT_MS = 30_000;
-/** The tool-cache name: `<RUNNER_TOOL_CACHE>/claude-code/<version>/<arch>`. */
+/** The tool's name in the tool cache: `<cache>/claude-code/<version>/<arch>`. */
 export const TOOL_NAME = 'claude-code';
 /** Waits before the second and third npm install attempts: a registry hiccup is usually over by then. */
 export const INSTALL_RETRY_DELAYS_MS: readonly number[] = [5_000, 15_000];
@@ -30,11 +23,26 @@ export interface ClaudeExecutable {
   source: 'claude-path' | 'PATH' | 'tool cache' | 'installed';
 }
 
+/** What stops the set-up or changes its course, for the host to say in its words (naming its own settings). */
+export type SetupProblem =
+  /** The path the user named is not an executable file. */
+  | { kind: 'claude-path-not-executable'; given: string; resolved: string }
+  /** A `claude` on PATH is not the pinned version: the pinned one is used. */
+  | { kind: 'path-version-differs'; onPath: string; version: string; wanted: string }
+  | { kind: 'npm-missing'; what: string }
+  | { kind: 'npm-failed'; what: string; failure: string };
+
 export interface LocateOptions {
-  /** Input 'claude-from-path': use a `claude` on PATH whatever its version. */
+  /** Where installed versions are kept, in @actions/tool-cache's layout (a runner's tool cache). */
+  toolCacheDir: string;
+  /** Where an install is staged before it goes into the tool cache. */
+  tempDir: string;
+  /** A problem in the host's words. */
+  describe: (problem: SetupProblem) => string;
+  /** Use a `claude` on PATH whatever its version. */
   fromPath?: boolean;
   /** For a warning annotation (a `claude` on PATH that is not used); plain `log` when not given. */
-  warn?: (message: string) => void;
+  warning?: (message: string) => void;
   /** Waits before each further npm install attempt; its length is the number of retries. */
   retryDelaysMs?: readonly number[];
 }
@@ -59,8 +67,8 @@ export class SetupCancelledError extends Error {
 }
 
 /**
- * PATH and the tool cache are read from `process.env`, as @actions/io and @actions/tool-cache do; `env` is the
- * environment of what runs (`claude --version`, npm and its install scripts): keep secrets out of it (`withoutSecrets`).
+ * PATH is read from `process.env`, as @actions/io does; `env` is the environment of what runs (`claude --version`,
+ * npm and its install scripts): keep secrets out of it (`withoutSecrets`).
  * @param signal on abort, stops what runs (with all its children) and rejects with `SetupCancelledError`.
  */
 export async function locateClaude(
@@ -68,16 +76,16 @@ export async function locateClaude(
   claudeVersion: string,
   env: NodeJS.ProcessEnv,
   log: (message: string) => void,
-  signal?: AbortSignal,
-  options: LocateOptions = {},
+  signal: AbortSignal | undefined,
+  options: LocateOptions,
 ): Promise<ClaudeExecutable> {
-  const warn = options.warn ?? log;
+  const warning = options.warning ?? log;
   if (signal?.aborted) throw new SetupCancelledError('Cancelled before looking for claude.');
   if (claudePath !== '') {
     const resolved = path.resolve(claudePath);
     if (!isExecutableFile(resolved)) {
       throw new ClaudeNotFoundError(
-        `Input 'claude-path' is "${claudePath}", but ${resolved} is not an executable file.`,
+        options.describe({ kind: 'claude-path-not-executable', given: claudePath, resolved }),
       );
     }
     return { path: resolved, version: await versionOf(resolved, env, signal), source: 'claude-path' };
@@ -89,21 +97,16 @@ export async function locateClaude(
     if (options.fromPath) return { path: onPath, version: await versionOf(onPath, env, signal), source: 'PATH' };
     const version = await versionOf(onPath, env, signal).catch((error: unknown) => {
       if (error instanceof SetupCancelledError) throw error;
-      warn(`${(error as Error).message}: using @anthropic-ai/claude-code@${claudeVersion} instead.`);
+      warning(`${(error as Error).message}: using @anthropic-ai/claude-code@${claudeVersion} instead.`);
       return undefined;
     });
     if (version === claudeVersion) return { path: onPath, version, source: 'PATH' };
     if (version !== undefined) {
-      warn(
-        `The claude on PATH (${onPath}) is version ${version}, but input 'claude-version' is "${claudeVersion}": ` +
-          `using ${claudeVersion}. Set 'claude-version' to "${version}", or 'claude-from-path' to true, to use the one on PATH.`,
-      );
+      warning(options.describe({ kind: 'path-version-differs', onPath, version, wanted: claudeVersion }));
     }
   }
 
-  useRunnerToolCache();
-  // Loaded when needed: a run with `claude-path`, or the pinned version on PATH, never uses it.
-  const toolCache = await import('@actions/tool-cache');
+  const toolCache = new ToolCache(options.toolCacheDir);
   const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
   if (cachedDir !== '') {
     const cached = binIn(cachedDir);
@@ -118,7 +121,11 @@ export async function locateClaude(
     log(`The cached ${TOOL_NAME} ${claudeVersion} in ${cachedDir} does not run: installing it again.`);
   }
 
-  const installedDir = await install(claudeVersion, env, log, signal, options.retryDelaysMs ?? INSTALL_RETRY_DELAYS_MS);
+  const installedDir = await install(claudeVersion, env, log, signal, {
+    ...options,
+    toolCache,
+    retryDelaysMs: options.retryDelaysMs ?? INSTALL_RETRY_DELAYS_MS,
+  });
   const installed = binIn(installedDir);
   return { path: installed, version: await versionOf(installed, env, signal), source: 'installed' };
 }
@@ -126,14 +133,6 @@ export async function locateClaude(
 /** Where npm puts the `claude` command under an install prefix. */
 function binIn(prefix: string): string {
   return path.join(prefix, 'node_modules', '.bin', 'claude');
-}
-
-/**
- * @actions/tool-cache reads RUNNER_TOOL_CACHE from the environment. Outside a runner (`@github/local-action`, a
- * developer's machine) there is none: give it a directory under the system's temporary directory, as before.
- */
-function useRunnerToolCache(): void {
-  if (!process.env.RUNNER_TOOL_CACHE) process.env.RUNNER_TOOL_CACHE = path.join(os.tmpdir(), 'tool-cache');
 }
 
 /**
@@ -146,20 +145,16 @@ async function install(
   env: NodeJS.ProcessEnv,
   log: (message: string) => void,
   signal: AbortSignal | undefined,
-  retryDelaysMs: readonly number[],
+  options: LocateOptions & { toolCache: ToolCache; retryDelaysMs: readonly number[] },
 ): Promise<string> {
+  const { toolCache, retryDelaysMs } = options;
   const what = `@anthropic-ai/claude-code@${claudeVersion}`;
   const { which } = await import('@actions/io');
   const npm = await which('npm', false);
-  if (npm === '') {
-    throw new ClaudeNotFoundError(
-      `Could not install ${what} (input 'claude-version'): npm is not on PATH. Install Node.js with npm on the ` +
-        "runner (e.g. actions/setup-node), or set the 'claude-path' input to an installed claude.",
-    );
-  }
+  if (npm === '') throw new ClaudeNotFoundError(options.describe({ kind: 'npm-missing', what }));
   const attempts = retryDelaysMs.length + 1;
   for (let attempt = 1; ; attempt++) {
-    const staging = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'claude-code-install-'));
+    const staging = mkdtempSync(path.join(options.tempDir, 'claude-code-install-'));
     try {
       log(`Installing ${what} with npm${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}.`);
       // Install scripts must run: the package's postinstall puts the native binary in place.
@@ -174,12 +169,11 @@ async function install(
         if (!isExecutableFile(binIn(staging))) {
           throw new ClaudeNotFoundError(`npm installed ${what}, but it has no node_modules/.bin/claude.`);
         }
-        const toolCache = await import('@actions/tool-cache');
-        const cached = await toolCache.cacheDir(staging, TOOL_NAME, claudeVersion);
+        const cached = await toolCache.add(staging, TOOL_NAME, claudeVersion);
         log(`Installed ${what} into ${cached}.`);
         return cached;
       }
-      const message = `Could not install ${what} (input 'claude-version'): npm ${failure}.`;
+      const message = options.describe({ kind: 'npm-failed', what, failure });
       if (attempt === attempts || PERMANENT_NPM_ERRORS.test(run.stderr)) throw new ClaudeNotFoundError(message);
       const delayMs = retryDelaysMs[attempt - 1];
       log(`${message} Trying again in ${delayMs / 1000} s.`);
@@ -228,7 +222,7 @@ async function runChild(
 /** What went wrong, with the end of stderr when the program ran and failed; undefined when it succeeded. */
 function failureText(run: ProgramRun): string | undefined {
   if (run.spawnError !== undefined) return run.spawnError.message;
-  if (run.stopped === 'timed out') return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
+  if (run.stopped === 'timedOut') return `it did not finish within ${VERSION_TIMEOUT_MS / 1000} s`;
   if (run.exitCode === 0) return undefined;
   const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
   const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');

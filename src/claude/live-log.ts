@@ -3,10 +3,10 @@
  * tool's name and its main argument), tool errors. Pure, so the wording is tested without a CLI.
  */
 import type { StreamEvent } from './stream-json.js';
+import { LOG_TEXT } from '../text/bounds.js';
 import { oneLine, shorten } from '../text/text.js';
 
 const MAX_ARGUMENT = 120;
-const MAX_TEXT = 4000;
 const MAX_TOOL_ERROR = 500;
 
 /** The input field that says best what a tool call does, for the tools Claude uses most. */
@@ -31,7 +31,7 @@ export function formatEvent(event: StreamEvent): string | undefined {
     case 'init':
       return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
     case 'text':
-      return shorten(event.text.trim(), MAX_TEXT);
+      return shorten(event.text.trim(), LOG_TEXT);
     case 'tool_use':
       return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
     case 'tool_error':

@@ -1,14 +1,7 @@
 /**
  * The JSONL transcript: every raw stream-json line of every iteration, with a marker line before each run of the CLI,
- * and every secret the action holds replaced by `***` (users upload it as an artifact, where nothing is masked).
- * A transcript that cannot be written (a full disk, a missing RUNNER_TEMP) is given up with one warning: the loop
- * and its reports do not depend on it.
- *
- * It is written synchronously, in batches. A file stream writes through the thread pool and signals back-pressure
- * after 16 KiB, so reading the CLI's pipe stopped at every 64 KiB chunk until the disk write was done: reading and
- * writing took turns, which made the transcript path several times slower than `cat` into a file. A write into the
- * page cache takes well under a millisecond per batch, so doing it on the main thread costs less than the turn-taking,
- * and memory stays bounded by one batch.
+ * and every secret the host holds replaced by `***` (users upload it as an artifact, where nothing is masked). One
+ * that cannot be written (a full disk, a missing temporary directory) is given up with one warning.
  */
 import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 import type { Secrets, StreamRedactor } from '../text/untrusted-text.js';
@@ -24,6 +17,12 @@ export interface TranscriptSink {
 /** Chunks are collected up to this size and written with one system call (a pipe read is at most 64 KiB). */
 const BATCH_BYTES = 512 * 1024;
 
+/**
+ * Written synchronously, in batches. A file stream writes through the thread pool and signals back-pressure after
+ * 16 KiB, so reading the CLI's pipe would stop at every 64 KiB chunk until the disk write was done: reading and
+ * writing would take turns. A write into the page cache takes well under a millisecond per batch, so doing it on the
+ * main thread costs less than the turn-taking, and memory stays bounded by one batch.
+ */
 export class Transcript implements TranscriptSink {
   private readonly redactor: StreamRedactor;
   private fd: number | undefined;
@@ -34,7 +33,7 @@ export class Transcript implements TranscriptSink {
   constructor(
     readonly file: string,
     secrets: Secrets,
-    private readonly warn: (message: string) => void,
+    private readonly warning: (message: string) => void,
   ) {
     this.redactor = secrets.streamRedactor();
     try {
@@ -102,7 +101,7 @@ export class Transcript implements TranscriptSink {
   }
 
   private fail(error: unknown): void {
-    if (!this.failed) this.warn(`Could not write the transcript ${this.file}: ${(error as Error).message}`);
+    if (!this.failed) this.warning(`Could not write the transcript ${this.file}: ${(error as Error).message}`);
     this.failed = true;
     this.batch = [];
     this.batchBytes = 0;

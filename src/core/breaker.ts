@@ -1,10 +1,7 @@
 /**
- * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure, and the seed's rules, in
- * the seed's order: the iteration cap first, then runs without file changes, then the same error repeated.
- * The loop checks the gate before it records an iteration, so `ready: true` on the last allowed iteration completes.
- *
- * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error, as in the seed
- * for N >= 2; N = 1 stops at the first iteration that reports any error. A blank error is no error.
+ * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure; its rules in this order:
+ * the iteration cap first, then runs without file changes, then the same error repeated. The loop checks the gate
+ * before it records an iteration, so `ready: true` on the last allowed iteration completes.
  */
 
 export interface BreakerLimits {
@@ -22,6 +19,10 @@ export interface BreakerCounters {
   lastError: string | undefined;
 }
 
+/**
+ * A same-error threshold of N stops at the N-th consecutive iteration that reports the same error; N = 1 stops at
+ * the first iteration that reports any error. A blank error is no error.
+ */
 export class CircuitBreaker {
   iterationCount = 0;
   runsWithoutChanges = 0;
@@ -80,8 +81,7 @@ export class CircuitBreaker {
     }
     this.sameErrorCount = reported === this.lastError ? this.sameErrorCount + 1 : 1;
     this.lastError = reported;
-    // Checked on the first occurrence too: a threshold of 1 stops at the first error (the seed only checked repeats,
-    // so 1 behaved like 2).
+    // Checked on the first occurrence too: a threshold of 1 stops at the first error, not at the first repeat.
     if (this.sameErrorCount >= this.limits.sameErrorThreshold) {
       return this.open('same_error', sameErrorReason(this.sameErrorCount, reported));
     }

@@ -1,15 +1,7 @@
 /**
- * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done.
- *
- *   <COMPLETION_GATE>
- *   ready: true|false
- *   reason: "why"
- *   progress: "what was accomplished"
- *   blockers: ["what stands in the way", "..."]
- *   </COMPLETION_GATE>
- *
- * Pure: text in, value out. Runs in linear time on any input (one split at the end tags, one pass over the lines, no
- * regular expressions), and never throws: an unclosed or garbled block is simply not a gate.
+ * The COMPLETION_GATE parser: how Claude tells the loop whether the task is done (`ready`, `reason`, `progress`,
+ * `blockers`, one per line between the tags; `formatGate` writes one). Pure, linear in time on any input (one split
+ * at the end tags, one pass over the lines, no regular expressions), and never throws: a garbled block is no gate.
  */
 
 export const GATE_START = '<COMPLETION_GATE>';
@@ -90,9 +82,9 @@ function lastLine(text: string): string {
 
 /**
  * Content spans of every complete block: each end tag closes the nearest start tag before it, if one comes after the
- * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (the seed
- * paired the first start tag of the whole text with every end tag, which returned the wrong block), and so is one
- * that no end tag follows.
+ * end tag before it. So a start tag followed by another start tag before any end tag is unclosed and skipped (pairing
+ * the first start tag of the whole text with every end tag would return the wrong block), and so is one that no end
+ * tag follows.
  */
 function findBlocks(text: string): Array<{ from: number; to: number }> {
   const blocks: Array<{ from: number; to: number }> = [];

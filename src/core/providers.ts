@@ -1,6 +1,6 @@
 /**
  * The clouds through which Claude Code reaches Claude (Amazon Bedrock, Google Vertex AI, Microsoft Foundry): the
- * switch the CLI reads for each, what each needs from the job's environment, and which of those values are secret.
+ * switch the CLI reads for each, what each needs from the environment, and which of those values are secret.
  * Pure: the adapters put these facts into their own words; a file is read only through the reader they pass in.
  */
 import type { Provider } from './settings.js';
@@ -50,7 +50,7 @@ export function isSwitchOn(value: string | undefined): boolean {
   return ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
 }
 
-/** The cloud providers whose switch the job's environment turns on. */
+/** The cloud providers whose switch the environment turns on. */
 export function switchedOnProviders(env: NodeJS.ProcessEnv): CloudProvider[] {
   return (Object.keys(PROVIDER_SWITCHES) as CloudProvider[]).filter((p) => isSwitchOn(env[PROVIDER_SWITCHES[p]]));
 }
@@ -59,18 +59,20 @@ export function unsupportedSwitchesOn(env: NodeJS.ProcessEnv): string[] {
   return UNSUPPORTED_SWITCHES.filter((name) => isSwitchOn(env[name]));
 }
 
-/** A setting the provider needs and the job's environment lacks. */
-export interface MissingSetting {
+/** A setting the provider needs and the environment lacks; the host says how to set it, in its words. */
+export type MissingSetting = {
   /** The variables, as a user would read them: "ANTHROPIC_VERTEX_PROJECT_ID and CLOUD_ML_REGION". */
   needs: string;
-  /** How to set them. */
-  how: string;
   /**
    * A credential: on a self-hosted runner it may come from the machine itself (an EC2 instance role, the GCE
    * metadata server), so its absence from the environment proves nothing there.
    */
   credential: boolean;
-}
+} & (
+  | { kind: 'aws-region' | 'aws-credentials' | 'google-credentials' | 'foundry-endpoint' }
+  /** Vertex AI's project and region: `absent` are those not set. */
+  | { kind: 'vertex-project'; absent: string[] }
+);
 
 const has = (env: NodeJS.ProcessEnv, ...names: string[]): boolean => names.every((name) => (env[name] ?? '') !== '');
 
@@ -79,11 +81,7 @@ export function missingSettings(provider: Provider, env: NodeJS.ProcessEnv): Mis
   const missing: MissingSetting[] = [];
   if (provider === 'bedrock') {
     if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
-      missing.push({
-        needs: 'AWS_REGION',
-        how: "set aws-region in aws-actions/configure-aws-credentials (it exports AWS_REGION), or AWS_REGION in the job's env",
-        credential: false,
-      });
+      missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
     }
     const signedIn =
       isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
@@ -95,40 +93,26 @@ export function missingSettings(provider: Provider, env: NodeJS.ProcessEnv): Mis
       has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
     if (!signedIn) {
       missing.push({
+        kind: 'aws-credentials',
         needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
-        how:
-          'run aws-actions/configure-aws-credentials with role-to-assume before this step (the job needs ' +
-          'permissions: id-token: write)',
         credential: true,
       });
     }
   } else if (provider === 'vertex') {
     const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
     if (absent.length > 0) {
-      missing.push({
-        needs: absent.join(' and '),
-        how: `set ${absent.length === 1 ? 'it' : 'them'} in the job's env after google-github-actions/auth`,
-        credential: false,
-      });
+      missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
     }
     if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
-      missing.push({
-        needs: 'GOOGLE_APPLICATION_CREDENTIALS',
-        how:
-          'run google-github-actions/auth with workload_identity_provider and service_account before this step ' +
-          '(it sets the variable; the job needs permissions: id-token: write)',
-        credential: true,
-      });
+      missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
     }
   } else if (provider === 'foundry') {
     // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
     // leaves nothing in the environment to look for.
     if (!has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') && !has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) {
       missing.push({
+        kind: 'foundry-endpoint',
         needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
-        how:
-          "set one in the job's env: the resource name (<resource> in https://<resource>.services.ai.azure.com), " +
-          'or the whole base URL ending in /anthropic',
         credential: false,
       });
     }
@@ -136,7 +120,10 @@ export function missingSettings(provider: Provider, env: NodeJS.ProcessEnv): Mis
   return missing;
 }
 
-/** What to check when the provider turned the credentials down. */
+/**
+ * What to check when the provider turned the credentials down, in the Action's words: failure.ts reads it until the
+ * verdict branch lands (then each adapter's `authHint` says it).
+ */
 export const AUTH_HINTS: Readonly<Record<CloudProvider, string>> = {
   bedrock:
     'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
@@ -170,8 +157,8 @@ const SECRET_KEY = /(^|_)(private_key|secret|token|password)$|^authorization$/i;
 
 /**
  * The secret strings of a Google credentials file, at any depth: a service account's `private_key`, an authorized
- * user's `client_secret` and `refresh_token`, and an external account's request headers (google-github-actions/auth
- * writes the runner's OIDC request token there as `Authorization: Bearer …`).
+ * user's `client_secret` and `refresh_token`, and an external account's request headers (a CI's sign-in step
+ * may write its OIDC request token there as `Authorization: Bearer …`).
  */
 export function googleCredentialSecrets(json: unknown): string[] {
   const found: string[] = [];

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cloudCredentialSecrets } from '../core/providers.js';
 import { runConfiguredLoop } from '../runner.js';
+import { LOCAL_WORDS } from './host-words.js';
 import { Secrets } from '../text/untrusted-text.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-code.js';
 import { HELP, parseFlags, UsageError, type LocalCommand } from './flags.js';
@@ -75,6 +76,8 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
     const repository = await gitTopLevel(config.workingDirectory, io.env);
     const loopOutcome = await runConfiguredLoop(config, {
       log,
+      words: LOCAL_WORDS,
+      toolCacheDir: path.join(os.tmpdir(), 'tool-cache'),
       env: io.env,
       signal: cancel.signal,
       secrets,

@@ -2,7 +2,7 @@
  * The terminal's side of the one door for untrusted text: redacted, with no control sequence a terminal would act on
  * and no workflow command a CI log would (the command may run inside a job), in colour only where it helps.
  */
-import type { RunnerLog } from '../runner.js';
+import type { Log } from '../core/log.js';
 import type { Secrets } from '../text/untrusted-text.js';
 
 const ZERO_WIDTH_SPACE = '\u200b';
@@ -41,7 +41,7 @@ export interface TerminalOut {
 }
 
 /** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
-export function terminalLog(out: TerminalOut): RunnerLog {
+export function terminalLog(out: TerminalOut): Log {
   const safe = (message: string): string => inert(out.secrets.redact(message));
   return {
     text: (message) => {

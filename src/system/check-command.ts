@@ -55,7 +55,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     command: request.secrets.redact(request.command),
     passed: run.stopped === undefined && run.spawnError === undefined && run.exitCode === 0,
     exitCode: run.stopped === undefined ? run.exitCode : null,
-    timedOut: run.stopped === 'timed out',
+    timedOut: run.stopped === 'timedOut',
     cancelled: run.stopped === 'cancelled',
     spawnError: run.spawnError?.message,
     durationMs: run.durationMs,

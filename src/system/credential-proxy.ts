@@ -115,7 +115,7 @@ export interface CredentialProxyOptions {
   /** The job's ANTHROPIC_BASE_URL, or the Anthropic API. */
   upstream: string;
   /** Said once, for the first request that does not carry the stand-in. */
-  warn: (message: string) => void;
+  warning: (message: string) => void;
   /** The job's environment: on Node versions that read it, its HTTPS_PROXY and NO_PROXY apply to the upstream. */
   proxyEnv?: NodeJS.ProcessEnv;
 }
@@ -149,7 +149,7 @@ export class CredentialProxy {
     server.on('request', (req, res) => {
       // Whatever a local program sends, the action must not die of it: a request that cannot be forwarded gets 400.
       try {
-        proxy.forward(req, res, options.warn);
+        proxy.forward(req, res, options.warning);
       } catch {
         req.resume();
         if (!res.headersSent) sendError(res, 400, 'invalid_request_error', 'The proxy could not forward this request.');
@@ -192,7 +192,7 @@ export class CredentialProxy {
     await closed;
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, warn: (message: string) => void): void {
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, warning: (message: string) => void): void {
     const headers = upstreamHeaders(req.headers, this.token, this.credential.value);
     // Only a path is taken from the request: an absolute URL (`GET http://elsewhere/`) must not choose the host.
     if (headers === undefined || !req.url?.startsWith('/')) {
@@ -200,7 +200,7 @@ export class CredentialProxy {
       sendError(res, 401, 'authentication_error', 'This proxy accepts only the token it gave Claude for this run.');
       if (!this.warned) {
         this.warned = true;
-        warn(
+        warning(
           "The credential proxy refused a request that did not carry this run's token (a program that Claude ran?). " +
             'It answered 401; later such requests are refused without a word.',
         );

@@ -24,7 +24,7 @@ export interface ProgramRun {
   exitCode: number | null;
   exitSignal: NodeJS.Signals | null;
   /** Set when the program did not end by itself: the group was stopped. */
-  stopped: 'cancelled' | 'timed out' | undefined;
+  stopped: 'cancelled' | 'timedOut' | undefined;
   /** The program could not be started; `code` is e.g. ENOENT. */
   spawnError: { code: string | undefined; message: string } | undefined;
   /** The ends of its output: only the end of a program's output is ever shown. */
@@ -88,7 +88,7 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       options.onOutput?.(chunk);
     });
 
-    let stopping: 'cancelled' | 'timed out' | undefined;
+    let stopping: 'cancelled' | 'timedOut' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let outputTimer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -117,7 +117,7 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       cleanUp();
       resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode }));
     };
-    const stop = (why: 'cancelled' | 'timed out'): void => {
+    const stop = (why: 'cancelled' | 'timedOut'): void => {
       if (stopping !== undefined) return;
       stopping = why;
       // Exited, and only its output's grace was left: a cancellation stops that; a time-out came too late to count.
@@ -129,8 +129,7 @@ export function runProgram(command: string, args: readonly string[], options: Pr
     };
     const onAbort = (): void => stop('cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timeout =
-      options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timed out'), options.timeoutMs);
+    const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       settled = true;

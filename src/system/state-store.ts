@@ -1,16 +1,7 @@
 /**
- * The state directory (`state-dir`): the loop's state and a copy of Claude's session, so that a later workflow run,
- * on another machine with an empty home directory, can continue the loop.
- *
- * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
- * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
- * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
- * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
- *
- * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
- * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
- * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
- * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
+ * The state directory: the loop's state and a copy of Claude's session, so that a later run, on another machine with
+ * an empty home directory, can continue the loop. Only the session file is kept, never the CLI's config directory,
+ * and everything read back is untrusted (`StateStore` says how).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, type ReadStream } from 'node:fs';
@@ -53,6 +44,17 @@ export function sessionFile(configDir: string, cwd: string, sessionId: string): 
   return path.join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionId}.jsonl`);
 }
 
+/**
+ * Only Claude's session file is kept, not the CLI's whole config directory: a config directory restored from a cache
+ * that another workflow wrote could carry settings with hooks, an `apiKeyHelper` or permissions, that is, commands
+ * the CLI would run. A session file is the conversation: it can steer Claude, not configure the CLI. It is checked
+ * before the CLI sees it, and its records of an earlier run's system prompt and model are left out.
+ *
+ * Everything read from the directory is untrusted: symbolic links and FIFOs are refused (O_NOFOLLOW, O_NONBLOCK),
+ * sizes and session lines are bounded, and every write goes to a fresh temporary file that is then renamed over the
+ * old one, which replaces a planted link instead of writing through it. A job killed mid-write leaves the previous
+ * save whole; its temporary file is removed by a later save, never one that another run's save may still be writing.
+ */
 export class StateStore {
   /**
    * @param configDir the CLI's config directory, where it reads and writes the session

@@ -1,16 +1,7 @@
 /**
- * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, a tree object of every
- * tracked and untracked (not ignored) file as it is on disk, and the same for each repository nested in the work tree
- * (submodules, or a repository created inside it), whose files git itself would only see as a commit id.
- *
- * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
- * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
- * stays as it was: after actions/checkout every entry is racily clean (files and index written in the same second),
- * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
- * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
- * borrows the repository's objects as alternates. The repository's object store stays as it was, and the scratch
- * space holds trees only: those of the first fingerprint and of the latest, which `countChangedFiles` compares at
- * the end.
+ * Did an iteration change anything? A fingerprint of the git work tree from its content: HEAD, and a tree of every
+ * tracked and untracked (not ignored) file as it is on disk and of each repository nested in it (a submodule, or one
+ * created inside it). The repository, its index and its object store stay as they were (`Workspace` says how).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +11,16 @@ import path from 'node:path';
 import { sameFingerprint, type WorkTreeFingerprint } from '../core/fingerprint.js';
 import { filterSettings, parseConfigList, QUIET_SETTINGS, withSettings, type GitSetting } from './git-guard.js';
 
+/** The directory the loop is to run in is not inside a git work tree; the host says so in its words. */
 export class NotAGitWorkTreeError extends Error {
   override name = 'NotAGitWorkTreeError';
+  constructor(
+    readonly directory: string,
+    /** What git said. */
+    readonly detail: string,
+  ) {
+    super(`${directory} is not inside a git work tree. (${detail})`);
+  }
 }
 
 /** Where git finds a repository; pinned, so that a deleted .git is an error, not a repository further up. */
@@ -195,6 +194,15 @@ interface GuardedConfig {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * The tree is built in a copy of the index, so git's stat cache skips unchanged files (about the cost of one
+ * `git status`) and the real index is never touched. The first copy is refreshed once and kept while the real index
+ * stays as it was: after a fresh checkout every entry is racily clean (files and index written in the same second),
+ * and without that each fingerprint would hash every file again, as the first `git status` does. Changed files are
+ * hashed, not stored (`update-index --info-only`); only the trees are written, to a scratch object directory that
+ * borrows the repository's objects as alternates. The scratch space holds trees only: those of the first
+ * fingerprint and of the latest, which `countChangedFiles` compares at the end.
+ */
 export class Workspace {
   /** Objects of the first fingerprint: kept until dispose(), as the loop compares it with the last one at the end. */
   private baseline: string | undefined;
@@ -233,9 +241,7 @@ export class Workspace {
       // Pins from the host environment are kept here: they say where the repository is, as for every git command.
       root = await locate(directory, withSettings(env, QUIET_SETTINGS));
     } catch (error) {
-      throw new NotAGitWorkTreeError(
-        `Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${(error as Error).message})`,
-      );
+      throw new NotAGitWorkTreeError(directory, (error as Error).message);
     }
     return new Workspace(root, mkdtempSync(path.join(os.tmpdir(), 'autonomous-loop-workspace-')), env);
   }
@@ -336,7 +342,7 @@ export class Workspace {
 
   /**
    * What a fingerprint copies its index from. The first time a repository's index is met (when the loop starts, just
-   * after actions/checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
+   * after a fresh checkout, every entry is racily clean), a copy of it is refreshed: `update-index --refresh` compares
    * the content of each racy entry once and records its stat data, in the copy only, and the copy keeps its own time,
    * so git still rechecks a file changed in the same instant. That copy serves while the real index stays the same
    * file. Once git has written the real index (a `git add`, a commit, a `git status`), it holds few racy entries, and

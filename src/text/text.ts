@@ -13,6 +13,13 @@ export function shorten(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** Every run of `size` characters in `text`, from the first on: none when the text is shorter. */
+export function windows(text: string, size: number): string[] {
+  const found: string[] = [];
+  for (let at = 0; at + size <= text.length; at++) found.push(text.slice(at, at + size));
+  return found;
+}
+
 /** `42 s`, `3 min 05 s`, `1 h 02 min`. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.round(ms / 1000);
