@@ -2,8 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The folders of src/ are layers, from the bottom: text/ and core/ (pure rules), system/ (git, processes, files),
- * claude/ (the CLI), runner.ts, and the front ends actions/ and local/ on top. An import may only reach down.
+ * The folders of src/ are layers, from the bottom: text/ and core/ (pure rules), report/ (the pure Markdown summary),
+ * system/ (git, processes, files), claude/ (the CLI), runner.ts, and the front ends actions/ and local/ on top. An
+ * import may only reach down.
  */
 const layer = (files, message, regex) => ({
   files,
@@ -36,6 +37,11 @@ export default tseslint.config(
     ['src/core/**'],
     'core/ holds the pure rules: it imports only core/ and text/, and no I/O.',
     '^(\\.\\./(?!core/|text/)|node:)',
+  ),
+  layer(
+    ['src/report/**'],
+    'report/ renders an outcome: it imports only core/, text/ and report/, and no I/O.',
+    '^(\\.\\./(?!core/|text/|report/)|node:)',
   ),
   layer(['src/system/**'], 'system/ imports only core/, text/ and system/.', '^\\.\\./(?!core/|text/|system/)'),
   layer(['src/claude/**'], 'claude/ imports no runner and no front end.', '^\\.\\./(runner|actions/|local/)'),

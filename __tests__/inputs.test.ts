@@ -346,6 +346,15 @@ describe('claude-args', () => {
     },
   );
 
+  it('names every refused flag it found', () => {
+    const value = '--replay-user-messages --include-partial-messages';
+    expect(() => read({ prompt: 'a', 'claude-args': value })).toThrow(
+      `Input 'claude-args' is "${value}": --replay-user-messages, --include-partial-messages cannot be used with the ` +
+        'action, which redacts whole messages: a secret cut across two partial events would reach the transcript; ' +
+        'remove them.',
+    );
+  });
+
   it('names every owned flag it found', () => {
     expect(() => read({ prompt: 'a', 'claude-args': '-p --verbose --model x -c' })).toThrow(
       `Input 'claude-args' is "-p --verbose --model x -c": the action sets -p, --verbose, -c itself; remove them.`,

@@ -115,6 +115,12 @@ describe('the usage-limit outputs', () => {
     expect(summary).toContain('paused by the usage limit until 2026-12-07T20:14:00.000Z');
     expect(summary).toContain('a run of the workflow with the same state directory after that time continues the loop');
     expect(renderSummary({ ...paused, stateSaved: false })).toContain('Run the workflow again after that time');
+    expect(renderSummary({ ...paused, stateSaved: false })).toContain(
+      'a later run would continue it where it stopped.',
+    );
+    expect(renderSummary({ ...paused, resetsAt: undefined })).toContain(
+      'paused by the usage limit until its reset (the CLI did not say when)',
+    );
   });
 
   it('the summary calls the cost under a subscription an API-price equivalent', () => {

@@ -28,7 +28,17 @@ describe('autonomous-loop with the real Claude Code CLI', () => {
     ]);
     const repo = makeRepo();
     const home = mkdtempSync(path.join(os.tmpdir(), 'claude-home-'));
-    const run = await runLocal(['--prompt', 'Create hello.txt, then finish.', '--claude-path', CLAUDE, '--json'], {
+    const summary = path.join(home, 'summary.md');
+    const args = [
+      '--prompt',
+      'Create hello.txt, then finish.',
+      '--claude-path',
+      CLAUDE,
+      '--json',
+      '--summary',
+      summary,
+    ];
+    const run = await runLocal(args, {
       cwd: repo.dir,
       env: {
         ANTHROPIC_API_KEY: API_KEY,
@@ -46,6 +56,7 @@ describe('autonomous-loop with the real Claude Code CLI', () => {
     expect(readFileSync(path.join(repo.dir, 'hello.txt'), 'utf8')).toBe('hello from claude\n');
     expect(run.stderr).toMatch(/Iteration 1 of 10: changed files · \$[\d.]+ · gate not ready: Not verified yet/);
     expect(run.stderr).toContain('→ Write');
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## ✅ Autonomous loop: `completed`\n/);
     expect(run.stdout + run.stderr).not.toContain('::');
     expect(run.stdout + run.stderr).not.toContain(API_KEY);
     expect(JSON.stringify(api.requests)).not.toContain(API_KEY);

@@ -2,12 +2,13 @@
  * The local command, built, run as a user runs it: `node dist/local/index.js` in a git repository, with the
  * stand-in CLI as --claude-path.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_CLAUDE, fakeClaude, gate, makeRepo, type FakeStep } from '../helpers/action-runner.js';
-import { runLocal } from '../helpers/local-command.js';
+import { LOCAL_BUNDLE, runLocal } from '../helpers/local-command.js';
 
 const result = (extra: Record<string, unknown> = {}): FakeStep => ({
   result: { total_cost_usd: 0.25, num_turns: 3, ...extra },
@@ -56,8 +57,9 @@ describe('autonomous-loop (local command)', () => {
     expect(run.stderr).toContain('Iteration 1 of 10');
     const outputs = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(outputs).toMatchObject({ status: 'completed', iterations: 1, 'cost-usd': 0.25, 'files-changed': 1 });
-    expect(readFileSync(summary, 'utf8')).toMatch(/^# Autonomous loop: completed\n/);
-    expect(readFileSync(summary, 'utf8')).toContain('| 1 | yes | 0.25');
+    // The action's own job summary.
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## ✅ Autonomous loop: `completed`\n/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/\| 1 \| [\d.]+ s \| 3 \| \$0\.25\d* \| yes \| ready: ok \|/);
   });
 
   it('redacts the credential from the environment in what it prints', async () => {
@@ -118,5 +120,73 @@ describe('autonomous-loop (local command)', () => {
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('Autonomous loop: cancelled');
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'cancelled' });
+  }, 30_000);
+
+  it("shows an attacker's workflow commands and escape sequences harmlessly", async () => {
+    const repo = makeRepo();
+    const attack =
+      '::add-mask::sk-visible\n::error::forged\x1b]0;pwned\x07\x1b[2J\u009b31m##[group]g\n:\x1b:set-env::x';
+    const claude = fakeClaude([[{ text: attack }, { text: gate(true, '::warning::done \x1b[31mred') }, result()]]);
+    const run = await runLocal(['--prompt', 'x', '--claude-path', FAKE_CLAUDE], { cwd: repo.dir, env: claude.env });
+    expect(run.code, run.stderr).toBe(0);
+    const all = run.stdout + run.stderr;
+    expectNoWorkflowCommands(all);
+    // eslint-disable-next-line no-control-regex
+    expect(all).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    const visible = run.stdout.replace(/\u200b/g, '');
+    expect(visible).toContain('::add-mask::sk-visible');
+    expect(visible).toContain('::error::forged]0;pwned[2J31m##[group]g');
+    expect(visible).toContain('gate ready: ::warning::done [31mred');
+  });
+
+  it('runs from a subfolder of the repository, there', async () => {
+    const repo = makeRepo();
+    mkdirSync(path.join(repo.dir, 'pkg'));
+    const claude = fakeClaude([[{ append: 'notes.md' }, { text: gate(true, 'ok') }, result()]]);
+    const run = await runLocal(['--prompt', 'x', '--claude-path', FAKE_CLAUDE, '--json'], {
+      cwd: path.join(repo.dir, 'pkg'),
+      env: claude.env,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', 'files-changed': 1 });
+    expect(claude.calls()[0].cwd).toBe(path.join(repo.dir, 'pkg'));
+  });
+
+  it('passes --claude-args to the CLI, and --help and --version answer at once', async () => {
+    const repo = makeRepo();
+    const claude = fakeClaude([[{ text: gate(true, 'ok') }, result()]]);
+    const run = await runLocal(
+      ['--prompt', 'x', '--claude-path', FAKE_CLAUDE, '--claude-args=--fallback-model "claude sonnet"'],
+      { cwd: repo.dir, env: claude.env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const args = claude.calls()[0].args;
+    expect(args.slice(args.indexOf('--fallback-model'), args.indexOf('--fallback-model') + 2)).toEqual([
+      '--fallback-model',
+      'claude sonnet',
+    ]);
+    const help = await runLocal(['--help'], { cwd: os.tmpdir() });
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: autonomous-loop --prompt TEXT/);
+    const version = await runLocal(['--version'], { cwd: os.tmpdir() });
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
+  });
+
+  it('colours a terminal, unless NO_COLOR is set', () => {
+    const repo = makeRepo();
+    // `script` gives the command a pseudo-terminal, as a user's shell does.
+    const onTty = (env: Record<string, string>): string => {
+      const claude = fakeClaude([[{ text: gate(true, 'ok') }, result()]]);
+      const command = `'${process.execPath}' '${LOCAL_BUNDLE}' --prompt x --claude-path '${FAKE_CLAUDE}'`;
+      return execFileSync('script', ['-qec', command, '/dev/null'], {
+        cwd: repo.dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...claude.env, ...env },
+        encoding: 'utf8',
+      });
+    };
+    expect(onTty({})).toContain('\x1b[32mcompleted\x1b[39m');
+    const plain = onTty({ NO_COLOR: '1' });
+    expect(plain).toContain('Autonomous loop: completed');
+    expect(plain).not.toContain('\x1b[');
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(332);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(441);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(815);
 /** The `autonomous-loop` command's entry point (package.json `bin`): `node dist/local/index.js`. */
 
@@ -28,7 +28,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 332:
+/***/ 441:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37,8 +37,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -64,12 +62,12 @@ const PROVIDER_NAMES = {
  * Providers the pinned CLI knows that the action does not offer: newer, with no public setup for a CI job to follow,
  * and with credentials whose secret parts the action could not name for redaction.
  */
-const UNSUPPORTED_SWITCHES = (/* unused pure expression or super */ null && ([
+const UNSUPPORTED_SWITCHES = [
     'CLAUDE_CODE_USE_GATEWAY',
     'CLAUDE_CODE_USE_ANTHROPIC_AWS',
     'CLAUDE_CODE_USE_MANTLE',
     'CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD',
-]));
+];
 /** Anthropic credentials the CLI would read: with a cloud provider Claude has no use for them. */
 const ANTHROPIC_CREDENTIAL_VARIABLES = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
 /** The short-lived cloud credentials: redacted wherever they could show. */
@@ -212,11 +210,11 @@ function secretForms(value) {
 ;// CONCATENATED MODULE: ./src/text/text.ts
 /** Small text helpers shared by the log, the job summary and the issue. */
 /** Whitespace runs (newlines included) folded into single spaces. */
-function text_oneLine(text) {
+function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 /** At most `max` characters, with `…` where it was cut; never half of a surrogate pair. */
-function text_shorten(text, max) {
+function shorten(text, max) {
     if (text.length <= max)
         return text;
     let cut = text.slice(0, Math.max(max - 1, 0));
@@ -842,7 +840,7 @@ class LogDoor {
  * notify someone broken with a zero-width space, images turned into plain text, at most `max` characters.
  */
 function markdownInline(text, max) {
-    return escapeMarkdown(text_shorten(text_oneLine(text), max));
+    return escapeMarkdown(shorten(oneLine(text), max));
 }
 /** `markdownInline` for a table cell: a `|` would end the cell. */
 function markdownCell(text, max) {
@@ -908,7 +906,7 @@ function checkFailureSignature(result, timeoutMs) {
     return `The check failed (${describeCheckEnd(result, timeoutMs)})${last ? `: ${last}` : ''}`;
 }
 function normalizeLine(line) {
-    return text_oneLine(line)
+    return oneLine(line)
         .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
         .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
         .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?)\b/g, '<duration>')
@@ -932,6 +930,8 @@ function checkFailureReport(result, timeoutMs) {
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/system/process-group.ts
 /**
  * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
@@ -2784,7 +2784,7 @@ function formatEvent(event) {
         case 'init':
             return `Claude Code ${event.version || '(version unknown)'} · model ${event.model || 'default'} · session ${event.sessionId}`;
         case 'text':
-            return text_shorten(event.text.trim(), LOG_TEXT);
+            return shorten(event.text.trim(), LOG_TEXT);
         case 'tool_use':
             return `→ ${event.name}${describeToolInput(event.name, event.input)}`;
         case 'tool_error':
@@ -2820,11 +2820,11 @@ function describeToolInput(name, input) {
 function oneLineShortened(text, max) {
     const window = 4 * max;
     if (text.length > window) {
-        const head = text_oneLine(text.slice(0, window));
+        const head = oneLine(text.slice(0, window));
         if (head.length > max)
-            return text_shorten(head, max);
+            return shorten(head, max);
     }
-    return text_shorten(text_oneLine(text), max);
+    return shorten(oneLine(text), max);
 }
 
 ;// CONCATENATED MODULE: ./src/core/outcome.ts
@@ -2931,7 +2931,7 @@ const MAX_SAVED_BLOCKERS = 20;
 const MAX_SAVED_BLOCKER = 1000;
 /** The state as it is written: long texts from the task, Claude or an error shortened. */
 function boundedForSaving(state) {
-    const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : text_shorten(text, max);
+    const bound = (text, max = MAX_SAVED_TEXT) => text === undefined ? undefined : shorten(text, max);
     const gate = state.lastGate;
     const count = (value) => Math.min(value, MAX_SAVED_COUNT);
     return {
@@ -2940,8 +2940,8 @@ function boundedForSaving(state) {
         iterations: count(state.iterations),
         turns: count(state.turns),
         costUsd: Math.min(state.costUsd, MAX_SAVED_COST_USD),
-        prompt: text_shorten(state.prompt, MAX_SAVED_TEXT),
-        reason: text_shorten(state.reason, MAX_SAVED_TEXT),
+        prompt: shorten(state.prompt, MAX_SAVED_TEXT),
+        reason: shorten(state.reason, MAX_SAVED_TEXT),
         checkReport: bound(state.checkReport),
         breaker: {
             runsWithoutChanges: count(state.breaker.runsWithoutChanges),
@@ -2952,7 +2952,7 @@ function boundedForSaving(state) {
             ready: gate.ready,
             reason: bound(gate.reason, MAX_SAVED_BLOCKER),
             progress: bound(gate.progress, MAX_SAVED_BLOCKER),
-            blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => text_shorten(blocker, MAX_SAVED_BLOCKER)),
+            blockers: gate.blockers?.slice(0, MAX_SAVED_BLOCKERS).map((blocker) => shorten(blocker, MAX_SAVED_BLOCKER)),
             extra: {},
         },
     };
@@ -3119,7 +3119,7 @@ function pausedByUsageLimit(parsed, identity, now) {
  */
 function resumePrompt(state, prompt, continuationPrompt, checkCommand) {
     // The saved task is shortened as it was written.
-    const parts = text_shorten(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
+    const parts = shorten(prompt, MAX_SAVED_TEXT).trim() === state.prompt.trim() ? [] : [prompt];
     parts.push(continuationPrompt, runFacts(checkCommand));
     if (state.checkReport)
         parts.push(state.checkReport);
@@ -3666,7 +3666,7 @@ async function secretGuardStop(deps, progress, when) {
 }
 /** Names where (never what), says what to do, and that nothing left through the action. */
 function secretLeakReason(places, when) {
-    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => text_shorten(place, MAX_LEAK_PLACE));
+    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
     const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
     return (`A secret the action holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
         `${named.join(', ')}${more}. Revoke that credential and make a new one: whatever wrote it there had it. Nothing ` +
@@ -5726,7 +5726,7 @@ async function runLoopOnce(config, host) {
             // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
             await store.discard().catch(() => undefined);
             stateSaved = false;
-            log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${text_shorten(outcome.reason, 500)}); the saved state in ` +
+            log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
                 `${store.dir} is discarded, and the next run starts a new loop.`);
         }
         if (store && secretFound) {
@@ -5822,6 +5822,58 @@ function sleep(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/system/real-path.ts
+/**
+ * Where a path really leads, for the settings that must stay inside or outside the workspace: a symbolic link anywhere
+ * on the way counts, not the path's spelling.
+ */
+
+
+/**
+ * The real path of `target`; for one that does not exist yet, its nearest existing ancestor's with the rest added,
+ * and a dangling link followed to where it would create its target.
+ */
+function realPath(target) {
+    const rest = [];
+    let current = external_node_path_default().resolve(target);
+    // A bound on the links followed, as the system has one: a loop of links ends as it is.
+    for (let links = 0;;) {
+        try {
+            return external_node_path_default().join((0,external_node_fs_namespaceObject.realpathSync)(current), ...rest.reverse());
+        }
+        catch (error) {
+            const code = error.code ?? '';
+            const link = code === 'ENOENT' && links < 40 ? linkTarget(current) : undefined;
+            const parent = external_node_path_default().dirname(current);
+            if (link !== undefined) {
+                links++;
+                current = external_node_path_default().resolve(parent, link);
+            }
+            else if (parent === current || !['ENOENT', 'ENOTDIR'].includes(code)) {
+                return external_node_path_default().join(current, ...rest.reverse());
+            }
+            else {
+                rest.push(external_node_path_default().basename(current));
+                current = parent;
+            }
+        }
+    }
+}
+function linkTarget(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(file).isSymbolicLink() ? (0,external_node_fs_namespaceObject.readlinkSync)(file) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `inner` is `outer` or inside it (both absolute). */
+function isWithin(inner, outer) {
+    const relative = external_node_path_default().relative(outer, inner);
+    // `..state` is a directory inside; only `..` itself or a path through it leads out.
+    return !(relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative));
+}
+
 ;// CONCATENATED MODULE: ./src/local/host-words.ts
 const LOCAL_WORDS = {
     where: "a terminal on a developer's machine",
@@ -5882,58 +5934,104 @@ const PERMISSION_MODES = [
     'plan',
 ];
 /** Where Claude is reached: the Anthropic API, or a cloud's (the rules for each are in providers.ts). */
-const PROVIDERS = (/* unused pure expression or super */ null && (['anthropic', 'bedrock', 'vertex', 'foundry']));
+const PROVIDERS = ['anthropic', 'bedrock', 'vertex', 'foundry'];
 
-;// CONCATENATED MODULE: ./src/system/real-path.ts
+;// CONCATENATED MODULE: ./src/claude/user-args.ts
 /**
- * Where a path really leads, for the settings that must stay inside or outside the workspace: a symbolic link anywhere
- * on the way counts, not the path's spelling.
+ * Which of the user's own CLI arguments (the `claude-args` input, the `--claude-args` flag) the loop cannot take:
+ * flags it sets itself, and flags that would let a secret past redaction. Pure; each front end words the refusal.
  */
-
-
+/** Flags that the loop sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
+const OWNED_FLAGS = [
+    '--print',
+    '--output-format',
+    '--input-format',
+    '--verbose',
+    '--resume',
+    '--continue',
+    '--session-id',
+];
+const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
 /**
- * The real path of `target`; for one that does not exist yet, its nearest existing ancestor's with the rest added,
- * and a dangling link followed to where it would create its target.
+ * Flags that add to the transcript what redaction cannot see whole: a secret split across the `text_delta` events of
+ * partial messages, or the user's messages echoed back.
  */
-function realPath(target) {
-    const rest = [];
-    let current = external_node_path_default().resolve(target);
-    // A bound on the links followed, as the system has one: a loop of links ends as it is.
-    for (let links = 0;;) {
-        try {
-            return external_node_path_default().join((0,external_node_fs_namespaceObject.realpathSync)(current), ...rest.reverse());
-        }
-        catch (error) {
-            const code = error.code ?? '';
-            const link = code === 'ENOENT' && links < 40 ? linkTarget(current) : undefined;
-            const parent = external_node_path_default().dirname(current);
-            if (link !== undefined) {
-                links++;
-                current = external_node_path_default().resolve(parent, link);
-            }
-            else if (parent === current || !['ENOENT', 'ENOTDIR'].includes(code)) {
-                return external_node_path_default().join(current, ...rest.reverse());
-            }
-            else {
-                rest.push(external_node_path_default().basename(current));
-                current = parent;
-            }
-        }
+const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
+/**
+ * The flags in `args` that the loop owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
+ * `budgetOwned` (the CLI keeps the last of a repeated flag: the user's would replace what is left of the budget).
+ * Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an argument with
+ * whitespace in it is a value.
+ */
+function ownedFlagsIn(args, budgetOwned) {
+    const found = [];
+    for (const arg of args) {
+        const long = arg.split('=')[0];
+        const short = arg.slice(0, 2);
+        if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd'))
+            found.push(long);
+        else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg))
+            found.push(short);
     }
+    return [...new Set(found)];
 }
-function linkTarget(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.lstatSync)(file).isSymbolicLink() ? (0,external_node_fs_namespaceObject.readlinkSync)(file) : undefined;
-    }
-    catch {
-        return undefined;
-    }
+/** The flags in `args` that would put a secret where redaction cannot see it whole. */
+function refusedFlagsIn(args) {
+    return [...new Set(args.map((arg) => arg.split('=')[0]).filter((arg) => REFUSED_FLAGS.includes(arg)))];
 }
-/** `inner` is `outer` or inside it (both absolute). */
-function isWithin(inner, outer) {
-    const relative = external_node_path_default().relative(outer, inner);
-    // `..state` is a directory inside; only `..` itself or a path through it leads out.
-    return !(relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative));
+
+;// CONCATENATED MODULE: ./src/text/shell-words.ts
+/**
+ * Splits a string into arguments the way a POSIX shell would (whitespace, single quotes, double quotes, backslash),
+ * without ever running a shell: no expansion, no globbing, no operators. Used for the `claude-args` input.
+ */
+function splitShellWords(input) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < input.length; i++) {
+        const ch = input[i];
+        if (quote === "'") {
+            if (ch === "'")
+                quote = undefined;
+            else
+                word += ch;
+        }
+        else if (quote === '"') {
+            if (ch === '"')
+                quote = undefined;
+            // Past the end there is no character to escape (and the quote is unclosed, which throws below).
+            else if (ch === '\\' && '"\\$`\n'.includes(input[i + 1]))
+                word += input[++i];
+            else
+                word += ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            inWord = true;
+        }
+        else if (ch === '\\') {
+            if (i + 1 < input.length)
+                word += input[++i];
+            inWord = true;
+        }
+        else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            word += ch;
+            inWord = true;
+        }
+    }
+    if (quote !== undefined)
+        throw new Error(`unclosed ${quote === '"' ? 'double' : 'single'} quote`);
+    if (inWord)
+        words.push(word);
+    return words;
 }
 
 ;// CONCATENATED MODULE: ./src/text/tool-list.ts
@@ -5988,14 +6086,11 @@ function isHostPattern(host) {
     return /^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/local/flags.ts
+;// CONCATENATED MODULE: ./src/local/flag-values.ts
 /**
- * Reads the local command's flags (named after the action's inputs) into a frozen `LoopConfig` and the terminal's own
- * options. Every error is a `UsageError` that names the flag and the value it got.
+ * The checks on one flag's value, each a `UsageError` that names the flag and the value it got. The same rules as the
+ * action's inputs (src/actions/inputs.ts), in the flags' words.
  */
-
-
-
 
 
 
@@ -6003,191 +6098,6 @@ function isHostPattern(host) {
 
 class UsageError extends Error {
     name = 'UsageError';
-}
-const STRING_FLAGS = [
-    'prompt',
-    'prompt-file',
-    'continuation-prompt',
-    'max-iterations',
-    'hard-limit',
-    'no-change-threshold',
-    'same-error-threshold',
-    'max-budget-usd',
-    'iteration-timeout-minutes',
-    'time-limit-minutes',
-    'api-retries',
-    'check-command',
-    'check-on',
-    'check-timeout-minutes',
-    'working-directory',
-    'state-dir',
-    'model',
-    'max-turns',
-    'allowed-tools',
-    'disallowed-tools',
-    'permission-mode',
-    'allowed-domains',
-    'claude-path',
-    'claude-version',
-    'fail-on',
-    'summary',
-];
-const BOOLEAN_FLAGS = ['sandbox', 'claude-from-path', 'quiet', 'json', 'help', 'version'];
-const OPTIONS = {
-    ...Object.fromEntries(STRING_FLAGS.map((name) => [name, { type: 'string' }])),
-    ...Object.fromEntries(BOOLEAN_FLAGS.map((name) => [name, { type: 'boolean' }])),
-    help: { type: 'boolean', short: 'h' },
-    quiet: { type: 'boolean', short: 'q' },
-};
-const HELP = `Usage: autonomous-loop --prompt TEXT [flags]
-
-Runs Claude Code in a loop in a git work tree until its COMPLETION_GATE says ready: true or a circuit breaker trips.
-Credentials: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or the CLI's own login.
-
-The task
-  --prompt TEXT                  the task for Claude (or --prompt-file)
-  --prompt-file FILE             a file with the task, relative to the working directory
-  --continuation-prompt TEXT     what each later iteration is told
-Limits
-  --max-iterations N             (default 10)      --hard-limit N            (default 50)
-  --no-change-threshold N        (default 3)       --same-error-threshold N  (default 5)
-  --max-budget-usd USD           --max-turns N     --api-retries N           (default 2)
-  --iteration-timeout-minutes M  (default 30)      --time-limit-minutes M
-Check
-  --check-command CMD            run after an iteration; completion needs it to pass
-  --check-on ready|every-iteration (default ready)  --check-timeout-minutes M (default 10)
-Where
-  --working-directory DIR        (default: the current directory; must be in a git work tree)
-  --state-dir DIR                keep the loop there (outside the repository) to continue it in a later run
-Claude
-  --model NAME  --permission-mode MODE (default bypassPermissions)
-  --allowed-tools LIST  --disallowed-tools LIST  --sandbox  --allowed-domains LIST
-  --claude-path PATH  --claude-version X.Y.Z (default ${DEFAULT_CLAUDE_VERSION})  --claude-from-path
-Output
-  -q, --quiet                    do not print Claude's text as it streams
-  --json                         print the outputs as one JSON object at the end
-  --summary FILE                 write a Markdown summary to FILE
-  --fail-on LIST                 statuses that exit 1 (default failed,timed_out; none: never)
-  -h, --help                     --version
-
-Exit codes: 0 done; 1 a status in --fail-on; 2 a usage error; 130 interrupted (Ctrl-C).
-`;
-/** @param cwd where a relative `--working-directory` or `--state-dir` starts. */
-function parseFlags(argv, cwd) {
-    let values;
-    try {
-        values = (0,external_node_util_namespaceObject.parseArgs)({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
-    }
-    catch (error) {
-        // Node's own words name the flag: "Unknown option '--promt'", "Option '--prompt <value>' argument missing".
-        throw new UsageError(error.message);
-    }
-    if (values.help)
-        return { kind: 'help' };
-    if (values.version)
-        return { kind: 'version' };
-    const get = (name) => (values[name] ?? '').trim();
-    const flag = (name) => values[name] === true;
-    const workingDirectory = external_node_path_default().resolve(cwd, get('working-directory'));
-    if (!(0,external_node_fs_namespaceObject.existsSync)(workingDirectory) || !(0,external_node_fs_namespaceObject.statSync)(workingDirectory).isDirectory()) {
-        throw new UsageError(`--working-directory is '${get('working-directory')}', but ${workingDirectory} is not a directory.`);
-    }
-    const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
-    const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
-    const warnings = [];
-    if (requestedMax > hardLimit) {
-        warnings.push(`--max-iterations is ${requestedMax}, above --hard-limit ${hardLimit}: using ${hardLimit}.`);
-    }
-    const sandbox = flag('sandbox');
-    const allowedDomains = domainList(get, 'allowed-domains');
-    if (!sandbox && allowedDomains.length > 0) {
-        warnings.push("--allowed-domains is set without --sandbox: Claude's commands may reach any host.");
-    }
-    const maxTurnsText = get('max-turns');
-    const summary = get('summary');
-    const config = {
-        prompt: readPrompt(get, workingDirectory),
-        continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
-        maxIterations: Math.min(requestedMax, hardLimit),
-        hardLimit,
-        noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
-        sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
-        maxBudgetUsd: optionalPositiveNumber(get, 'max-budget-usd'),
-        iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
-        timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
-        apiRetries: wholeNumber(get, 'api-retries', 2, 0),
-        checkCommand: get('check-command'),
-        checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
-        checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
-        workingDirectory,
-        stateDir: readStateDir(get, cwd, workingDirectory),
-        // The CLI finds ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or its own login.
-        anthropicApiKey: '',
-        claudeCodeOauthToken: '',
-        provider: 'anthropic',
-        model: get('model'),
-        maxTurns: maxTurnsText === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
-        allowedTools: toolList(get, 'allowed-tools'),
-        disallowedTools: toolList(get, 'disallowed-tools'),
-        permissionMode: oneOf(get, 'permission-mode', PERMISSION_MODES, 'bypassPermissions'),
-        claudeArgs: [],
-        sandbox,
-        allowedDomains,
-        claudePath: get('claude-path'),
-        claudeVersion: exactVersion(get, 'claude-version'),
-        claudeFromPath: flag('claude-from-path'),
-        failOn: statusList(get, 'fail-on', 'failed,timed_out'),
-        openIssueOn: [],
-        issueLabels: [],
-        statusIssue: undefined,
-        githubToken: '',
-        allowedActors: [],
-        warnings,
-    };
-    return {
-        kind: 'run',
-        config: Object.freeze(config),
-        options: {
-            quiet: flag('quiet'),
-            json: flag('json'),
-            summaryFile: summary === '' ? undefined : external_node_path_default().resolve(cwd, summary),
-            failOn: config.failOn,
-        },
-    };
-}
-function readPrompt(get, workingDirectory) {
-    const prompt = get('prompt');
-    const promptFile = get('prompt-file');
-    if (prompt !== '' && promptFile !== '')
-        throw new UsageError('Give one of --prompt and --prompt-file, not both.');
-    if (prompt === '' && promptFile === '') {
-        throw new UsageError('Give --prompt or --prompt-file: the task for Claude is missing (see --help).');
-    }
-    if (prompt !== '')
-        return prompt;
-    const file = external_node_path_default().resolve(workingDirectory, promptFile);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
-        throw new UsageError(`--prompt-file is '${promptFile}', but ${file} does not exist or is not a file.`);
-    }
-    const text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    if (text.trim() === '')
-        throw new UsageError(`--prompt-file is '${promptFile}', but ${file} is empty.`);
-    return text;
-}
-/** Outside the work tree: the loop would count its own saves as Claude's changes, and Claude could edit them. */
-function readStateDir(get, cwd, workingDirectory) {
-    const given = get('state-dir');
-    if (given === '')
-        return '';
-    const stateDir = external_node_path_default().resolve(cwd, given);
-    if (isWithin(stateDir, workingDirectory) || isWithin(realPath(stateDir), realPath(workingDirectory))) {
-        throw new UsageError(`--state-dir is '${given}', which is inside the working directory (${workingDirectory}): use a directory ` +
-            'outside the repository.');
-    }
-    if ((0,external_node_fs_namespaceObject.existsSync)(stateDir) && !(0,external_node_fs_namespaceObject.statSync)(stateDir).isDirectory()) {
-        throw new UsageError(`--state-dir is '${given}', but ${stateDir} is not a directory.`);
-    }
-    return stateDir;
 }
 function wholeNumber(get, name, fallback, min) {
     const text = get(name);
@@ -6226,6 +6136,7 @@ function oneOf(get, name, values, fallback) {
     }
     return value;
 }
+/** Exact: it names the tool-cache directory and is compared with what `claude --version` prints. */
 function exactVersion(get, name) {
     const value = get(name) || DEFAULT_CLAUDE_VERSION;
     if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value)) {
@@ -6264,36 +6175,686 @@ function statusList(get, name, fallback) {
     }
     return [...new Set(items)];
 }
-
-;// CONCATENATED MODULE: ./src/local/report.ts
 /**
- * What the local command says about a loop: a line per iteration, the outputs as one JSON object, and a short
- * Markdown summary (smaller than the job summary, which belongs to the Actions adapter). Pure: the caller redacts.
+ * More arguments for the CLI, split as a shell would (quotes kept together), refused as the action refuses them in
+ * `claude-args`: flags the loop sets itself, and those that would carry a secret past redaction.
+ */
+function claudeArgs(get, name, budgetOwned) {
+    const text = get(name);
+    let args;
+    try {
+        args = splitShellWords(text);
+    }
+    catch (error) {
+        throw new UsageError(`--${name} is '${text}': ${error.message}.`);
+    }
+    const owned = ownedFlagsIn(args, budgetOwned);
+    if (owned.length > 0) {
+        throw new UsageError(`--${name} is '${text}': autonomous-loop sets ${owned.join(', ')} itself; remove ` +
+            `${owned.length === 1 ? 'it' : 'them'}` +
+            (owned.includes('--max-budget-usd')
+                ? " (--max-budget-usd is the loop's budget: pass it to autonomous-loop)."
+                : '.'));
+    }
+    const refused = refusedFlagsIn(args);
+    if (refused.length > 0) {
+        throw new UsageError(`--${name} is '${text}': ${refused.join(', ')} cannot be used, as the loop redacts whole messages: a secret ` +
+            `cut across two partial events would reach the terminal and the transcript; remove ${refused.length === 1 ? 'it' : 'them'}.`);
+    }
+    return args;
+}
+
+;// CONCATENATED MODULE: ./src/local/flag-paths.ts
+/**
+ * The flags that name places: the working directory (in a git work tree), the prompt file and the state directory,
+ * held to the same safety as the action's inputs, with the repository in place of the workspace.
+ */
+
+
+
+
+function readWorkingDirectory(get, where) {
+    const given = get('working-directory');
+    const workingDirectory = external_node_path_default().resolve(where.cwd, given);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(workingDirectory) || !(0,external_node_fs_namespaceObject.statSync)(workingDirectory).isDirectory()) {
+        throw new UsageError(`--working-directory is '${given}', but ${workingDirectory} is not a directory.`);
+    }
+    try {
+        return { workingDirectory, repository: where.repositoryOf(workingDirectory, where.env) };
+    }
+    catch (error) {
+        const which = given === '' ? `The current directory (${workingDirectory})` : `--working-directory (${workingDirectory})`;
+        throw new UsageError(`${which} is not inside a git work tree: the loop tells Claude's changes by git. Run autonomous-loop in a ` +
+            `repository (git init, or a clone), or pass --working-directory. (${error.message.trim()})`);
+    }
+}
+function readPrompt(get, workingDirectory, repository) {
+    const prompt = get('prompt');
+    const promptFile = get('prompt-file');
+    if (prompt !== '' && promptFile !== '')
+        throw new UsageError('Give one of --prompt and --prompt-file, not both.');
+    if (prompt === '' && promptFile === '') {
+        throw new UsageError('Give --prompt or --prompt-file: the task for Claude is missing (see --help).');
+    }
+    if (prompt !== '')
+        return prompt;
+    const file = external_node_path_default().resolve(workingDirectory, promptFile);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
+        throw new UsageError(`--prompt-file is '${promptFile}', but ${file} does not exist or is not a file.`);
+    }
+    // A file in the repository is the repository's to link anywhere (a cloned pull request's link to ~/.ssh/id_rsa
+    // would put your key in the prompt); one you name outside it is your choice.
+    const real = realPath(file);
+    if (linkLeadsOut(file, realPath(repository))) {
+        throw new UsageError(`--prompt-file is '${promptFile}', but ${file} leads out of the repository (${repository}) through a link, ` +
+            `to ${real}: a prompt file in the repository must stay in it.`);
+    }
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    if (text.trim() === '')
+        throw new UsageError(`--prompt-file is '${promptFile}', but ${file} is empty.`);
+    return text;
+}
+/**
+ * Whether a link in `root` (a real path) is on the way to `file`: a name whose folder is really in `root` and that
+ * really leads out of it. The spelling of `file` does not count (the repository may be reached through a link).
+ */
+function linkLeadsOut(file, root) {
+    for (let current = file, parent = external_node_path_default().dirname(file); parent !== current; current = parent, parent = external_node_path_default().dirname(parent)) {
+        if (isWithin(realPath(parent), root) && !isWithin(realPath(current), root))
+            return true;
+    }
+    return false;
+}
+/**
+ * Outside the repository, by its spelling and by where it leads: the loop would count its own saves as Claude's
+ * changes, and Claude could edit what the next run trusts.
+ */
+function readStateDir(get, cwd, repository) {
+    const given = get('state-dir');
+    if (given === '')
+        return '';
+    const stateDir = external_node_path_default().resolve(cwd, given);
+    const real = realPath(stateDir);
+    // The working directory is inside the repository: holding the state dir outside the one holds it outside both.
+    if (isWithin(stateDir, repository) || isWithin(real, realPath(repository))) {
+        const through = real === stateDir ? '' : ` (through a link: ${real})`;
+        throw new UsageError(`--state-dir is '${given}', which is inside the repository (${repository})${through}: use a directory ` +
+            'outside it, e.g. ~/.cache/autonomous-loop/this-task.');
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)(stateDir) && !(0,external_node_fs_namespaceObject.statSync)(stateDir).isDirectory()) {
+        throw new UsageError(`--state-dir is '${given}', but ${stateDir} is not a directory.`);
+    }
+    return stateDir;
+}
+/** Where `--summary` writes, absolute; its folder must exist, so that a loop's summary is not lost at the end. */
+function readSummaryFile(get, cwd) {
+    const given = get('summary');
+    if (given === '')
+        return undefined;
+    const file = external_node_path_default().resolve(cwd, given);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().dirname(file)) || !(0,external_node_fs_namespaceObject.statSync)(external_node_path_default().dirname(file)).isDirectory()) {
+        throw new UsageError(`--summary is '${given}', but ${external_node_path_default().dirname(file)} is not a directory.`);
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)(file) && (0,external_node_fs_namespaceObject.statSync)(file).isDirectory()) {
+        throw new UsageError(`--summary is '${given}', but ${file} is a directory.`);
+    }
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/local/provider-words.ts
+/** How a user sets, in their shell, what the provider lacks. */
+function howToSet(missing) {
+    switch (missing.kind) {
+        case 'aws-region':
+            return 'export AWS_REGION (e.g. export AWS_REGION=us-east-1): Claude Code does not read it from ~/.aws/config';
+        case 'aws-credentials':
+            return 'sign in first: aws sso login (and export AWS_PROFILE), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+        case 'vertex-project':
+            return `export ${missing.absent.length === 1 ? 'it' : 'them'} in your shell`;
+        case 'google-credentials':
+            return ('sign in first: gcloud auth application-default login, then export GOOGLE_APPLICATION_CREDENTIALS with the ' +
+                'file it wrote (~/.config/gcloud/application_default_credentials.json)');
+        case 'foundry-endpoint':
+            return ('export one: ANTHROPIC_FOUNDRY_RESOURCE, the resource name (<resource> in ' +
+                'https://<resource>.services.ai.azure.com), or ANTHROPIC_FOUNDRY_BASE_URL, the whole base URL ending in /anthropic');
+    }
+}
+/** What to check when the provider turned the user's credentials down. */
+const provider_words_AUTH_HINTS = {
+    bedrock: 'check that your AWS identity (aws sts get-caller-identity) may call bedrock:InvokeModel and ' +
+        'bedrock:InvokeModelWithResponseStream on the model in AWS_REGION, and sign in again (aws sso login) if it expired',
+    vertex: 'check that the account of gcloud auth application-default login has roles/aiplatform.user in ' +
+        'ANTHROPIC_VERTEX_PROJECT_ID and that the model is enabled in the Model Garden',
+    foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or your Entra ID sign-in (az login) and its role on the Foundry resource',
+};
+
+;// CONCATENATED MODULE: ./src/local/provider-flag.ts
+/**
+ * `--provider`, read together with the environment, as the action reads its `provider` input (the facts are
+ * core/providers.ts's). On a terminal a cloud's credentials may come from the machine's own configuration (an AWS
+ * profile, gcloud's application-default login), so a credential missing from the environment is a warning only.
  */
 
 
 
 
 
+/** @param given the flag's value ('' when not given: the Anthropic API, unless the environment turns a cloud on) */
+function readProviderFlag(given, env, warnings) {
+    if (given !== '' && !PROVIDERS.includes(given)) {
+        throw new UsageError(`--provider is '${given}'; expected one of: ${PROVIDERS.join(', ')}.`);
+    }
+    const unsupported = unsupportedSwitchesOn(env);
+    if (unsupported.length > 0) {
+        throw new UsageError(`Your environment turns on ${unsupported.join(', ')}, a provider autonomous-loop does not support: unset it, ` +
+            `and pass --provider with one of: ${PROVIDERS.join(', ')}.`);
+    }
+    const switched = switchedOnProviders(env);
+    if (switched.length > 1) {
+        throw new UsageError(`Your environment turns on more than one provider (${switched.map((p) => PROVIDER_SWITCHES[p]).join(', ')}): ` +
+            'unset all but one, or all of them and pass --provider.');
+    }
+    const provider = switched[0] ?? (given || 'anthropic');
+    if (given !== '' && given !== 'anthropic' && given !== provider) {
+        throw new UsageError(`--provider is '${given}', but your environment sets ${PROVIDER_SWITCHES[switched[0]]} for '${provider}': ` +
+            'drop one of the two.');
+    }
+    for (const missing of missingSettings(provider, env)) {
+        const message = `--provider ${provider} needs ${missing.needs} in the environment`;
+        if (!missing.credential)
+            throw new UsageError(`${message}: ${howToSet(missing)}.`);
+        warnings.push(`${message}; going on: the CLI may sign in to ${PROVIDER_NAMES[provider]} from your own setup (${howToSet(missing)}).`);
+    }
+    const credentialsFile = provider === 'vertex' ? (env.GOOGLE_APPLICATION_CREDENTIALS ?? '') : '';
+    if (credentialsFile !== '' && !((0,external_node_fs_namespaceObject.existsSync)(credentialsFile) && (0,external_node_fs_namespaceObject.statSync)(credentialsFile).isFile())) {
+        throw new UsageError(`--provider vertex reads the file that GOOGLE_APPLICATION_CREDENTIALS names, but '${credentialsFile}' is not a file.`);
+    }
+    return provider;
+}
+
+;// CONCATENATED MODULE: ./src/local/flags.ts
+/**
+ * Reads the local command's flags (named after the action's inputs) into a frozen `LoopConfig` and the terminal's own
+ * options. Every error is a `UsageError` that names the flag and the value it got.
+ */
+
+
+
+
+
+
+
+
+/**
+ * The action's inputs that a terminal has no use for are not flags: `anthropic-api-key` and `claude-code-oauth-token`
+ * (a secret on the command line shows in `ps` and the shell's history: the environment holds them), and the GitHub
+ * ones (`open-issue-on`, `issue-labels`, `status-issue`, `github-token`, `allowed-actors`).
+ */
+const STRING_FLAGS = [
+    ...['prompt', 'prompt-file', 'continuation-prompt', 'max-iterations', 'hard-limit', 'no-change-threshold'],
+    ...['same-error-threshold', 'max-budget-usd', 'iteration-timeout-minutes', 'time-limit-minutes', 'api-retries'],
+    ...['check-command', 'check-on', 'check-timeout-minutes', 'working-directory', 'state-dir', 'provider', 'model'],
+    ...['max-turns', 'allowed-tools', 'disallowed-tools', 'permission-mode', 'claude-args', 'allowed-domains'],
+    ...['claude-path', 'claude-version', 'fail-on', 'summary'],
+];
+const BOOLEAN_FLAGS = ['sandbox', 'claude-from-path', 'quiet', 'json', 'help', 'version'];
+const OPTIONS = {
+    ...Object.fromEntries(STRING_FLAGS.map((name) => [name, { type: 'string' }])),
+    ...Object.fromEntries(BOOLEAN_FLAGS.map((name) => [name, { type: 'boolean' }])),
+    help: { type: 'boolean', short: 'h' },
+    quiet: { type: 'boolean', short: 'q' },
+};
+/** Every flag name, for a test that holds them against action.yml's inputs. */
+const FLAG_NAMES = [...STRING_FLAGS, ...BOOLEAN_FLAGS];
+function parseFlags(argv, where) {
+    let values;
+    try {
+        values = (0,external_node_util_namespaceObject.parseArgs)({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+    }
+    catch (error) {
+        // Node's own words name the flag: "Unknown option '--promt'", "Option '--prompt <value>' argument missing".
+        throw new UsageError(error.message);
+    }
+    if (values.help)
+        return { kind: 'help' };
+    if (values.version)
+        return { kind: 'version' };
+    const get = (name) => (values[name] ?? '').trim();
+    const flag = (name) => values[name] === true;
+    const { workingDirectory, repository } = readWorkingDirectory(get, where);
+    const config = readConfig(get, flag, where, workingDirectory, repository);
+    const options = {
+        quiet: flag('quiet'),
+        json: flag('json'),
+        summaryFile: readSummaryFile(get, where.cwd),
+        failOn: config.failOn,
+    };
+    return { kind: 'run', config: Object.freeze(config), options, repository };
+}
+function readConfig(get, flag, where, workingDirectory, repository) {
+    const warnings = [];
+    const hardLimit = wholeNumber(get, 'hard-limit', 50, 1);
+    const requestedMax = wholeNumber(get, 'max-iterations', 10, 1);
+    if (requestedMax > hardLimit) {
+        warnings.push(`--max-iterations is ${requestedMax}, above --hard-limit ${hardLimit}: using ${hardLimit}.`);
+    }
+    const sandbox = flag('sandbox');
+    const allowedDomains = domainList(get, 'allowed-domains');
+    if (!sandbox && allowedDomains.length > 0) {
+        warnings.push("--allowed-domains is set without --sandbox: Claude's commands may reach any host.");
+    }
+    const maxBudgetUsd = optionalPositiveNumber(get, 'max-budget-usd');
+    return {
+        prompt: readPrompt(get, workingDirectory, repository),
+        continuationPrompt: get('continuation-prompt') || DEFAULT_CONTINUATION_PROMPT,
+        maxIterations: Math.min(requestedMax, hardLimit),
+        hardLimit,
+        noChangeThreshold: wholeNumber(get, 'no-change-threshold', 3, 1),
+        sameErrorThreshold: wholeNumber(get, 'same-error-threshold', 5, 1),
+        maxBudgetUsd,
+        iterationTimeoutMs: optionalMinutes(get, 'iteration-timeout-minutes') ?? 30 * 60_000,
+        timeLimitMs: optionalMinutes(get, 'time-limit-minutes'),
+        apiRetries: wholeNumber(get, 'api-retries', 2, 0),
+        checkCommand: get('check-command'),
+        checkOn: oneOf(get, 'check-on', CHECK_ON, 'ready'),
+        checkTimeoutMs: optionalMinutes(get, 'check-timeout-minutes') ?? 10 * 60_000,
+        workingDirectory,
+        stateDir: readStateDir(get, where.cwd, repository),
+        // The CLI finds ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or its own login.
+        anthropicApiKey: '',
+        claudeCodeOauthToken: '',
+        provider: readProviderFlag(get('provider'), where.env, warnings),
+        model: get('model'),
+        maxTurns: get('max-turns') === '' ? undefined : wholeNumber(get, 'max-turns', 0, 1),
+        allowedTools: toolList(get, 'allowed-tools'),
+        disallowedTools: toolList(get, 'disallowed-tools'),
+        permissionMode: oneOf(get, 'permission-mode', PERMISSION_MODES, 'bypassPermissions'),
+        claudeArgs: claudeArgs(get, 'claude-args', maxBudgetUsd !== undefined),
+        sandbox,
+        allowedDomains,
+        claudePath: get('claude-path'),
+        claudeVersion: exactVersion(get, 'claude-version'),
+        claudeFromPath: flag('claude-from-path'),
+        failOn: statusList(get, 'fail-on', 'failed,timed_out'),
+        // The GitHub inputs: no issue, no status comment, no actor check on a terminal.
+        openIssueOn: [],
+        issueLabels: [],
+        statusIssue: undefined,
+        githubToken: '',
+        allowedActors: [],
+        warnings,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/local/help.ts
+/** The text of `autonomous-loop --help`: every flag, its default, the credentials and the exit codes. */
+
+const HELP = `Usage: autonomous-loop --prompt TEXT [flags]
+
+Runs Claude Code in a loop in a git work tree until its COMPLETION_GATE says ready: true or a circuit breaker trips.
+Credentials: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or the CLI's own login; with
+--provider, the cloud's own variables (AWS_REGION, ANTHROPIC_VERTEX_PROJECT_ID, ...) or your machine's sign-in.
+
+The task
+  --prompt TEXT                  the task for Claude (or --prompt-file)
+  --prompt-file FILE             a file with the task, relative to the working directory
+  --continuation-prompt TEXT     what each later iteration is told
+Limits
+  --max-iterations N             (default 10)      --hard-limit N            (default 50)
+  --no-change-threshold N        (default 3)       --same-error-threshold N  (default 5)
+  --max-budget-usd USD           --max-turns N     --api-retries N           (default 2)
+  --iteration-timeout-minutes M  (default 30)      --time-limit-minutes M
+Check
+  --check-command CMD            run after an iteration; completion needs it to pass
+  --check-on ready|every-iteration (default ready)  --check-timeout-minutes M (default 10)
+Where
+  --working-directory DIR        (default: the current directory; must be in a git work tree)
+  --state-dir DIR                keep the loop there (outside the repository) to continue it in a later run
+Claude
+  --provider anthropic|bedrock|vertex|foundry (default anthropic, or the one CLAUDE_CODE_USE_* turns on)
+  --model NAME  --permission-mode MODE (default bypassPermissions)
+  --allowed-tools LIST  --disallowed-tools LIST  --sandbox  --allowed-domains LIST
+  --claude-args "ARGS"           more arguments for the CLI, split as a shell would (--claude-args="--add-dir ../x")
+  --claude-path PATH  --claude-version X.Y.Z (default ${DEFAULT_CLAUDE_VERSION})  --claude-from-path
+Output
+  -q, --quiet                    do not print Claude's text as it streams
+  --json                         print the outputs as one JSON object at the end (the rest goes to stderr)
+  --summary FILE                 write the Markdown summary (the job summary of the action) to FILE
+  --fail-on LIST                 statuses that exit 1 (default failed,timed_out; none: never)
+  -h, --help                     --version
+
+Exit codes: 0 done; 1 a status in --fail-on; 2 a usage error; 130 interrupted (Ctrl-C).
+`;
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+/** GitHub refuses a step summary over 1 MiB; stay well below it. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_BLOCKERS = 50;
+/** A table row stays readable; the whole text is in the transcript. */
+const MAX_CELL = 1000;
+const STATUS_ICON = {
+    completed: '✅',
+    iteration_limit_reached: '🔁',
+    no_progress: '⏸️',
+    repeated_error: '♻️',
+    budget_exceeded: '💸',
+    usage_limited: '⏳',
+    time_limit_reached: '⌛',
+    timed_out: '⏱️',
+    cancelled: '🚫',
+    failed: '❌',
+};
+/** Past this many iterations the table is folded away: the head of the summary stays readable. */
+const OPEN_TABLE_ROWS = 10;
+/** Statuses where a breaker or a limit, not Claude, ended the loop: Claude's own view is then worth reading. */
+const STOPPED_SHORT = new Set([
+    'iteration_limit_reached',
+    'no_progress',
+    'repeated_error',
+    'budget_exceeded',
+    'usage_limited',
+    'time_limit_reached',
+    'timed_out',
+]);
+/** Everything from Claude, a tool or the repository goes through `markdownInline`/`markdownCell`. */
+function renderMarkdownSummary(outcome, around = {}) {
+    const { issue, runUrl = '', hint } = around;
+    const title = `## ${STATUS_ICON[outcome.status]} Autonomous loop: \`${outcome.status}\``;
+    const reason = markdownInline(outcome.reason, REPORT_TEXT) || '(none given)';
+    if (outcome.records.length === 0) {
+        // Nothing ran (an input error, a CLI that could not be found, a cancellation during set-up): one block that
+        // says why, not a page of empty sections.
+        const lines = [
+            title,
+            '',
+            `**${outcome.status === 'failed' ? 'Error' : 'Reason'}:** ${reason}`,
+            '',
+            'No iteration ran.',
+        ];
+        if (runUrl)
+            lines.push('', `[Workflow run](${runUrl})`);
+        if (hint)
+            lines.push('', hint);
+        return `${lines.join('\n')}\n`;
+    }
+    const head = [title, '', `**Reason:** ${reason}`];
+    const assessment = outcome.lastGate?.reason;
+    if (STOPPED_SHORT.has(outcome.status) && assessment) {
+        head.push('', `**Claude's last assessment:** ${markdownInline(assessment, REPORT_TEXT)}`);
+    }
+    const stale = staleCheckNote(outcome);
+    if (stale)
+        head.push('', stale);
+    head.push('', '| | |', '|---|---|', `| Iterations | ${outcome.iterations} of ${outcome.maxIterations} |`, `| Wall time | ${formatElapsed(outcome.wallTimeMs)} |`, `| ${outcome.earlier ? "This run's cost" : 'Total cost'} | ${costText(outcome.costUsd, outcome.costKnown)}${subscriptionNote(outcome)} |`, ...earlierRows(outcome), `| Turns | ${outcome.turns} |`, `| Tokens | ${tokensText(outcome)} |`, `| Files changed | ${outcome.filesChanged ?? 'unknown (the work tree could not be compared)'} |`, `| Session id | ${outcome.sessionId ? markdownCode(outcome.sessionId, 200, true) : '(none)'} |`);
+    if (issue)
+        head.push(`| Issue | [#${issue.number}](${issue.url}) |`);
+    if (runUrl)
+        head.push(`| Workflow run | [logs and artifacts](${runUrl}) |`);
+    if (hint)
+        head.push('', hint);
+    const blockers = outcome.lastGate?.blockers ?? [];
+    head.push('', '### Blockers', '');
+    if (blockers.length === 0)
+        head.push('None reported.');
+    for (const blocker of blockers.slice(0, MAX_LISTED_BLOCKERS))
+        head.push(`- ${markdownInline(blocker, REPORT_TEXT)}`);
+    if (blockers.length > MAX_LISTED_BLOCKERS)
+        head.push(`- … and ${blockers.length - MAX_LISTED_BLOCKERS} more`);
+    head.push('', '### Progress', '', markdownInline(outcome.lastGate?.progress ?? '', REPORT_TEXT) || 'None reported.');
+    const rows = [];
+    let previousGate;
+    for (const record of outcome.records) {
+        const cost = record.costKnown ? `$${formatCost(record.costUsd)}` : `unknown (≥ $${formatCost(record.costUsd)})`;
+        rows.push(`| ${record.number} | ${(record.durationMs / 1000).toFixed(1)} s | ${record.turns} | ${cost} | ${record.changed ? 'yes' : 'no'} | ${gateCell(record, previousGate)} | ${checkCell(record)} | ${notesCell(record)} |`);
+        previousGate = record.gate ?? previousGate;
+    }
+    const folded = rows.length > OPEN_TABLE_ROWS;
+    const table = {
+        before: [
+            '',
+            '### Iterations',
+            '',
+            ...(folded ? [`<details><summary>All ${rows.length} iterations</summary>`, ''] : []),
+            '| # | Duration | Turns | Cost | Changed | Gate | Check | Notes |',
+            '|---|---|---|---|---|---|---|---|',
+        ],
+        rows,
+        after: folded ? ['', '</details>'] : [],
+    };
+    return fitSummary([...head, ...failedCheck(outcome)].join('\n'), table);
+}
+/** The check after an iteration, for a table cell: shared by the job summary and the status comment. */
+function checkCell(record) {
+    if (!record.check)
+        return '—';
+    return record.check.passed ? 'passed' : `failed: ${markdownCell(record.check.end, 200)}`;
+}
+/**
+ * When the loop did not complete, the output of a check that failed last: the first thing a person looks at. Shared
+ * by the job summary and the issue.
+ */
+function failedCheck(outcome) {
+    const check = outcome.lastCheck;
+    if (!check || check.passed || outcome.status === 'completed')
+        return [];
+    return [
+        '',
+        '### Last check',
+        '',
+        `After iteration ${check.iteration}, ${markdownCode(check.command, 500)} failed (${markdownInline(check.end, 200)}).`,
+        '',
+        '<details><summary>The end of its output</summary>',
+        '',
+        ...codeBlock(check.output),
+        '',
+        '</details>',
+    ];
+}
+/** A check that ran before later iterations changed files: its result is not the final work tree's. */
+function staleCheckNote(outcome) {
+    const check = outcome.lastCheck;
+    if (!check?.stale)
+        return undefined;
+    return (`**Check:** stale. The last check ${check.passed ? 'passed' : 'failed'} after iteration ${check.iteration}, but ` +
+        'the work tree changed after it (or may have: an iteration was stopped before it could be looked at), so the ' +
+        'final work tree was not checked.');
+}
+/** Text in a fenced code block, which renders nothing inside it as Markdown or HTML. */
+function codeBlock(text) {
+    const fence = codeFence(text);
+    return [fence, text, fence];
+}
+/** Under a subscription the CLI's cost is what the tokens would cost at API prices; the budget still acts on it. */
+function subscriptionNote(outcome) {
+    return outcome.subscription ? ' (an API-price equivalent under the subscription, not money spent)' : '';
+}
+function tokensText(outcome) {
+    const { input, output, cacheRead, cacheCreation } = outcome.tokens;
+    return `${input} input, ${output} output, ${cacheRead} cache read, ${cacheCreation} cache creation`;
+}
+function costText(usd, known) {
+    if (known)
+        return `$${formatCost(usd)}`;
+    return `at least $${formatCost(usd)} (an iteration was stopped before the CLI reported its cost)`;
+}
+/** A continued loop: what its earlier runs did, and the whole loop's totals. */
+function earlierRows(outcome) {
+    const earlier = outcome.earlier;
+    if (!earlier)
+        return [];
+    const total = totalCost(outcome);
+    return [
+        `| Continued | this is run ${earlier.runs + 1} of the loop; earlier runs: ${earlier.iterations} iterations, ${costText(earlier.costUsd, earlier.costKnown)} |`,
+        `| Whole loop | ${totalIterations(outcome)} iterations, ${costText(total.usd, total.known)} |`,
+    ];
+}
+/** The gate of an iteration; its blockers only when they differ from those of the gate before it. */
+function gateCell(record, previous) {
+    if (!record.gate)
+        return 'no gate';
+    const blockers = record.gate.blockers ?? [];
+    const same = sameList(blockers, previous?.blockers);
+    const listed = blockers.length === 0 ? '' : same ? ' (blockers unchanged)' : ` (blockers: ${blockers.join('; ')})`;
+    return markdownCell(`${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}${listed}`, MAX_CELL);
+}
+/** Whether `b` holds the items of `a` in order; no list at all (no gate before, or one without blockers) never does. */
+function sameList(a, b) {
+    return b !== undefined && a.length === b.length && a.every((item, index) => item === b[index]);
+}
+function notesCell(record) {
+    const denied = describeDenials(record.deniedTools);
+    const notes = [
+        record.subtype === 'error_max_turns' ? 'turn limit reached' : '',
+        record.subtype === 'error_max_budget_usd' ? 'the CLI stopped at the budget' : '',
+        denied ? `denied: ${denied}` : '',
+        ...record.retryNotes.map((note) => `retry: ${note}`),
+        record.error ? `error: ${record.error}` : '',
+    ].filter((note) => note !== '');
+    const cells = [];
+    let length = 0;
+    for (const note of notes) {
+        const cell = markdownCell(note, MAX_CELL);
+        if (length + cell.length > MAX_CELL && cells.length > 0) {
+            cells.push(`… and ${notes.length - cells.length} more`);
+            break;
+        }
+        cells.push(cell);
+        length += cell.length;
+    }
+    return cells.join('<br>');
+}
+/** Drops iteration rows from the middle rather than the head when the summary would exceed GitHub's limit. */
+function fitSummary(head, table) {
+    // Never without rows: the first and last are kept, or the table goes.
+    const join = (rows) => `${head}\n${[...table.before, ...rows, ...table.after].join('\n')}\n`;
+    const { rows } = table;
+    let text = join(rows);
+    if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+        return text;
+    let keep = rows.length;
+    while (keep > 2) {
+        keep = Math.floor(keep / 2);
+        const firstHalf = Math.ceil(keep / 2);
+        const kept = [
+            ...rows.slice(0, firstHalf),
+            `| … | ${rows.length - keep} iterations omitted to stay under GitHub's 1 MiB summary limit | | | | | | |`,
+            ...rows.slice(rows.length - (keep - firstHalf)),
+        ];
+        text = join(kept);
+        if (Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
+            return text;
+    }
+    return truncateBytes(`${head}\n`, SUMMARY_LIMIT_BYTES);
+}
+function truncateBytes(text, limit) {
+    const buffer = Buffer.from(text);
+    if (buffer.length <= limit)
+        return text;
+    return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
+}
+
+;// CONCATENATED MODULE: ./src/local/terminal.ts
+const ZERO_WIDTH_SPACE = '\u200b';
+/**
+ * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
+ * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
+ * that would show a line in another order than it is.
+ */
+function inert(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
+        .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
+        .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`));
+}
+/** Colour on a TTY only, never with NO_COLOR set (and not empty, as https://no-color.org has it), nor on a dumb one. */
+function useColour(isTTY, env) {
+    return isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+}
+const CODES = { bold: [1, 22], dim: [2, 22], green: [32, 39], yellow: [33, 39], red: [31, 39] };
+function painter(colour) {
+    return (style, text) => (colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text);
+}
+/** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
+function terminalLog(out) {
+    const safe = (message) => inert(out.secrets.redact(message));
+    return {
+        text: (message) => {
+            if (!out.quiet)
+                out.line(safe(message));
+        },
+        warning: (message) => out.line(`${out.paint('yellow', 'warning:')} ${safe(message)}`),
+        startGroup: (name) => {
+            if (!out.quiet)
+                out.line(out.paint('bold', `── ${safe(name)}`));
+        },
+        endGroup: () => undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/local/report.ts
+/**
+ * What the local command says about a loop: a line per iteration, the final line, how to continue, and the outputs as
+ * one JSON object. The Markdown summary is report/summary.ts's, the action's own. The caller redacts; Claude's words
+ * pass through `inert` here, before any colour is added.
+ */
+
+
+
+
+
+
 const MAX_LINE_REASON = 300;
-const MAX_SUMMARY_TEXT = 2_000;
+/** Untrusted text for one line of a terminal. */
+const shown = (text, max) => inert(shorten(oneLine(text), max));
 /** E.g. "Iteration 2 of 10: changed files · $0.0123 · gate not ready: tests still fail". */
 function iterationLine(record, maxIterations, paint) {
     const gate = record.gate;
     const verdict = gate === undefined
         ? paint('dim', 'no gate')
         : `${gate.ready ? paint('green', 'gate ready') : paint('yellow', 'gate not ready')}` +
-            (gate.reason ? `: ${text_shorten(text_oneLine(gate.reason), MAX_LINE_REASON)}` : '');
+            (gate.reason ? `: ${shown(gate.reason, MAX_LINE_REASON)}` : '');
     const parts = [
         record.changed ? 'changed files' : 'no changes',
         `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`,
         verdict,
     ];
     if (record.check)
-        parts.push(`check ${record.check.passed ? 'passed' : 'failed'} (${record.check.end})`);
+        parts.push(`check ${record.check.passed ? 'passed' : 'failed'} (${shown(record.check.end, 200)})`);
     if (record.error)
-        parts.push(paint('red', `error: ${text_shorten(text_oneLine(record.error), MAX_LINE_REASON)}`));
+        parts.push(paint('red', `error: ${shown(record.error, MAX_LINE_REASON)}`));
     return `${paint('bold', `Iteration ${record.number} of ${maxIterations}:`)} ${parts.join(' · ')}`;
+}
+/** The final line: status, iterations, cost, reason. */
+function finalLine(outcome, paint) {
+    const style = outcome.status === 'completed' ? 'green' : outcome.status === 'failed' ? 'red' : 'yellow';
+    return (`${paint('bold', 'Autonomous loop:')} ${paint(style, outcome.status)} after ${outcome.iterations} of ` +
+        `${outcome.maxIterations} iterations, ${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ` +
+        shown(outcome.reason, 4_000));
+}
+/** How to go on with a loop that did not complete, in the flags' words; undefined when there is nothing to say. */
+function continueHint(outcome) {
+    if (outcome.status === 'usage_limited') {
+        const until = outcome.resetsAt === undefined ? 'its reset (the CLI did not say when)' : isoTime(outcome.resetsAt);
+        return outcome.stateSaved
+            ? `The loop is paused by the usage limit until ${until}. Its state is saved in --state-dir: run ` +
+                'autonomous-loop again with the same --state-dir after that time and it goes on where it stopped.'
+            : `The loop is paused by the usage limit until ${until}. Run autonomous-loop again after that time (with ` +
+                '--state-dir, a later run would continue this loop where it stopped).';
+    }
+    if (!outcome.stateSaved || outcome.status === 'completed')
+        return undefined;
+    return ("This loop's state and Claude's session are saved in --state-dir: run autonomous-loop again with the same " +
+        '--state-dir and the loop goes on where it stopped, in the same conversation; a new --prompt is passed first.');
+}
+/** The Markdown summary the action writes as its job summary, with how to continue in the flags' words. */
+function renderLocalSummary(outcome) {
+    const hint = continueHint(outcome);
+    return renderMarkdownSummary(outcome, { hint: hint === undefined ? undefined : `**To continue:** ${hint}` });
 }
 /** The action's outputs, with numbers as numbers and lists as lists. */
 function localOutputs(outcome) {
@@ -6324,74 +6885,31 @@ function localOutputs(outcome) {
         check: check === undefined ? '' : check.stale ? 'stale' : check.passed ? 'passed' : 'failed',
     };
 }
-/** The final line: status, iterations, cost, reason. */
-function finalLine(outcome, paint) {
-    const style = outcome.status === 'completed' ? 'green' : outcome.status === 'failed' ? 'red' : 'yellow';
-    return (`${paint('bold', 'Autonomous loop:')} ${paint(style, outcome.status)} after ${outcome.iterations} of ` +
-        `${outcome.maxIterations} iterations, ${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ` +
-        text_shorten(outcome.reason, 4_000));
-}
-function renderLocalSummary(outcome) {
-    const lines = [
-        `# Autonomous loop: ${outcome.status}`,
-        '',
-        `**${outcome.iterations}** of ${outcome.maxIterations} iterations · ` +
-            `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)} · ${outcome.turns} turns · ` +
-            `${outcome.filesChanged ?? 'unknown'} files changed · ${formatElapsed(outcome.wallTimeMs)}`,
-        '',
-        `**Reason:** ${markdownInline(outcome.reason, MAX_SUMMARY_TEXT)}`,
-    ];
-    const blockers = outcome.lastGate?.blockers ?? [];
-    if (blockers.length > 0) {
-        lines.push('', '**Blockers:**', ...blockers.map((blocker) => `- ${markdownInline(blocker, MAX_SUMMARY_TEXT)}`));
-    }
-    if (outcome.records.length > 0) {
-        lines.push('', '| Iteration | Changed | Cost (USD) | Gate | Check |', '| --: | :-: | --: | --- | --- |');
-        for (const record of outcome.records) {
-            const gate = record.gate ? `${record.gate.ready ? 'ready' : 'not ready'}: ${record.gate.reason ?? ''}` : '';
-            const check = record.check ? `${record.check.passed ? 'passed' : 'failed'} (${record.check.end})` : '';
-            lines.push(`| ${record.number} | ${record.changed ? 'yes' : 'no'} | ${formatCost(record.costUsd)} | ` +
-                `${markdownCell(gate, 300)} | ${markdownCell(check, 200)} |`);
-        }
-    }
-    if (outcome.transcriptFile)
-        lines.push('', `Transcript: ${markdownInline(outcome.transcriptFile, 500)}`);
-    return `${lines.join('\n')}\n`;
+/**
+ * The outputs as one line of JSON. JSON escapes C0 controls but not DEL and C1 (U+009B is a terminal's CSI), nor the
+ * line separators some readers split on: those are escaped too, and the JSON means the same.
+ */
+function outputsJson(outcome) {
+    return JSON.stringify(localOutputs(outcome)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-;// CONCATENATED MODULE: ./src/local/terminal.ts
-const ZERO_WIDTH_SPACE = '\u200b';
-/** Text as the terminal may show it: `::` and `##[` broken invisibly, control characters other than tab dropped. */
-function inert(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '')
-        .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
-        .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`));
-}
-/** Colour on a TTY only, and never with NO_COLOR set to anything (https://no-color.org). */
-function useColour(isTTY, env) {
-    return isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
-}
-const CODES = { bold: [1, 22], dim: [2, 22], green: [32, 39], yellow: [33, 39], red: [31, 39] };
-function painter(colour) {
-    return (style, text) => (colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text);
-}
-/** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
-function terminalLog(out) {
-    const safe = (message) => inert(out.secrets.redact(message));
-    return {
-        text: (message) => {
-            if (!out.quiet)
-                out.line(safe(message));
-        },
-        warning: (message) => out.line(`${out.paint('yellow', 'warning:')} ${safe(message)}`),
-        startGroup: (name) => {
-            if (!out.quiet)
-                out.line(out.paint('bold', `── ${safe(name)}`));
-        },
-        endGroup: () => undefined,
-    };
+;// CONCATENATED MODULE: ./src/local/work-tree.ts
+/** The git work tree the loop runs in: the loop tells Claude's changes by git, so the command needs one. */
+
+/** The top level of the work tree that holds `directory`; throws git's own words when there is none. */
+function repositoryOf(directory, env) {
+    try {
+        return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
+            cwd: directory,
+            env,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+        }).trim();
+    }
+    catch (error) {
+        const stderr = String(error.stderr ?? '').trim();
+        throw new Error(stderr || error.message);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/local/main.ts
@@ -6411,12 +6929,12 @@ function terminalLog(out) {
 
 
 
+
+
 async function main(argv, io) {
     let command;
     try {
-        command = parseFlags(argv, io.cwd);
-        if (command.kind === 'run')
-            await requireWorkTree(command.config.workingDirectory, argv, io.env);
+        command = parseFlags(argv, { cwd: io.cwd, env: io.env, repositoryOf: repositoryOf });
     }
     catch (error) {
         if (!(error instanceof UsageError))
@@ -6436,7 +6954,7 @@ async function main(argv, io) {
         io.stderr.write('autonomous-loop runs on Linux and macOS: on Windows it could not stop what Claude starts.\n');
         return EXIT_FAILED;
     }
-    const { config, options } = command;
+    const { config, options, repository } = command;
     // With --json, stdout holds the JSON alone: everything for people goes to stderr.
     const human = options.json ? io.stderr : io.stdout;
     const paint = painter(useColour(human.isTTY, io.env));
@@ -6464,7 +6982,6 @@ async function main(argv, io) {
     process.on('SIGTERM', onSignal);
     try {
         const startedAt = Date.now();
-        const repository = await gitTopLevel(config.workingDirectory, io.env);
         const loopOutcome = await runConfiguredLoop(config, {
             log,
             words: LOCAL_WORDS,
@@ -6475,24 +6992,12 @@ async function main(argv, io) {
             tempDir: external_node_os_default().tmpdir(),
             runId: `local-${startedAt}-${process.pid}`,
             // A saved loop (--state-dir) is this repository's and this folder's in it.
-            identity: { repository, workingDirectory: external_node_path_default().relative(repository, config.workingDirectory) || '.' },
+            identity: { repository, workingDirectory: external_node_path_default().relative(repository, realPath(config.workingDirectory)) || '.' },
             startedAt,
-            onIterationEnded: (record) => line(inert(secrets.redact(iterationLine(record, config.maxIterations, paint)))),
+            onIterationEnded: (record) => line(iterationLine(secrets.redactDeep(record), config.maxIterations, paint)),
         });
         const outcome = secrets.redactDeep(loopOutcome);
-        line(inert(finalLine(outcome, paint)));
-        if (options.summaryFile !== undefined) {
-            try {
-                (0,external_node_fs_namespaceObject.writeFileSync)(options.summaryFile, renderLocalSummary(outcome));
-                line(`Summary written to ${inert(options.summaryFile)}`);
-            }
-            catch (error) {
-                // The loop has run: its outcome still decides the exit code.
-                log.warning(`--summary: could not write ${options.summaryFile}: ${error.message}`);
-            }
-        }
-        if (options.json)
-            io.stdout.write(`${JSON.stringify(localOutputs(outcome))}\n`);
+        report(outcome, options, { line, paint, log, stdout: io.stdout });
         return exitCodeFor(outcome.status, options.failOn, cancel.signal.aborted);
     }
     finally {
@@ -6500,27 +7005,24 @@ async function main(argv, io) {
         process.off('SIGTERM', onSignal);
     }
 }
-/** The loop needs a git work tree: it tells Claude's changes by it. Said here in the flags' words. */
-async function requireWorkTree(directory, argv, env) {
-    try {
-        await gitTopLevel(directory, env);
+/** After the loop: the final line, how to continue, the summary file, the JSON. The outcome is redacted. */
+function report(outcome, options, out) {
+    out.line(finalLine(outcome, out.paint));
+    const hint = continueHint(outcome);
+    if (hint !== undefined)
+        out.line(`${out.paint('bold', 'To continue:')} ${hint}`);
+    if (options.summaryFile !== undefined) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(options.summaryFile, renderLocalSummary(outcome));
+            out.line(`Summary written to ${inert(options.summaryFile)}`);
+        }
+        catch (error) {
+            // The loop has run: its outcome still decides the exit code.
+            out.log.warning(`--summary: could not write ${options.summaryFile}: ${error.message}`);
+        }
     }
-    catch (error) {
-        const given = argv.some((arg) => arg === '--working-directory' || arg.startsWith('--working-directory='));
-        const where = given ? `--working-directory (${directory})` : `The current directory (${directory})`;
-        throw new UsageError(`${where} is not inside a git work tree: the loop tells Claude's changes by git. Run autonomous-loop in a ` +
-            `repository (git init, or a clone), or pass --working-directory. (${error.message.trim()})`);
-    }
-}
-function gitTopLevel(directory, env) {
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', ['rev-parse', '--show-toplevel'], { cwd: directory, env }, (error, stdout, stderr) => {
-            if (error)
-                reject(new Error(stderr.trim() || error.message));
-            else
-                resolve(stdout.trim());
-        });
-    });
+    if (options.json)
+        out.stdout.write(`${outputsJson(outcome)}\n`);
 }
 
 

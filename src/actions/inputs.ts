@@ -14,6 +14,7 @@ import {
   type PermissionMode,
 } from '../core/settings.js';
 import { isStatus, STATUSES, type LoopStatus } from '../core/outcome.js';
+import { ownedFlagsIn, refusedFlagsIn } from '../claude/user-args.js';
 import { splitShellWords } from '../text/shell-words.js';
 import { isHostPattern, ListError, splitList, splitToolList } from '../text/tool-list.js';
 import { isWithin, realPath } from '../system/real-path.js';
@@ -74,23 +75,6 @@ export function inputNamesFromEnv(env: NodeJS.ProcessEnv): string[] {
     .filter((key) => key.startsWith('INPUT_'))
     .map((key) => key.slice('INPUT_'.length));
 }
-
-/** Flags that the action sets itself (or, with `--resume`/`--continue`, decides on): see buildClaudeArgs. */
-const OWNED_FLAGS = [
-  '--print',
-  '--output-format',
-  '--input-format',
-  '--verbose',
-  '--resume',
-  '--continue',
-  '--session-id',
-];
-const OWNED_SHORT_FLAGS = ['-p', '-r', '-c'];
-/**
- * Flags that add to the transcript what redaction cannot see whole: a secret split across the `text_delta` events of
- * partial messages, or the user's messages echoed back.
- */
-const REFUSED_FLAGS = ['--include-partial-messages', '--replay-user-messages'];
 
 export { InputError, DEFAULT_CLAUDE_VERSION, DEFAULT_CONTINUATION_PROMPT, MAX_DURATION_MINUTES };
 
@@ -179,7 +163,7 @@ export function readInputs(
   if (!sandbox && allowedDomains.length > 0) {
     warnings.push("Input 'allowed-domains' is set but 'sandbox' is not true: Claude's commands may reach any host.");
   }
-  const refused = [...new Set(claudeArgs.map((arg) => arg.split('=')[0]).filter((arg) => REFUSED_FLAGS.includes(arg)))];
+  const refused = refusedFlagsIn(claudeArgs);
   if (refused.length > 0) {
     throw new InputError(
       `Input 'claude-args' is "${get('claude-args')}": ${refused.join(', ')} cannot be used with the action, which ` +
@@ -337,22 +321,6 @@ function toolList(get: (name: string) => string, name: string): string[] {
     if (!(error instanceof ListError)) throw error;
     throw new InputError(`Input '${name}' is "${text}": ${error.message}`);
   }
-}
-
-/**
- * The flags in `args` that the action owns, as written (`--resume=x` gives `--resume`); `--max-budget-usd` too when
- * `budgetOwned`. Short options: `-p`, `-c`, `-r` alone or with letters or a value attached (`-pc`, `-rID`); an
- * argument with whitespace in it is a value.
- */
-function ownedFlagsIn(args: readonly string[], budgetOwned: boolean): string[] {
-  const found: string[] = [];
-  for (const arg of args) {
-    const long = arg.split('=')[0];
-    const short = arg.slice(0, 2);
-    if (OWNED_FLAGS.includes(long) || (budgetOwned && long === '--max-budget-usd')) found.push(long);
-    else if (OWNED_SHORT_FLAGS.includes(short) && !/\s/.test(arg)) found.push(short);
-  }
-  return [...new Set(found)];
 }
 
 /**

@@ -2,18 +2,22 @@
  * The terminal front end: reads the flags, checks the work tree, runs the loop with the terminal as its host, and
  * reports it (a line per iteration, the final line, `--json`, `--summary`). Returns the exit code.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cloudCredentialSecrets } from '../core/providers.js';
 import { runConfiguredLoop } from '../runner.js';
+import type { Log } from '../core/log.js';
+import type { LoopOutcome } from '../core/outcome.js';
+import { realPath } from '../system/real-path.js';
 import { LOCAL_WORDS } from './host-words.js';
 import { Secrets } from '../text/untrusted-text.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-code.js';
-import { HELP, parseFlags, UsageError, type LocalCommand } from './flags.js';
-import { finalLine, iterationLine, localOutputs, renderLocalSummary } from './report.js';
-import { inert, painter, terminalLog, useColour } from './terminal.js';
+import { parseFlags, UsageError, type LocalCommand, type LocalOptions } from './flags.js';
+import { HELP } from './help.js';
+import { continueHint, finalLine, iterationLine, outputsJson, renderLocalSummary } from './report.js';
+import { inert, painter, terminalLog, useColour, type Paint } from './terminal.js';
+import { repositoryOf } from './work-tree.js';
 
 export interface LocalIo {
   stdout: NodeJS.WriteStream;
@@ -26,8 +30,7 @@ export interface LocalIo {
 export async function main(argv: readonly string[], io: LocalIo): Promise<number> {
   let command: LocalCommand;
   try {
-    command = parseFlags(argv, io.cwd);
-    if (command.kind === 'run') await requireWorkTree(command.config.workingDirectory, argv, io.env);
+    command = parseFlags(argv, { cwd: io.cwd, env: io.env, repositoryOf });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`autonomous-loop: ${inert(error.message)}\nRun autonomous-loop --help for the flags.\n`);
@@ -45,7 +48,7 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
     io.stderr.write('autonomous-loop runs on Linux and macOS: on Windows it could not stop what Claude starts.\n');
     return EXIT_FAILED;
   }
-  const { config, options } = command;
+  const { config, options, repository } = command;
   // With --json, stdout holds the JSON alone: everything for people goes to stderr.
   const human = options.json ? io.stderr : io.stdout;
   const paint = painter(useColour(human.isTTY, io.env));
@@ -73,7 +76,6 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
   process.on('SIGTERM', onSignal);
   try {
     const startedAt = Date.now();
-    const repository = await gitTopLevel(config.workingDirectory, io.env);
     const loopOutcome = await runConfiguredLoop(config, {
       log,
       words: LOCAL_WORDS,
@@ -84,22 +86,12 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
       tempDir: os.tmpdir(),
       runId: `local-${startedAt}-${process.pid}`,
       // A saved loop (--state-dir) is this repository's and this folder's in it.
-      identity: { repository, workingDirectory: path.relative(repository, config.workingDirectory) || '.' },
+      identity: { repository, workingDirectory: path.relative(repository, realPath(config.workingDirectory)) || '.' },
       startedAt,
-      onIterationEnded: (record) => line(inert(secrets.redact(iterationLine(record, config.maxIterations, paint)))),
+      onIterationEnded: (record) => line(iterationLine(secrets.redactDeep(record), config.maxIterations, paint)),
     });
     const outcome = secrets.redactDeep(loopOutcome);
-    line(inert(finalLine(outcome, paint)));
-    if (options.summaryFile !== undefined) {
-      try {
-        writeFileSync(options.summaryFile, renderLocalSummary(outcome));
-        line(`Summary written to ${inert(options.summaryFile)}`);
-      } catch (error) {
-        // The loop has run: its outcome still decides the exit code.
-        log.warning(`--summary: could not write ${options.summaryFile}: ${(error as Error).message}`);
-      }
-    }
-    if (options.json) io.stdout.write(`${JSON.stringify(localOutputs(outcome))}\n`);
+    report(outcome, options, { line, paint, log, stdout: io.stdout });
     return exitCodeFor(outcome.status, options.failOn, cancel.signal.aborted);
   } finally {
     process.off('SIGINT', onSignal);
@@ -107,25 +99,23 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
   }
 }
 
-/** The loop needs a git work tree: it tells Claude's changes by it. Said here in the flags' words. */
-async function requireWorkTree(directory: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  try {
-    await gitTopLevel(directory, env);
-  } catch (error) {
-    const given = argv.some((arg) => arg === '--working-directory' || arg.startsWith('--working-directory='));
-    const where = given ? `--working-directory (${directory})` : `The current directory (${directory})`;
-    throw new UsageError(
-      `${where} is not inside a git work tree: the loop tells Claude's changes by git. Run autonomous-loop in a ` +
-        `repository (git init, or a clone), or pass --working-directory. (${(error as Error).message.trim()})`,
-    );
+/** After the loop: the final line, how to continue, the summary file, the JSON. The outcome is redacted. */
+function report(
+  outcome: LoopOutcome,
+  options: LocalOptions,
+  out: { line(text: string): void; paint: Paint; log: Log; stdout: NodeJS.WriteStream },
+): void {
+  out.line(finalLine(outcome, out.paint));
+  const hint = continueHint(outcome);
+  if (hint !== undefined) out.line(`${out.paint('bold', 'To continue:')} ${hint}`);
+  if (options.summaryFile !== undefined) {
+    try {
+      writeFileSync(options.summaryFile, renderLocalSummary(outcome));
+      out.line(`Summary written to ${inert(options.summaryFile)}`);
+    } catch (error) {
+      // The loop has run: its outcome still decides the exit code.
+      out.log.warning(`--summary: could not write ${options.summaryFile}: ${(error as Error).message}`);
+    }
   }
-}
-
-function gitTopLevel(directory: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: directory, env }, (error, stdout, stderr) => {
-      if (error) reject(new Error(stderr.trim() || error.message));
-      else resolve(stdout.trim());
-    });
-  });
+  if (options.json) out.stdout.write(`${outputsJson(outcome)}\n`);
 }

@@ -7,18 +7,22 @@ import type { Secrets } from '../text/untrusted-text.js';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 
-/** Text as the terminal may show it: `::` and `##[` broken invisibly, control characters other than tab dropped. */
+/**
+ * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
+ * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
+ * that would show a line in another order than it is.
+ */
 export function inert(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex
-      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '')
+      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
       .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`)
   );
 }
 
-/** Colour on a TTY only, and never with NO_COLOR set to anything (https://no-color.org). */
+/** Colour on a TTY only, never with NO_COLOR set (and not empty, as https://no-color.org has it), nor on a dumb one. */
 export function useColour(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   return isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
 }
