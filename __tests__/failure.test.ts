@@ -47,27 +47,29 @@ describe('iterationFailure: the CLI’s real error texts', () => {
     expect(iterationFailure(apiError(status, text), withKey)).toMatchObject({ kind: 'transient', message: text });
   });
 
-  it('401 is an authentication failure that names the input in use', () => {
+  it('401 is an authentication failure of the credential in use', () => {
     const failure = iterationFailure(apiError(401, 'Invalid API key · Fix external API key'), withKey);
-    expect(failure?.kind).toBe('auth');
-    expect(failure?.message).toBe(
-      "The Anthropic API rejected the API key or token (401): check the 'anthropic-api-key' input. The CLI said: Invalid API key · Fix external API key",
-    );
-    expect(iterationFailure(apiError(401, 'OAuth token has expired'), withToken)?.message).toContain(
-      "'claude-code-oauth-token'",
-    );
-    expect(iterationFailure(apiError(403, 'Forbidden'), withKey)?.kind).toBe('auth');
+    expect(failure).toEqual({
+      kind: 'auth',
+      message: 'Invalid API key · Fix external API key',
+      resetAt: undefined,
+      auth: { credential: 'api-key', provider: undefined, status: 401 },
+    });
+    expect(iterationFailure(apiError(401, 'OAuth token has expired'), withToken)?.auth?.credential).toBe('oauth-token');
+    expect(iterationFailure(apiError(403, 'Forbidden'), withKey)?.auth).toEqual({
+      credential: 'api-key',
+      provider: undefined,
+      status: 403,
+    });
   });
 
-  it('"Not logged in" without credentials says which inputs to set', () => {
+  it('"Not logged in" without credentials is an authentication failure without a credential', () => {
     const failure = iterationFailure(apiError(null, 'Not logged in · Please run /login'), none);
-    expect(failure).toMatchObject({ kind: 'auth' });
-    expect(failure?.message).toContain(
-      "has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input",
-    );
-    // An input given as `${{ secrets.X }}` is empty when the secret is missing or withheld from the run.
-    expect(failure?.message).toMatch(/secret has not been created.*fork.*Dependabot/s);
-    expect(failure?.message).toMatch(/The CLI said: Not logged in · Please run \/login$/);
+    expect(failure).toMatchObject({
+      kind: 'auth',
+      message: 'Not logged in · Please run /login',
+      auth: { credential: 'none', provider: undefined, status: undefined },
+    });
   });
 
   it('a turn cap and a clean run are not failures; a lingering CLI stopped after its result is fine', () => {
@@ -215,21 +217,26 @@ describe('iterationFailure: the API status decides before the words', () => {
   it('without a status, the text alone says it is an authentication failure', () => {
     expect(iterationFailure(apiError(null, 'Authentication failed'), withKey)).toEqual({
       kind: 'auth',
-      message:
-        "The Anthropic API rejected the API key or token: check the 'anthropic-api-key' input. The CLI said: Authentication failed",
+      message: 'Authentication failed',
       resetAt: undefined,
+      auth: { credential: 'api-key', provider: undefined, status: undefined },
     });
   });
 
-  it('a rejected key without any credential input names both inputs, not the missing-credentials advice', () => {
-    expect(iterationFailure(apiError(401, 'Invalid API key'), none)?.message).toBe(
-      "The Anthropic API rejected the API key or token (401): check the 'anthropic-api-key' or 'claude-code-oauth-token' input. The CLI said: Invalid API key",
-    );
+  it('a rejected key without any credential input concerns either credential, not missing credentials', () => {
+    expect(iterationFailure(apiError(401, 'Invalid API key'), none)?.auth).toEqual({
+      credential: 'api-key-or-oauth-token',
+      provider: undefined,
+      status: 401,
+    });
   });
 
   it('"Not logged in" while a credential is set is a rejected credential', () => {
-    expect(iterationFailure(apiError(null, 'Not logged in · Please run /login'), withKey)?.message).toMatch(
-      /^The Anthropic API rejected the API key or token: check the 'anthropic-api-key' input/,
+    expect(iterationFailure(apiError(null, 'Not logged in · Please run /login'), withKey)?.auth?.credential).toBe(
+      'api-key',
+    );
+    expect(iterationFailure(apiError(null, 'Not logged in · Please run /login'), withToken)?.auth?.credential).toBe(
+      'oauth-token',
     );
   });
 });

@@ -21,6 +21,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
   return {
     status: 'iteration_limit_reached',
     reason: 'Reached the iteration limit of 10.',
+    cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Reached the iteration limit of 10.' },
     iterations: 10,
     maxIterations: 10,
     records: [],

@@ -4,6 +4,7 @@ import { DEFAULT_CONTINUATION_PROMPT } from '../src/actions/inputs.js';
 import { runFacts, type LoopState } from '../src/core/loop-state.js';
 import { runLoop, type IterationRequest, type LoopDeps, type LoopSettings, type LoopStart } from '../src/core/loop.js';
 import { StreamState } from '../src/claude/stream-json.js';
+import { describeForActions } from '../src/actions/describe.js';
 import type { WorkTreeFingerprint } from '../src/core/fingerprint.js';
 import type { CheckResult } from '../src/core/check.js';
 
@@ -98,6 +99,8 @@ interface HarnessOptions {
   startIterationThrows?: number;
   /** The search for secrets fails with this message. */
   secretSearchFails?: string;
+  /** Running the check throws this (a broken dependency). */
+  checkThrows?: string;
 }
 
 /** Fakes for every dependency: each iteration's stream, exit and work-tree change come from the script. */
@@ -119,6 +122,8 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
   let tree = 0;
   let fingerprintFailure = options.fingerprintFailsAtStart;
   const deps: LoopDeps = {
+    // The Action's words: the reasons below are what its `reason` output says.
+    describe: describeForActions,
     transcriptFile: () => '/tmp/t.jsonl',
     runIteration: async (request) => {
       requests.push(request);
@@ -150,6 +155,7 @@ function harness(script: ScriptedRun[], options: HarnessOptions = {}) {
       return outcome;
     },
     runCheck: async (number, timeoutMs): Promise<CheckResult> => {
+      if (options.checkThrows) throw new Error(options.checkThrows);
       checks.push(number);
       checkTimeouts.push(timeoutMs);
       const check = script[Math.min(number - 1, script.length - 1)].check ?? { exitCode: 0 };
@@ -406,7 +412,21 @@ describe('runLoop', () => {
     expect(outcome.records[0].durationMs).toBe(7_000);
   });
 
-  it('never retries an authentication error, and names the input', async () => {
+  it('makes no retry when the error says to wait past the iteration timeout', async () => {
+    const { outcome, requests, sleeps } = await run([
+      {
+        lines: [result({ is_error: true, api_error_status: 429, result: 'Rate limited: retry after 600 seconds' })],
+        exitCode: 1,
+      },
+    ]);
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(outcome.reason).toBe(
+      'Rate limited: retry after 600 seconds (no retry: it would not end within the iteration timeout)',
+    );
+  });
+
+  it('never retries an authentication error, and says which credential was rejected', async () => {
     const { outcome, requests } = await run([
       {
         lines: [result({ is_error: true, api_error_status: 401, result: 'Invalid API key · Fix external API key' })],
@@ -415,7 +435,14 @@ describe('runLoop', () => {
     ]);
     expect(requests).toHaveLength(1);
     expect(outcome.status).toBe('failed');
-    expect(outcome.reason).toContain("rejected the API key or token (401): check the 'anthropic-api-key' input");
+    expect(outcome.cause).toEqual({
+      kind: 'auth',
+      credential: 'api-key',
+      provider: undefined,
+      status: 401,
+      cliSaid: 'Invalid API key · Fix external API key',
+    });
+    expect(outcome.records[0].error).toBe(outcome.reason);
   });
 
   it('waits until a limit resets when that is within the iteration timeout', async () => {
@@ -436,7 +463,7 @@ describe('runLoop', () => {
   it('reports timed_out and cancelled', async () => {
     expect((await run([{ timedOut: true, exitCode: null }], { iterationTimeoutMs: 90_000 })).outcome).toMatchObject({
       status: 'timed_out',
-      reason: "Iteration 1 ran longer than 'iteration-timeout-minutes' (1.5) and was stopped.",
+      cause: { kind: 'iteration_timeout', iteration: 1, minutes: 1.5 },
     });
     expect((await run([{ cancelled: true, exitCode: null }])).outcome).toMatchObject({ status: 'cancelled' });
     const aborted = new AbortController();
@@ -497,10 +524,17 @@ describe('runLoop: cost and budget', () => {
     const { outcome, requests } = await run([overloaded], { maxBudgetUsd: 0.5, apiRetries: 3 });
     expect(requests).toHaveLength(1);
     expect(outcome.status).toBe('budget_exceeded');
-    expect(outcome.reason).toBe("The loop has cost $0.6000, reaching 'max-budget-usd' ($0.5).");
+    expect(outcome.cause).toEqual({
+      kind: 'budget',
+      spentUsd: 0.6,
+      costKnown: true,
+      limitUsd: 0.5,
+      cliStop: undefined,
+      denials: undefined,
+    });
   });
 
-  it('ends budget_exceeded when the CLI stops at the budget, naming the input', async () => {
+  it('ends budget_exceeded when the CLI stops at the budget, with what the CLI said', async () => {
     const stopped = result({
       subtype: 'error_max_budget_usd',
       is_error: true,
@@ -509,10 +543,12 @@ describe('runLoop: cost and budget', () => {
     });
     const { outcome } = await run([{ lines: [stopped], exitCode: 1, changes: true }], { maxBudgetUsd: 0.3 });
     expect(outcome.status).toBe('budget_exceeded');
-    expect(outcome.reason).toBe(
-      "The loop has cost $0.3100, reaching 'max-budget-usd' ($0.3); the CLI stopped at what was left of it " +
-        '(The CLI stopped at its own budget: Reached maximum budget ($0.3)).',
-    );
+    expect(outcome.cause).toMatchObject({
+      kind: 'budget',
+      spentUsd: 0.31,
+      limitUsd: 0.3,
+      cliStop: 'The CLI stopped at its own budget: Reached maximum budget ($0.3)',
+    });
   });
 
   it('completes when Claude finished the task in the iteration that reached the budget', async () => {
@@ -604,10 +640,13 @@ describe('runLoop: what the CLI did not let Claude do', () => {
       { noChangeThreshold: 2, permissionMode: 'default' },
     );
     expect(outcome.status).toBe('no_progress');
-    expect(outcome.reason).toBe(
-      "No file changes for 2 consecutive runs. Under permission-mode 'default' the CLI denied Claude's tool calls: " +
-        "Write (2), Bash (1); allow them with 'allowed-tools' or choose another 'permission-mode'.",
-    );
+    expect(outcome.cause).toEqual({
+      kind: 'breaker',
+      trip: 'no_changes',
+      tripReason: 'No file changes for 2 consecutive runs',
+      denials: { permissionMode: 'default', deniedTools: { Write: 2, Bash: 1 } },
+      checkEnd: undefined,
+    });
     expect(outcome.records.map((r) => r.deniedTools)).toEqual([{ Write: 1, Bash: 1 }, { Write: 1 }]);
   });
 
@@ -938,13 +977,15 @@ describe('runLoop: the time limit of a run', () => {
     expect(saved.at(-1)).toMatchObject({ status: 'time_limit_reached', iterations: 3 });
   });
 
-  it('names the input and its minutes in the reason', async () => {
+  it('gives the limit in minutes, and when it stopped the loop', async () => {
     const { outcome } = await run([{ hangs: true }], { timeLimitMs: 90_000, iterationTimeoutMs: 600_000 }, undefined, {
       start: { deadline: 90_000 },
     });
-    expect(outcome.reason).toBe(
-      "This run reached its time limit ('time-limit-minutes': 1.5) during iteration 1, which was stopped.",
-    );
+    expect(outcome.cause).toEqual({
+      kind: 'time_limit',
+      minutes: 1.5,
+      when: { at: 'during_iteration', iteration: 1 },
+    });
   });
 
   it('does not start an iteration when no time is left', async () => {
@@ -1234,7 +1275,7 @@ describe('runLoop: when the check runs, and what stops it', () => {
 
   it('a check that times out with just its timeout left before the time limit has failed', async () => {
     // Iteration 1 takes 1 s of the 61 s: the check gets its full 60 s, and times out at the time limit.
-    const { outcome, requests } = await run(
+    const { outcome, requests, saved } = await run(
       [{ ...ready, check: { exitCode: null, hangs: true } }],
       { ...withCheck, checkTimeoutMs: 60_000 },
       undefined,
@@ -1245,6 +1286,14 @@ describe('runLoop: when the check runs, and what stops it', () => {
     expect(requests).toHaveLength(1);
     expect(outcome.status).toBe('time_limit_reached');
     expect(outcome.reason).toContain('before iteration 2');
+    expect(saved.at(-1)).toMatchObject({ status: 'time_limit_reached', iterations: 1 });
+  });
+
+  it('fails with what the check runner said when the check could not be run', async () => {
+    const { outcome, saved } = await run([ready], withCheck, undefined, { checkThrows: 'spawn bash ENOENT' });
+    expect(outcome.cause).toEqual({ kind: 'check_error', iteration: 1, error: 'spawn bash ENOENT' });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'spawn bash ENOENT', lastCheck: undefined });
+    expect(saved.at(-1)).toMatchObject({ status: 'failed', reason: 'spawn bash ENOENT' });
   });
 });
 
@@ -1256,7 +1305,7 @@ describe('runLoop: the budget, more closely', () => {
     expect(outcome).toMatchObject({
       status: 'budget_exceeded',
       iterations: 2,
-      reason: "The loop has cost $0.5000, reaching 'max-budget-usd' ($0.5).",
+      cause: { kind: 'budget', spentUsd: 0.5, costKnown: true, limitUsd: 0.5 },
     });
   });
 
@@ -1270,7 +1319,7 @@ describe('runLoop: the budget, more closely', () => {
       { maxBudgetUsd: 0.5 },
     );
     expect(outcome.status).toBe('budget_exceeded');
-    expect(outcome.reason).toBe("The loop has cost at least $0.6000, reaching 'max-budget-usd' ($0.5).");
+    expect(outcome.cause).toMatchObject({ kind: 'budget', spentUsd: 0.6, costKnown: false, limitUsd: 0.5 });
   });
 
   it("ends budget_exceeded with the CLI's word when its own budget stopped it and the loop has none", async () => {
@@ -1286,13 +1335,15 @@ describe('runLoop: the budget, more closely', () => {
     });
   });
 
-  it('names the denied tools after the budget reason, keeping its dollar amounts', async () => {
+  it('names the denied tools with the budget cause, keeping its dollar amounts', async () => {
     const denied = result({ total_cost_usd: 0.6, permission_denials: [denial('toolu_1', 'Write')] });
     const { outcome } = await run([{ lines: [denied], changes: true }], { maxBudgetUsd: 0.5 });
-    expect(outcome.reason).toBe(
-      "The loop has cost $0.6000, reaching 'max-budget-usd' ($0.5). Under permission-mode 'bypassPermissions' " +
-        "the CLI denied Claude's tool calls: Write (1); allow them with 'allowed-tools' or choose another 'permission-mode'.",
-    );
+    expect(outcome.cause).toMatchObject({
+      kind: 'budget',
+      spentUsd: 0.6,
+      limitUsd: 0.5,
+      denials: { permissionMode: 'bypassPermissions', deniedTools: { Write: 1 } },
+    });
   });
 
   it('knows the cost of a CLI that could not be started: it spent nothing', async () => {
@@ -1347,7 +1398,7 @@ describe('runLoop: a failure outside the iterations', () => {
   });
 
   it('says after which iteration the loop stopped when a dependency broke between two, keeping that one', async () => {
-    const { outcome, verdicts } = await run([notReady, ready], {}, undefined, { startIterationThrows: 2 });
+    const { outcome, verdicts, saved } = await run([notReady, ready], {}, undefined, { startIterationThrows: 2 });
     expect(outcome).toMatchObject({
       status: 'failed',
       reason: 'The loop stopped after iteration 1: the log is gone',
@@ -1357,6 +1408,7 @@ describe('runLoop: a failure outside the iterations', () => {
     expect(outcome.records[0].costKnown).toBe(true);
     // Iteration 1 had its verdict; there is no iteration 2 to close.
     expect(verdicts).toEqual(['not ready: more to do']);
+    expect(saved.at(-1)).toMatchObject({ status: 'failed', reason: outcome.reason, iterations: 1 });
   });
 });
 
@@ -1502,6 +1554,60 @@ describe('runLoop: a subscription usage limit', () => {
     const { outcome, requests } = await run([limitedUntil(NOW + 1_000)], {}, undefined, { clockStart: NOW });
     expect(requests).toHaveLength(4);
     expect(outcome.status).toBe('usage_limited');
+  });
+
+  it('does not wait for a usage limit that does not say when it resets', async () => {
+    const unknown = {
+      lines: [result({ is_error: true, api_error: 'usage_limit_reached', result: 'You hit your limit' })],
+      exitCode: 1,
+    };
+    const { outcome, requests, sleeps } = await run([unknown, done], {}, undefined, { clockStart: NOW });
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'usage_limited', resetsAt: undefined });
+    expect(outcome.records[0].retryNotes).toEqual([]);
+  });
+
+  it('does not wait for a reset that comes just as the iteration timeout would, counting what the run took', async () => {
+    // The run took 1 s of the 60: waiting 58 s and the margin of 1 s would leave nothing.
+    const { outcome, sleeps } = await run([limitedUntil(NOW + 1_000 + 58_000), done], {}, undefined, {
+      clockStart: NOW,
+    });
+    expect(sleeps).toEqual([]);
+    expect(outcome.status).toBe('usage_limited');
+  });
+
+  it('says the wait in the log and in the iteration, and counts it in its duration', async () => {
+    const reset = NOW + 1_000 + 30_000;
+    const { outcome, warnings } = await run([limitedUntil(reset), done], {}, undefined, { clockStart: NOW });
+    const until = new Date(reset).toISOString();
+    expect(warnings).toContain(
+      `Iteration 1: paused by the usage limit until ${until}: waiting 31 s, then the iteration goes on (a ` +
+        'cancellation stops the wait).',
+    );
+    expect(outcome.records[0].retryNotes).toEqual([
+      `paused by the usage limit until ${until}; went on after the reset`,
+    ]);
+    expect(outcome.records[0].durationMs).toBe(1_000 + 31_000 + 1_000);
+  });
+
+  it('keeps the most used limit of an iteration, the later of two as used, and says one without a type or reset', async () => {
+    const warning = (utilization: number, resetsAt?: number) => ({
+      type: 'rate_limit_event',
+      rate_limit_info: { status: 'allowed_warning', utilization, ...(resetsAt ? { resetsAt } : {}) },
+    });
+    const overloaded = (utilization: number, resetsAt?: number) => ({
+      lines: [warning(utilization, resetsAt), result({ is_error: true, api_error_status: 529, result: 'Overloaded' })],
+      exitCode: 1,
+    });
+    const { outcome, warnings } = await run(
+      [overloaded(0.8), overloaded(0.95, 100), overloaded(0.95, 200), { lines: [warning(0.9, 300), result()] }],
+      { apiRetries: 3 },
+    );
+    expect(outcome.records[0].usageWarning).toMatchObject({ utilization: 0.95, resetsAt: 200_000 });
+    expect(warnings.filter((w) => w.includes('of the usage limit'))).toEqual([
+      'Iteration 1: 80% of the usage limit is used. At the limit the loop pauses until the reset. Said once per run.',
+    ]);
   });
 
   it('warns once of a limit 80% used, keeps it with the iteration, and sums the tokens', async () => {

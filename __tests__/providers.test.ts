@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIONS_WORDS } from '../src/actions/host-words.js';
 import { InputError, readInputs } from '../src/actions/inputs.js';
 import { buildClaudeEnv } from '../src/claude/claude-cli.js';
-import { iterationFailure } from '../src/core/failure.js';
+import { iterationFailure, type IterationFailure } from '../src/core/failure.js';
+import { failureCause } from '../src/core/verdict.js';
+import { describeForActions } from '../src/actions/describe.js';
 import type { ProcessOutcome } from '../src/core/iteration-run.js';
 import {
   cloudCredentialSecrets,
@@ -290,22 +292,24 @@ describe('when the cloud turns the credentials down', () => {
 
   it('names what to check on that cloud, not an Anthropic input', () => {
     const credentials = { anthropicApiKey: '', claudeCodeOauthToken: '' };
+    // What the Action's reason says of the failure.
+    const reason = (failure: IterationFailure | undefined): string => describeForActions(failureCause(failure!, 1));
     const bedrock = iterationFailure(rejected(403, 'API Error: 403 not authorized'), {
       ...credentials,
       provider: 'bedrock',
     });
     expect(bedrock?.kind).toBe('auth');
-    expect(bedrock?.message).toBe(
+    expect(reason(bedrock)).toBe(
       'Amazon Bedrock did not accept the credentials (403): check the role that aws-actions/configure-aws-credentials ' +
         'assumed (it must allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on the model) and ' +
         'AWS_REGION. The CLI said: API Error: 403 not authorized',
     );
     const vertex = iterationFailure(rejected(401, 'API Error: 401'), { ...credentials, provider: 'vertex' });
-    expect(vertex?.message).toMatch(
+    expect(reason(vertex)).toMatch(
       /^Google Vertex AI did not accept the credentials \(401\): check the service account/,
     );
-    expect(vertex?.message).not.toContain('anthropic-api-key');
+    expect(reason(vertex)).not.toContain('anthropic-api-key');
     const anthropic = iterationFailure(rejected(401, 'Invalid API key'), { ...credentials, provider: 'anthropic' });
-    expect(anthropic?.message).toContain("'anthropic-api-key' or 'claude-code-oauth-token'");
+    expect(reason(anthropic)).toContain("'anthropic-api-key' or 'claude-code-oauth-token'");
   });
 });

@@ -39,6 +39,7 @@ const record = (number: number, extra: Partial<IterationRecord> = {}): Iteration
 const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   status: 'no_progress',
   reason: 'No progress for 3 iterations',
+  cause: { kind: 'worded', status: 'no_progress', message: 'No progress for 3 iterations' },
   iterations: 1,
   maxIterations: 5,
   records: [record(1)],

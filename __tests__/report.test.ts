@@ -32,6 +32,7 @@ const record = (number: number, extra: Partial<IterationRecord> = {}): Iteration
 const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
   status: 'iteration_limit_reached',
   reason: 'Maximum iterations (2) reached',
+  cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Maximum iterations (2) reached' },
   iterations: 2,
   maxIterations: 2,
   records: [record(1), record(2, { changed: false, retryNotes: ['attempt 1 failed: 529; retried after 5 s'] })],

@@ -58,6 +58,7 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
   return {
     status: 'iteration_limit_reached',
     reason: 'Reached the iteration limit of 2.',
+    cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Reached the iteration limit of 2.' },
     iterations: 2,
     maxIterations: 2,
     records,

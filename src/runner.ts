@@ -29,11 +29,12 @@ import {
   type LoopIdentity,
   type LoopState,
 } from './core/loop-state.js';
-import { runLoop, timeLimitReason, type LoopDeps } from './core/loop.js';
+import { runLoop, type LoopDeps } from './core/loop.js';
+import { minutesOf, type Describe, type StopCause } from './core/stop-cause.js';
 import {
   describeDenials,
-  endedBeforeStart,
   failedBeforeStart,
+  stoppedBeforeStart,
   formatCost,
   type IterationRecord,
   type LoopOutcome,
@@ -77,15 +78,17 @@ export interface RunnerHost {
   runId: string;
   /** Which loop this is: a saved state must match it. */
   identity: LoopIdentity;
-  /** When this run started (milliseconds since the epoch): `time-limit-minutes` counts from here. */
+  /** When this run started (milliseconds since the epoch): the time limit counts from here. */
   startedAt: number;
+  /** Says why the loop stopped in the host's words: the outcome's `reason`, the saved state's. */
+  describe: Describe;
   /** Told after every iteration, e.g. for a live status comment. */
   onIterationEnded?(record: IterationRecord): void;
 }
 
 export async function runConfiguredLoop(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
   const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
-  // Claude runs on an OAuth token (the input, or the job's when it has no API key): on a subscription.
+  // Claude runs on an OAuth token (configured, or the environment's without an API key): on a subscription.
   const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
   return { ...outcome, subscription: credential?.kind === 'oauth' };
 }
@@ -103,13 +106,9 @@ async function stillPaused(config: Readonly<LoopConfig>, host: RunnerHost): Prom
     `State directory ${config.stateDir}: the loop is paused by the usage limit until ${isoTime(resetsAt)}; ` +
       'this run ends without starting Claude.',
   );
+  const cause: StopCause = { kind: 'usage_paused', resetsAt, runs: state.runs, earlierReason: state.reason };
   return {
-    ...endedBeforeStart(
-      'usage_limited',
-      `The loop is paused by the usage limit until ${isoTime(resetsAt)} (saved by run ${state.runs}); a run after ` +
-        `then continues it. The earlier run said: ${state.reason}`,
-      config.maxIterations,
-    ),
+    ...stoppedBeforeStart(cause, host.describe(cause), config.maxIterations),
     sessionId: state.sessionId,
     lastGate: state.lastGate,
     earlier: earlierRuns(state),
@@ -127,7 +126,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
   );
   // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
   // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
-  // install of it), so that nothing is left running when the action reports it.
+  // install of it), so that nothing is left running when the host reports it.
   const setup = new AbortController();
   // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
   const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
@@ -269,6 +268,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
       },
       sleep,
       now: Date.now,
+      describe: host.describe,
       saveState: async (state) => {
         if (!store) return;
         try {
@@ -323,19 +323,12 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
     }
     return { ...outcome, stateSaved };
   } catch (error) {
-    if (error instanceof SetupCancelledError && outOfTime?.aborted && !signal.aborted) {
-      return endedBeforeStart(
-        'time_limit_reached',
-        `${timeLimitReason(config, 'while setting up Claude Code')} Set-up ran out of time ${error.during}; it was stopped.`,
-        config.maxIterations,
-      );
-    }
     if (error instanceof SetupCancelledError) {
-      return endedBeforeStart(
-        'cancelled',
-        'The job was cancelled while the action was setting up Claude Code.',
-        config.maxIterations,
-      );
+      const cause: StopCause =
+        outOfTime?.aborted && !signal.aborted
+          ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
+          : { kind: 'cancelled_setup', what: 'claude' };
+      return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
     }
     return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved };
   } finally {
@@ -362,20 +355,12 @@ async function setUpSandbox(
     runningAsRoot: process.getuid?.() === 0,
   });
   if (!tools.ready) {
-    if (tools.cancelled && outOfTime?.aborted && !host.signal.aborted) {
-      return endedBeforeStart(
-        'time_limit_reached',
-        `${timeLimitReason(config, 'while setting up the sandbox')} Installing its tools was stopped.`,
-        config.maxIterations,
-      );
-    }
-    return tools.cancelled
-      ? endedBeforeStart(
-          'cancelled',
-          'The job was cancelled while the action was setting up the sandbox.',
-          config.maxIterations,
-        )
-      : failedBeforeStart(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+    if (!tools.cancelled) return failedBeforeStart(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+    const cause: StopCause =
+      outOfTime?.aborted && !host.signal.aborted
+        ? setupOutOfTime(config, { at: 'setup', what: 'sandbox', during: '' })
+        : { kind: 'cancelled_setup', what: 'sandbox' };
+    return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
   }
   const policy = { allowedDomains: config.allowedDomains, privateDirectories: host.privateDirectories ?? [] };
   try {
@@ -388,6 +373,13 @@ async function setUpSandbox(
   } catch (error) {
     return failedBeforeStart((error as Error).message, config.maxIterations);
   }
+}
+
+function setupOutOfTime(
+  config: Readonly<LoopConfig>,
+  when: Extract<StopCause, { kind: 'time_limit' }>['when'],
+): StopCause {
+  return { kind: 'time_limit', minutes: minutesOf(config.timeLimitMs ?? 0), when };
 }
 
 /** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */

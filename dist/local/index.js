@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(441);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(986);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(815);
 /** The `autonomous-loop` command's entry point (package.json `bin`): `node dist/local/index.js`. */
 
@@ -28,7 +28,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 441:
+/***/ 986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -135,17 +135,6 @@ function missingSettings(provider, env) {
     }
     return missing;
 }
-/**
- * What to check when the provider turned the credentials down, in the Action's words: failure.ts reads it until the
- * verdict branch lands (then each adapter's `authHint` says it).
- */
-const AUTH_HINTS = {
-    bedrock: 'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
-        'bedrock:InvokeModelWithResponseStream on the model) and AWS_REGION',
-    vertex: 'check the service account that google-github-actions/auth signed in as (it needs roles/aiplatform.user in ' +
-        'ANTHROPIC_VERTEX_PROJECT_ID) and that the model is enabled in the Model Garden',
-    foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or the Entra ID sign-in and its role on the Foundry resource',
-};
 /**
  * The secret values among the cloud credentials in `env`: the variables above, and the secret fields of the Google
  * credentials file that GOOGLE_APPLICATION_CREDENTIALS names (read with `readFile`; a file that cannot be read or
@@ -1303,20 +1292,24 @@ function gateFromLines(body) {
             continue;
         }
         closeOpenValue();
-        const colon = line.indexOf(':');
-        if (colon < 0)
-            continue;
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        if (isBlockScalarHeader(value))
-            open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
-        else if (value === '' && !SCALAR_KEYS.has(key))
-            open = { kind: 'list', key, items: [] };
-        else
-            setKey(gate, key, value, false);
+        open = keyLine(gate, line);
     }
     closeOpenValue();
     return finished(gate);
+}
+/** A line at the keys' indentation: a key and its value, or a key whose list or block scalar the next lines hold. */
+function keyLine(gate, line) {
+    const colon = line.indexOf(':');
+    if (colon < 0)
+        return undefined;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (isBlockScalarHeader(value))
+        return { kind: 'block', key, folded: value[0] === '>', lines: [] };
+    if (value === '' && !SCALAR_KEYS.has(key))
+        return { kind: 'list', key, items: [] };
+    setKey(gate, key, value, false);
+    return undefined;
 }
 /**
  * Sets one top-level key from the text after its colon, or from the text of its block scalar (`fromBlock`), which is
@@ -2024,7 +2017,6 @@ class LineSplitter {
 }
 
 ;// CONCATENATED MODULE: ./src/core/failure.ts
-
 const AUTH_TEXT = /invalid api key|not logged in|please run \/login|authentication|oauth token|unauthorized|forbidden|permission_error|x-api-key/i;
 /**
  * The CLI's words for a subscription's usage limit: "You've hit your limit · resets 8:14pm (UTC)", "You've hit your
@@ -2038,14 +2030,8 @@ function iterationFailure(run, credentials) {
         return { kind: 'other', message: `Could not start claude: ${run.spawnError}`, resetAt: undefined };
     }
     const result = run.stream.result;
-    if (result === undefined) {
-        const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
-        const detail = lastLines(run.stderrTail) || 'no output on stderr';
-        const text = `claude ${how} without a result line: ${detail}`;
-        if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail))
-            return usageLimitFailure(text, run.stream.usageLimit);
-        return classify(text, undefined, credentials);
-    }
+    if (result === undefined)
+        return withoutResult(run, credentials);
     if (result.subtype === 'error_max_turns')
         return undefined;
     if (result.subtype === 'error_max_budget_usd') {
@@ -2063,6 +2049,15 @@ function iterationFailure(run, credentials) {
         return usageLimitFailure(text, run.stream.usageLimit);
     }
     return classify(text, result.apiErrorStatus, credentials);
+}
+/** A CLI that ended without a result line: how it ended, and the end of what it wrote on stderr. */
+function withoutResult(run, credentials) {
+    const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
+    const detail = lastLines(run.stderrTail) || 'no output on stderr';
+    const text = `claude ${how} without a result line: ${detail}`;
+    if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail))
+        return usageLimitFailure(text, run.stream.usageLimit);
+    return classify(text, undefined, credentials);
 }
 /**
  * A failure that resuming the same session again would meet again: the CLI ran far enough to report an error in a
@@ -2094,32 +2089,31 @@ function isoTime(epochMs) {
 }
 function classify(text, status, credentials) {
     if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
-        return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
+        return {
+            kind: 'auth',
+            message: text,
+            resetAt: undefined,
+            auth: { ...rejectedCredential(text, status, credentials), status },
+        };
     }
     // 5xx takes in 529 Overloaded.
     const transient = status === 429 || status === 408 || (status ?? 0) >= 500 || TRANSIENT_TEXT.test(text);
     return { kind: transient ? 'transient' : 'other', message: text, resetAt: transient ? resetTime(text) : undefined };
 }
-function authMessage(text, status, credentials) {
-    const code = status ? ` (${status})` : '';
+/** Which credential the rejection concerns: the front end words it (an input, an environment variable). */
+function rejectedCredential(text, status, credentials) {
     if (credentials.provider !== undefined && credentials.provider !== 'anthropic') {
-        const provider = credentials.provider;
-        return `${PROVIDER_NAMES[provider]} did not accept the credentials${code}: ${AUTH_HINTS[provider]}. The CLI said: ${text}`;
+        return { credential: 'cloud', provider: credentials.provider };
     }
-    if (/not logged in|please run \/login/i.test(text) &&
-        !credentials.anthropicApiKey &&
-        !credentials.claudeCodeOauthToken) {
-        return ("Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
-            'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
-            'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
-            `The CLI said: ${text}`);
-    }
-    const input = credentials.claudeCodeOauthToken
-        ? "'claude-code-oauth-token'"
+    const none = !credentials.anthropicApiKey && !credentials.claudeCodeOauthToken;
+    if (/not logged in|please run \/login/i.test(text) && none)
+        return { credential: 'none', provider: undefined };
+    const credential = credentials.claudeCodeOauthToken
+        ? 'oauth-token'
         : credentials.anthropicApiKey
-            ? "'anthropic-api-key'"
-            : "'anthropic-api-key' or 'claude-code-oauth-token'";
-    return `The Anthropic API rejected the API key or token${code}: check the ${input} input. The CLI said: ${text}`;
+            ? 'api-key'
+            : 'api-key-or-oauth-token';
+    return { credential, provider: undefined };
 }
 /**
  * A reset time in the error text: the subscription limit form "usage limit reached|<epoch seconds>", or
@@ -2827,7 +2821,106 @@ function oneLineShortened(text, max) {
     return shorten(oneLine(text), max);
 }
 
+;// CONCATENATED MODULE: ./src/core/stop-cause.ts
+
+const STATUS_OF_TRIP = {
+    max_iterations: 'iteration_limit_reached',
+    no_changes: 'no_progress',
+    same_error: 'repeated_error',
+};
+const STATUS_OF_KIND = {
+    completed: 'completed',
+    cancelled: 'cancelled',
+    cancelled_setup: 'cancelled',
+    time_limit: 'time_limit_reached',
+    iteration_timeout: 'timed_out',
+    budget: 'budget_exceeded',
+    cli_budget: 'budget_exceeded',
+    usage_limit: 'usage_limited',
+    usage_paused: 'usage_limited',
+    auth: 'failed',
+    iteration_failed: 'failed',
+    check_error: 'failed',
+    secret_leak: 'failed',
+    secret_search_failed: 'failed',
+    work_tree: 'failed',
+    crashed: 'failed',
+};
+function statusOf(cause) {
+    if (cause.kind === 'breaker')
+        return STATUS_OF_TRIP[cause.trip];
+    if (cause.kind === 'worded')
+        return cause.status;
+    return STATUS_OF_KIND[cause.kind];
+}
+/** "before iteration 1", "after the check of iteration 2". */
+function describeMoment({ stage, iteration }) {
+    if (stage === 'after_check')
+        return `after the check of iteration ${iteration}`;
+    return `${stage} iteration ${iteration}`;
+}
+/** A minute count as the reasons show it: at most three decimals. */
+function minutesOf(ms) {
+    return +(ms / 60_000).toFixed(3);
+}
+/** At most this many places where a secret was found are named in a reason, each at most this long. */
+const MAX_LEAK_PLACES = 10;
+const MAX_LEAK_PLACE = 200;
+/** "notes.txt, a1b2c3d and 2 more": where a secret was found (never what), bounded. */
+function describePlaces(places) {
+    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
+    const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
+    return `${named.join(', ')}${more}`;
+}
+/** When a time limit stopped the loop, to end a sentence: "during iteration 2, which was stopped." */
+function describeTimeLimitWhen(when) {
+    switch (when.at) {
+        case 'before_iteration':
+            return `before iteration ${when.iteration}.`;
+        case 'during_iteration':
+            return `during iteration ${when.iteration}, which was stopped.`;
+        case 'before_retry':
+            return `in iteration ${when.iteration}, before it could retry a transient API error (${when.error}).`;
+        case 'during_check':
+            return `while the check after iteration ${when.iteration} ran.`;
+        case 'setup':
+            return when.what === 'claude'
+                ? `while setting up Claude Code. Set-up ran out of time ${when.during}; it was stopped.`
+                : 'while setting up the sandbox. Installing its tools was stopped.';
+    }
+}
+/**
+ * The words of the causes that name nothing of a front end (no setting, no credential): the same for every front
+ * end. Undefined for the others, which each front end words itself.
+ */
+function plainWords(cause) {
+    switch (cause.kind) {
+        case 'completed':
+            return cause.gateReason || 'Claude reported the task complete.';
+        case 'cli_budget':
+        case 'usage_limit':
+        case 'iteration_failed':
+        case 'worded':
+            return cause.message;
+        case 'usage_paused':
+            return (`The loop is paused by the usage limit until ${new Date(cause.resetsAt).toISOString()} (saved by run ` +
+                `${cause.runs}); a run after then continues it. The earlier run said: ${cause.earlierReason}`);
+        case 'check_error':
+            return cause.error;
+        case 'work_tree':
+            return `Could not look at the work tree ${describeMoment(cause.when)}: ${cause.error}`;
+        case 'crashed':
+            return `The loop stopped ${describeMoment(cause.when)}: ${cause.error}`;
+        case 'secret_search_failed':
+            return (`Could not search what the loop changed for secrets ${describeMoment(cause.when)}: ${cause.error}. The loop ` +
+                'stops, as nothing can tell that its work holds none.');
+        default:
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/outcome.ts
+
 const STATUSES = [
     'completed',
     'iteration_limit_reached',
@@ -2843,29 +2936,45 @@ const STATUSES = [
 function isStatus(value) {
     return STATUSES.includes(value);
 }
+const NO_TOTALS = { iterations: 0, costUsd: 0, costKnown: true, turns: 0 };
+function addTotals(a, b) {
+    return {
+        iterations: a.iterations + b.iterations,
+        costUsd: a.costUsd + b.costUsd,
+        costKnown: a.costKnown && b.costKnown,
+        turns: a.turns + b.turns,
+    };
+}
 function noTokens() {
     return { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
 }
+/** Over every run of the loop. */
+function allRuns(outcome) {
+    return addTotals(outcome, { ...NO_TOTALS, ...outcome.earlier });
+}
 /** Iterations over every run of the loop. */
 function totalIterations(outcome) {
-    return outcome.iterations + (outcome.earlier?.iterations ?? 0);
+    return allRuns(outcome).iterations;
 }
 /** Cost over every run of the loop, and whether it is exact or a lower bound. */
 function totalCost(outcome) {
-    return {
-        usd: outcome.costUsd + (outcome.earlier?.costUsd ?? 0),
-        known: outcome.costKnown && (outcome.earlier?.costKnown ?? true),
-    };
+    const { costUsd, costKnown } = allRuns(outcome);
+    return { usd: costUsd, known: costKnown };
 }
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
 function failedBeforeStart(reason, maxIterations = 0) {
     return endedBeforeStart('failed', reason, maxIterations);
 }
-/** An outcome for a loop that ended before its first iteration: failed, or cancelled during set-up. */
+/** An outcome for a loop that ended before its first iteration, for a reason already in words. */
 function endedBeforeStart(status, reason, maxIterations = 0) {
+    return stoppedBeforeStart({ kind: 'worded', status, message: reason }, reason, maxIterations);
+}
+/** An outcome for a loop that ended before its first iteration: `reason` says `cause` in the front end's words. */
+function stoppedBeforeStart(cause, reason, maxIterations = 0) {
     return {
-        status,
+        status: statusOf(cause),
         reason,
+        cause,
         iterations: 0,
         maxIterations,
         records: [],
@@ -2965,6 +3074,43 @@ function isSessionId(value) {
 }
 /** Reads a saved state, checking every field: a state that is not exactly ours is a problem, never a crash. */
 function parseLoopState(text) {
+    const parsed = parseVersioned(text);
+    if ('problem' in parsed)
+        return parsed;
+    const { value } = parsed;
+    // A field that is not what it should be is a problem; the state built from it is then never returned.
+    const problems = [];
+    const read = fieldReader(problems);
+    const { sessionId, status, breaker, lastError, lastGate, resetsAt } = checkedFields(value, read, problems);
+    const state = {
+        version: LOOP_STATE_VERSION,
+        repository: read.text(value, 'repository'),
+        workingDirectory: read.text(value, 'workingDirectory'),
+        prompt: read.text(value, 'prompt'),
+        sessionId,
+        status: status,
+        reason: read.text(value, 'reason'),
+        runs: read.count(value, 'runs'),
+        iterations: read.count(value, 'iterations'),
+        costUsd: value.costUsd,
+        costKnown: value.costKnown,
+        turns: read.count(value, 'turns'),
+        breaker: {
+            runsWithoutChanges: read.count(breaker, 'runsWithoutChanges'),
+            sameErrorCount: read.count(breaker, 'sameErrorCount'),
+            lastError: typeof lastError === 'string' ? lastError : undefined,
+        },
+        lastGate,
+        checkReport: read.text(value, 'checkReport', true),
+        savedAt: read.text(value, 'savedAt'),
+        ...(resetsAt !== undefined ? { resetsAt } : {}),
+    };
+    if (problems.length > 0)
+        return { problem: problems.join(', ') };
+    return { state };
+}
+/** A JSON object of this version of the state, or what keeps it from being one. */
+function parseVersioned(text) {
     let value;
     try {
         value = JSON.parse(text);
@@ -2977,27 +3123,34 @@ function parseLoopState(text) {
     if (value.version !== LOOP_STATE_VERSION) {
         return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
     }
-    // A field that is not what it should be is a problem; the state built from it is then never returned.
-    const problems = [];
-    const text_ = (name, optional = false) => {
-        const field = value[name];
-        if (optional && (field === undefined || field === null))
-            return undefined;
-        if (typeof field !== 'string' || field.length > MAX_TEXT)
-            problems.push(`'${name}' is not a string`);
-        return field;
+    return { value };
+}
+/** Reads text and count fields, adding a problem for each that is not one. */
+function fieldReader(problems) {
+    return {
+        text(record, name, optional = false) {
+            const field = record[name];
+            if (optional && (field === undefined || field === null))
+                return undefined;
+            if (typeof field !== 'string' || field.length > MAX_TEXT)
+                problems.push(`'${name}' is not a string`);
+            return field;
+        },
+        count(record, name) {
+            const field = record[name];
+            if (!Number.isSafeInteger(field) || field < 0 || field > MAX_SAVED_COUNT) {
+                problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
+            }
+            return field;
+        },
     };
-    const count = (record, name) => {
-        const field = record[name];
-        if (!Number.isSafeInteger(field) || field < 0 || field > MAX_SAVED_COUNT) {
-            problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
-        }
-        return field;
-    };
-    const sessionId = text_('sessionId');
+}
+/** The fields that need more than a type check, checked in the order their problems are told. */
+function checkedFields(value, read, problems) {
+    const sessionId = read.text(value, 'sessionId');
     if (!isSessionId(sessionId))
         problems.push("'sessionId' is not a session id");
-    const status = text_('status');
+    const status = read.text(value, 'status');
     if (status !== 'running' && !isStatus(status))
         problems.push(`'status' is not a status`);
     const costUsd = value.costUsd;
@@ -3014,35 +3167,10 @@ function parseLoopState(text) {
         problems.push("'breaker.lastError' is not a string");
     }
     const lastGate = loop_state_parseGate(value.lastGate, problems);
-    const resetsAt = text_('resetsAt', true);
+    const resetsAt = read.text(value, 'resetsAt', true);
     if (resetsAt !== undefined && !Number.isFinite(Date.parse(resetsAt)))
         problems.push("'resetsAt' is not a time");
-    const state = {
-        version: LOOP_STATE_VERSION,
-        repository: text_('repository'),
-        workingDirectory: text_('workingDirectory'),
-        prompt: text_('prompt'),
-        sessionId,
-        status: status,
-        reason: text_('reason'),
-        runs: count(value, 'runs'),
-        iterations: count(value, 'iterations'),
-        costUsd: costUsd,
-        costKnown: value.costKnown,
-        turns: count(value, 'turns'),
-        breaker: {
-            runsWithoutChanges: count(breaker, 'runsWithoutChanges'),
-            sameErrorCount: count(breaker, 'sameErrorCount'),
-            lastError: typeof lastError === 'string' ? lastError : undefined,
-        },
-        lastGate,
-        checkReport: text_('checkReport', true),
-        savedAt: text_('savedAt'),
-        ...(resetsAt !== undefined ? { resetsAt } : {}),
-    };
-    if (problems.length > 0)
-        return { problem: problems.join(', ') };
-    return { state };
+    return { sessionId, status, breaker, lastError, lastGate, resetsAt };
 }
 function loop_state_parseGate(value, problems) {
     if (value === undefined || value === null)
@@ -3137,6 +3265,136 @@ function runFacts(checkCommand) {
         `End your reply with the ${GATE_START} block, as the system prompt describes.`);
 }
 
+;// CONCATENATED MODULE: ./src/core/fingerprint.ts
+function sameFingerprint(a, b) {
+    if (a.head !== b.head || a.tree !== b.tree)
+        return false;
+    const [x, y] = [a.nested ?? {}, b.nested ?? {}];
+    const paths = Object.keys(x);
+    return (paths.length === Object.keys(y).length &&
+        paths.every((relative) => y[relative] && sameFingerprint(x[relative], y[relative])));
+}
+
+;// CONCATENATED MODULE: ./src/core/run-state.ts
+
+
+
+
+
+function newRunState(identity, saved, startedAt) {
+    return {
+        identity,
+        saved,
+        records: [],
+        totals: NO_TOTALS,
+        deniedTools: {},
+        tokens: noTokens(),
+        breaker: saved?.breaker ?? { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+        sessionId: saved?.sessionId,
+        lastGate: saved?.lastGate,
+        resultText: '',
+        checkReport: saved?.checkReport,
+        lastCheck: undefined,
+        start: undefined,
+        current: undefined,
+        searched: undefined,
+        checkedTree: undefined,
+        treeUnlooked: false,
+        savedSessionFailed: false,
+        resetsAt: undefined,
+        startedAt,
+        warnedOfUsage: false,
+        warnedOfDroppedLines: false,
+    };
+}
+/**
+ * An iteration joins the run: its cost, turns, denials, tokens and gate count from now on, and the work tree may have
+ * changed until it is looked at.
+ */
+function withIteration(state, run) {
+    const { record } = run;
+    const deniedTools = { ...state.deniedTools };
+    for (const [tool, count] of Object.entries(record.deniedTools))
+        deniedTools[tool] = (deniedTools[tool] ?? 0) + count;
+    return {
+        ...state,
+        records: [...state.records, record],
+        totals: addTotals(state.totals, { iterations: 1, ...record }),
+        deniedTools,
+        tokens: addTokens(state.tokens, run.tokens),
+        lastGate: record.gate ?? state.lastGate,
+        sessionId: run.sessionId,
+        resultText: run.resultText,
+        warnedOfUsage: run.warnedOfUsage,
+        warnedOfDroppedLines: run.warnedOfDroppedLines,
+        treeUnlooked: true,
+    };
+}
+function addTokens(a, b) {
+    return {
+        input: a.input + b.input,
+        output: a.output + b.output,
+        cacheRead: a.cacheRead + b.cacheRead,
+        cacheCreation: a.cacheCreation + b.cacheCreation,
+    };
+}
+/** The state a later run continues from; undefined before there is a session to resume. */
+function stateToSave(state, prompt, status, reason, now) {
+    if (state.sessionId === undefined)
+        return undefined;
+    const { saved } = state;
+    return boundedForSaving({
+        version: LOOP_STATE_VERSION,
+        repository: state.identity.repository,
+        workingDirectory: state.identity.workingDirectory,
+        prompt: saved?.prompt ?? prompt,
+        sessionId: state.sessionId,
+        status,
+        reason,
+        runs: (saved?.runs ?? 0) + 1,
+        ...addTotals(saved ?? NO_TOTALS, state.totals),
+        breaker: state.breaker,
+        lastGate: state.lastGate,
+        checkReport: state.checkReport,
+        savedAt: isoTime(now),
+        ...(status === 'usage_limited' && state.resetsAt !== undefined ? { resetsAt: isoTime(state.resetsAt) } : {}),
+    });
+}
+/**
+ * The last check no longer describes the work tree: an iteration after it changed files, or ended before the tree was
+ * looked at again (a cancellation, a broken look), so that a change cannot be ruled out.
+ */
+function lastCheckIsStale(state) {
+    const { checkedTree, current } = state;
+    return state.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current);
+}
+function outcomeOf(state, settings, cause, reason, facts) {
+    const status = statusOf(cause);
+    return {
+        status,
+        reason,
+        cause,
+        ...state.totals,
+        maxIterations: settings.maxIterations,
+        records: [...state.records],
+        lastGate: state.lastGate,
+        sessionId: state.sessionId ?? '',
+        filesChanged: facts.filesChanged,
+        transcriptFile: facts.transcriptFile,
+        lastCheck: state.lastCheck && { ...state.lastCheck, stale: lastCheckIsStale(state) },
+        earlier: state.saved ? earlierRuns(state.saved) : undefined,
+        // The host knows whether the saves succeeded.
+        stateSaved: false,
+        savedSessionFailed: state.savedSessionFailed,
+        resultText: state.resultText,
+        wallTimeMs: facts.now - state.startedAt,
+        resetsAt: status === 'usage_limited' ? state.resetsAt : undefined,
+        tokens: { ...state.tokens },
+        // The host knows which credential the CLI ran with.
+        subscription: false,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/breaker.ts
 /**
  * The circuit breaker: decides when a loop that has not completed is going nowhere. Pure; its rules in this order:
@@ -3215,35 +3473,212 @@ function sameErrorReason(count, error) {
     return `Same error repeated ${count} times: ${error}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/fingerprint.ts
-function sameFingerprint(a, b) {
-    if (a.head !== b.head || a.tree !== b.tree)
-        return false;
-    const [x, y] = [a.nested ?? {}, b.nested ?? {}];
-    const paths = Object.keys(x);
-    return (paths.length === Object.keys(y).length &&
-        paths.every((relative) => y[relative] && sameFingerprint(x[relative], y[relative])));
-}
-
-;// CONCATENATED MODULE: ./src/core/loop.ts
+;// CONCATENATED MODULE: ./src/core/verdict.ts
 /**
- * The loop's rules and nothing else. Everything with side effects (running the CLI, looking at the work tree,
- * waiting, logging) comes in as `LoopDeps`, so tests drive the rules with scripted fakes.
+ * The loop's rules as pure functions: what an iteration's result does to the run's state, and whether the loop goes
+ * on or stops, and why (`next`). The loop driver gathers the result (it runs Claude, looks at the work tree, searches
+ * for secrets, runs the check) and saves; times come in with the result, never from a clock.
  */
 
 
 
 
+/** Whether the loop may start iteration `number`: a cancellation or the time limit stops it before. */
+function stopBefore(state, number, cancelled, timeLeftMs, settings) {
+    if (cancelled)
+        return { kind: 'cancelled', iteration: Math.max(state.records.length, 1) };
+    if (timeLeftMs > 0)
+        return undefined;
+    return {
+        kind: 'time_limit',
+        minutes: minutesOf(settings.timeLimitMs ?? 0),
+        when: { at: 'before_iteration', iteration: number },
+    };
+}
+/**
+ * Whether the check runs after this iteration: Claude finished (a budget reached on the way still counts), and said
+ * ready, or the check runs after every iteration.
+ */
+function wantsCheck(run, settings) {
+    if (!settings.checkCommand || run.timedOut || run.outOfTime !== undefined || !claudeFinished(run.failure))
+        return false;
+    return run.record.gate?.ready === true || settings.checkOn === 'every-iteration';
+}
+/** Claude's finished work is not thrown away because the iteration also reached a budget: the money is spent anyway. */
+function claudeFinished(failure) {
+    return failure === undefined || failure.kind === 'budget';
+}
+/** The loop's rules for one iteration's result: the state it leaves, and whether the loop stops (and why). */
+function next(state, result, settings) {
+    const number = result.run.record.number;
+    let step = { state: withIteration(state, result.run) };
+    if (result.cancelled)
+        return stopped(step.state, { kind: 'cancelled', iteration: step.state.records.length });
+    step = afterLook(step.state, result.look, { stage: 'after', iteration: number });
+    if (step.verdict)
+        return step;
+    const timeUp = ranOutOfTime(result.run, settings);
+    if (timeUp)
+        return stopped(step.state, timeUp);
+    if (result.check) {
+        step = afterCheck(step.state, result.check, result.run.record, settings);
+        if (step.verdict)
+            return step;
+    }
+    return judge(step.state, result, settings);
+}
+function stopped(state, stop, save = true) {
+    return { state, verdict: { stop, save } };
+}
+/** The work tree was looked at: what changed, and whether a secret is in it, which stops the loop whatever else. */
+function afterLook(state, look, when) {
+    if ('error' in look)
+        return stopped(state, { kind: 'work_tree', error: look.error, when });
+    const looked = { ...state, current: look.tree, treeUnlooked: false };
+    const secrets = look.secrets;
+    if (secrets === undefined)
+        return { state: looked };
+    if ('error' in secrets)
+        return stopped(looked, { kind: 'secret_search_failed', error: secrets.error, when }, false);
+    if (secrets.found.length > 0)
+        return stopped(looked, { kind: 'secret_leak', places: secrets.found, when }, false);
+    return { state: { ...looked, searched: look.tree } };
+}
+function ranOutOfTime(run, settings) {
+    if (run.outOfTime)
+        return { kind: 'time_limit', minutes: minutesOf(settings.timeLimitMs ?? 0), when: run.outOfTime };
+    if (!run.timedOut)
+        return undefined;
+    return { kind: 'iteration_timeout', iteration: run.record.number, minutes: minutesOf(settings.iterationTimeoutMs) };
+}
+/**
+ * A check that ran to its end is the last check, and the next prompt says what a failed one said; one stopped by a
+ * cancellation or the time limit neither passed nor failed. What the check writes is not Claude's progress: the next
+ * iteration is compared with the tree as the check left it.
+ */
+function afterCheck(state, check, record, settings) {
+    const number = record.number;
+    if ('error' in check)
+        return stopped(state, { kind: 'check_error', iteration: number, error: check.error });
+    const { result, look } = check;
+    let checked = state;
+    if (look !== undefined) {
+        const lastCheck = { ...record.check, command: settings.checkCommand, iteration: number, output: result.output };
+        const checkReport = result.passed ? undefined : checkFailureReport(result, settings.checkTimeoutMs);
+        const when = { stage: 'after_check', iteration: number };
+        const checkedTree = 'tree' in look ? look.tree : state.checkedTree;
+        const step = afterLook({ ...state, lastCheck, checkReport, checkedTree }, look, when);
+        if (step.verdict)
+            return step;
+        checked = step.state;
+    }
+    if (check.cancelled)
+        return stopped(checked, { kind: 'cancelled', iteration: state.records.length });
+    if (!check.outOfTime)
+        return { state: checked };
+    const when = { at: 'during_check', iteration: number };
+    return stopped(checked, { kind: 'time_limit', minutes: minutesOf(settings.timeLimitMs ?? 0), when });
+}
+/** Claude's gate, its failure, the breaker and the budget, in that order. */
+function judge(state, result, settings) {
+    const { record, failure } = result.run;
+    const check = result.check && 'result' in result.check ? result.check.result : undefined;
+    const gate = record.gate;
+    if (gate?.ready && claudeFinished(failure) && (check === undefined || check.passed)) {
+        const warning = failure ? `Iteration ${record.number} completed the task and also reached the budget.` : undefined;
+        return { state, verdict: { stop: { kind: 'completed', gateReason: gate.reason ?? '' }, save: true, warning } };
+    }
+    if (failure)
+        return failed(state, result, failure, settings);
+    const counted = countIteration(state, record, check, settings);
+    if (counted.verdict)
+        return counted;
+    if (budgetSpent(state.totals.costUsd, settings))
+        return stopped(counted.state, budgetCause(state, settings, undefined));
+    return { state: counted.state, verdict: { stop: undefined, note: continueNote(gate, check, record.check?.end) } };
+}
+/** The breaker counts an iteration that neither completed nor failed, and may trip. */
+function countIteration(state, record, check, settings) {
+    // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
+    const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : record.gate?.blockers?.[0];
+    const breaker = new CircuitBreaker(settings, state.breaker);
+    breaker.iterationCount = state.records.length - 1;
+    const goOn = breaker.recordIteration(record.changed, error);
+    const counted = { ...state, breaker: breaker.counters };
+    if (goOn)
+        return { state: counted };
+    const trip = breaker.trip;
+    // At the iteration limit, a ready gate whose check failed is why the loop did not complete.
+    const checkEnd = trip.cause === 'max_iterations' && record.gate?.ready && check ? record.check.end : undefined;
+    const denials = denialsOf(state, settings);
+    return stopped(counted, { kind: 'breaker', trip: trip.cause, tripReason: trip.reason, denials, checkEnd });
+}
+function continueNote(gate, check, end) {
+    if (gate?.ready && check && !check.passed)
+        return `Claude reported ready, but the check failed (${end}): continuing`;
+    if (gate)
+        return `not ready: ${gate.reason || 'no reason given'}`;
+    return 'no COMPLETION_GATE, continuing';
+}
+/** An iteration that failed: for the budget, a usage limit, or its own error. */
+function failed(state, result, failure, settings) {
+    if (failure.kind === 'budget')
+        return stopped(state, budgetCause(state, settings, failure));
+    // The reset lies beyond what this run may wait: a later run continues (the state keeps the reset time).
+    if (failure.kind === 'usage_limit') {
+        const cause = { kind: 'usage_limit', message: failure.message, resetsAt: failure.resetAt };
+        return stopped({ ...state, resetsAt: failure.resetAt }, cause);
+    }
+    // A run that failed once the budget was spent (its retries were not made) ends for the budget.
+    if (budgetSpent(state.totals.costUsd, settings))
+        return stopped(state, budgetCause(state, settings, undefined));
+    const number = result.run.record.number;
+    const savedSessionFailed = state.saved !== undefined && number === 1 && result.resumeRefused;
+    return stopped({ ...state, savedSessionFailed }, failureCause(failure, number));
+}
+/** The stop cause of an iteration's own failure. */
+function failureCause(failure, iteration) {
+    if (failure.auth)
+        return { kind: 'auth', ...failure.auth, cliSaid: failure.message };
+    return { kind: 'iteration_failed', iteration, message: failure.message };
+}
+function budgetSpent(costUsd, settings) {
+    return costUsd >= (settings.maxBudgetUsd ?? Infinity);
+}
+function budgetCause(state, settings, cliStop) {
+    if (settings.maxBudgetUsd === undefined)
+        return { kind: 'cli_budget', message: cliStop.message };
+    return {
+        kind: 'budget',
+        spentUsd: state.totals.costUsd,
+        costKnown: state.totals.costKnown,
+        limitUsd: settings.maxBudgetUsd,
+        cliStop: cliStop?.message,
+        denials: denialsOf(state, settings),
+    };
+}
+/** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
+function denialsOf(state, settings) {
+    if (Object.keys(state.deniedTools).length === 0)
+        return undefined;
+    return { permissionMode: settings.permissionMode, deniedTools: state.deniedTools };
+}
+
+;// CONCATENATED MODULE: ./src/core/loop.ts
 
 
 
-const STATUS_OF_TRIP = {
-    max_iterations: 'iteration_limit_reached',
-    no_changes: 'no_progress',
-    same_error: 'repeated_error',
-};
-/** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
+
+
+
+
+/** The work tree could not be looked at: the loop stops with this cause. */
 class WorkTreeError extends Error {
+    stop;
+    constructor(stop) {
+        super(stop.error);
+        this.stop = stop;
+    }
 }
 /** Waited past a usage limit's reset: the CLI's reset time is in whole seconds. */
 const USAGE_LIMIT_MARGIN_MS = 1_000;
@@ -3251,260 +3686,200 @@ const USAGE_LIMIT_MARGIN_MS = 1_000;
 const MAX_USAGE_LIMIT_WAITS = 3;
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
+async function runLoop(settings, deps, signal, start) {
+    const driver = { settings, deps, signal, start };
+    const loop = {
+        state: newRunState(start.identity, start.saved, deps.now()),
+        running: undefined,
+    };
+    try {
+        return await iterate(driver, loop);
+    }
+    catch (error) {
+        // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
+        // also the one that was running: what its runs spent is known, what the one that broke spent is not.
+        // Only running Claude can break: the looks, the search and the check after it are caught.
+        const { running } = loop;
+        if (running) {
+            running.run.record.costKnown = false;
+            loop.state = withIteration(loop.state, running.run);
+        }
+        const done = loop.state.records.length;
+        const when = running
+            ? { stage: 'in', iteration: running.run.record.number }
+            : done
+                ? { stage: 'after', iteration: done }
+                : { stage: 'before', iteration: 1 };
+        const cause = error instanceof WorkTreeError ? error.stop : { kind: 'crashed', error: error.message, when };
+        const reason = deps.describe(cause);
+        if (running)
+            deps.log.endIteration(running.run.record, `failed: ${reason}`);
+        return finish(driver, loop.state, cause, true);
+    }
+}
+async function iterate(driver, loop) {
+    const { settings, deps, signal } = driver;
+    const startTree = await lookAtWorkTree(deps, { stage: 'before', iteration: 1 });
+    loop.state = { ...loop.state, start: startTree, current: startTree };
+    for (let number = 1;; number++) {
+        const before = stopBefore(loop.state, number, signal.aborted, timeLeft(driver), settings);
+        if (before)
+            return finish(driver, loop.state, before, true);
+        deps.log.startIteration(number, settings.maxIterations);
+        const running = { run: newIterationRun(loop.state, number), usageLimitWaits: 0 };
+        loop.running = running;
+        const { run, process } = await runAttempts(driver, loop.state, running);
+        const result = await lookAndCheck(driver, loop.state, run, process);
+        const { state, verdict } = next(loop.state, result, settings);
+        loop.state = state;
+        loop.running = undefined;
+        if (verdict.stop) {
+            if (verdict.warning)
+                deps.log.warning(verdict.warning);
+            const reason = deps.describe(verdict.stop);
+            deps.log.endIteration(run.record, `${statusOf(verdict.stop)}: ${reason}`);
+            return finish(driver, state, verdict.stop, verdict.save, reason);
+        }
+        await save(driver, state, 'running', '');
+        deps.log.endIteration(run.record, verdict.note);
+    }
+}
 /**
  * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new)
  * with this run's facts; later ones the continuation prompt, and what the failed check said.
  */
-function iterationPrompt(settings, start, progress, number) {
+function iterationPrompt(driver, state, number) {
+    const { settings, start } = driver;
     if (number === 1) {
         return start.saved
             ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt, settings.checkCommand)
             : settings.prompt;
     }
-    return progress.checkReport
-        ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
-        : settings.continuationPrompt;
+    return state.checkReport ? `${settings.continuationPrompt}\n\n${state.checkReport}` : settings.continuationPrompt;
 }
-async function runLoop(settings, deps, signal, start) {
-    const progress = {
-        records: [],
-        start: undefined,
-        current: undefined,
-        searched: undefined,
-        sessionId: start.saved?.sessionId,
-        lastGate: start.saved?.lastGate,
-        costUsd: 0,
-        costKnown: true,
-        turns: 0,
-        deniedTools: {},
-        warnedOfDroppedLines: false,
-        lastCheck: undefined,
-        checkedTree: undefined,
-        treeUnlooked: false,
-        savedSessionFailed: false,
-        checkReport: start.saved?.checkReport,
-        running: undefined,
-        breaker: new CircuitBreaker({
-            maxIterations: settings.maxIterations,
-            noChangeThreshold: settings.noChangeThreshold,
-            sameErrorThreshold: settings.sameErrorThreshold,
-        }, start.saved?.breaker),
-        resultText: '',
-        startedAt: deps.now(),
-        tokens: noTokens(),
-        resetsAt: undefined,
-        warnedOfUsage: false,
+function newIterationRun(state, number) {
+    return {
+        record: {
+            number,
+            durationMs: 0,
+            turns: 0,
+            toolCalls: 0,
+            costUsd: 0,
+            costKnown: true,
+            changed: false,
+            gate: undefined,
+            retryNotes: [],
+            subtype: undefined,
+            error: undefined,
+            deniedTools: {},
+            check: undefined,
+        },
+        sessionId: state.sessionId,
+        resultText: state.resultText,
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+        warnedOfUsage: state.warnedOfUsage,
+        warnedOfDroppedLines: state.warnedOfDroppedLines,
+        failure: undefined,
+        timedOut: false,
+        outOfTime: undefined,
     };
-    try {
-        return await iterate(settings, deps, signal, start, progress);
-    }
-    catch (error) {
-        // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
-        // also the one that was running: what its runs spent is known, what the one that broke spent is not.
-        const running = progress.running;
-        if (running && !progress.records.includes(running)) {
-            running.costKnown = false;
-            addToTotals(progress, running);
-        }
-        const done = progress.records.length;
-        const when = running ? `in iteration ${running.number}` : done ? `after iteration ${done}` : 'before iteration 1';
-        const reason = error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${error.message}`;
-        if (running)
-            deps.log.endIteration(running, `failed: ${reason}`);
-        return finish(settings, deps, start, progress, 'failed', reason);
-    }
-}
-async function iterate(settings, deps, signal, start, progress) {
-    const { breaker } = progress;
-    progress.start = await lookAtWorkTree(deps, 'before iteration 1');
-    progress.current = progress.start;
-    const cancelledReason = () => `The job was cancelled during iteration ${progress.records.length || 1}.`;
-    for (let number = 1;; number++) {
-        if (signal.aborted)
-            return finish(settings, deps, start, progress, 'cancelled', cancelledReason());
-        if (timeLeft(deps, start) <= 0) {
-            return finish(settings, deps, start, progress, 'time_limit_reached', timeLimitReason(settings, `before iteration ${number}`));
-        }
-        deps.log.startIteration(number, settings.maxIterations);
-        const record = newRecord(number);
-        progress.running = record;
-        progress.treeUnlooked = true;
-        const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
-        addToTotals(progress, record);
-        const stop = async (status, reason, save = true) => {
-            progress.running = undefined;
-            deps.log.endIteration(record, `${status}: ${reason}`);
-            return finish(settings, deps, start, progress, status, reason, save);
-        };
-        if (run.cancelled || signal.aborted)
-            return stop('cancelled', cancelledReason());
-        // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
-        let after;
-        try {
-            after = await lookAtWorkTree(deps, `after iteration ${number}`);
-        }
-        catch (error) {
-            return stop('failed', error.message);
-        }
-        record.changed = !sameFingerprint(progress.current, after);
-        progress.current = after;
-        progress.treeUnlooked = false;
-        // Before any verdict: a secret in Claude's work stops the loop whatever else this iteration did.
-        const leak = await secretGuardStop(deps, progress, `after iteration ${number}`);
-        if (leak !== undefined)
-            return stop('failed', leak, false);
-        if (outOfTime)
-            return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
-        if (run.timedOut) {
-            const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
-            return stop('timed_out', `Iteration ${number} ran longer than 'iteration-timeout-minutes' (${minutes}) and was stopped.`);
-        }
-        const gate = record.gate;
-        // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
-        // spent either way, and `budget_exceeded` would send a bot after a task that is done.
-        const claudeFinished = failure === undefined || failure.kind === 'budget';
-        let check;
-        if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
-            let checkOutOfTime;
-            try {
-                ({ check, outOfTime: checkOutOfTime } = await runCheckAfter(settings, deps, start, progress, record));
-            }
-            catch (error) {
-                return stop('failed', error.message);
-            }
-            if (check.cancelled || signal.aborted)
-                return stop('cancelled', cancelledReason());
-            const leak = await secretGuardStop(deps, progress, `after the check of iteration ${number}`);
-            if (leak !== undefined)
-                return stop('failed', leak, false);
-            if (checkOutOfTime) {
-                return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
-            }
-        }
-        if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
-            if (failure)
-                deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
-            return stop('completed', gate.reason || 'Claude reported the task complete.');
-        }
-        if (failure?.kind === 'budget')
-            return stop('budget_exceeded', budgetReason(settings, progress, failure));
-        // The reset lies beyond what this run may wait: a later run continues (the state keeps the reset time).
-        if (failure?.kind === 'usage_limit') {
-            progress.resetsAt = failure.resetAt;
-            return stop('usage_limited', failure.message);
-        }
-        // A run that failed once the budget was spent (its retries were not made) ends for the budget.
-        if (failure && budgetSpent(settings, progress.costUsd)) {
-            return stop('budget_exceeded', budgetReason(settings, progress, undefined));
-        }
-        if (failure) {
-            progress.savedSessionFailed = start.saved !== undefined && number === 1 && failsEveryResume(failure, run);
-            return stop('failed', failure.message);
-        }
-        // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
-        const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
-        if (!breaker.recordIteration(record.changed, error)) {
-            const trip = breaker.trip;
-            let reason = withDenials(trip.reason, settings, progress);
-            if (trip.cause === 'max_iterations' && gate?.ready && check && !check.passed) {
-                reason = `${reason}: Claude reported the task complete, but the check command failed (${record.check.end}).`;
-            }
-            return stop(STATUS_OF_TRIP[trip.cause], reason);
-        }
-        if (budgetSpent(settings, progress.costUsd)) {
-            return stop('budget_exceeded', budgetReason(settings, progress, undefined));
-        }
-        progress.running = undefined;
-        await saveState(settings, deps, start, progress, 'running', '');
-        deps.log.endIteration(record, gate?.ready && check && !check.passed
-            ? `Claude reported ready, but the check failed (${record.check.end}): continuing`
-            : gate
-                ? `not ready: ${gate.reason || 'no reason given'}`
-                : 'no COMPLETION_GATE, continuing');
-    }
 }
 /**
  * One iteration: a run of the CLI, and re-runs after transient API errors while the timeout, the time limit and the
- * budget allow. `outOfTime` says when this run's time limit stopped it.
+ * budget allow, or after a usage limit's reset when it comes soon enough.
  */
-async function runIteration(settings, deps, signal, start, progress, record) {
-    const { number } = record;
-    let run;
-    let failure;
-    let outOfTime;
-    let usageLimitWaits = 0;
+async function runAttempts(driver, state, running) {
+    const { settings, deps } = driver;
+    const { run } = running;
+    const { record } = run;
+    let process;
     for (let attempt = 1;; attempt++) {
-        const remainingBudget = settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
         // CLI runs and the waits between retries: all of it counts against the iteration timeout.
         const iterationLeft = settings.iterationTimeoutMs - record.durationMs;
-        const deadlineLeft = timeLeft(deps, start);
-        run = await deps.runIteration({
-            number,
+        const deadlineLeft = timeLeft(driver);
+        process = await deps.runIteration({
+            number: record.number,
             attempt,
-            prompt: iterationPrompt(settings, start, progress, number),
-            resumeSessionId: progress.sessionId,
-            continueLastSession: number > 1 && progress.sessionId === undefined,
+            prompt: iterationPrompt(driver, state, record.number),
+            resumeSessionId: run.sessionId,
+            continueLastSession: record.number > 1 && run.sessionId === undefined,
             timeoutMs: Math.max(1, Math.min(iterationLeft, deadlineLeft)),
-            maxBudgetUsd: remainingBudget === undefined
-                ? undefined
-                : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
+            maxBudgetUsd: cliBudget(settings, state.totals.costUsd, record.costUsd),
         });
-        progress.sessionId = run.stream.sessionId ?? progress.sessionId;
-        progress.resultText = run.stream.result?.text ?? progress.resultText;
-        addRun(record, run);
-        reportOddities(deps, progress, number, run);
-        addTokens(progress.tokens, run.stream.tokens);
-        warnOfUsage(deps, progress, record, run);
-        if (run.timedOut && deadlineLeft < iterationLeft)
-            outOfTime = `during iteration ${number}, which was stopped`;
-        failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
-        if (failure?.kind === 'usage_limit') {
-            // Not a transient error: no retry, but a wait for the reset when this run can afford it.
-            if (usageLimitWaits >= MAX_USAGE_LIMIT_WAITS)
-                break;
-            if (!(await waitForUsageReset(settings, deps, signal, start, record, failure)))
-                break;
-            usageLimitWaits++;
-            continue;
+        addRun(deps, run, process);
+        run.timedOut = process.timedOut;
+        if (process.timedOut && deadlineLeft < iterationLeft) {
+            run.outOfTime = { at: 'during_iteration', iteration: record.number };
         }
-        if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted)
-            break;
-        // A retry would spend what is no longer there.
-        if (budgetSpent(settings, progress.costUsd + record.costUsd))
-            break;
-        const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
-        const remainingMs = Math.min(iterationRemaining, timeLeft(deps, start));
-        const delay = retryDelayMs(failure, attempt, remainingMs);
-        if (delay === undefined || delay >= remainingMs) {
-            if (remainingMs < iterationRemaining) {
-                // The time limit, not the API, ends this run: a later run can retry.
-                outOfTime = `in iteration ${number}, before it could retry a transient API error (${failure.message})`;
-                break;
-            }
-            failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
-            break;
-        }
-        const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
-        record.retryNotes.push(note);
-        deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
-        await deps.sleep(delay, signal);
-        record.durationMs += delay;
-        if (signal.aborted)
+        run.failure = process.cancelled || process.timedOut ? undefined : iterationFailure(process, settings);
+        if (!(await again(driver, state, running, attempt)))
             break;
     }
-    record.gate = run.stream.lastGate;
-    record.subtype = run.stream.result?.subtype;
-    record.error = failure?.message;
-    return { run, failure, outOfTime };
+    record.gate = process.stream.lastGate;
+    record.subtype = process.stream.result?.subtype;
+    record.error = run.failure && deps.describe(failureCause(run.failure, record.number));
+    return { run, process };
+}
+/** What is left of the budget for a run of the CLI; undefined without a budget. */
+function cliBudget(settings, runsUsd, iterationUsd) {
+    if (settings.maxBudgetUsd === undefined)
+        return undefined;
+    return Math.ceil(Math.max(settings.maxBudgetUsd - runsUsd - iterationUsd, MIN_CLI_BUDGET_USD) * 1e4) / 1e4;
+}
+/** Whether the iteration runs the CLI again: after a usage limit's reset, or to retry a transient API error. */
+async function again(driver, state, running, attempt) {
+    const { failure } = running.run;
+    if (failure?.kind === 'usage_limit') {
+        // Not a transient error: no retry, but a wait for the reset when this run can afford it.
+        if (running.usageLimitWaits >= MAX_USAGE_LIMIT_WAITS)
+            return false;
+        if (!(await waitForUsageReset(driver, running.run.record, failure)))
+            return false;
+        running.usageLimitWaits++;
+        return true;
+    }
+    if (failure?.kind !== 'transient' || attempt > driver.settings.apiRetries || driver.signal.aborted)
+        return false;
+    return retry(driver, state, running.run, failure, attempt);
+}
+/** Waits before a retry of a transient API error, when the budget, the iteration timeout and the time limit allow. */
+async function retry(driver, state, run, failure, attempt) {
+    const { settings, deps, signal } = driver;
+    const { record } = run;
+    // A retry would spend what is no longer there.
+    if (budgetSpent(state.totals.costUsd + record.costUsd, settings))
+        return false;
+    const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
+    const remainingMs = Math.min(iterationRemaining, timeLeft(driver));
+    const delay = retryDelayMs(failure, attempt, remainingMs);
+    if (delay === undefined || delay >= remainingMs) {
+        if (remainingMs < iterationRemaining) {
+            // The time limit, not the API, ends this run: a later run can retry.
+            run.outOfTime = { at: 'before_retry', iteration: record.number, error: failure.message };
+            return false;
+        }
+        run.failure = {
+            ...failure,
+            message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
+        };
+        return false;
+    }
+    const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
+    record.retryNotes.push(note);
+    deps.log.warning(`Iteration ${record.number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
+    await deps.sleep(delay, signal);
+    record.durationMs += delay;
+    return !signal.aborted;
 }
 /**
  * Waits until a usage limit resets, when that comes within the iteration timeout and before this run's time limit.
  * False when it does not (or the reset time is unknown), or a cancellation stopped the wait: the iteration ends.
  */
-async function waitForUsageReset(settings, deps, signal, start, record, failure) {
+async function waitForUsageReset(driver, record, failure) {
+    const { settings, deps, signal } = driver;
     if (signal.aborted || failure.resetAt === undefined)
         return false;
-    const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(deps, start));
+    const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(driver));
     const wait = Math.max(0, failure.resetAt - deps.now()) + USAGE_LIMIT_MARGIN_MS;
     if (wait >= remainingMs)
         return false;
@@ -3516,255 +3891,172 @@ async function waitForUsageReset(settings, deps, signal, start, record, failure)
     record.durationMs += wait;
     return !signal.aborted;
 }
-function addTokens(total, run) {
-    total.input += run.input;
-    total.output += run.output;
-    total.cacheRead += run.cacheRead;
-    total.cacheCreation += run.cacheCreation;
+/** Adds one run of the CLI (an attempt) to its iteration, and says what of its output was odd. */
+function addRun(deps, run, process) {
+    const { record } = run;
+    const { stream } = process;
+    run.sessionId = stream.sessionId ?? run.sessionId;
+    run.resultText = stream.result?.text ?? run.resultText;
+    record.durationMs += process.durationMs;
+    record.costUsd += stream.costUsd;
+    // A CLI that was stopped, or died, before its result line spent money nobody reported.
+    if (stream.resultLines === 0 && process.spawnError === undefined)
+        record.costKnown = false;
+    record.turns += stream.turns;
+    record.toolCalls += stream.toolCalls;
+    for (const [tool, count] of Object.entries(stream.deniedTools)) {
+        record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
+    }
+    reportOddities(deps, run, process);
+    run.tokens = addTokens(run.tokens, stream.tokens);
+    warnOfUsage(deps, run, process);
 }
 /** A usage limit that is 80% used or more is recorded with its iteration, and said once per run in the log. */
-function warnOfUsage(deps, progress, record, run) {
-    const warning = run.stream.usageWarning;
+function warnOfUsage(deps, run, process) {
+    const warning = process.stream.usageWarning;
     if (warning === undefined)
         return;
+    const { record } = run;
     if ((warning.utilization ?? 0) >= (record.usageWarning?.utilization ?? 0))
         record.usageWarning = warning;
-    if (progress.warnedOfUsage)
+    if (run.warnedOfUsage)
         return;
-    progress.warnedOfUsage = true;
+    run.warnedOfUsage = true;
     const which = warning.limitType ? ` (${warning.limitType})` : '';
     const until = warning.resetsAt === undefined ? '' : `; it resets at ${isoTime(warning.resetsAt)}`;
     deps.log.warning(`Iteration ${record.number}: ${Math.round((warning.utilization ?? 0) * 100)}% of the usage limit${which} is used${until}. ` +
         'At the limit the loop pauses until the reset. Said once per run.');
 }
-/** Milliseconds left before this run's time limit; Infinity without one. */
-function timeLeft(deps, start) {
-    return start.deadline === undefined ? Infinity : start.deadline - deps.now();
-}
-function timeLimitReason(settings, when) {
-    const minutes = +((settings.timeLimitMs ?? 0) / 60_000).toFixed(3);
-    return `This run reached its time limit ('time-limit-minutes': ${minutes}) ${when}.`;
-}
-function newRecord(number) {
-    return {
-        number,
-        durationMs: 0,
-        turns: 0,
-        toolCalls: 0,
-        costUsd: 0,
-        costKnown: true,
-        changed: false,
-        gate: undefined,
-        retryNotes: [],
-        subtype: undefined,
-        error: undefined,
-        deniedTools: {},
-        check: undefined,
-    };
-}
-/** An iteration's record joins the loop's: its cost, turns, denials and gate count from now on. */
-function addToTotals(progress, record) {
-    progress.records.push(record);
-    if (record.gate)
-        progress.lastGate = record.gate;
-    progress.costUsd += record.costUsd;
-    progress.costKnown &&= record.costKnown;
-    progress.turns += record.turns;
-    for (const [tool, count] of Object.entries(record.deniedTools)) {
-        progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
-    }
-}
-function budgetSpent(settings, costUsd) {
-    return costUsd >= (settings.maxBudgetUsd ?? Infinity);
-}
-/**
- * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
- * Claude's progress: the work tree is looked at again afterwards, and the next iteration is compared with that.
- */
-async function runCheckAfter(settings, deps, start, progress, record) {
-    const deadlineLeft = timeLeft(deps, start);
-    const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
-    const check = await deps.runCheck(record.number, timeoutMs);
-    const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
-    const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
-    record.check = { passed: check.passed, end, durationMs: check.durationMs };
-    // A check stopped by a cancellation or by the time limit neither passed nor failed.
-    if (check.cancelled || outOfTime)
-        return { check, outOfTime };
-    progress.lastCheck = {
-        ...record.check,
-        command: settings.checkCommand,
-        iteration: record.number,
-        output: check.output,
-    };
-    progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
-    progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
-    progress.checkedTree = progress.current;
-    return { check, outOfTime };
-}
-/** Adds one run of the CLI (an attempt) to its iteration's record. */
-function addRun(record, run) {
-    record.durationMs += run.durationMs;
-    record.costUsd += run.stream.costUsd;
-    // A CLI that was stopped, or died, before its result line spent money nobody reported.
-    if (run.stream.resultLines === 0 && run.spawnError === undefined)
-        record.costKnown = false;
-    record.turns += run.stream.turns;
-    record.toolCalls += run.stream.toolCalls;
-    for (const [tool, count] of Object.entries(run.stream.deniedTools)) {
-        record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
-    }
-}
 /** What the CLI printed that the loop had to skip or ignore is said, never silently dropped. */
-function reportOddities(deps, progress, number, run) {
-    const { stream } = run;
+function reportOddities(deps, run, process) {
+    const { stream } = process;
+    const number = run.record.number;
     if (stream.malformedLines > 0) {
         deps.log.warning(`Iteration ${number}: skipped ${stream.malformedLines} of ${stream.lines} lines of the CLI's output that were not JSON.`);
     }
     if (stream.invalidCosts.length > 0) {
         deps.log.warning(`Iteration ${number}: ignored cost values that are not a non-negative number: ${stream.invalidCosts.join(', ')}.`);
     }
-    if (run.droppedLines > 0 && !progress.warnedOfDroppedLines) {
-        progress.warnedOfDroppedLines = true;
-        deps.log.warning(`Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
+    if (process.droppedLines > 0 && !run.warnedOfDroppedLines) {
+        run.warnedOfDroppedLines = true;
+        deps.log.warning(`Iteration ${number}: skipped ${process.droppedLines} line(s) of the CLI's output longer than the line limit ` +
             `(64 MiB) without reading them; they are in the transcript. Said once per loop.`);
     }
 }
-/**
- * The last check no longer describes the work tree: an iteration after it changed files, or ended before the tree was
- * looked at again (a cancellation, a broken look), so that a change cannot be ruled out.
- */
-function lastCheckIsStale(progress) {
-    const { checkedTree, current } = progress;
-    return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current);
+/** Milliseconds left before this run's time limit; Infinity without one. */
+function timeLeft(driver) {
+    const { deadline } = driver.start;
+    return deadline === undefined ? Infinity : deadline - driver.deps.now();
 }
-/** At most this many places where a secret was found are named in the reason. */
-const MAX_LEAK_PLACES = 10;
-const MAX_LEAK_PLACE = 200;
 /**
- * The secret guard: what changed since the loop started is searched for the action's secrets whenever the work tree
- * differs from what was last searched. The reason to stop the loop when a secret is there, or when the search could
- * not be made (nothing could then say the work holds none); undefined when there is none.
+ * After the runs of the CLI: the work tree is looked at and searched for secrets, and the check runs when `wantsCheck`
+ * says so. Each step only when the one before leaves the loop going.
  */
-async function secretGuardStop(deps, progress, when) {
-    const { start, current } = progress;
-    if (!start || !current || sameFingerprint(progress.searched ?? start, current))
-        return undefined;
-    let places;
+async function lookAndCheck(driver, state, run, process) {
+    const { deps, signal, settings } = driver;
+    const result = {
+        run,
+        cancelled: process.cancelled || signal.aborted,
+        resumeRefused: run.failure !== undefined && failsEveryResume(run.failure, process),
+        look: undefined,
+        check: undefined,
+    };
+    // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
+    if (result.cancelled)
+        return result;
+    const look = await lookAgain(deps, state.start, state.searched, true);
+    result.look = look;
+    if ('tree' in look)
+        run.record.changed = !sameFingerprint(state.current, look.tree);
+    if (!('tree' in look) || stopsAt(look.secrets) || !wantsCheck(run, settings))
+        return result;
+    // Searched now, or the same as the tree searched last.
+    result.check = await runCheckAfter(driver, state.start, look.tree, run.record);
+    return result;
+}
+function stopsAt(secrets) {
+    return secrets !== undefined && ('error' in secrets || secrets.found.length > 0);
+}
+/**
+ * The work tree now; and what changed in it since the loop started, searched for the secrets the loop holds when the
+ * tree differs from what was last searched (nothing could otherwise say the work holds none).
+ */
+async function lookAgain(deps, start, searched, search) {
+    let tree;
     try {
-        places = await deps.findSecrets(start, current);
+        tree = await deps.fingerprint();
     }
     catch (error) {
-        return (`Could not search what the loop changed for secrets ${when}: ${error.message}. The loop stops, ` +
-            'as nothing can tell that its work holds none.');
+        return { error: error.message };
     }
-    if (places.length === 0) {
-        progress.searched = current;
-        return undefined;
+    if (!search || sameFingerprint(searched ?? start, tree))
+        return { tree, secrets: undefined };
+    try {
+        return { tree, secrets: { found: await deps.findSecrets(start, tree) } };
     }
-    return secretLeakReason(places, when);
+    catch (error) {
+        return { tree, secrets: { error: error.message } };
+    }
 }
-/** Names where (never what), says what to do, and that nothing left through the action. */
-function secretLeakReason(places, when) {
-    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
-    const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
-    return (`A secret the action holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
-        `${named.join(', ')}${more}. Revoke that credential and make a new one: whatever wrote it there had it. Nothing ` +
-        'was published by the action: the loop stopped before it could complete, and saved no state to continue from.');
+/** Runs the check command after an iteration, and looks at the work tree again unless it was stopped. */
+async function runCheckAfter(driver, start, searched, record) {
+    const { settings, deps, signal } = driver;
+    const deadlineLeft = timeLeft(driver);
+    const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
+    let check;
+    try {
+        check = await deps.runCheck(record.number, timeoutMs);
+    }
+    catch (error) {
+        return { error: error.message };
+    }
+    const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
+    const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
+    record.check = { passed: check.passed, end, durationMs: check.durationMs };
+    const cancelled = check.cancelled || signal.aborted;
+    // A check stopped by a cancellation or by the time limit neither passed nor failed: the tree is not looked at.
+    if (check.cancelled || outOfTime)
+        return { result: check, outOfTime, cancelled, look: undefined };
+    // After a cancellation there is no time for a search: the loop ends as cancelled, and a later run searches.
+    const look = await lookAgain(deps, start, searched, !cancelled);
+    return { result: check, outOfTime, cancelled, look };
 }
 async function lookAtWorkTree(deps, when) {
     try {
         return await deps.fingerprint();
     }
     catch (error) {
-        throw new WorkTreeError(`Could not look at the work tree ${when}: ${error.message}`);
+        throw new WorkTreeError({ kind: 'work_tree', error: error.message, when });
     }
 }
-function budgetReason(settings, progress, cliStop) {
-    const spent = `${progress.costKnown ? '' : 'at least '}$${progress.costUsd.toFixed(4)}`;
-    if (settings.maxBudgetUsd === undefined)
-        return cliStop.message;
-    const how = cliStop ? `; the CLI stopped at what was left of it (${cliStop.message})` : '';
-    return withDenials(`The loop has cost ${spent}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd})${how}.`, settings, progress);
-}
-/** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
-function withDenials(reason, settings, progress) {
-    const denied = describeDenials(progress.deniedTools);
-    if (denied === '')
-        return reason;
-    return (`${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
-        `allow them with 'allowed-tools' or choose another 'permission-mode'.`);
-}
-/** The state a later run continues from; nothing to save before there is a session to resume. */
-async function saveState(settings, deps, start, progress, status, reason) {
-    if (progress.sessionId === undefined)
-        return;
-    const saved = start.saved;
-    await deps.saveState(boundedForSaving({
-        version: LOOP_STATE_VERSION,
-        repository: start.identity.repository,
-        workingDirectory: start.identity.workingDirectory,
-        prompt: saved?.prompt ?? settings.prompt,
-        sessionId: progress.sessionId,
-        status,
-        reason,
-        runs: (saved?.runs ?? 0) + 1,
-        iterations: (saved?.iterations ?? 0) + progress.records.length,
-        costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
-        costKnown: (saved?.costKnown ?? true) && progress.costKnown,
-        turns: (saved?.turns ?? 0) + progress.turns,
-        breaker: progress.breaker.counters,
-        lastGate: progress.lastGate,
-        checkReport: progress.checkReport,
-        savedAt: new Date(deps.now()).toISOString(),
-        ...(status === 'usage_limited' && progress.resetsAt !== undefined
-            ? { resetsAt: isoTime(progress.resetsAt) }
-            : {}),
-    }));
+async function save(driver, state, status, reason) {
+    const saved = stateToSave(state, driver.settings.prompt, status, reason, driver.deps.now());
+    if (saved !== undefined)
+        await driver.deps.saveState(saved);
 }
 /**
  * @param save false when the loop's work must not be continued from: a later run then starts from the state saved
  * before (or a new loop, if the host discards that).
  */
-async function finish(settings, deps, start, progress, status, reason, save = true) {
+async function finish(driver, state, cause, saveState, reason = driver.deps.describe(cause)) {
+    const { deps } = driver;
     let filesChanged = 0;
-    // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
-    if (progress.start && progress.current) {
+    if (state.start) {
         try {
-            filesChanged = await deps.countChangedFiles(progress.start, progress.current);
+            filesChanged = await deps.countChangedFiles(state.start, state.current);
         }
         catch (error) {
             filesChanged = undefined;
             deps.log.warning(`Could not count the files changed since the loop started: ${error.message}`);
         }
     }
-    if (save)
-        await saveState(settings, deps, start, progress, status, reason);
-    return {
-        status,
-        reason,
-        iterations: progress.records.length,
-        maxIterations: settings.maxIterations,
-        records: progress.records,
-        lastGate: progress.lastGate,
-        sessionId: progress.sessionId ?? '',
-        costUsd: progress.costUsd,
-        costKnown: progress.costKnown,
-        turns: progress.turns,
-        filesChanged,
+    if (saveState)
+        await save(driver, state, statusOf(cause), reason);
+    return outcomeOf(state, driver.settings, cause, reason, {
         transcriptFile: deps.transcriptFile(),
-        lastCheck: progress.lastCheck && { ...progress.lastCheck, stale: lastCheckIsStale(progress) },
-        earlier: start.saved ? earlierRuns(start.saved) : undefined,
-        // The host knows whether the saves succeeded.
-        stateSaved: false,
-        savedSessionFailed: progress.savedSessionFailed,
-        resultText: progress.resultText,
-        wallTimeMs: deps.now() - progress.startedAt,
-        resetsAt: status === 'usage_limited' ? progress.resetsAt : undefined,
-        tokens: progress.tokens,
-        // The host knows which credential the CLI ran with.
-        subscription: false,
-    };
+        filesChanged,
+        now: deps.now(),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/system/process-sweep.ts
@@ -5528,9 +5820,10 @@ class BatchReader {
 
 
 
+
 async function runConfiguredLoop(config, host) {
     const outcome = (await stillPaused(config, host)) ?? (await runLoopOnce(config, host));
-    // Claude runs on an OAuth token (the input, or the job's when it has no API key): on a subscription.
+    // Claude runs on an OAuth token (configured, or the environment's without an API key): on a subscription.
     const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
     return { ...outcome, subscription: credential?.kind === 'oauth' };
 }
@@ -5547,9 +5840,9 @@ async function stillPaused(config, host) {
     const { state, resetsAt } = paused;
     host.log.text(`State directory ${config.stateDir}: the loop is paused by the usage limit until ${isoTime(resetsAt)}; ` +
         'this run ends without starting Claude.');
+    const cause = { kind: 'usage_paused', resetsAt, runs: state.runs, earlierReason: state.reason };
     return {
-        ...endedBeforeStart('usage_limited', `The loop is paused by the usage limit until ${isoTime(resetsAt)} (saved by run ${state.runs}); a run after ` +
-            `then continues it. The earlier run said: ${state.reason}`, config.maxIterations),
+        ...stoppedBeforeStart(cause, host.describe(cause), config.maxIterations),
         sessionId: state.sessionId,
         lastGate: state.lastGate,
         earlier: earlierRuns(state),
@@ -5562,7 +5855,7 @@ async function runLoopOnce(config, host) {
     const toolEnv = withoutCredentials(host.env, [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken], host.words.withheld);
     // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
     // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
-    // install of it), so that nothing is left running when the action reports it.
+    // install of it), so that nothing is left running when the host reports it.
     const setup = new AbortController();
     // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
     const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
@@ -5687,6 +5980,7 @@ async function runLoopOnce(config, host) {
             },
             sleep,
             now: Date.now,
+            describe: host.describe,
             saveState: async (state) => {
                 if (!store)
                     return;
@@ -5739,11 +6033,11 @@ async function runLoopOnce(config, host) {
         return { ...outcome, stateSaved };
     }
     catch (error) {
-        if (error instanceof SetupCancelledError && outOfTime?.aborted && !signal.aborted) {
-            return endedBeforeStart('time_limit_reached', `${timeLimitReason(config, 'while setting up Claude Code')} Set-up ran out of time ${error.during}; it was stopped.`, config.maxIterations);
-        }
         if (error instanceof SetupCancelledError) {
-            return endedBeforeStart('cancelled', 'The job was cancelled while the action was setting up Claude Code.', config.maxIterations);
+            const cause = outOfTime?.aborted && !signal.aborted
+                ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
+                : { kind: 'cancelled_setup', what: 'claude' };
+            return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
         }
         return { ...failedBeforeStart(error.message, config.maxIterations), stateSaved };
     }
@@ -5765,12 +6059,12 @@ async function setUpSandbox(config, host, toolEnv, outOfTime) {
         runningAsRoot: process.getuid?.() === 0,
     });
     if (!tools.ready) {
-        if (tools.cancelled && outOfTime?.aborted && !host.signal.aborted) {
-            return endedBeforeStart('time_limit_reached', `${timeLimitReason(config, 'while setting up the sandbox')} Installing its tools was stopped.`, config.maxIterations);
-        }
-        return tools.cancelled
-            ? endedBeforeStart('cancelled', 'The job was cancelled while the action was setting up the sandbox.', config.maxIterations)
-            : failedBeforeStart(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+        if (!tools.cancelled)
+            return failedBeforeStart(`The sandbox cannot run: ${tools.reason}`, config.maxIterations);
+        const cause = outOfTime?.aborted && !host.signal.aborted
+            ? setupOutOfTime(config, { at: 'setup', what: 'sandbox', during: '' })
+            : { kind: 'cancelled_setup', what: 'sandbox' };
+        return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
     }
     const policy = { allowedDomains: config.allowedDomains, privateDirectories: host.privateDirectories ?? [] };
     try {
@@ -5782,6 +6076,9 @@ async function setUpSandbox(config, host, toolEnv, outOfTime) {
     catch (error) {
         return failedBeforeStart(error.message, config.maxIterations);
     }
+}
+function setupOutOfTime(config, when) {
+    return { kind: 'time_limit', minutes: minutesOf(config.timeLimitMs ?? 0), when };
 }
 /** The saved loop to continue, with its session put back where the CLI finds it; undefined: a new loop. */
 async function savedLoop(store, identity, log) {
@@ -5820,6 +6117,105 @@ function sleep(ms, signal) {
         }
         signal.addEventListener('abort', done, { once: true });
     });
+}
+
+;// CONCATENATED MODULE: ./src/local/provider-words.ts
+/** How a user sets, in their shell, what the provider lacks. */
+function howToSet(missing) {
+    switch (missing.kind) {
+        case 'aws-region':
+            return 'export AWS_REGION (e.g. export AWS_REGION=us-east-1): Claude Code does not read it from ~/.aws/config';
+        case 'aws-credentials':
+            return 'sign in first: aws sso login (and export AWS_PROFILE), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+        case 'vertex-project':
+            return `export ${missing.absent.length === 1 ? 'it' : 'them'} in your shell`;
+        case 'google-credentials':
+            return ('sign in first: gcloud auth application-default login, then export GOOGLE_APPLICATION_CREDENTIALS with the ' +
+                'file it wrote (~/.config/gcloud/application_default_credentials.json)');
+        case 'foundry-endpoint':
+            return ('export one: ANTHROPIC_FOUNDRY_RESOURCE, the resource name (<resource> in ' +
+                'https://<resource>.services.ai.azure.com), or ANTHROPIC_FOUNDRY_BASE_URL, the whole base URL ending in /anthropic');
+    }
+}
+/** What to check when the provider turned the user's credentials down. */
+const AUTH_HINTS = {
+    bedrock: 'check that your AWS identity (aws sts get-caller-identity) may call bedrock:InvokeModel and ' +
+        'bedrock:InvokeModelWithResponseStream on the model in AWS_REGION, and sign in again (aws sso login) if it expired',
+    vertex: 'check that the account of gcloud auth application-default login has roles/aiplatform.user in ' +
+        'ANTHROPIC_VERTEX_PROJECT_ID and that the model is enabled in the Model Garden',
+    foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or your Entra ID sign-in (az login) and its role on the Foundry resource',
+};
+
+;// CONCATENATED MODULE: ./src/local/describe.ts
+/**
+ * Why the loop stopped, in the terminal's words: the settings are named as the command's flags (--max-budget-usd),
+ * the credentials as the environment variables it reads, or the CLI's own login.
+ */
+
+
+
+
+function describeForTerminal(cause) {
+    const plain = plainWords(cause);
+    if (plain !== undefined)
+        return plain;
+    switch (cause.kind) {
+        case 'cancelled':
+            return `The loop was interrupted during iteration ${cause.iteration}.`;
+        case 'cancelled_setup':
+            return `The loop was interrupted while setting up ${cause.what === 'claude' ? 'Claude Code' : 'the sandbox'}.`;
+        case 'time_limit':
+            return `This run reached its time limit (--time-limit-minutes ${cause.minutes}) ${describeTimeLimitWhen(cause.when)}`;
+        case 'iteration_timeout':
+            return `Iteration ${cause.iteration} ran longer than --iteration-timeout-minutes (${cause.minutes}) and was stopped.`;
+        case 'budget': {
+            const spent = `${cause.costKnown ? '' : 'at least '}$${cause.spentUsd.toFixed(4)}`;
+            const how = cause.cliStop ? `; the CLI stopped at what was left of it (${cause.cliStop})` : '';
+            return withDenials(`The loop has cost ${spent}, reaching --max-budget-usd ($${cause.limitUsd})${how}.`, cause.denials);
+        }
+        case 'breaker': {
+            const reason = withDenials(cause.tripReason, cause.denials);
+            if (cause.checkEnd === undefined)
+                return reason;
+            return `${reason}: Claude reported the task complete, but the check command failed (${cause.checkEnd}).`;
+        }
+        case 'auth':
+            return authReason(cause);
+        case 'secret_leak':
+            return secretLeakReason(cause.places, describeMoment(cause.when));
+        default:
+            throw new Error(`No words for the stop cause ${JSON.stringify(cause)}`);
+    }
+}
+function withDenials(reason, denials) {
+    const denied = denials ? describeDenials(denials.deniedTools) : '';
+    if (denied === '')
+        return reason;
+    return (`${reason.replace(/\.$/, '')}. Under --permission-mode ${denials.permissionMode} the CLI denied Claude's tool calls: ${denied}; ` +
+        'allow them with --allowed-tools or choose another --permission-mode.');
+}
+function authReason(cause) {
+    const code = cause.status ? ` (${cause.status})` : '';
+    if (cause.provider !== undefined) {
+        const { provider } = cause;
+        return `${PROVIDER_NAMES[provider]} did not accept the credentials${code}: ${AUTH_HINTS[provider]}. The CLI said: ${cause.cliSaid}`;
+    }
+    if (cause.credential === 'none') {
+        return ('Claude Code has no credentials: set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or log ' +
+            `in with the CLI (claude, then /login). The CLI said: ${cause.cliSaid}`);
+    }
+    const variable = cause.credential === 'oauth-token'
+        ? 'CLAUDE_CODE_OAUTH_TOKEN'
+        : cause.credential === 'api-key'
+            ? 'ANTHROPIC_API_KEY'
+            : 'ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN (or the login of the CLI)';
+    return `The Anthropic API rejected the API key or token${code}: check ${variable}. The CLI said: ${cause.cliSaid}`;
+}
+/** Names where (never what), and says what to do. */
+function secretLeakReason(places, when) {
+    return (`A secret the loop holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
+        `${describePlaces(places)}. Revoke that credential and make a new one: whatever wrote it there had it. The loop ` +
+        'stopped before it could complete, and saved no state to continue from.');
 }
 
 ;// CONCATENATED MODULE: ./src/system/real-path.ts
@@ -6300,33 +6696,6 @@ function readSummaryFile(get, cwd) {
     }
     return file;
 }
-
-;// CONCATENATED MODULE: ./src/local/provider-words.ts
-/** How a user sets, in their shell, what the provider lacks. */
-function howToSet(missing) {
-    switch (missing.kind) {
-        case 'aws-region':
-            return 'export AWS_REGION (e.g. export AWS_REGION=us-east-1): Claude Code does not read it from ~/.aws/config';
-        case 'aws-credentials':
-            return 'sign in first: aws sso login (and export AWS_PROFILE), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-        case 'vertex-project':
-            return `export ${missing.absent.length === 1 ? 'it' : 'them'} in your shell`;
-        case 'google-credentials':
-            return ('sign in first: gcloud auth application-default login, then export GOOGLE_APPLICATION_CREDENTIALS with the ' +
-                'file it wrote (~/.config/gcloud/application_default_credentials.json)');
-        case 'foundry-endpoint':
-            return ('export one: ANTHROPIC_FOUNDRY_RESOURCE, the resource name (<resource> in ' +
-                'https://<resource>.services.ai.azure.com), or ANTHROPIC_FOUNDRY_BASE_URL, the whole base URL ending in /anthropic');
-    }
-}
-/** What to check when the provider turned the user's credentials down. */
-const provider_words_AUTH_HINTS = {
-    bedrock: 'check that your AWS identity (aws sts get-caller-identity) may call bedrock:InvokeModel and ' +
-        'bedrock:InvokeModelWithResponseStream on the model in AWS_REGION, and sign in again (aws sso login) if it expired',
-    vertex: 'check that the account of gcloud auth application-default login has roles/aiplatform.user in ' +
-        'ANTHROPIC_VERTEX_PROJECT_ID and that the model is enabled in the Model Garden',
-    foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or your Entra ID sign-in (az login) and its role on the Foundry resource',
-};
 
 ;// CONCATENATED MODULE: ./src/local/provider-flag.ts
 /**
@@ -6931,6 +7300,7 @@ function repositoryOf(directory, env) {
 
 
 
+
 async function main(argv, io) {
     let command;
     try {
@@ -6994,6 +7364,7 @@ async function main(argv, io) {
             // A saved loop (--state-dir) is this repository's and this folder's in it.
             identity: { repository, workingDirectory: external_node_path_default().relative(repository, realPath(config.workingDirectory)) || '.' },
             startedAt,
+            describe: describeForTerminal,
             onIterationEnded: (record) => line(iterationLine(secrets.redactDeep(record), config.maxIterations, paint)),
         });
         const outcome = secrets.redactDeep(loopOutcome);

@@ -20,6 +20,7 @@ import { issueContextFromEnv, openOrUpdateIssue, runUrl, shouldOpenIssue } from 
 import { failedBeforeStart, formatCost, type LoopOutcome } from '../core/outcome.js';
 import { outcomeOutputs, renderSummary, type IssueRef } from './report.js';
 import { runConfiguredLoop } from '../runner.js';
+import { describeForActions } from './describe.js';
 import { ACTIONS_WORDS, actionsToolCacheDir } from './host-words.js';
 import { StatusComment } from './status-comment.js';
 import { StepReport } from './step-report.js';
@@ -126,6 +127,7 @@ async function runAction(
       workingDirectory: path.relative(workspaceRoot, config.workingDirectory) || '.',
     },
     startedAt,
+    describe: describeForActions,
     onIterationEnded: (record) => status?.iterationEnded(record),
   });
   const outcome = secrets.redactDeep(loopOutcome);

@@ -4,7 +4,8 @@
  * `api_error_status` and texts like "API Error: Repeated 529 Overloaded errors").
  */
 import type { ProcessOutcome, RateLimitInfo } from '../core/iteration-run.js';
-import { AUTH_HINTS, PROVIDER_NAMES } from './providers.js';
+import type { CloudProvider } from './providers.js';
+import type { AuthCredential } from './stop-cause.js';
 import type { Provider } from './settings.js';
 
 export type FailureKind =
@@ -12,7 +13,7 @@ export type FailureKind =
   | 'auth'
   /** Rate limit, overload, 5xx, a lost connection or a time-out: the iteration may be re-run. */
   | 'transient'
-  /** The CLI's own --max-budget-usd (what is left of `max-budget-usd`, or one in claude-args) stopped it. */
+  /** The CLI's own --max-budget-usd (what is left of the loop's budget, or one in its own arguments) stopped it. */
   | 'budget'
   /** A subscription's usage limit refused the requests until `resetAt`: never retried as a transient error. */
   | 'usage_limit'
@@ -25,6 +26,14 @@ export interface IterationFailure {
   resetAt: number | undefined;
   /** Which usage limit (`five_hour`, `seven_day`, …), when the CLI said it. */
   limitType?: string;
+  /** With kind `auth`: which credential was rejected (`message` is what the CLI said). */
+  auth?: AuthRejection;
+}
+
+export interface AuthRejection {
+  credential: AuthCredential;
+  provider: CloudProvider | undefined;
+  status: number | undefined;
 }
 
 export interface CredentialInputs {
@@ -51,13 +60,7 @@ export function iterationFailure(run: ProcessOutcome, credentials: CredentialInp
     return { kind: 'other', message: `Could not start claude: ${run.spawnError}`, resetAt: undefined };
   }
   const result = run.stream.result;
-  if (result === undefined) {
-    const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
-    const detail = lastLines(run.stderrTail) || 'no output on stderr';
-    const text = `claude ${how} without a result line: ${detail}`;
-    if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail)) return usageLimitFailure(text, run.stream.usageLimit);
-    return classify(text, undefined, credentials);
-  }
+  if (result === undefined) return withoutResult(run, credentials);
   if (result.subtype === 'error_max_turns') return undefined;
   if (result.subtype === 'error_max_budget_usd') {
     return {
@@ -73,6 +76,15 @@ export function iterationFailure(run: ProcessOutcome, credentials: CredentialInp
     return usageLimitFailure(text, run.stream.usageLimit);
   }
   return classify(text, result.apiErrorStatus, credentials);
+}
+
+/** A CLI that ended without a result line: how it ended, and the end of what it wrote on stderr. */
+function withoutResult(run: ProcessOutcome, credentials: CredentialInputs): IterationFailure {
+  const how = run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with code ${run.exitCode}`;
+  const detail = lastLines(run.stderrTail) || 'no output on stderr';
+  const text = `claude ${how} without a result line: ${detail}`;
+  if (run.stream.usageLimit || USAGE_LIMIT_TEXT.test(detail)) return usageLimitFailure(text, run.stream.usageLimit);
+  return classify(text, undefined, credentials);
 }
 
 /**
@@ -109,37 +121,35 @@ export function isoTime(epochMs: number): string {
 
 function classify(text: string, status: number | undefined, credentials: CredentialInputs): IterationFailure {
   if (status === 401 || status === 403 || (status === undefined && AUTH_TEXT.test(text))) {
-    return { kind: 'auth', message: authMessage(text, status, credentials), resetAt: undefined };
+    return {
+      kind: 'auth',
+      message: text,
+      resetAt: undefined,
+      auth: { ...rejectedCredential(text, status, credentials), status },
+    };
   }
   // 5xx takes in 529 Overloaded.
   const transient = status === 429 || status === 408 || (status ?? 0) >= 500 || TRANSIENT_TEXT.test(text);
   return { kind: transient ? 'transient' : 'other', message: text, resetAt: transient ? resetTime(text) : undefined };
 }
 
-function authMessage(text: string, status: number | undefined, credentials: CredentialInputs): string {
-  const code = status ? ` (${status})` : '';
+/** Which credential the rejection concerns: the front end words it (an input, an environment variable). */
+function rejectedCredential(
+  text: string,
+  status: number | undefined,
+  credentials: CredentialInputs,
+): Pick<AuthRejection, 'credential' | 'provider'> {
   if (credentials.provider !== undefined && credentials.provider !== 'anthropic') {
-    const provider = credentials.provider;
-    return `${PROVIDER_NAMES[provider]} did not accept the credentials${code}: ${AUTH_HINTS[provider]}. The CLI said: ${text}`;
+    return { credential: 'cloud', provider: credentials.provider };
   }
-  if (
-    /not logged in|please run \/login/i.test(text) &&
-    !credentials.anthropicApiKey &&
-    !credentials.claudeCodeOauthToken
-  ) {
-    return (
-      "Claude Code has no credentials: set the 'anthropic-api-key' or 'claude-code-oauth-token' input. If you " +
-      'did, from a secret, it came out empty: the secret has not been created (or has another name), or the run ' +
-      'has no access to it (a pull request from a fork, or a Dependabot run, which only sees Dependabot secrets). ' +
-      `The CLI said: ${text}`
-    );
-  }
-  const input = credentials.claudeCodeOauthToken
-    ? "'claude-code-oauth-token'"
+  const none = !credentials.anthropicApiKey && !credentials.claudeCodeOauthToken;
+  if (/not logged in|please run \/login/i.test(text) && none) return { credential: 'none', provider: undefined };
+  const credential: AuthCredential = credentials.claudeCodeOauthToken
+    ? 'oauth-token'
     : credentials.anthropicApiKey
-      ? "'anthropic-api-key'"
-      : "'anthropic-api-key' or 'claude-code-oauth-token'";
-  return `The Anthropic API rejected the API key or token${code}: check the ${input} input. The CLI said: ${text}`;
+      ? 'api-key'
+      : 'api-key-or-oauth-token';
+  return { credential, provider: undefined };
 }
 
 /**

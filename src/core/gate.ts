@@ -181,16 +181,22 @@ function gateFromLines(body: string): Gate | undefined {
       continue;
     }
     closeOpenValue();
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (isBlockScalarHeader(value)) open = { kind: 'block', key, folded: value[0] === '>', lines: [] };
-    else if (value === '' && !SCALAR_KEYS.has(key)) open = { kind: 'list', key, items: [] };
-    else setKey(gate, key, value, false);
+    open = keyLine(gate, line);
   }
   closeOpenValue();
   return finished(gate);
+}
+
+/** A line at the keys' indentation: a key and its value, or a key whose list or block scalar the next lines hold. */
+function keyLine(gate: GateDraft, line: string): OpenValue | undefined {
+  const colon = line.indexOf(':');
+  if (colon < 0) return undefined;
+  const key = line.slice(0, colon).trim().toLowerCase();
+  const value = line.slice(colon + 1).trim();
+  if (isBlockScalarHeader(value)) return { kind: 'block', key, folded: value[0] === '>', lines: [] };
+  if (value === '' && !SCALAR_KEYS.has(key)) return { kind: 'list', key, items: [] };
+  setKey(gate, key, value, false);
+  return undefined;
 }
 
 /**

@@ -1,13 +1,11 @@
 /**
- * The loop's state between workflow runs, as one serializable value, and the rules for continuing from it. Pure:
- * reading and writing the state directory is `state-store.ts`.
- *
- * A saved state is untrusted (a cache can be written by another workflow): `parseLoopState` checks every field and
- * says what is wrong, and `resumeDecision` refuses a state of another repository or working directory.
+ * The loop's state between runs, as one serializable value, and the rules for continuing from it. Pure: reading and
+ * writing the state directory is `state-store.ts`. A saved state is untrusted (whoever can write the directory or the
+ * cache it came from can plant one): `parseLoopState` checks every field; `resumeDecision` refuses another loop's.
  */
 import type { BreakerCounters } from './breaker.js';
 import { GATE_START, type Gate } from './gate.js';
-import { isStatus, type EarlierRuns, type LoopStatus } from './outcome.js';
+import { isStatus, type EarlierRuns, type LoopStatus, type Totals } from './outcome.js';
 import { shorten } from '../text/text.js';
 
 export const LOOP_STATE_VERSION = 1;
@@ -22,9 +20,9 @@ export const MAX_SAVED_COUNT = 1_000_000;
 export const MAX_SAVED_COST_USD = 1_000_000;
 
 /** Where the loop is, saved after every iteration and at the end of each run. */
-export interface LoopState {
+export interface LoopState extends Totals {
   version: typeof LOOP_STATE_VERSION;
-  /** `owner/name` on GitHub; a state of another repository is never continued. */
+  /** The repository as the host names it (`owner/name`); a state of another repository is never continued. */
   repository: string;
   /** The working directory relative to the workspace: Claude's session belongs to it. */
   workingDirectory: string;
@@ -36,12 +34,7 @@ export interface LoopState {
   reason: string;
   /** Runs of the loop that have saved this state, this one included. */
   runs: number;
-  /** Over every run. */
-  iterations: number;
-  costUsd: number;
-  /** False once an iteration's cost was unknown: `costUsd` is then a lower bound. */
-  costKnown: boolean;
-  turns: number;
+  /** `Totals` are over every run; `costUsd` is a lower bound once an iteration's cost was unknown. */
   breaker: BreakerCounters;
   lastGate: Gate | undefined;
   /** What the last failed check said, for the next iteration's prompt. */
@@ -121,6 +114,42 @@ export type ParsedState = { state: LoopState } | { problem: string };
 
 /** Reads a saved state, checking every field: a state that is not exactly ours is a problem, never a crash. */
 export function parseLoopState(text: string): ParsedState {
+  const parsed = parseVersioned(text);
+  if ('problem' in parsed) return parsed;
+  const { value } = parsed;
+  // A field that is not what it should be is a problem; the state built from it is then never returned.
+  const problems: string[] = [];
+  const read = fieldReader(problems);
+  const { sessionId, status, breaker, lastError, lastGate, resetsAt } = checkedFields(value, read, problems);
+  const state: LoopState = {
+    version: LOOP_STATE_VERSION,
+    repository: read.text(value, 'repository')!,
+    workingDirectory: read.text(value, 'workingDirectory')!,
+    prompt: read.text(value, 'prompt')!,
+    sessionId,
+    status: status as LoopState['status'],
+    reason: read.text(value, 'reason')!,
+    runs: read.count(value, 'runs'),
+    iterations: read.count(value, 'iterations'),
+    costUsd: value.costUsd as number,
+    costKnown: value.costKnown as boolean,
+    turns: read.count(value, 'turns'),
+    breaker: {
+      runsWithoutChanges: read.count(breaker, 'runsWithoutChanges'),
+      sameErrorCount: read.count(breaker, 'sameErrorCount'),
+      lastError: typeof lastError === 'string' ? lastError : undefined,
+    },
+    lastGate,
+    checkReport: read.text(value, 'checkReport', true),
+    savedAt: read.text(value, 'savedAt')!,
+    ...(resetsAt !== undefined ? { resetsAt } : {}),
+  };
+  if (problems.length > 0) return { problem: problems.join(', ') };
+  return { state };
+}
+
+/** A JSON object of this version of the state, or what keeps it from being one. */
+function parseVersioned(text: string): { value: Record<string, unknown> } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -131,24 +160,38 @@ export function parseLoopState(text: string): ParsedState {
   if (value.version !== LOOP_STATE_VERSION) {
     return { problem: `its version is ${JSON.stringify(value.version)}, not ${LOOP_STATE_VERSION}` };
   }
-  // A field that is not what it should be is a problem; the state built from it is then never returned.
-  const problems: string[] = [];
-  const text_ = (name: string, optional = false): string | undefined => {
-    const field = value[name];
-    if (optional && (field === undefined || field === null)) return undefined;
-    if (typeof field !== 'string' || field.length > MAX_TEXT) problems.push(`'${name}' is not a string`);
-    return field as string;
+  return { value };
+}
+
+interface FieldReader {
+  text(record: Record<string, unknown>, name: string, optional?: boolean): string | undefined;
+  count(record: Record<string, unknown>, name: string): number;
+}
+
+/** Reads text and count fields, adding a problem for each that is not one. */
+function fieldReader(problems: string[]): FieldReader {
+  return {
+    text(record, name, optional = false) {
+      const field = record[name];
+      if (optional && (field === undefined || field === null)) return undefined;
+      if (typeof field !== 'string' || field.length > MAX_TEXT) problems.push(`'${name}' is not a string`);
+      return field as string;
+    },
+    count(record, name) {
+      const field = record[name];
+      if (!Number.isSafeInteger(field) || (field as number) < 0 || (field as number) > MAX_SAVED_COUNT) {
+        problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
+      }
+      return field as number;
+    },
   };
-  const count = (record: Record<string, unknown>, name: string): number => {
-    const field = record[name];
-    if (!Number.isSafeInteger(field) || (field as number) < 0 || (field as number) > MAX_SAVED_COUNT) {
-      problems.push(`'${name}' is not a whole number from 0 to ${MAX_SAVED_COUNT}`);
-    }
-    return field as number;
-  };
-  const sessionId = text_('sessionId')!;
+}
+
+/** The fields that need more than a type check, checked in the order their problems are told. */
+function checkedFields(value: Record<string, unknown>, read: FieldReader, problems: string[]) {
+  const sessionId = read.text(value, 'sessionId')!;
   if (!isSessionId(sessionId)) problems.push("'sessionId' is not a session id");
-  const status = text_('status')!;
+  const status = read.text(value, 'status')!;
   if (status !== 'running' && !isStatus(status)) problems.push(`'status' is not a status`);
   const costUsd = value.costUsd;
   if (!Number.isFinite(costUsd) || (costUsd as number) < 0 || (costUsd as number) > MAX_SAVED_COST_USD) {
@@ -162,33 +205,9 @@ export function parseLoopState(text: string): ParsedState {
     problems.push("'breaker.lastError' is not a string");
   }
   const lastGate = parseGate(value.lastGate, problems);
-  const resetsAt = text_('resetsAt', true);
+  const resetsAt = read.text(value, 'resetsAt', true);
   if (resetsAt !== undefined && !Number.isFinite(Date.parse(resetsAt))) problems.push("'resetsAt' is not a time");
-  const state: LoopState = {
-    version: LOOP_STATE_VERSION,
-    repository: text_('repository')!,
-    workingDirectory: text_('workingDirectory')!,
-    prompt: text_('prompt')!,
-    sessionId,
-    status: status as LoopState['status'],
-    reason: text_('reason')!,
-    runs: count(value, 'runs'),
-    iterations: count(value, 'iterations'),
-    costUsd: costUsd as number,
-    costKnown: value.costKnown as boolean,
-    turns: count(value, 'turns'),
-    breaker: {
-      runsWithoutChanges: count(breaker, 'runsWithoutChanges'),
-      sameErrorCount: count(breaker, 'sameErrorCount'),
-      lastError: typeof lastError === 'string' ? lastError : undefined,
-    },
-    lastGate,
-    checkReport: text_('checkReport', true),
-    savedAt: text_('savedAt')!,
-    ...(resetsAt !== undefined ? { resetsAt } : {}),
-  };
-  if (problems.length > 0) return { problem: problems.join(', ') };
-  return { state };
+  return { sessionId, status, breaker, lastError, lastGate, resetsAt };
 }
 
 function parseGate(value: unknown, problems: string[]): Gate | undefined {

@@ -1,31 +1,36 @@
 /**
- * The loop's rules and nothing else. Everything with side effects (running the CLI, looking at the work tree,
- * waiting, logging) comes in as `LoopDeps`, so tests drive the rules with scripted fakes.
+ * The loop driver: runs Claude, looks at the work tree, searches it for secrets, runs the check, asks `next` what
+ * that means, and saves. The rules are in verdict.ts; everything with side effects comes in as `LoopDeps`, so tests
+ * drive the loop with scripted fakes.
  */
-import { CircuitBreaker, type TripCause } from './breaker.js';
-import type { ProcessOutcome, TokenUsage } from '../core/iteration-run.js';
-import { checkFailureReport, checkFailureSignature, describeCheckEnd, type CheckResult } from './check.js';
+import type { ProcessOutcome } from './iteration-run.js';
+import { describeCheckEnd, type CheckResult } from './check.js';
 import { failsEveryResume, isoTime, iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
-import type { Gate } from './gate.js';
-import type { LoopConfig } from '../core/settings.js';
-import {
-  boundedForSaving,
-  earlierRuns,
-  LOOP_STATE_VERSION,
-  resumePrompt,
-  type LoopIdentity,
-  type LoopState,
-} from './loop-state.js';
-import {
-  describeDenials,
-  noTokens,
-  type IterationRecord,
-  type LastCheck,
-  type LoopOutcome,
-  type LoopStatus,
-} from './outcome.js';
+import type { LoopConfig } from './settings.js';
+import { resumePrompt, type LoopIdentity, type LoopState } from './loop-state.js';
+import type { IterationRecord, LoopOutcome } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './fingerprint.js';
-import { shorten } from '../text/text.js';
+import {
+  addTokens,
+  newRunState,
+  outcomeOf,
+  stateToSave,
+  withIteration,
+  type IterationRun,
+  type RunState,
+} from './run-state.js';
+import { statusOf, type Describe, type LoopMoment, type StopCause } from './stop-cause.js';
+import {
+  budgetSpent,
+  failureCause,
+  next,
+  stopBefore,
+  wantsCheck,
+  type CheckStage,
+  type IterationResult,
+  type SecretSearch,
+  type TreeLook,
+} from './verdict.js';
 
 export interface IterationRequest {
   /** 1-based iteration number. */
@@ -37,7 +42,7 @@ export interface IterationRequest {
   continueLastSession: boolean;
   /** What is left of the iteration timeout: retries and their waits count against it too. */
   timeoutMs: number;
-  /** What is left of `max-budget-usd` for this run of the CLI (its own `--max-budget-usd`), if there is a budget. */
+  /** What is left of the loop's budget for this run of the CLI (its own budget), if there is a budget. */
   maxBudgetUsd: number | undefined;
 }
 
@@ -52,8 +57,8 @@ export interface LoopDeps {
   fingerprint(): Promise<WorkTreeFingerprint>;
   countChangedFiles(from: WorkTreeFingerprint, to: WorkTreeFingerprint): Promise<number>;
   /**
-   * Where the action's secrets are in what changed from `from` to `to` (files of the work tree, commits added): paths
-   * and commit ids, never a secret. Empty when there is none.
+   * Where the secrets the loop holds are in what changed from `from` to `to` (files of the work tree, commits added):
+   * paths and commit ids, never a secret. Empty when there is none.
    */
   findSecrets(from: WorkTreeFingerprint, to: WorkTreeFingerprint): Promise<string[]>;
   /** Resolves early when `signal` aborts. */
@@ -70,6 +75,8 @@ export interface LoopDeps {
    * once there is a session to continue. Must not throw: a state that could not be kept is the caller's to report.
    */
   saveState(state: LoopState): Promise<void>;
+  /** Says a stop cause in the words of the front end (its inputs or flags). */
+  describe: Describe;
 }
 
 /** Where a run of the loop starts from, and when it must stop. */
@@ -78,7 +85,7 @@ export interface LoopStart {
   identity: LoopIdentity;
   /** A saved loop to continue (its session, breaker counts and totals); undefined: a new loop. */
   saved?: LoopState;
-  /** Milliseconds since the epoch at which this run stops (`time-limit-minutes`); undefined: no time limit. */
+  /** Milliseconds since the epoch at which this run stops (its time limit); undefined: no time limit. */
   deadline?: number;
 }
 
@@ -102,14 +109,12 @@ export type LoopSettings = Pick<
 > &
   Partial<Pick<LoopConfig, 'provider'>>;
 
-const STATUS_OF_TRIP: Record<TripCause, LoopStatus> = {
-  max_iterations: 'iteration_limit_reached',
-  no_changes: 'no_progress',
-  same_error: 'repeated_error',
-};
-
-/** The work tree could not be looked at: its message says so, and becomes the reason as it is. */
-class WorkTreeError extends Error {}
+/** The work tree could not be looked at: the loop stops with this cause. */
+class WorkTreeError extends Error {
+  constructor(readonly stop: Extract<StopCause, { kind: 'work_tree' }>) {
+    super(stop.error);
+  }
+}
 
 /** Waited past a usage limit's reset: the CLI's reset time is in whole seconds. */
 export const USAGE_LIMIT_MARGIN_MS = 1_000;
@@ -119,56 +124,18 @@ const MAX_USAGE_LIMIT_WAITS = 3;
 /** The smallest budget handed to the CLI: it takes dollars with cents and fractions of them. */
 const MIN_CLI_BUDGET_USD = 0.0001;
 
-/**
- * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new)
- * with this run's facts; later ones the continuation prompt, and what the failed check said.
- */
-function iterationPrompt(settings: LoopSettings, start: LoopStart, progress: LoopProgress, number: number): string {
-  if (number === 1) {
-    return start.saved
-      ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt, settings.checkCommand)
-      : settings.prompt;
-  }
-  return progress.checkReport
-    ? `${settings.continuationPrompt}\n\n${progress.checkReport}`
-    : settings.continuationPrompt;
+/** What every step of the driver reads. */
+interface Driver {
+  settings: LoopSettings;
+  deps: LoopDeps;
+  signal: AbortSignal;
+  start: LoopStart;
 }
 
-/** What the loop has done so far: everything the reports need, also when it ends early. */
-interface LoopProgress {
-  records: IterationRecord[];
-  start: WorkTreeFingerprint | undefined;
-  current: WorkTreeFingerprint | undefined;
-  /** The latest fingerprint whose changes were searched for secrets and held none; undefined: the start. */
-  searched: WorkTreeFingerprint | undefined;
-  sessionId: string | undefined;
-  lastGate: Gate | undefined;
-  costUsd: number;
-  costKnown: boolean;
-  turns: number;
-  deniedTools: Record<string, number>;
-  warnedOfDroppedLines: boolean;
-  lastCheck: Omit<LastCheck, 'stale'> | undefined;
-  /** The work tree as the last check left it: a later change makes that check stale. */
-  checkedTree: WorkTreeFingerprint | undefined;
-  /** An iteration ran and the work tree has not been looked at since: it may have changed. */
-  treeUnlooked: boolean;
-  /** See `LoopOutcome.savedSessionFailed`. */
-  savedSessionFailed: boolean;
-  /** What the last failed check said, for the next iteration's prompt. */
-  checkReport: string | undefined;
-  /** The iteration under way, until its verdict is logged. */
-  running: IterationRecord | undefined;
-  /** Counts the iterations of this run, and carries the other counts over from a saved loop. */
-  breaker: CircuitBreaker;
-  /** Claude's final text so far: the last result line's. */
-  resultText: string;
-  startedAt: number;
-  tokens: TokenUsage;
-  /** When the usage limit that stopped the loop resets (epoch ms). */
-  resetsAt: number | undefined;
-  /** A usage limit 80% used is said once per run. */
-  warnedOfUsage: boolean;
+/** The iteration under way, until its verdict is logged. */
+interface Running {
+  run: IterationRun;
+  usageLimitWaits: number;
 }
 
 export async function runLoop(
@@ -177,271 +144,210 @@ export async function runLoop(
   signal: AbortSignal,
   start: LoopStart,
 ): Promise<LoopOutcome> {
-  const progress: LoopProgress = {
-    records: [],
-    start: undefined,
-    current: undefined,
-    searched: undefined,
-    sessionId: start.saved?.sessionId,
-    lastGate: start.saved?.lastGate,
-    costUsd: 0,
-    costKnown: true,
-    turns: 0,
-    deniedTools: {},
-    warnedOfDroppedLines: false,
-    lastCheck: undefined,
-    checkedTree: undefined,
-    treeUnlooked: false,
-    savedSessionFailed: false,
-    checkReport: start.saved?.checkReport,
-    running: undefined,
-    breaker: new CircuitBreaker(
-      {
-        maxIterations: settings.maxIterations,
-        noChangeThreshold: settings.noChangeThreshold,
-        sameErrorThreshold: settings.sameErrorThreshold,
-      },
-      start.saved?.breaker,
-    ),
-    resultText: '',
-    startedAt: deps.now(),
-    tokens: noTokens(),
-    resetsAt: undefined,
-    warnedOfUsage: false,
+  const driver: Driver = { settings, deps, signal, start };
+  const loop = {
+    state: newRunState(start.identity, start.saved, deps.now()),
+    running: undefined as Running | undefined,
   };
   try {
-    return await iterate(settings, deps, signal, start, progress);
+    return await iterate(driver, loop);
   } catch (error) {
     // Whatever broke, the iterations that ran (their cost, session, transcript, last gate) are still reported,
     // also the one that was running: what its runs spent is known, what the one that broke spent is not.
-    const running = progress.running;
-    if (running && !progress.records.includes(running)) {
-      running.costKnown = false;
-      addToTotals(progress, running);
+    // Only running Claude can break: the looks, the search and the check after it are caught.
+    const { running } = loop;
+    if (running) {
+      running.run.record.costKnown = false;
+      loop.state = withIteration(loop.state, running.run);
     }
-    const done = progress.records.length;
-    const when = running ? `in iteration ${running.number}` : done ? `after iteration ${done}` : 'before iteration 1';
-    const reason =
-      error instanceof WorkTreeError ? error.message : `The loop stopped ${when}: ${(error as Error).message}`;
-    if (running) deps.log.endIteration(running, `failed: ${reason}`);
-    return finish(settings, deps, start, progress, 'failed', reason);
+    const done = loop.state.records.length;
+    const when: LoopMoment = running
+      ? { stage: 'in', iteration: running.run.record.number }
+      : done
+        ? { stage: 'after', iteration: done }
+        : { stage: 'before', iteration: 1 };
+    const cause: StopCause =
+      error instanceof WorkTreeError ? error.stop : { kind: 'crashed', error: (error as Error).message, when };
+    const reason = deps.describe(cause);
+    if (running) deps.log.endIteration(running.run.record, `failed: ${reason}`);
+    return finish(driver, loop.state, cause, true);
   }
 }
 
-async function iterate(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  signal: AbortSignal,
-  start: LoopStart,
-  progress: LoopProgress,
-): Promise<LoopOutcome> {
-  const { breaker } = progress;
-  progress.start = await lookAtWorkTree(deps, 'before iteration 1');
-  progress.current = progress.start;
-  const cancelledReason = (): string => `The job was cancelled during iteration ${progress.records.length || 1}.`;
+async function iterate(driver: Driver, loop: { state: RunState; running: Running | undefined }): Promise<LoopOutcome> {
+  const { settings, deps, signal } = driver;
+  const startTree = await lookAtWorkTree(deps, { stage: 'before', iteration: 1 });
+  loop.state = { ...loop.state, start: startTree, current: startTree };
 
   for (let number = 1; ; number++) {
-    if (signal.aborted) return finish(settings, deps, start, progress, 'cancelled', cancelledReason());
-    if (timeLeft(deps, start) <= 0) {
-      return finish(
-        settings,
-        deps,
-        start,
-        progress,
-        'time_limit_reached',
-        timeLimitReason(settings, `before iteration ${number}`),
-      );
-    }
+    const before = stopBefore(loop.state, number, signal.aborted, timeLeft(driver), settings);
+    if (before) return finish(driver, loop.state, before, true);
     deps.log.startIteration(number, settings.maxIterations);
-    const record = newRecord(number);
-    progress.running = record;
-    progress.treeUnlooked = true;
-    const { run, failure, outOfTime } = await runIteration(settings, deps, signal, start, progress, record);
-    addToTotals(progress, record);
-    const stop = async (status: LoopStatus, reason: string, save = true): Promise<LoopOutcome> => {
-      progress.running = undefined;
-      deps.log.endIteration(record, `${status}: ${reason}`);
-      return finish(settings, deps, start, progress, status, reason, save);
-    };
-
-    if (run.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
-    // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
-    let after: WorkTreeFingerprint;
-    try {
-      after = await lookAtWorkTree(deps, `after iteration ${number}`);
-    } catch (error) {
-      return stop('failed', (error as Error).message);
+    const running: Running = { run: newIterationRun(loop.state, number), usageLimitWaits: 0 };
+    loop.running = running;
+    const { run, process } = await runAttempts(driver, loop.state, running);
+    const result = await lookAndCheck(driver, loop.state, run, process);
+    const { state, verdict } = next(loop.state, result, settings);
+    loop.state = state;
+    loop.running = undefined;
+    if (verdict.stop) {
+      if (verdict.warning) deps.log.warning(verdict.warning);
+      const reason = deps.describe(verdict.stop);
+      deps.log.endIteration(run.record, `${statusOf(verdict.stop)}: ${reason}`);
+      return finish(driver, state, verdict.stop, verdict.save, reason);
     }
-    record.changed = !sameFingerprint(progress.current!, after);
-    progress.current = after;
-    progress.treeUnlooked = false;
-    // Before any verdict: a secret in Claude's work stops the loop whatever else this iteration did.
-    const leak = await secretGuardStop(deps, progress, `after iteration ${number}`);
-    if (leak !== undefined) return stop('failed', leak, false);
-
-    if (outOfTime) return stop('time_limit_reached', timeLimitReason(settings, outOfTime));
-    if (run.timedOut) {
-      const minutes = +(settings.iterationTimeoutMs / 60_000).toFixed(3);
-      return stop(
-        'timed_out',
-        `Iteration ${number} ran longer than 'iteration-timeout-minutes' (${minutes}) and was stopped.`,
-      );
-    }
-    const gate = record.gate;
-    // Claude's finished work is not thrown away because the same iteration also reached a budget: the money is
-    // spent either way, and `budget_exceeded` would send a bot after a task that is done.
-    const claudeFinished = failure === undefined || failure.kind === 'budget';
-    let check: CheckResult | undefined;
-    if (settings.checkCommand && claudeFinished && (gate?.ready || settings.checkOn === 'every-iteration')) {
-      let checkOutOfTime: boolean;
-      try {
-        ({ check, outOfTime: checkOutOfTime } = await runCheckAfter(settings, deps, start, progress, record));
-      } catch (error) {
-        return stop('failed', (error as Error).message);
-      }
-      if (check.cancelled || signal.aborted) return stop('cancelled', cancelledReason());
-      const leak = await secretGuardStop(deps, progress, `after the check of iteration ${number}`);
-      if (leak !== undefined) return stop('failed', leak, false);
-      if (checkOutOfTime) {
-        return stop('time_limit_reached', timeLimitReason(settings, `while the check after iteration ${number} ran`));
-      }
-    }
-    if (gate?.ready && claudeFinished && (check === undefined || check.passed)) {
-      if (failure) deps.log.warning(`Iteration ${number} completed the task and also reached the budget.`);
-      return stop('completed', gate.reason || 'Claude reported the task complete.');
-    }
-    if (failure?.kind === 'budget') return stop('budget_exceeded', budgetReason(settings, progress, failure));
-    // The reset lies beyond what this run may wait: a later run continues (the state keeps the reset time).
-    if (failure?.kind === 'usage_limit') {
-      progress.resetsAt = failure.resetAt;
-      return stop('usage_limited', failure.message);
-    }
-    // A run that failed once the budget was spent (its retries were not made) ends for the budget.
-    if (failure && budgetSpent(settings, progress.costUsd)) {
-      return stop('budget_exceeded', budgetReason(settings, progress, undefined));
-    }
-    if (failure) {
-      progress.savedSessionFailed = start.saved !== undefined && number === 1 && failsEveryResume(failure, run);
-      return stop('failed', failure.message);
-    }
-    // A check that fails the same way again and again is the same error, whatever blockers Claude lists.
-    const error = check && !check.passed ? checkFailureSignature(check, settings.checkTimeoutMs) : gate?.blockers?.[0];
-    if (!breaker.recordIteration(record.changed, error)) {
-      const trip = breaker.trip!;
-      let reason = withDenials(trip.reason, settings, progress);
-      if (trip.cause === 'max_iterations' && gate?.ready && check && !check.passed) {
-        reason = `${reason}: Claude reported the task complete, but the check command failed (${record.check!.end}).`;
-      }
-      return stop(STATUS_OF_TRIP[trip.cause], reason);
-    }
-    if (budgetSpent(settings, progress.costUsd)) {
-      return stop('budget_exceeded', budgetReason(settings, progress, undefined));
-    }
-    progress.running = undefined;
-    await saveState(settings, deps, start, progress, 'running', '');
-    deps.log.endIteration(
-      record,
-      gate?.ready && check && !check.passed
-        ? `Claude reported ready, but the check failed (${record.check!.end}): continuing`
-        : gate
-          ? `not ready: ${gate.reason || 'no reason given'}`
-          : 'no COMPLETION_GATE, continuing',
-    );
+    await save(driver, state, 'running', '');
+    deps.log.endIteration(run.record, verdict.note);
   }
 }
 
 /**
- * One iteration: a run of the CLI, and re-runs after transient API errors while the timeout, the time limit and the
- * budget allow. `outOfTime` says when this run's time limit stopped it.
+ * Iteration 1 gets the task, or in a continued loop the continuation prompt (after this run's prompt when it is new)
+ * with this run's facts; later ones the continuation prompt, and what the failed check said.
  */
-async function runIteration(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  signal: AbortSignal,
-  start: LoopStart,
-  progress: LoopProgress,
-  record: IterationRecord,
-): Promise<{ run: ProcessOutcome; failure: IterationFailure | undefined; outOfTime: string | undefined }> {
-  const { number } = record;
-  let run: ProcessOutcome;
-  let failure: IterationFailure | undefined;
-  let outOfTime: string | undefined;
-  let usageLimitWaits = 0;
+function iterationPrompt(driver: Driver, state: RunState, number: number): string {
+  const { settings, start } = driver;
+  if (number === 1) {
+    return start.saved
+      ? resumePrompt(start.saved, settings.prompt, settings.continuationPrompt, settings.checkCommand)
+      : settings.prompt;
+  }
+  return state.checkReport ? `${settings.continuationPrompt}\n\n${state.checkReport}` : settings.continuationPrompt;
+}
+
+function newIterationRun(state: RunState, number: number): IterationRun {
+  return {
+    record: {
+      number,
+      durationMs: 0,
+      turns: 0,
+      toolCalls: 0,
+      costUsd: 0,
+      costKnown: true,
+      changed: false,
+      gate: undefined,
+      retryNotes: [],
+      subtype: undefined,
+      error: undefined,
+      deniedTools: {},
+      check: undefined,
+    },
+    sessionId: state.sessionId,
+    resultText: state.resultText,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+    warnedOfUsage: state.warnedOfUsage,
+    warnedOfDroppedLines: state.warnedOfDroppedLines,
+    failure: undefined,
+    timedOut: false,
+    outOfTime: undefined,
+  };
+}
+
+/**
+ * One iteration: a run of the CLI, and re-runs after transient API errors while the timeout, the time limit and the
+ * budget allow, or after a usage limit's reset when it comes soon enough.
+ */
+async function runAttempts(
+  driver: Driver,
+  state: RunState,
+  running: Running,
+): Promise<{ run: IterationRun; process: ProcessOutcome }> {
+  const { settings, deps } = driver;
+  const { run } = running;
+  const { record } = run;
+  let process: ProcessOutcome;
   for (let attempt = 1; ; attempt++) {
-    const remainingBudget =
-      settings.maxBudgetUsd === undefined ? undefined : settings.maxBudgetUsd - progress.costUsd - record.costUsd;
     // CLI runs and the waits between retries: all of it counts against the iteration timeout.
     const iterationLeft = settings.iterationTimeoutMs - record.durationMs;
-    const deadlineLeft = timeLeft(deps, start);
-    run = await deps.runIteration({
-      number,
+    const deadlineLeft = timeLeft(driver);
+    process = await deps.runIteration({
+      number: record.number,
       attempt,
-      prompt: iterationPrompt(settings, start, progress, number),
-      resumeSessionId: progress.sessionId,
-      continueLastSession: number > 1 && progress.sessionId === undefined,
+      prompt: iterationPrompt(driver, state, record.number),
+      resumeSessionId: run.sessionId,
+      continueLastSession: record.number > 1 && run.sessionId === undefined,
       timeoutMs: Math.max(1, Math.min(iterationLeft, deadlineLeft)),
-      maxBudgetUsd:
-        remainingBudget === undefined
-          ? undefined
-          : Math.ceil(Math.max(remainingBudget, MIN_CLI_BUDGET_USD) * 1e4) / 1e4,
+      maxBudgetUsd: cliBudget(settings, state.totals.costUsd, record.costUsd),
     });
-    progress.sessionId = run.stream.sessionId ?? progress.sessionId;
-    progress.resultText = run.stream.result?.text ?? progress.resultText;
-    addRun(record, run);
-    reportOddities(deps, progress, number, run);
-    addTokens(progress.tokens, run.stream.tokens);
-    warnOfUsage(deps, progress, record, run);
-    if (run.timedOut && deadlineLeft < iterationLeft) outOfTime = `during iteration ${number}, which was stopped`;
-    failure = run.cancelled || run.timedOut ? undefined : iterationFailure(run, settings);
-    if (failure?.kind === 'usage_limit') {
-      // Not a transient error: no retry, but a wait for the reset when this run can afford it.
-      if (usageLimitWaits >= MAX_USAGE_LIMIT_WAITS) break;
-      if (!(await waitForUsageReset(settings, deps, signal, start, record, failure))) break;
-      usageLimitWaits++;
-      continue;
+    addRun(deps, run, process);
+    run.timedOut = process.timedOut;
+    if (process.timedOut && deadlineLeft < iterationLeft) {
+      run.outOfTime = { at: 'during_iteration', iteration: record.number };
     }
-    if (failure?.kind !== 'transient' || attempt > settings.apiRetries || signal.aborted) break;
-    // A retry would spend what is no longer there.
-    if (budgetSpent(settings, progress.costUsd + record.costUsd)) break;
-    const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
-    const remainingMs = Math.min(iterationRemaining, timeLeft(deps, start));
-    const delay = retryDelayMs(failure, attempt, remainingMs);
-    if (delay === undefined || delay >= remainingMs) {
-      if (remainingMs < iterationRemaining) {
-        // The time limit, not the API, ends this run: a later run can retry.
-        outOfTime = `in iteration ${number}, before it could retry a transient API error (${failure.message})`;
-        break;
-      }
-      failure = { ...failure, message: `${failure.message} (no retry: it would not end within the iteration timeout)` };
-      break;
-    }
-    const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
-    record.retryNotes.push(note);
-    deps.log.warning(`Iteration ${number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`);
-    await deps.sleep(delay, signal);
-    record.durationMs += delay;
-    if (signal.aborted) break;
+    run.failure = process.cancelled || process.timedOut ? undefined : iterationFailure(process, settings);
+    if (!(await again(driver, state, running, attempt))) break;
   }
-  record.gate = run.stream.lastGate;
-  record.subtype = run.stream.result?.subtype;
-  record.error = failure?.message;
-  return { run, failure, outOfTime };
+  record.gate = process.stream.lastGate;
+  record.subtype = process.stream.result?.subtype;
+  record.error = run.failure && deps.describe(failureCause(run.failure, record.number));
+  return { run, process };
+}
+
+/** What is left of the budget for a run of the CLI; undefined without a budget. */
+function cliBudget(settings: LoopSettings, runsUsd: number, iterationUsd: number): number | undefined {
+  if (settings.maxBudgetUsd === undefined) return undefined;
+  return Math.ceil(Math.max(settings.maxBudgetUsd - runsUsd - iterationUsd, MIN_CLI_BUDGET_USD) * 1e4) / 1e4;
+}
+
+/** Whether the iteration runs the CLI again: after a usage limit's reset, or to retry a transient API error. */
+async function again(driver: Driver, state: RunState, running: Running, attempt: number): Promise<boolean> {
+  const { failure } = running.run;
+  if (failure?.kind === 'usage_limit') {
+    // Not a transient error: no retry, but a wait for the reset when this run can afford it.
+    if (running.usageLimitWaits >= MAX_USAGE_LIMIT_WAITS) return false;
+    if (!(await waitForUsageReset(driver, running.run.record, failure))) return false;
+    running.usageLimitWaits++;
+    return true;
+  }
+  if (failure?.kind !== 'transient' || attempt > driver.settings.apiRetries || driver.signal.aborted) return false;
+  return retry(driver, state, running.run, failure, attempt);
+}
+
+/** Waits before a retry of a transient API error, when the budget, the iteration timeout and the time limit allow. */
+async function retry(
+  driver: Driver,
+  state: RunState,
+  run: IterationRun,
+  failure: IterationFailure,
+  attempt: number,
+): Promise<boolean> {
+  const { settings, deps, signal } = driver;
+  const { record } = run;
+  // A retry would spend what is no longer there.
+  if (budgetSpent(state.totals.costUsd + record.costUsd, settings)) return false;
+  const iterationRemaining = settings.iterationTimeoutMs - record.durationMs;
+  const remainingMs = Math.min(iterationRemaining, timeLeft(driver));
+  const delay = retryDelayMs(failure, attempt, remainingMs);
+  if (delay === undefined || delay >= remainingMs) {
+    if (remainingMs < iterationRemaining) {
+      // The time limit, not the API, ends this run: a later run can retry.
+      run.outOfTime = { at: 'before_retry', iteration: record.number, error: failure.message };
+      return false;
+    }
+    run.failure = {
+      ...failure,
+      message: `${failure.message} (no retry: it would not end within the iteration timeout)`,
+    };
+    return false;
+  }
+  const note = `attempt ${attempt} failed: ${failure.message}; retried after ${Math.round(delay / 1000)} s`;
+  record.retryNotes.push(note);
+  deps.log.warning(
+    `Iteration ${record.number}: transient API error, retry ${attempt} of ${settings.apiRetries}: ${note}`,
+  );
+  await deps.sleep(delay, signal);
+  record.durationMs += delay;
+  return !signal.aborted;
 }
 
 /**
  * Waits until a usage limit resets, when that comes within the iteration timeout and before this run's time limit.
  * False when it does not (or the reset time is unknown), or a cancellation stopped the wait: the iteration ends.
  */
-async function waitForUsageReset(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  signal: AbortSignal,
-  start: LoopStart,
-  record: IterationRecord,
-  failure: IterationFailure,
-): Promise<boolean> {
+async function waitForUsageReset(driver: Driver, record: IterationRecord, failure: IterationFailure): Promise<boolean> {
+  const { settings, deps, signal } = driver;
   if (signal.aborted || failure.resetAt === undefined) return false;
-  const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(deps, start));
+  const remainingMs = Math.min(settings.iterationTimeoutMs - record.durationMs, timeLeft(driver));
   const wait = Math.max(0, failure.resetAt - deps.now()) + USAGE_LIMIT_MARGIN_MS;
   if (wait >= remainingMs) return false;
   const until = isoTime(failure.resetAt);
@@ -455,20 +361,34 @@ async function waitForUsageReset(
   return !signal.aborted;
 }
 
-function addTokens(total: TokenUsage, run: Readonly<TokenUsage>): void {
-  total.input += run.input;
-  total.output += run.output;
-  total.cacheRead += run.cacheRead;
-  total.cacheCreation += run.cacheCreation;
+/** Adds one run of the CLI (an attempt) to its iteration, and says what of its output was odd. */
+function addRun(deps: LoopDeps, run: IterationRun, process: ProcessOutcome): void {
+  const { record } = run;
+  const { stream } = process;
+  run.sessionId = stream.sessionId ?? run.sessionId;
+  run.resultText = stream.result?.text ?? run.resultText;
+  record.durationMs += process.durationMs;
+  record.costUsd += stream.costUsd;
+  // A CLI that was stopped, or died, before its result line spent money nobody reported.
+  if (stream.resultLines === 0 && process.spawnError === undefined) record.costKnown = false;
+  record.turns += stream.turns;
+  record.toolCalls += stream.toolCalls;
+  for (const [tool, count] of Object.entries(stream.deniedTools)) {
+    record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
+  }
+  reportOddities(deps, run, process);
+  run.tokens = addTokens(run.tokens, stream.tokens);
+  warnOfUsage(deps, run, process);
 }
 
 /** A usage limit that is 80% used or more is recorded with its iteration, and said once per run in the log. */
-function warnOfUsage(deps: LoopDeps, progress: LoopProgress, record: IterationRecord, run: ProcessOutcome): void {
-  const warning = run.stream.usageWarning;
+function warnOfUsage(deps: LoopDeps, run: IterationRun, process: ProcessOutcome): void {
+  const warning = process.stream.usageWarning;
   if (warning === undefined) return;
+  const { record } = run;
   if ((warning.utilization ?? 0) >= (record.usageWarning?.utilization ?? 0)) record.usageWarning = warning;
-  if (progress.warnedOfUsage) return;
-  progress.warnedOfUsage = true;
+  if (run.warnedOfUsage) return;
+  run.warnedOfUsage = true;
   const which = warning.limitType ? ` (${warning.limitType})` : '';
   const until = warning.resetsAt === undefined ? '' : `; it resets at ${isoTime(warning.resetsAt)}`;
   deps.log.warning(
@@ -477,97 +397,10 @@ function warnOfUsage(deps: LoopDeps, progress: LoopProgress, record: IterationRe
   );
 }
 
-/** Milliseconds left before this run's time limit; Infinity without one. */
-function timeLeft(deps: LoopDeps, start: LoopStart): number {
-  return start.deadline === undefined ? Infinity : start.deadline - deps.now();
-}
-
-export function timeLimitReason(settings: Pick<LoopSettings, 'timeLimitMs'>, when: string): string {
-  const minutes = +((settings.timeLimitMs ?? 0) / 60_000).toFixed(3);
-  return `This run reached its time limit ('time-limit-minutes': ${minutes}) ${when}.`;
-}
-
-function newRecord(number: number): IterationRecord {
-  return {
-    number,
-    durationMs: 0,
-    turns: 0,
-    toolCalls: 0,
-    costUsd: 0,
-    costKnown: true,
-    changed: false,
-    gate: undefined,
-    retryNotes: [],
-    subtype: undefined,
-    error: undefined,
-    deniedTools: {},
-    check: undefined,
-  };
-}
-
-/** An iteration's record joins the loop's: its cost, turns, denials and gate count from now on. */
-function addToTotals(progress: LoopProgress, record: IterationRecord): void {
-  progress.records.push(record);
-  if (record.gate) progress.lastGate = record.gate;
-  progress.costUsd += record.costUsd;
-  progress.costKnown &&= record.costKnown;
-  progress.turns += record.turns;
-  for (const [tool, count] of Object.entries(record.deniedTools)) {
-    progress.deniedTools[tool] = (progress.deniedTools[tool] ?? 0) + count;
-  }
-}
-
-function budgetSpent(settings: LoopSettings, costUsd: number): boolean {
-  return costUsd >= (settings.maxBudgetUsd ?? Infinity);
-}
-
-/**
- * Runs the check command after an iteration and records it. What the check writes (build output, coverage) is not
- * Claude's progress: the work tree is looked at again afterwards, and the next iteration is compared with that.
- */
-async function runCheckAfter(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  start: LoopStart,
-  progress: LoopProgress,
-  record: IterationRecord,
-): Promise<{ check: CheckResult; outOfTime: boolean }> {
-  const deadlineLeft = timeLeft(deps, start);
-  const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
-  const check = await deps.runCheck(record.number, timeoutMs);
-  const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
-  const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
-  record.check = { passed: check.passed, end, durationMs: check.durationMs };
-  // A check stopped by a cancellation or by the time limit neither passed nor failed.
-  if (check.cancelled || outOfTime) return { check, outOfTime };
-  progress.lastCheck = {
-    ...record.check,
-    command: settings.checkCommand,
-    iteration: record.number,
-    output: check.output,
-  };
-  progress.checkReport = check.passed ? undefined : checkFailureReport(check, settings.checkTimeoutMs);
-  progress.current = await lookAtWorkTree(deps, `after the check of iteration ${record.number}`);
-  progress.checkedTree = progress.current;
-  return { check, outOfTime };
-}
-
-/** Adds one run of the CLI (an attempt) to its iteration's record. */
-function addRun(record: IterationRecord, run: ProcessOutcome): void {
-  record.durationMs += run.durationMs;
-  record.costUsd += run.stream.costUsd;
-  // A CLI that was stopped, or died, before its result line spent money nobody reported.
-  if (run.stream.resultLines === 0 && run.spawnError === undefined) record.costKnown = false;
-  record.turns += run.stream.turns;
-  record.toolCalls += run.stream.toolCalls;
-  for (const [tool, count] of Object.entries(run.stream.deniedTools)) {
-    record.deniedTools[tool] = (record.deniedTools[tool] ?? 0) + count;
-  }
-}
-
 /** What the CLI printed that the loop had to skip or ignore is said, never silently dropped. */
-function reportOddities(deps: LoopDeps, progress: LoopProgress, number: number, run: ProcessOutcome): void {
-  const { stream } = run;
+function reportOddities(deps: LoopDeps, run: IterationRun, process: ProcessOutcome): void {
+  const { stream } = process;
+  const number = run.record.number;
   if (stream.malformedLines > 0) {
     deps.log.warning(
       `Iteration ${number}: skipped ${stream.malformedLines} of ${stream.lines} lines of the CLI's output that were not JSON.`,
@@ -578,126 +411,116 @@ function reportOddities(deps: LoopDeps, progress: LoopProgress, number: number, 
       `Iteration ${number}: ignored cost values that are not a non-negative number: ${stream.invalidCosts.join(', ')}.`,
     );
   }
-  if (run.droppedLines > 0 && !progress.warnedOfDroppedLines) {
-    progress.warnedOfDroppedLines = true;
+  if (process.droppedLines > 0 && !run.warnedOfDroppedLines) {
+    run.warnedOfDroppedLines = true;
     deps.log.warning(
-      `Iteration ${number}: skipped ${run.droppedLines} line(s) of the CLI's output longer than the line limit ` +
+      `Iteration ${number}: skipped ${process.droppedLines} line(s) of the CLI's output longer than the line limit ` +
         `(64 MiB) without reading them; they are in the transcript. Said once per loop.`,
     );
   }
 }
 
-/**
- * The last check no longer describes the work tree: an iteration after it changed files, or ended before the tree was
- * looked at again (a cancellation, a broken look), so that a change cannot be ruled out.
- */
-function lastCheckIsStale(progress: LoopProgress): boolean {
-  const { checkedTree, current } = progress;
-  return progress.treeUnlooked || checkedTree === undefined || !sameFingerprint(checkedTree, current!);
+/** Milliseconds left before this run's time limit; Infinity without one. */
+function timeLeft(driver: Driver): number {
+  const { deadline } = driver.start;
+  return deadline === undefined ? Infinity : deadline - driver.deps.now();
 }
 
-/** At most this many places where a secret was found are named in the reason. */
-const MAX_LEAK_PLACES = 10;
-const MAX_LEAK_PLACE = 200;
+/**
+ * After the runs of the CLI: the work tree is looked at and searched for secrets, and the check runs when `wantsCheck`
+ * says so. Each step only when the one before leaves the loop going.
+ */
+async function lookAndCheck(
+  driver: Driver,
+  state: RunState,
+  run: IterationRun,
+  process: ProcessOutcome,
+): Promise<IterationResult> {
+  const { deps, signal, settings } = driver;
+  const result: IterationResult = {
+    run,
+    cancelled: process.cancelled || signal.aborted,
+    resumeRefused: run.failure !== undefined && failsEveryResume(run.failure, process),
+    look: undefined,
+    check: undefined,
+  };
+  // On cancellation the runner kills everything seconds later: only now is there time for a git scan.
+  if (result.cancelled) return result;
+  const look = await lookAgain(deps, state.start!, state.searched, true);
+  result.look = look;
+  if ('tree' in look) run.record.changed = !sameFingerprint(state.current!, look.tree);
+  if (!('tree' in look) || stopsAt(look.secrets) || !wantsCheck(run, settings)) return result;
+  // Searched now, or the same as the tree searched last.
+  result.check = await runCheckAfter(driver, state.start!, look.tree, run.record);
+  return result;
+}
+
+function stopsAt(secrets: SecretSearch | undefined): boolean {
+  return secrets !== undefined && ('error' in secrets || secrets.found.length > 0);
+}
 
 /**
- * The secret guard: what changed since the loop started is searched for the action's secrets whenever the work tree
- * differs from what was last searched. The reason to stop the loop when a secret is there, or when the search could
- * not be made (nothing could then say the work holds none); undefined when there is none.
+ * The work tree now; and what changed in it since the loop started, searched for the secrets the loop holds when the
+ * tree differs from what was last searched (nothing could otherwise say the work holds none).
  */
-async function secretGuardStop(deps: LoopDeps, progress: LoopProgress, when: string): Promise<string | undefined> {
-  const { start, current } = progress;
-  if (!start || !current || sameFingerprint(progress.searched ?? start, current)) return undefined;
-  let places: string[];
+async function lookAgain(
+  deps: LoopDeps,
+  start: WorkTreeFingerprint,
+  searched: WorkTreeFingerprint | undefined,
+  search: boolean,
+): Promise<TreeLook> {
+  let tree: WorkTreeFingerprint;
   try {
-    places = await deps.findSecrets(start, current);
+    tree = await deps.fingerprint();
   } catch (error) {
-    return (
-      `Could not search what the loop changed for secrets ${when}: ${(error as Error).message}. The loop stops, ` +
-      'as nothing can tell that its work holds none.'
-    );
+    return { error: (error as Error).message };
   }
-  if (places.length === 0) {
-    progress.searched = current;
-    return undefined;
+  if (!search || sameFingerprint(searched ?? start, tree)) return { tree, secrets: undefined };
+  try {
+    return { tree, secrets: { found: await deps.findSecrets(start, tree) } };
+  } catch (error) {
+    return { tree, secrets: { error: (error as Error).message } };
   }
-  return secretLeakReason(places, when);
 }
 
-/** Names where (never what), says what to do, and that nothing left through the action. */
-function secretLeakReason(places: string[], when: string): string {
-  const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
-  const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
-  return (
-    `A secret the action holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
-    `${named.join(', ')}${more}. Revoke that credential and make a new one: whatever wrote it there had it. Nothing ` +
-    'was published by the action: the loop stopped before it could complete, and saved no state to continue from.'
-  );
+/** Runs the check command after an iteration, and looks at the work tree again unless it was stopped. */
+async function runCheckAfter(
+  driver: Driver,
+  start: WorkTreeFingerprint,
+  searched: WorkTreeFingerprint,
+  record: IterationRecord,
+): Promise<CheckStage> {
+  const { settings, deps, signal } = driver;
+  const deadlineLeft = timeLeft(driver);
+  const timeoutMs = Math.max(1, Math.min(settings.checkTimeoutMs, deadlineLeft));
+  let check: CheckResult;
+  try {
+    check = await deps.runCheck(record.number, timeoutMs);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  const outOfTime = check.timedOut && deadlineLeft < settings.checkTimeoutMs;
+  const end = outOfTime ? "stopped at this run's time limit" : describeCheckEnd(check, settings.checkTimeoutMs);
+  record.check = { passed: check.passed, end, durationMs: check.durationMs };
+  const cancelled = check.cancelled || signal.aborted;
+  // A check stopped by a cancellation or by the time limit neither passed nor failed: the tree is not looked at.
+  if (check.cancelled || outOfTime) return { result: check, outOfTime, cancelled, look: undefined };
+  // After a cancellation there is no time for a search: the loop ends as cancelled, and a later run searches.
+  const look = await lookAgain(deps, start, searched, !cancelled);
+  return { result: check, outOfTime, cancelled, look };
 }
 
-async function lookAtWorkTree(deps: LoopDeps, when: string): Promise<WorkTreeFingerprint> {
+async function lookAtWorkTree(deps: LoopDeps, when: LoopMoment): Promise<WorkTreeFingerprint> {
   try {
     return await deps.fingerprint();
   } catch (error) {
-    throw new WorkTreeError(`Could not look at the work tree ${when}: ${(error as Error).message}`);
+    throw new WorkTreeError({ kind: 'work_tree', error: (error as Error).message, when });
   }
 }
 
-function budgetReason(settings: LoopSettings, progress: LoopProgress, cliStop: IterationFailure | undefined): string {
-  const spent = `${progress.costKnown ? '' : 'at least '}$${progress.costUsd.toFixed(4)}`;
-  if (settings.maxBudgetUsd === undefined) return cliStop!.message;
-  const how = cliStop ? `; the CLI stopped at what was left of it (${cliStop.message})` : '';
-  return withDenials(
-    `The loop has cost ${spent}, reaching 'max-budget-usd' ($${settings.maxBudgetUsd})${how}.`,
-    settings,
-    progress,
-  );
-}
-
-/** A loop that stopped short while the permission mode denied Claude's tool calls says so: that is likely why. */
-function withDenials(reason: string, settings: LoopSettings, progress: LoopProgress): string {
-  const denied = describeDenials(progress.deniedTools);
-  if (denied === '') return reason;
-  return (
-    `${reason.replace(/\.$/, '')}. Under permission-mode '${settings.permissionMode}' the CLI denied Claude's tool calls: ${denied}; ` +
-    `allow them with 'allowed-tools' or choose another 'permission-mode'.`
-  );
-}
-
-/** The state a later run continues from; nothing to save before there is a session to resume. */
-async function saveState(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  start: LoopStart,
-  progress: LoopProgress,
-  status: LoopState['status'],
-  reason: string,
-): Promise<void> {
-  if (progress.sessionId === undefined) return;
-  const saved = start.saved;
-  await deps.saveState(
-    boundedForSaving({
-      version: LOOP_STATE_VERSION,
-      repository: start.identity.repository,
-      workingDirectory: start.identity.workingDirectory,
-      prompt: saved?.prompt ?? settings.prompt,
-      sessionId: progress.sessionId,
-      status,
-      reason,
-      runs: (saved?.runs ?? 0) + 1,
-      iterations: (saved?.iterations ?? 0) + progress.records.length,
-      costUsd: (saved?.costUsd ?? 0) + progress.costUsd,
-      costKnown: (saved?.costKnown ?? true) && progress.costKnown,
-      turns: (saved?.turns ?? 0) + progress.turns,
-      breaker: progress.breaker.counters,
-      lastGate: progress.lastGate,
-      checkReport: progress.checkReport,
-      savedAt: new Date(deps.now()).toISOString(),
-      ...(status === 'usage_limited' && progress.resetsAt !== undefined
-        ? { resetsAt: isoTime(progress.resetsAt) }
-        : {}),
-    }),
-  );
+async function save(driver: Driver, state: RunState, status: LoopState['status'], reason: string): Promise<void> {
+  const saved = stateToSave(state, driver.settings.prompt, status, reason, driver.deps.now());
+  if (saved !== undefined) await driver.deps.saveState(saved);
 }
 
 /**
@@ -705,48 +528,26 @@ async function saveState(
  * before (or a new loop, if the host discards that).
  */
 async function finish(
-  settings: LoopSettings,
-  deps: LoopDeps,
-  start: LoopStart,
-  progress: LoopProgress,
-  status: LoopStatus,
-  reason: string,
-  save = true,
+  driver: Driver,
+  state: RunState,
+  cause: StopCause,
+  saveState: boolean,
+  reason = driver.deps.describe(cause),
 ): Promise<LoopOutcome> {
+  const { deps } = driver;
   let filesChanged: number | undefined = 0;
-  // Stryker disable next-line LogicalOperator: start and current are set together (current = start), so || is &&
-  if (progress.start && progress.current) {
+  if (state.start) {
     try {
-      filesChanged = await deps.countChangedFiles(progress.start, progress.current);
+      filesChanged = await deps.countChangedFiles(state.start, state.current!);
     } catch (error) {
       filesChanged = undefined;
       deps.log.warning(`Could not count the files changed since the loop started: ${(error as Error).message}`);
     }
   }
-  if (save) await saveState(settings, deps, start, progress, status, reason);
-  return {
-    status,
-    reason,
-    iterations: progress.records.length,
-    maxIterations: settings.maxIterations,
-    records: progress.records,
-    lastGate: progress.lastGate,
-    sessionId: progress.sessionId ?? '',
-    costUsd: progress.costUsd,
-    costKnown: progress.costKnown,
-    turns: progress.turns,
-    filesChanged,
+  if (saveState) await save(driver, state, statusOf(cause), reason);
+  return outcomeOf(state, driver.settings, cause, reason, {
     transcriptFile: deps.transcriptFile(),
-    lastCheck: progress.lastCheck && { ...progress.lastCheck, stale: lastCheckIsStale(progress) },
-    earlier: start.saved ? earlierRuns(start.saved) : undefined,
-    // The host knows whether the saves succeeded.
-    stateSaved: false,
-    savedSessionFailed: progress.savedSessionFailed,
-    resultText: progress.resultText,
-    wallTimeMs: deps.now() - progress.startedAt,
-    resetsAt: status === 'usage_limited' ? progress.resetsAt : undefined,
-    tokens: progress.tokens,
-    // The host knows which credential the CLI ran with.
-    subscription: false,
-  };
+    filesChanged,
+    now: deps.now(),
+  });
 }

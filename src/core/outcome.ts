@@ -1,9 +1,10 @@
 /**
  * What a run of the loop ends with. One `LoopOutcome` carries everything the reports need; the outputs, the job
- * summary and the issue are all functions of it.
+ * summary and the issue are all functions of it. `Totals` is the one way iterations, cost and turns add up.
  */
 import type { Gate } from './gate.js';
 import type { RateLimitInfo, TokenUsage } from './iteration-run.js';
+import { statusOf, type StopCause } from './stop-cause.js';
 
 export const STATUSES = [
   'completed',
@@ -75,28 +76,43 @@ export interface LastCheck extends CheckRecord {
   stale: boolean;
 }
 
-export interface LoopOutcome {
-  status: LoopStatus;
-  reason: string;
-  /** Iterations started (a retry is not a new iteration). */
+/** Iterations, cost and turns: summed the same way for an iteration, a run, the earlier runs and a saved loop. */
+export interface Totals {
   iterations: number;
-  /** The effective iteration limit (max-iterations after the hard-limit clamp). */
+  /** A lower bound when `costKnown` is false. */
+  costUsd: number;
+  costKnown: boolean;
+  turns: number;
+}
+
+export const NO_TOTALS: Totals = { iterations: 0, costUsd: 0, costKnown: true, turns: 0 };
+
+export function addTotals(a: Readonly<Totals>, b: Readonly<Totals>): Totals {
+  return {
+    iterations: a.iterations + b.iterations,
+    costUsd: a.costUsd + b.costUsd,
+    costKnown: a.costKnown && b.costKnown,
+    turns: a.turns + b.turns,
+  };
+}
+
+export interface LoopOutcome extends Totals {
+  status: LoopStatus;
+  /** `cause` in the words of the front end that ran the loop. */
+  reason: string;
+  cause: StopCause;
+  /** The effective iteration limit (after the hard limit's clamp). */
   maxIterations: number;
   records: IterationRecord[];
   /** The last gate seen in any iteration. */
   lastGate: Gate | undefined;
   sessionId: string;
-  /** A lower bound when `costKnown` is false. */
-  costUsd: number;
-  /** False when any iteration's cost is unknown (it was stopped before the CLI reported it). */
-  costKnown: boolean;
-  turns: number;
   /** Undefined when the work tree could not be compared with where the loop started. */
   filesChanged: number | undefined;
   transcriptFile: string;
   /** The last run of the check command, if one ran. */
   lastCheck: LastCheck | undefined;
-  /** What the earlier runs of this loop did, when this run continued a saved loop (`state-dir`). */
+  /** What the earlier runs of this loop did, when this run continued a saved loop. */
   earlier: EarlierRuns | undefined;
   /** The state directory holds how this run ended: a later run continues the loop unless it completed. */
   stateSaved: boolean;
@@ -125,26 +141,26 @@ export function noTokens(): TokenUsage {
 }
 
 /** What the earlier runs of a continued loop did. Their iterations are not in `records`. */
-export interface EarlierRuns {
+export interface EarlierRuns extends Omit<Totals, 'turns'> {
   /** The task the loop started with. */
   prompt: string;
   runs: number;
-  iterations: number;
-  costUsd: number;
-  costKnown: boolean;
+}
+
+/** Over every run of the loop. */
+function allRuns(outcome: LoopOutcome): Totals {
+  return addTotals(outcome, { ...NO_TOTALS, ...outcome.earlier });
 }
 
 /** Iterations over every run of the loop. */
 export function totalIterations(outcome: LoopOutcome): number {
-  return outcome.iterations + (outcome.earlier?.iterations ?? 0);
+  return allRuns(outcome).iterations;
 }
 
 /** Cost over every run of the loop, and whether it is exact or a lower bound. */
 export function totalCost(outcome: LoopOutcome): { usd: number; known: boolean } {
-  return {
-    usd: outcome.costUsd + (outcome.earlier?.costUsd ?? 0),
-    known: outcome.costKnown && (outcome.earlier?.costKnown ?? true),
-  };
+  const { costUsd, costKnown } = allRuns(outcome);
+  return { usd: costUsd, known: costKnown };
 }
 
 /** An outcome for a loop that never started, e.g. because an input was invalid. */
@@ -152,11 +168,17 @@ export function failedBeforeStart(reason: string, maxIterations = 0): LoopOutcom
   return endedBeforeStart('failed', reason, maxIterations);
 }
 
-/** An outcome for a loop that ended before its first iteration: failed, or cancelled during set-up. */
+/** An outcome for a loop that ended before its first iteration, for a reason already in words. */
 export function endedBeforeStart(status: LoopStatus, reason: string, maxIterations = 0): LoopOutcome {
+  return stoppedBeforeStart({ kind: 'worded', status, message: reason }, reason, maxIterations);
+}
+
+/** An outcome for a loop that ended before its first iteration: `reason` says `cause` in the front end's words. */
+export function stoppedBeforeStart(cause: StopCause, reason: string, maxIterations = 0): LoopOutcome {
   return {
-    status,
+    status: statusOf(cause),
     reason,
+    cause,
     iterations: 0,
     maxIterations,
     records: [],

@@ -121,20 +121,6 @@ export function missingSettings(provider: Provider, env: NodeJS.ProcessEnv): Mis
 }
 
 /**
- * What to check when the provider turned the credentials down, in the Action's words: failure.ts reads it until the
- * verdict branch lands (then each adapter's `authHint` says it).
- */
-export const AUTH_HINTS: Readonly<Record<CloudProvider, string>> = {
-  bedrock:
-    'check the role that aws-actions/configure-aws-credentials assumed (it must allow bedrock:InvokeModel and ' +
-    'bedrock:InvokeModelWithResponseStream on the model) and AWS_REGION',
-  vertex:
-    'check the service account that google-github-actions/auth signed in as (it needs roles/aiplatform.user in ' +
-    'ANTHROPIC_VERTEX_PROJECT_ID) and that the model is enabled in the Model Garden',
-  foundry: 'check ANTHROPIC_FOUNDRY_API_KEY, or the Entra ID sign-in and its role on the Foundry resource',
-};
-
-/**
  * The secret values among the cloud credentials in `env`: the variables above, and the secret fields of the Google
  * credentials file that GOOGLE_APPLICATION_CREDENTIALS names (read with `readFile`; a file that cannot be read or
  * parsed gives nothing: the CLI will say what is wrong with it).

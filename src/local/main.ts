@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cloudCredentialSecrets } from '../core/providers.js';
 import { runConfiguredLoop } from '../runner.js';
+import { describeForTerminal } from './describe.js';
 import type { Log } from '../core/log.js';
 import type { LoopOutcome } from '../core/outcome.js';
 import { realPath } from '../system/real-path.js';
@@ -88,6 +89,7 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
       // A saved loop (--state-dir) is this repository's and this folder's in it.
       identity: { repository, workingDirectory: path.relative(repository, realPath(config.workingDirectory)) || '.' },
       startedAt,
+      describe: describeForTerminal,
       onIterationEnded: (record) => line(iterationLine(secrets.redactDeep(record), config.maxIterations, paint)),
     });
     const outcome = secrets.redactDeep(loopOutcome);
