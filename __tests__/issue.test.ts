@@ -12,19 +12,18 @@ import {
 import type { LoopOutcome } from '../src/core/outcome.js';
 import { Secrets } from '../src/text/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
+import { context, outcome as loopOutcome } from './helpers/builders.js';
 
 const TOKEN = 'ghs_FAKEtoken1234567890abcdefSECRET';
 const SECRETS = new Secrets([TOKEN]);
 const PROMPT = 'Make the test suite pass.\nDo not touch the public API.';
 
-function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
-  return {
-    status: 'iteration_limit_reached',
+const outcome = (overrides: Partial<LoopOutcome> = {}): LoopOutcome =>
+  loopOutcome({
     reason: 'Reached the iteration limit of 10.',
     cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Reached the iteration limit of 10.' },
     iterations: 10,
     maxIterations: 10,
-    records: [],
     lastGate: {
       ready: false,
       reason: 'Two tests still fail.',
@@ -34,34 +33,9 @@ function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
     },
     sessionId: '0b9c2f5e-1111-2222-3333-444455556666',
     costUsd: 1.23456,
-    costKnown: true,
     turns: 42,
-    filesChanged: 3,
-    transcriptFile: '/tmp/transcript.jsonl',
-    lastCheck: undefined,
-    earlier: undefined,
-    stateSaved: false,
-    savedSessionFailed: false,
-    resultText: '',
-    wallTimeMs: 0,
-    resetsAt: undefined,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
-    subscription: false,
     ...overrides,
-  };
-}
-
-function context(overrides: Partial<IssueContext> = {}): IssueContext {
-  return {
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    repository: 'owner/repo',
-    workflow: 'Nightly loop',
-    job: 'loop',
-    runId: '987654321',
-    ...overrides,
-  };
-}
+  });
 
 function recordingLog() {
   const infos: string[] = [];

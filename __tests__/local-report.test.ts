@@ -11,27 +11,19 @@ import {
   renderLocalSummary,
 } from '../src/local/report.js';
 import { painter } from '../src/local/terminal.js';
+import { record as iterationRecord } from './helpers/builders.js';
 
 const plain = painter(false);
 
-function record(extra: Partial<IterationRecord> = {}): IterationRecord {
-  return {
-    number: 1,
+const record = (extra: Partial<IterationRecord> = {}): IterationRecord =>
+  iterationRecord(1, {
     durationMs: 1000,
     turns: 2,
     toolCalls: 1,
     costUsd: 0.1234,
-    costKnown: true,
-    changed: true,
     gate: { ready: false, reason: 'tests\nstill fail', extra: {} },
-    retryNotes: [],
-    subtype: 'success',
-    error: undefined,
-    deniedTools: {},
-    check: undefined,
     ...extra,
-  };
-}
+  });
 
 function outcome(extra: Partial<LoopOutcome> = {}): LoopOutcome {
   return { ...failedBeforeStart('x', 10), status: 'completed', reason: 'done', records: [record()], ...extra };

@@ -22,6 +22,7 @@ import {
   switchedOnProviders,
 } from '../src/core/providers.js';
 import { StreamState } from '../src/claude/stream-json.js';
+import { processOutcome } from './helpers/builders.js';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'providers-test-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -276,18 +277,7 @@ describe('when the cloud turns the credentials down', () => {
     stream.consume(
       JSON.stringify({ type: 'result', subtype: 'success', is_error: true, api_error_status: status, result: text }),
     );
-    return {
-      stream,
-      exitCode: 1,
-      exitSignal: null,
-      stderrTail: '',
-      droppedLines: 0,
-      timedOut: false,
-      cancelled: false,
-      stoppedAfterResult: false,
-      spawnError: undefined,
-      durationMs: 10,
-    };
+    return processOutcome(stream);
   };
 
   it('names what to check on that cloud, not an Anthropic input', () => {

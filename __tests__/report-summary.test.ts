@@ -16,51 +16,36 @@ import {
   STATUS_ICON,
   SUMMARY_LIMIT_BYTES,
 } from '../src/actions/report.js';
+import { outcome as loopOutcome, record as iterationRecord } from './helpers/builders.js';
 
 const gate = (extra: Partial<Gate> = {}): Gate => ({ ready: false, reason: 'r', blockers: [], extra: {}, ...extra });
 
-const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord => ({
-  number,
-  durationMs: 2_000,
-  turns: 3,
-  toolCalls: 1,
-  costUsd: 0.01,
-  costKnown: true,
-  changed: false,
-  gate: gate(),
-  retryNotes: [],
-  subtype: 'success',
-  error: undefined,
-  deniedTools: {},
-  check: undefined,
-  ...extra,
-});
+const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord =>
+  iterationRecord(number, {
+    durationMs: 2_000,
+    turns: 3,
+    toolCalls: 1,
+    costUsd: 0.01,
+    changed: false,
+    gate: gate(),
+    ...extra,
+  });
 
-const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
-  status: 'no_progress',
-  reason: 'No progress for 3 iterations',
-  cause: { kind: 'worded', status: 'no_progress', message: 'No progress for 3 iterations' },
-  iterations: 1,
-  maxIterations: 5,
-  records: [record(1)],
-  lastGate: gate({ reason: 'still failing', progress: 'some' }),
-  sessionId: 'sess-1',
-  costUsd: 0.01,
-  costKnown: true,
-  turns: 3,
-  filesChanged: 0,
-  transcriptFile: '/tmp/t.jsonl',
-  lastCheck: undefined,
-  earlier: undefined,
-  stateSaved: false,
-  savedSessionFailed: false,
-  resultText: '',
-  wallTimeMs: 1_000,
-  resetsAt: undefined,
-  tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
-  subscription: false,
-  ...extra,
-});
+const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome =>
+  loopOutcome({
+    status: 'no_progress',
+    reason: 'No progress for 3 iterations',
+    iterations: 1,
+    maxIterations: 5,
+    records: [record(1)],
+    lastGate: gate({ reason: 'still failing', progress: 'some' }),
+    costUsd: 0.01,
+    turns: 3,
+    filesChanged: 0,
+    transcriptFile: '/tmp/t.jsonl',
+    wallTimeMs: 1_000,
+    ...extra,
+  });
 
 const lastCheck = {
   passed: false,

@@ -11,49 +11,24 @@ import { parseGate } from '../src/core/gate.js';
 import { readInputs } from '../src/actions/inputs.js';
 import { failedBeforeStart, type IterationRecord, type LoopOutcome } from '../src/core/outcome.js';
 import { MAX_OUTPUT_TEXT, outcomeOutputs, renderSummary, SUMMARY_LIMIT_BYTES } from '../src/actions/report.js';
+import { outcome as loopOutcome, record as iterationRecord } from './helpers/builders.js';
 
-const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord => ({
-  number,
-  durationMs: 12_300,
-  turns: 4,
-  toolCalls: 6,
-  costUsd: 0.0123,
-  costKnown: true,
-  changed: true,
-  gate: { ready: false, reason: 'tests | failing', blockers: ['Fix a', 'Fix b'], extra: {} },
-  retryNotes: [],
-  subtype: 'success',
-  error: undefined,
-  deniedTools: {},
-  check: undefined,
-  ...extra,
-});
+const record = (number: number, extra: Partial<IterationRecord> = {}): IterationRecord =>
+  iterationRecord(number, {
+    costUsd: 0.0123,
+    gate: { ready: false, reason: 'tests | failing', blockers: ['Fix a', 'Fix b'], extra: {} },
+    ...extra,
+  });
 
-const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome => ({
-  status: 'iteration_limit_reached',
-  reason: 'Maximum iterations (2) reached',
-  cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Maximum iterations (2) reached' },
-  iterations: 2,
-  maxIterations: 2,
-  records: [record(1), record(2, { changed: false, retryNotes: ['attempt 1 failed: 529; retried after 5 s'] })],
-  lastGate: { ready: false, reason: 'r', progress: 'Half of it', blockers: ['Fix a', 'Fix b'], extra: {} },
-  sessionId: 'sess-9',
-  costUsd: 0.0246,
-  costKnown: true,
-  turns: 8,
-  filesChanged: 3,
-  transcriptFile: '/tmp/t.jsonl',
-  lastCheck: undefined,
-  earlier: undefined,
-  stateSaved: false,
-  savedSessionFailed: false,
-  resultText: '',
-  wallTimeMs: 0,
-  resetsAt: undefined,
-  tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
-  subscription: false,
-  ...extra,
-});
+const outcome = (extra: Partial<LoopOutcome> = {}): LoopOutcome =>
+  loopOutcome({
+    records: [record(1), record(2, { changed: false, retryNotes: ['attempt 1 failed: 529; retried after 5 s'] })],
+    lastGate: { ready: false, reason: 'r', progress: 'Half of it', blockers: ['Fix a', 'Fix b'], extra: {} },
+    sessionId: 'sess-9',
+    costUsd: 0.0246,
+    transcriptFile: '/tmp/t.jsonl',
+    ...extra,
+  });
 
 describe('outcomeOutputs', () => {
   it('gives every output of the contract', () => {

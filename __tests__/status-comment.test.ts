@@ -9,22 +9,14 @@ import {
 } from '../src/actions/status-comment.js';
 import { Secrets } from '../src/text/untrusted-text.js';
 import { startFakeGitHubApi } from './fixtures/fake-github-api.mjs';
+import { context as runContext, outcome as loopOutcome, record as iterationRecord } from './helpers/builders.js';
 
 const TOKEN = 'ghs_STATUStoken1234567890abcdefSECRET';
 const SECRETS = new Secrets([TOKEN]);
 const PROMPT = 'Make the test suite pass.';
 
-function context(overrides: Partial<IssueContext> = {}): IssueContext {
-  return {
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    repository: 'owner/repo',
-    workflow: 'Issue bot',
-    job: 'loop',
-    runId: '987654321',
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<IssueContext> = {}): IssueContext =>
+  runContext({ workflow: 'Issue bot', ...overrides });
 
 const settings: StatusSettings = {
   githubToken: TOKEN,
@@ -34,52 +26,22 @@ const settings: StatusSettings = {
   checkCommand: '',
 };
 
-function record(number: number, overrides: Partial<IterationRecord> = {}): IterationRecord {
-  return {
-    number,
-    durationMs: 12_300,
-    turns: 4,
-    toolCalls: 6,
-    costUsd: 0.1,
-    costKnown: true,
-    changed: true,
+const record = (number: number, overrides: Partial<IterationRecord> = {}): IterationRecord =>
+  iterationRecord(number, {
     gate: { ready: false, reason: `Reason ${number}`, blockers: [`Blocker of ${number}`], extra: {} },
-    retryNotes: [],
-    subtype: 'success',
-    error: undefined,
-    deniedTools: {},
-    check: undefined,
     ...overrides,
-  };
-}
+  });
 
 function outcome(overrides: Partial<LoopOutcome> = {}): LoopOutcome {
   const records = [record(1), record(2)];
-  return {
-    status: 'iteration_limit_reached',
+  return loopOutcome({
     reason: 'Reached the iteration limit of 2.',
-    cause: { kind: 'worded', status: 'iteration_limit_reached', message: 'Reached the iteration limit of 2.' },
-    iterations: 2,
-    maxIterations: 2,
     records,
     lastGate: records[1].gate,
     sessionId: 's-1',
-    costUsd: 0.2,
-    costKnown: true,
-    turns: 8,
-    filesChanged: 3,
     transcriptFile: '',
-    lastCheck: undefined,
-    earlier: undefined,
-    stateSaved: false,
-    savedSessionFailed: false,
-    resultText: '',
-    wallTimeMs: 0,
-    resetsAt: undefined,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
-    subscription: false,
     ...overrides,
-  };
+  });
 }
 
 describe('statusMarker', () => {
@@ -537,13 +499,12 @@ describe('StatusComment with the real Octokit', () => {
 
   it('gives up a request that GitHub never answers, and sends the next update', async () => {
     api.hang('POST');
-    // Longer than the throttling plugin's spacing of writes that notify (3 s), which the next update waits for.
-    const status = StatusComment.start(settings, ctx, SECRETS, log, { ...fast, requestTimeoutMs: 3_500 })!;
+    const status = StatusComment.start(settings, ctx, SECRETS, log, { ...fast, requestTimeoutMs: 1_500 })!;
     const started = Date.now();
     await status.settled();
     // Given up at its time-out, not at the end of the hang: a wide margin for a loaded machine.
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(warnings).toEqual([expect.stringMatching(/GitHub did not answer within 3\.5 s/)]);
+    expect(warnings).toEqual([expect.stringMatching(/GitHub did not answer within 1\.5 s/)]);
     api.clearFailures();
     status.iterationEnded(record(1));
     await status.settled();

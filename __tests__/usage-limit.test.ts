@@ -3,9 +3,9 @@
  * answered 429 with the `anthropic-ratelimit-unified-*` headers), read by the stream and classified by failure.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProcessOutcome } from '../src/core/iteration-run.js';
 import { iterationFailure, usageLimitReset } from '../src/core/failure.js';
 import { StreamState } from '../src/claude/stream-json.js';
+import { processOutcome } from './helpers/builders.js';
 
 const withToken = { anthropicApiKey: '', claudeCodeOauthToken: 'sk-ant-oat01-x' };
 const RESET = 1_796_673_485;
@@ -54,22 +54,6 @@ function streamOf(lines: object[]): StreamState {
   const stream = new StreamState();
   for (const line of lines) stream.consume(JSON.stringify(line));
   return stream;
-}
-
-function processOutcome(stream: StreamState, extra: Partial<ProcessOutcome> = {}): ProcessOutcome {
-  return {
-    stream,
-    exitCode: 1,
-    exitSignal: null,
-    stderrTail: '',
-    droppedLines: 0,
-    timedOut: false,
-    cancelled: false,
-    stoppedAfterResult: false,
-    spawnError: undefined,
-    durationMs: 10,
-    ...extra,
-  };
 }
 
 describe('the stream reads a usage limit', () => {
