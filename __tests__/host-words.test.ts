@@ -10,7 +10,7 @@ import { ACTIONS_WORDS, actionsToolCacheDir } from '../src/actions/host-words.js
 import { AUTH_HINTS as ACTIONS_AUTH_HINTS, howToSet as actionsHowToSet } from '../src/actions/provider-input.js';
 import { gateProtocol, withoutSecrets } from '../src/claude/claude-cli.js';
 import type { SetupProblem } from '../src/claude/claude-install.js';
-import { missingSettings, type MissingSetting } from '../src/core/providers.js';
+import { missingSettings, type CloudProvider, type MissingSetting } from '../src/core/providers.js';
 import { LOCAL_WORDS } from '../src/local/host-words.js';
 import { AUTH_HINTS as LOCAL_AUTH_HINTS, howToSet as localHowToSet } from '../src/local/provider-words.js';
 import { NotAGitWorkTreeError, Workspace } from '../src/system/workspace.js';
@@ -30,6 +30,15 @@ const MISSING: MissingSetting[] = [
   ...missingSettings('vertex', { CLOUD_ML_REGION: 'us-east5', GOOGLE_APPLICATION_CREDENTIALS: '/k.json' }),
   ...missingSettings('foundry', {}),
 ];
+
+/** The facts a user needs when a cloud turns the credentials down: the IAM permission or role, the model's switch. */
+function expectRefusalFacts(hints: Readonly<Record<CloudProvider, string>>): void {
+  expect(Object.keys(hints)).toEqual(['bedrock', 'vertex', 'foundry']);
+  expect(hints.bedrock).toContain('bedrock:InvokeModel');
+  expect(hints.vertex).toContain('roles/aiplatform.user');
+  expect(hints.vertex).toContain('Model Garden');
+  expect(hints.foundry).toContain('ANTHROPIC_FOUNDRY_API_KEY');
+}
 
 /** What only the Action may say. */
 const ACTION_WORDS = /\binput\b|GitHub Actions|\bjob\b|runner|actions\/|RUNNER_|'claude-(path|version|from-path)'/i;
@@ -85,6 +94,13 @@ describe('the Action', () => {
     expect(MISSING.map(actionsHowToSet)[4]).toBe("set it in the job's env after google-github-actions/auth");
     expect(MISSING.map(actionsHowToSet)[2]).toBe("set them in the job's env after google-github-actions/auth");
   });
+
+  it('names the facts a job needs: the permission of a federated sign-in, the URL form, what a refusal means', () => {
+    const [, awsCredentials, , googleCredentials, , foundry] = MISSING.map(actionsHowToSet);
+    for (const advice of [awsCredentials, googleCredentials]) expect(advice).toContain('permissions: id-token: write');
+    expect(foundry).toContain('/anthropic');
+    expectRefusalFacts(ACTIONS_AUTH_HINTS);
+  });
 });
 
 describe('the terminal', () => {
@@ -120,6 +136,11 @@ describe('the terminal', () => {
       expect.stringContaining('export one: ANTHROPIC_FOUNDRY_RESOURCE'),
     ]);
     expect(Object.keys(LOCAL_AUTH_HINTS)).toEqual(Object.keys(ACTIONS_AUTH_HINTS));
+  });
+
+  it('names the facts a user needs: the URL form, what a refusal means', () => {
+    expect(localHowToSet(MISSING[5])).toContain('/anthropic');
+    expectRefusalFacts(LOCAL_AUTH_HINTS);
   });
 
   it("keeps a runner's channels from Claude when run inside a job, and nothing else", () => {

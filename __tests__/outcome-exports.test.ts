@@ -12,6 +12,7 @@ import {
   type LoopOutcome,
   noTokens,
   STATUSES,
+  stoppedBeforeStart,
   totalCost,
   totalIterations,
 } from '../src/core/outcome.js';
@@ -27,11 +28,12 @@ describe('statuses', () => {
 });
 
 describe('a loop that ended before its first iteration', () => {
-  it('has its status and reason, and nothing done, spent or saved', () => {
+  it('has its status and reason, the reason as its cause, and nothing done, spent or saved', () => {
     const outcome = endedBeforeStart('cancelled', 'the job was cancelled', 7);
     expect(outcome).toEqual({
       status: 'cancelled',
       reason: 'the job was cancelled',
+      cause: { kind: 'worded', status: 'cancelled', message: 'the job was cancelled' },
       iterations: 0,
       maxIterations: 7,
       records: [],
@@ -53,6 +55,18 @@ describe('a loop that ended before its first iteration', () => {
       subscription: false,
     });
     expect(endedBeforeStart('failed', 'x').maxIterations).toBe(0);
+  });
+
+  it("stopped for a cause: its status is the cause's, its reason the words the front end gave", () => {
+    const outcome = stoppedBeforeStart({ kind: 'cancelled_setup', what: 'claude' }, 'Cancelled during set-up.', 4);
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      reason: 'Cancelled during set-up.',
+      cause: { kind: 'cancelled_setup', what: 'claude' },
+      iterations: 0,
+      maxIterations: 4,
+    });
+    expect(stoppedBeforeStart({ kind: 'worded', status: 'failed', message: 'm' }, 'r').maxIterations).toBe(0);
   });
 
   it('failed, when an input was bad', () => {

@@ -1,12 +1,11 @@
 /**
  * The cloud providers' facts and rules (src/core/providers.ts), pure and through its exports: which switch turns each
- * on, what each needs from the environment, and which values are secret. The advice's wording is the adapters'
- * concern; here only its shape: every missing setting names its variables and says how to set them.
+ * on, what each needs from the environment, and which values are secret. The advice is each front end's (its
+ * facts are checked in host-words.test.ts); here only what it is built from: the kind, variables and absent ones.
  */
 import { describe, expect, it } from 'vitest';
 import {
   ANTHROPIC_CREDENTIAL_VARIABLES,
-  AUTH_HINTS,
   cloudCredentialSecrets,
   googleCredentialSecrets,
   isSwitchOn,
@@ -72,17 +71,14 @@ describe('switches', () => {
   });
 });
 
-describe('names and hints', () => {
-  it('give every provider a name of its own, and every cloud a hint of its own for refused credentials', () => {
+describe('names', () => {
+  it('give every provider a name of its own', () => {
     expect(Object.keys(PROVIDER_NAMES).sort()).toEqual([...PROVIDERS].sort());
     expect(PROVIDER_NAMES.anthropic).toContain('Anthropic');
     expect(PROVIDER_NAMES.bedrock).toContain('Bedrock');
     expect(PROVIDER_NAMES.vertex).toContain('Vertex');
     expect(PROVIDER_NAMES.foundry).toContain('Foundry');
-    expect(Object.keys(AUTH_HINTS).sort()).toEqual([...CLOUDS].sort());
-    const hints = CLOUDS.map((cloud) => AUTH_HINTS[cloud]);
-    for (const hint of hints) expect(hint.length).toBeGreaterThan(20);
-    expect(new Set(hints).size).toBe(3);
+    expect(new Set(Object.values(PROVIDER_NAMES)).size).toBe(4);
   });
 
   it('list the Anthropic credentials a cloud has no use for', () => {
@@ -102,24 +98,33 @@ describe('missingSettings', () => {
     expect(missingSettings('anthropic', {})).toEqual([]);
   });
 
-  it('says how to set every setting it misses', () => {
-    for (const provider of CLOUDS) {
-      for (const missing of missingSettings(provider, {})) {
-        expect(missing.how.length, `${provider}: ${missing.needs}`).toBeGreaterThan(20);
-        expect(missing.needs.length).toBeGreaterThan(5);
-      }
-    }
-  });
-
-  it('names the facts a user needs: the permission of a federated sign-in, the IAM role, the URL form', () => {
-    const [, bedrockCredentials] = missingSettings('bedrock', {});
-    const [, vertexCredentials] = missingSettings('vertex', {});
-    for (const missing of [bedrockCredentials, vertexCredentials]) expect(missing.how).toContain('id-token: write');
-    expect(missingSettings('foundry', {})[0].how).toContain('/anthropic');
-    expect(AUTH_HINTS.bedrock).toContain('bedrock:InvokeModel');
-    expect(AUTH_HINTS.vertex).toContain('roles/aiplatform.user');
-    expect(AUTH_HINTS.vertex).toContain('Model Garden');
-    expect(AUTH_HINTS.foundry).toContain('ANTHROPIC_FOUNDRY_API_KEY');
+  it('gives every setting it misses a kind of its own, which a front end words, and nothing else to word', () => {
+    expect(CLOUDS.map((provider) => missingSettings(provider, {}))).toEqual([
+      [
+        { kind: 'aws-region', needs: 'AWS_REGION', credential: false },
+        {
+          kind: 'aws-credentials',
+          needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
+          credential: true,
+        },
+      ],
+      [
+        {
+          kind: 'vertex-project',
+          needs: 'ANTHROPIC_VERTEX_PROJECT_ID and CLOUD_ML_REGION',
+          absent: ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'],
+          credential: false,
+        },
+        { kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true },
+      ],
+      [
+        {
+          kind: 'foundry-endpoint',
+          needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
+          credential: false,
+        },
+      ],
+    ]);
   });
 
   it('Bedrock: the region first, then credentials, each either of two ways', () => {
@@ -127,7 +132,8 @@ describe('missingSettings', () => {
     expect(bedrock.map((missing) => missing.credential)).toEqual([false, true]);
     expect(bedrock[0].needs).toBe('AWS_REGION');
     expect(bedrock[1].needs).toMatch(/AWS_ACCESS_KEY_ID.*AWS_SECRET_ACCESS_KEY.*AWS_BEARER_TOKEN_BEDROCK/);
-    expect(bedrock[0].how).not.toBe(bedrock[1].how);
+    // Advised apart: the region is a setting, the credentials a sign-in.
+    expect(bedrock.map((missing) => missing.kind)).toEqual(['aws-region', 'aws-credentials']);
     const signedIn = { AWS_BEARER_TOKEN_BEDROCK: 't' };
     expect(needs('bedrock', { ...signedIn, AWS_REGION: 'us-east-1' })).toEqual([]);
     expect(needs('bedrock', { ...signedIn, AWS_DEFAULT_REGION: 'us-east-1' })).toEqual([]);
@@ -175,8 +181,15 @@ describe('missingSettings', () => {
     expect(needs('vertex', { ...credentials, ANTHROPIC_VERTEX_PROJECT_ID: 'p' })).toEqual([
       { what: 'CLOUD_ML_REGION', credential: false },
     ]);
-    // One variable or two: the advice says so.
-    expect(one[0].how).not.toBe(both[0].how);
+    // One variable or two: the advice says so, from the absent ones.
+    expect(both[0]).toMatchObject({
+      kind: 'vertex-project',
+      absent: ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'],
+    });
+    expect(one[0]).toMatchObject({ kind: 'vertex-project', absent: ['ANTHROPIC_VERTEX_PROJECT_ID'] });
+    expect(missingSettings('vertex', { ...credentials, ANTHROPIC_VERTEX_PROJECT_ID: 'p' })[0]).toMatchObject({
+      absent: ['CLOUD_ML_REGION'],
+    });
     const settings = { ANTHROPIC_VERTEX_PROJECT_ID: 'p', CLOUD_ML_REGION: 'global' };
     expect(needs('vertex', { ...settings, ...credentials })).toEqual([]);
     expect(needs('vertex', settings)).toEqual([{ what: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true }]);
