@@ -286,10 +286,13 @@ function warnIfStale() {
 
 async function benchBundle() {
   const dir = path.dirname(BUNDLE);
-  const files = readdirSync(dir).map((name) => {
-    const content = readFileSync(path.join(dir, name));
-    return { name, bytes: content.length, gzipBytes: gzipSync(content).length };
-  });
+  // The action's own files: dist/local/ holds the local command's bundle, measured apart from it.
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map(({ name }) => {
+      const content = readFileSync(path.join(dir, name));
+      return { name, bytes: content.length, gzipBytes: gzipSync(content).length };
+    });
   const repo = makeSmallRepo();
   const node = [];
   const alone = [];
