@@ -80,6 +80,35 @@ describe('the Action', () => {
   it("keeps the inputs and the runner's channels from Claude", () => {
     const parent = { PATH: '/bin', INPUT_PROMPT: 'p', GITHUB_OUTPUT: '/o', GITHUB_REPOSITORY: 'o/r' };
     expect(withoutSecrets(parent, [], ACTIONS_WORDS.withheld).env).toEqual({ PATH: '/bin', GITHUB_REPOSITORY: 'o/r' });
+    const channels = [
+      'INPUT_ANTHROPIC-API-KEY',
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_RUNTIME_URL',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_CACHE_URL',
+      'ACTIONS_RESULTS_URL',
+      'GITHUB_OUTPUT',
+      'GITHUB_ENV',
+      'GITHUB_PATH',
+      'GITHUB_STATE',
+      'GITHUB_STEP_SUMMARY',
+    ];
+    const kept = ['GITHUB_OUTPUTS', 'ACTIONS_CACHE_URL_X', 'GITHUB_SHA', 'RUNNER_OS'];
+    const env = Object.fromEntries([...channels, ...kept].map((name) => [name, 'v']));
+    expect(Object.keys(withoutSecrets(env, [], ACTIONS_WORDS.withheld).env)).toEqual(kept);
+  });
+
+  it("withholds every name even when a host's pattern has the g or y flag", () => {
+    const env = { INPUT_A: 'a', INPUT_B: 'b', INPUT_C: 'c', PATH: '/bin' };
+    for (const flags of ['g', 'y', 'gy']) {
+      expect(withoutSecrets(env, [], new RegExp('^INPUT_', flags)).env, flags).toEqual({ PATH: '/bin' });
+    }
+  });
+
+  it('names the state-dir input with its value, where saving the state failed', () => {
+    expect(ACTIONS_WORDS.stateDir('/tmp/s')).toBe("'state-dir' (/tmp/s)");
+    expect(LOCAL_WORDS.stateDir('/tmp/s')).toBe('--state-dir (/tmp/s)');
   });
 
   it("advises the cloud's sign-in action for every missing setting", () => {

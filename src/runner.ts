@@ -59,6 +59,8 @@ export interface HostWords extends EnvironmentWords {
   setup(problem: SetupProblem): string;
   /** The working directory is not inside a git work tree; `detail` is what git said. */
   notAWorkTree(directory: string, detail: string): string;
+  /** The setting that names the state directory, with its value: "'state-dir' (X)". */
+  stateDir(directory: string): string;
 }
 
 export interface RunnerHost {
@@ -279,7 +281,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
           // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
           if (!saveWarned) {
             log.warning(
-              `Could not save the loop's state in ${config.stateDir}: ${(error as Error).message}. ` +
+              `Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${(error as Error).message}. ` +
                 'A later run cannot continue from this point.',
             );
           }

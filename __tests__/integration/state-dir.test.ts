@@ -488,7 +488,9 @@ describe('what the review found (state-dir)', () => {
     writeFileSync(file, 'x');
     const { run } = await runOnce(repo, claude, path.join(file, 'state'), { 'max-iterations': '2' });
     expect(run.outputs.status).toBe('iteration_limit_reached');
-    expect(runnerLog(run.stdout).match(/::warning::Could not save the loop's state/g)).toHaveLength(1);
+    expect(runnerLog(run.stdout).match(/::warning::Could not save the loop's state in 'state-dir' \(/g)).toHaveLength(
+      1,
+    );
     expect(run.summary).not.toContain('**To continue:**');
   });
 });

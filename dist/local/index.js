@@ -1618,7 +1618,8 @@ function withoutSecrets(parentEnv, secrets, withheld) {
     const env = {};
     const withheldByValue = [];
     for (const [name, value] of Object.entries(parentEnv)) {
-        if (value === undefined || withheld.test(name))
+        // search(), not test(): a host's pattern with the g or y flag would make test() skip names by its lastIndex.
+        if (value === undefined || name.search(withheld) >= 0)
             continue;
         if (secrets.some((secret) => secret !== '' && value === secret))
             withheldByValue.push(name);
@@ -2889,10 +2890,22 @@ function describeTimeLimitWhen(when) {
                 : 'while setting up the sandbox. Installing its tools was stopped.';
     }
 }
-/**
- * The words of the causes that name nothing of a front end (no setting, no credential): the same for every front
- * end. Undefined for the others, which each front end words itself.
- */
+const PLAIN_KINDS = [
+    'completed',
+    'cli_budget',
+    'usage_limit',
+    'iteration_failed',
+    'worded',
+    'usage_paused',
+    'check_error',
+    'work_tree',
+    'crashed',
+    'secret_search_failed',
+];
+function isPlain(cause) {
+    return PLAIN_KINDS.includes(cause.kind);
+}
+/** The words of a plain cause, the same for every front end. */
 function plainWords(cause) {
     switch (cause.kind) {
         case 'completed':
@@ -2914,8 +2927,6 @@ function plainWords(cause) {
         case 'secret_search_failed':
             return (`Could not search what the loop changed for secrets ${describeMoment(cause.when)}: ${cause.error}. The loop ` +
                 'stops, as nothing can tell that its work holds none.');
-        default:
-            return undefined;
     }
 }
 
@@ -5993,7 +6004,7 @@ async function runLoopOnce(config, host) {
                     stateSaved = false;
                     // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
                     if (!saveWarned) {
-                        log.warning(`Could not save the loop's state in ${config.stateDir}: ${error.message}. ` +
+                        log.warning(`Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${error.message}. ` +
                             'A later run cannot continue from this point.');
                     }
                     saveWarned = true;
@@ -6156,9 +6167,8 @@ const AUTH_HINTS = {
 
 
 function describeForTerminal(cause) {
-    const plain = plainWords(cause);
-    if (plain !== undefined)
-        return plain;
+    if (isPlain(cause))
+        return plainWords(cause);
     switch (cause.kind) {
         case 'cancelled':
             return `The loop was interrupted during iteration ${cause.iteration}.`;
@@ -6184,7 +6194,7 @@ function describeForTerminal(cause) {
         case 'secret_leak':
             return secretLeakReason(cause.places, describeMoment(cause.when));
         default:
-            throw new Error(`No words for the stop cause ${JSON.stringify(cause)}`);
+            return unworded(cause);
     }
 }
 function withDenials(reason, denials) {
@@ -6216,6 +6226,10 @@ function secretLeakReason(places, when) {
     return (`A secret the loop holds (a credential, as it is or in base64) was found ${when} in what the loop changed: ` +
         `${describePlaces(places)}. Revoke that credential and make a new one: whatever wrote it there had it. The loop ` +
         'stopped before it could complete, and saved no state to continue from.');
+}
+/** Never called: a new kind of cause without words here fails the type check. */
+function unworded(cause) {
+    throw new Error(`No words for the stop cause ${JSON.stringify(cause)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/system/real-path.ts
@@ -6279,6 +6293,7 @@ const LOCAL_WORDS = {
     setup: describeSetup,
     notAWorkTree: (directory, detail) => `The working directory (${directory}) is not inside a git work tree: the loop tells Claude's changes by git. ` +
         `Run autonomous-loop in a repository (git init, or a clone), or pass --working-directory. (${detail})`,
+    stateDir: (directory) => `--state-dir (${directory})`,
 };
 function describeSetup(problem) {
     switch (problem.kind) {
@@ -6863,6 +6878,8 @@ const HELP = `Usage: autonomous-loop --prompt TEXT [flags]
 Runs Claude Code in a loop in a git work tree until its COMPLETION_GATE says ready: true or a circuit breaker trips.
 Credentials: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or the CLI's own login; with
 --provider, the cloud's own variables (AWS_REGION, ANTHROPIC_VERTEX_PROJECT_ID, ...) or your machine's sign-in.
+By default Claude's tools run unasked (bypassPermissions) as your user: they can read what you can (~/.ssh, cloud
+logins) and reach any host. Add --sandbox: its commands then see no home dotfiles and reach only --allowed-domains.
 
 The task
   --prompt TEXT                  the task for Claude (or --prompt-file)

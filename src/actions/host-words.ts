@@ -19,6 +19,7 @@ export const ACTIONS_WORDS: HostWords = {
   setup: describeSetup,
   notAWorkTree: (directory, detail) =>
     `Input 'working-directory' (${directory}) is not inside a git work tree: run actions/checkout first. (${detail})`,
+  stateDir: (directory) => `'state-dir' (${directory})`,
 };
 
 function describeSetup(problem: SetupProblem): string {

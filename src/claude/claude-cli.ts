@@ -111,7 +111,8 @@ export function withoutSecrets(
   const env: Record<string, string> = {};
   const withheldByValue: string[] = [];
   for (const [name, value] of Object.entries(parentEnv)) {
-    if (value === undefined || withheld.test(name)) continue;
+    // search(), not test(): a host's pattern with the g or y flag would make test() skip names by its lastIndex.
+    if (value === undefined || name.search(withheld) >= 0) continue;
     if (secrets.some((secret) => secret !== '' && value === secret)) withheldByValue.push(name);
     else env[name] = value;
   }

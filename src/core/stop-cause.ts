@@ -147,11 +147,30 @@ export function describeTimeLimitWhen(when: TimeLimitWhen): string {
   }
 }
 
-/**
- * The words of the causes that name nothing of a front end (no setting, no credential): the same for every front
- * end. Undefined for the others, which each front end words itself.
- */
-export function plainWords(cause: StopCause): string | undefined {
+const PLAIN_KINDS = [
+  'completed',
+  'cli_budget',
+  'usage_limit',
+  'iteration_failed',
+  'worded',
+  'usage_paused',
+  'check_error',
+  'work_tree',
+  'crashed',
+  'secret_search_failed',
+] as const;
+
+/** A cause that names nothing of a front end (no setting, no credential): every front end says it the same way. */
+export type PlainCause = Extract<StopCause, { kind: (typeof PLAIN_KINDS)[number] }>;
+/** A cause each front end words itself; its describe must handle every kind (a `never` check makes sure). */
+export type HostCause = Exclude<StopCause, PlainCause>;
+
+export function isPlain(cause: StopCause): cause is PlainCause {
+  return (PLAIN_KINDS as readonly string[]).includes(cause.kind);
+}
+
+/** The words of a plain cause, the same for every front end. */
+export function plainWords(cause: PlainCause): string {
   switch (cause.kind) {
     case 'completed':
       return cause.gateReason || 'Claude reported the task complete.';
@@ -176,7 +195,5 @@ export function plainWords(cause: StopCause): string | undefined {
         `Could not search what the loop changed for secrets ${describeMoment(cause.when)}: ${cause.error}. The loop ` +
         'stops, as nothing can tell that its work holds none.'
       );
-    default:
-      return undefined;
   }
 }

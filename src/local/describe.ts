@@ -8,6 +8,7 @@ import {
   describeMoment,
   describePlaces,
   describeTimeLimitWhen,
+  isPlain,
   plainWords,
   type Denials,
   type StopCause,
@@ -15,8 +16,7 @@ import {
 import { describeDenials } from '../core/outcome.js';
 
 export function describeForTerminal(cause: StopCause): string {
-  const plain = plainWords(cause);
-  if (plain !== undefined) return plain;
+  if (isPlain(cause)) return plainWords(cause);
   switch (cause.kind) {
     case 'cancelled':
       return `The loop was interrupted during iteration ${cause.iteration}.`;
@@ -44,7 +44,7 @@ export function describeForTerminal(cause: StopCause): string {
     case 'secret_leak':
       return secretLeakReason(cause.places, describeMoment(cause.when));
     default:
-      throw new Error(`No words for the stop cause ${JSON.stringify(cause)}`);
+      return unworded(cause);
   }
 }
 
@@ -85,4 +85,9 @@ function secretLeakReason(places: readonly string[], when: string): string {
     `${describePlaces(places)}. Revoke that credential and make a new one: whatever wrote it there had it. The loop ` +
     'stopped before it could complete, and saved no state to continue from.'
   );
+}
+
+/** Never called: a new kind of cause without words here fails the type check. */
+function unworded(cause: never): never {
+  throw new Error(`No words for the stop cause ${JSON.stringify(cause)}`);
 }

@@ -6,6 +6,8 @@ export const HELP = `Usage: autonomous-loop --prompt TEXT [flags]
 Runs Claude Code in a loop in a git work tree until its COMPLETION_GATE says ready: true or a circuit breaker trips.
 Credentials: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in the environment, or the CLI's own login; with
 --provider, the cloud's own variables (AWS_REGION, ANTHROPIC_VERTEX_PROJECT_ID, ...) or your machine's sign-in.
+By default Claude's tools run unasked (bypassPermissions) as your user: they can read what you can (~/.ssh, cloud
+logins) and reach any host. Add --sandbox: its commands then see no home dotfiles and reach only --allowed-domains.
 
 The task
   --prompt TEXT                  the task for Claude (or --prompt-file)

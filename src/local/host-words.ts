@@ -15,6 +15,7 @@ export const LOCAL_WORDS: HostWords = {
   notAWorkTree: (directory, detail) =>
     `The working directory (${directory}) is not inside a git work tree: the loop tells Claude's changes by git. ` +
     `Run autonomous-loop in a repository (git init, or a clone), or pass --working-directory. (${detail})`,
+  stateDir: (directory) => `--state-dir (${directory})`,
 };
 
 function describeSetup(problem: SetupProblem): string {
