@@ -8,8 +8,21 @@ import tseslint from 'typescript-eslint';
  */
 const layer = (files, message, regex) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] },
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ regex, message }] }],
+    // import() is no import declaration: the same rule, for a literal path.
+    'no-restricted-syntax': [
+      'error',
+      { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message },
+    ],
+  },
 });
+
+/** A path that reaches any of `folders`, however it gets there (`../x/`, `./../x/`, `../../src/x/`). */
+const reaches = (folders) => `(^|/)(${folders.join('|')})/`;
+/** Only the same folder and `folders`, each one step away, and no package or built-in: the pure layers. */
+const onlyWithin = (folders, builtins = '') =>
+  `^(?!(\\./|\\.\\./(${folders.join('|')})/)[\\w-]+\\.js$${builtins ? `|node:(${builtins})$` : ''})`;
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp*/'] },
@@ -32,20 +45,36 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  layer(['src/text/**'], 'text/ is the bottom layer: it imports only text/.', '^(\\.\\./|node:(?!crypto$))'),
+  layer(
+    ['src/text/**'],
+    'text/ is the bottom layer: it imports only text/ (and node:crypto).',
+    onlyWithin([], 'crypto'),
+  ),
   layer(
     ['src/core/**'],
     'core/ holds the pure rules: it imports only core/ and text/, and no I/O.',
-    '^(\\.\\./(?!core/|text/)|node:)',
+    onlyWithin(['core', 'text']),
   ),
   layer(
     ['src/report/**'],
     'report/ renders an outcome: it imports only core/, text/ and report/, and no I/O.',
-    '^(\\.\\./(?!core/|text/|report/)|node:)',
+    onlyWithin(['core', 'text', 'report']),
   ),
-  layer(['src/system/**'], 'system/ imports only core/, text/ and system/.', '^\\.\\./(?!core/|text/|system/)'),
-  layer(['src/claude/**'], 'claude/ imports no runner and no front end.', '^\\.\\./(runner|actions/|local/)'),
-  layer(['src/runner.ts'], 'The runner is shared by the front ends: it imports none of them.', '^\\./(actions|local)/'),
-  layer(['src/actions/**'], 'A front end imports no other front end.', '^\\.\\./local/'),
-  layer(['src/local/**'], 'A front end imports no other front end.', '^\\.\\./actions/'),
+  layer(
+    ['src/system/**'],
+    'system/ imports only core/, text/ and system/.',
+    `${reaches(['claude', 'report', 'actions', 'local'])}|(^|/)runner(\\.js)?$`,
+  ),
+  layer(
+    ['src/claude/**'],
+    'claude/ imports only core/, text/, system/ and claude/.',
+    `${reaches(['report', 'actions', 'local'])}|(^|/)runner(\\.js)?$`,
+  ),
+  layer(
+    ['src/runner.ts'],
+    'The runner is shared by the front ends: it imports none of them.',
+    reaches(['actions', 'local']),
+  ),
+  layer(['src/actions/**'], 'A front end imports no other front end.', reaches(['local'])),
+  layer(['src/local/**'], 'A front end imports no other front end.', reaches(['actions'])),
 );

@@ -17,6 +17,11 @@ async function refused(file: string, from: string): Promise<boolean> {
   return result.messages.some((message) => message.ruleId === 'no-restricted-imports');
 }
 
+async function refusedAtRunTime(file: string, from: string): Promise<boolean> {
+  const [result] = await eslint.lintText(`export const y = () => import('${from}');\n`, { filePath: file });
+  return result.messages.some((message) => message.ruleId === 'no-restricted-syntax');
+}
+
 describe('the import rule between layers', () => {
   it.each([
     ['src/core/probe.ts', '../system/check-command.js'],
@@ -24,6 +29,9 @@ describe('the import rule between layers', () => {
     ['src/core/probe.ts', '../actions/inputs.js'],
     ['src/core/probe.ts', '../runner.js'],
     ['src/core/probe.ts', 'node:fs'],
+    ['src/core/probe.ts', 'fs'],
+    ['src/core/probe.ts', './../actions/main.js'],
+    ['src/core/probe.ts', '../../src/local/main.js'],
     ['src/text/probe.ts', '../core/gate.js'],
     ['src/text/probe.ts', 'node:child_process'],
     ['src/report/probe.ts', '../system/check-command.js'],
@@ -34,12 +42,30 @@ describe('the import rule between layers', () => {
     ['src/claude/probe.ts', '../actions/main.js'],
     ['src/claude/probe.ts', '../local/main.js'],
     ['src/claude/probe.ts', '../runner.js'],
+    ['src/claude/probe.ts', '../report/summary.js'],
+    ['src/system/probe.ts', './../local/main.js'],
     ['src/runner.ts', './actions/inputs.js'],
     ['src/runner.ts', './local/main.js'],
     ['src/actions/probe.ts', '../local/main.js'],
     ['src/local/probe.ts', '../actions/report.js'],
   ])('%s may not import %s', async (file, from) => {
     expect(await refused(file, from)).toBe(true);
+  });
+
+  it.each([
+    ['src/core/probe.ts', '../actions/main.js'],
+    ['src/core/probe.ts', 'node:fs'],
+    ['src/runner.ts', './local/main.js'],
+    ['src/claude/probe.ts', '../actions/main.js'],
+  ])('%s may not import() %s either', async (file, from) => {
+    expect(await refusedAtRunTime(file, from)).toBe(true);
+  });
+
+  it.each([
+    ['src/core/probe.ts', './gate.js'],
+    ['src/claude/probe.ts', '@actions/io'],
+  ])('%s may import() %s', async (file, from) => {
+    expect(await refusedAtRunTime(file, from)).toBe(false);
   });
 
   it.each([
