@@ -43,7 +43,7 @@ describe('describeCheckEnd', () => {
     );
     expect(describeCheckEnd(failed('', { spawnError: '' }), 1)).toBe('could not be started: ');
     expect(describeCheckEnd(failed('', { cancelled: true, exitCode: null }), 1)).toBe(
-      'was stopped: the job was cancelled',
+      'was stopped: the run was cancelled',
     );
     expect(describeCheckEnd(failed('', { exitCode: 2 }), 1)).toBe('exit code 2');
     expect(describeCheckEnd(failed('', { exitCode: null }), 1)).toBe('exit code null');

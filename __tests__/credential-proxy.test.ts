@@ -391,7 +391,7 @@ describe('streaming, aborts and failures', { timeout: 10_000 }, () => {
         upstream: 'ftp://x',
         warning: () => {},
       }),
-    ).rejects.toThrow("ANTHROPIC_BASE_URL in the job's environment must be an http or https URL, not 'ftp://x'.");
+    ).rejects.toThrow("ANTHROPIC_BASE_URL in the environment must be an http or https URL, not 'ftp://x'.");
   });
 });
 

@@ -131,8 +131,9 @@ describe('the sandbox tools', () => {
       ready: false,
       cancelled: false,
       reason:
-        "Claude Code's sandbox needs bwrap, which is not on PATH, and the action cannot install it (not root, and no " +
-        'passwordless sudo). Install the packages in an earlier step: sudo apt-get install -y bubblewrap socat.',
+        "Claude Code's sandbox needs bwrap, which is not on PATH, and autonomous-loop cannot install it (not root, and no " +
+        'passwordless sudo). Install the packages first (in a workflow, in an earlier step): sudo apt-get install -y ' +
+        'bubblewrap socat.',
     });
     expect(m.calls()).toEqual(['sudo -n true']);
   });

@@ -77,7 +77,7 @@ describe('the credential proxy, through dist/', () => {
   it('fails before Claude runs when the job’s ANTHROPIC_BASE_URL is no http(s) URL, naming it', async () => {
     const { run, claude } = await loop({ 'anthropic-api-key': REAL_KEY }, { ANTHROPIC_BASE_URL: 'api.example.com' });
     expect(run.outputs.status).toBe('failed');
-    expect(run.outputs.reason).toBe("ANTHROPIC_BASE_URL in the job's environment is not a URL: 'api.example.com'.");
+    expect(run.outputs.reason).toBe("ANTHROPIC_BASE_URL in the environment is not a URL: 'api.example.com'.");
     expect(claude.calls()).toEqual([]);
   });
 });

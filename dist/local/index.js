@@ -880,7 +880,7 @@ function describeCheckEnd(result, timeoutMs) {
     if (result.spawnError !== undefined)
         return `could not be started: ${result.spawnError}`;
     if (result.cancelled)
-        return 'was stopped: the job was cancelled';
+        return 'was stopped: the run was cancelled';
     return `exit code ${result.exitCode}`;
 }
 /**
@@ -4162,7 +4162,7 @@ class ProcessMarker {
 const SANDBOX_PACKAGES = ['bubblewrap', 'socat'];
 const PROGRAMS = ['bwrap', 'socat'];
 const APPARMOR_USERNS = 'kernel.apparmor_restrict_unprivileged_userns';
-const INSTALL_HINT = 'Install the packages in an earlier step: sudo apt-get install -y bubblewrap socat.';
+const INSTALL_HINT = 'Install the packages first (in a workflow, in an earlier step): sudo apt-get install -y bubblewrap socat.';
 class Cancelled extends Error {
 }
 async function prepareSandboxTools(options) {
@@ -4226,10 +4226,10 @@ async function installMissing(options) {
     const needs = `Claude Code's sandbox needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not on PATH`;
     const root = await asRoot(options);
     if (root === undefined) {
-        return `${needs}, and the action cannot install ${missing.length === 1 ? 'it' : 'them'} (not root, and no passwordless sudo). ${INSTALL_HINT}`;
+        return `${needs}, and autonomous-loop cannot install ${missing.length === 1 ? 'it' : 'them'} (not root, and no passwordless sudo). ${INSTALL_HINT}`;
     }
     if (findOnPath('apt-get', options.env) === undefined) {
-        return `${needs}, and there is no apt-get to install them with: install the packages ${SANDBOX_PACKAGES.join(' and ')} (or their equivalents) in an earlier step.`;
+        return `${needs}, and there is no apt-get to install them with: install the packages ${SANDBOX_PACKAGES.join(' and ')} (or their equivalents) first (in a workflow, in an earlier step).`;
     }
     options.log(`Installing ${SANDBOX_PACKAGES.join(' and ')} for Claude Code's sandbox (${missing.join(', ')} missing).`);
     const apt = (...args) => root('env', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]);
@@ -4273,7 +4273,7 @@ async function namespaceProbe(options) {
     }
     const root = await asRoot(options);
     if (root === undefined) {
-        return `${cannot}: AppArmor restricts unprivileged user namespaces (${APPARMOR_USERNS}=1), and the action cannot change that (not root, and no passwordless sudo). Run this in an earlier step: sudo sysctl -w ${APPARMOR_USERNS}=0.`;
+        return `${cannot}: AppArmor restricts unprivileged user namespaces (${APPARMOR_USERNS}=1), and autonomous-loop cannot change that (not root, and no passwordless sudo). Run this first (in a workflow, in an earlier step): sudo sysctl -w ${APPARMOR_USERNS}=0.`;
     }
     options.log(`AppArmor restricts unprivileged user namespaces, which bubblewrap needs: setting ${APPARMOR_USERNS}=0.`);
     const sysctl = await root('sysctl', ['-w', `${APPARMOR_USERNS}=0`]);
@@ -4400,10 +4400,10 @@ function parseUpstream(baseUrl) {
         url = new URL(baseUrl);
     }
     catch {
-        throw new Error(`ANTHROPIC_BASE_URL in the job's environment is not a URL: '${baseUrl}'.`);
+        throw new Error(`ANTHROPIC_BASE_URL in the environment is not a URL: '${baseUrl}'.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`ANTHROPIC_BASE_URL in the job's environment must be an http or https URL, not '${baseUrl}'.`);
+        throw new Error(`ANTHROPIC_BASE_URL in the environment must be an http or https URL, not '${baseUrl}'.`);
     }
     return url;
 }

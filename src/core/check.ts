@@ -31,7 +31,7 @@ export interface CheckResult {
 export function describeCheckEnd(result: CheckResult, timeoutMs: number): string {
   if (result.timedOut) return `timed out after ${+(timeoutMs / 60_000).toFixed(3)} min and was stopped`;
   if (result.spawnError !== undefined) return `could not be started: ${result.spawnError}`;
-  if (result.cancelled) return 'was stopped: the job was cancelled';
+  if (result.cancelled) return 'was stopped: the run was cancelled';
   return `exit code ${result.exitCode}`;
 }
 

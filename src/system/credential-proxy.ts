@@ -91,10 +91,10 @@ export function parseUpstream(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`ANTHROPIC_BASE_URL in the job's environment is not a URL: '${baseUrl}'.`);
+    throw new Error(`ANTHROPIC_BASE_URL in the environment is not a URL: '${baseUrl}'.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`ANTHROPIC_BASE_URL in the job's environment must be an http or https URL, not '${baseUrl}'.`);
+    throw new Error(`ANTHROPIC_BASE_URL in the environment must be an http or https URL, not '${baseUrl}'.`);
   }
   return url;
 }

@@ -10,7 +10,8 @@ import { runProgram, type ProgramRun } from './process-group.js';
 export const SANDBOX_PACKAGES = ['bubblewrap', 'socat'] as const;
 const PROGRAMS = ['bwrap', 'socat'] as const;
 const APPARMOR_USERNS = 'kernel.apparmor_restrict_unprivileged_userns';
-const INSTALL_HINT = 'Install the packages in an earlier step: sudo apt-get install -y bubblewrap socat.';
+const INSTALL_HINT =
+  'Install the packages first (in a workflow, in an earlier step): sudo apt-get install -y bubblewrap socat.';
 
 export interface SandboxToolsOptions {
   /** The environment the programs run with; its PATH is where the CLI looks for bwrap and socat. */
@@ -88,10 +89,10 @@ async function installMissing(options: SandboxToolsOptions): Promise<string | un
   const needs = `Claude Code's sandbox needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not on PATH`;
   const root = await asRoot(options);
   if (root === undefined) {
-    return `${needs}, and the action cannot install ${missing.length === 1 ? 'it' : 'them'} (not root, and no passwordless sudo). ${INSTALL_HINT}`;
+    return `${needs}, and autonomous-loop cannot install ${missing.length === 1 ? 'it' : 'them'} (not root, and no passwordless sudo). ${INSTALL_HINT}`;
   }
   if (findOnPath('apt-get', options.env) === undefined) {
-    return `${needs}, and there is no apt-get to install them with: install the packages ${SANDBOX_PACKAGES.join(' and ')} (or their equivalents) in an earlier step.`;
+    return `${needs}, and there is no apt-get to install them with: install the packages ${SANDBOX_PACKAGES.join(' and ')} (or their equivalents) first (in a workflow, in an earlier step).`;
   }
   options.log(
     `Installing ${SANDBOX_PACKAGES.join(' and ')} for Claude Code's sandbox (${missing.join(', ')} missing).`,
@@ -139,7 +140,7 @@ async function namespaceProbe(options: SandboxToolsOptions): Promise<string | un
   }
   const root = await asRoot(options);
   if (root === undefined) {
-    return `${cannot}: AppArmor restricts unprivileged user namespaces (${APPARMOR_USERNS}=1), and the action cannot change that (not root, and no passwordless sudo). Run this in an earlier step: sudo sysctl -w ${APPARMOR_USERNS}=0.`;
+    return `${cannot}: AppArmor restricts unprivileged user namespaces (${APPARMOR_USERNS}=1), and autonomous-loop cannot change that (not root, and no passwordless sudo). Run this first (in a workflow, in an earlier step): sudo sysctl -w ${APPARMOR_USERNS}=0.`;
   }
   options.log(`AppArmor restricts unprivileged user namespaces, which bubblewrap needs: setting ${APPARMOR_USERNS}=0.`);
   const sysctl = await root('sysctl', ['-w', `${APPARMOR_USERNS}=0`]);
