@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../src/core/iteration-run.js';
 import { iterationFailure, resetTime, retryDelayMs, type IterationFailure } from '../src/core/failure.js';
 import { StreamState } from '../src/claude/stream-json.js';
+import { processOutcome } from './helpers/builders.js';
 
 const withKey = { anthropicApiKey: 'k', claudeCodeOauthToken: '' };
 const withToken = { anthropicApiKey: '', claudeCodeOauthToken: 't' };
@@ -10,19 +11,7 @@ const none = { anthropicApiKey: '', claudeCodeOauthToken: '' };
 function outcome(result: object | undefined, extra: Partial<ProcessOutcome> = {}): ProcessOutcome {
   const stream = new StreamState();
   if (result) stream.consume(JSON.stringify({ type: 'result', subtype: 'success', ...result }));
-  return {
-    stream,
-    exitCode: 1,
-    exitSignal: null,
-    stderrTail: '',
-    droppedLines: 0,
-    timedOut: false,
-    cancelled: false,
-    stoppedAfterResult: false,
-    spawnError: undefined,
-    durationMs: 10,
-    ...extra,
-  };
+  return processOutcome(stream, extra);
 }
 const apiError = (status: number | null, text: string) =>
   outcome({ is_error: true, api_error_status: status, result: text });
