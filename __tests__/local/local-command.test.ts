@@ -7,12 +7,16 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_CLAUDE, fakeClaude, gate, makeRepo, type FakeStep } from '../helpers/action-runner.js';
+import { FAKE_CLAUDE, fakeClaude, gate, isAlive, makeRepo, type FakeStep } from '../helpers/action-runner.js';
 import { LOCAL_BUNDLE, runLocal } from '../helpers/local-command.js';
 
 const result = (extra: Record<string, unknown> = {}): FakeStep => ({
   result: { total_cost_usd: 0.25, num_turns: 3, ...extra },
 });
+
+const until = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 250 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+};
 
 /** No line a CI runner would take for a workflow command, and no `::` at all. */
 function expectNoWorkflowCommands(text: string): void {
@@ -120,6 +124,43 @@ describe('autonomous-loop (local command)', () => {
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('Autonomous loop: cancelled');
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'cancelled' });
+  }, 30_000);
+
+  it('a second Ctrl-C exits 130 at once and leaves nothing running that Claude started', async () => {
+    const repo = makeRepo();
+    const toolPidFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'tool-pid-')), 'pid');
+    // A CLI and a tool that both shrug off SIGINT and SIGTERM: only SIGKILL to their group stops them.
+    const claude = fakeClaude([
+      [
+        { ignoreSignals: true },
+        { shell: `trap '' TERM INT; sleep 300 & echo $! > '${toolPidFile}'` },
+        { text: 'working' },
+        { sleep: 60_000 },
+        result(),
+      ],
+    ]);
+    let interrupts = 0;
+    const run = await runLocal(['--prompt', 'x', '--claude-path', FAKE_CLAUDE, '--json'], {
+      cwd: repo.dir,
+      env: claude.env,
+      onStart: (child) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          const text = chunk.toString();
+          // The second comes while Claude is still in its grace period after the first.
+          if (interrupts === 0 && text.includes('working')) interrupts += child.kill('SIGINT') ? 1 : 0;
+          else if (interrupts === 1 && text.includes('Ctrl-C again')) interrupts += child.kill('SIGINT') ? 1 : 0;
+        });
+      },
+    });
+    const left = [claude.calls()[0].pid as number, Number(readFileSync(toolPidFile, 'utf8'))];
+    try {
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toContain('exiting without the report');
+      await until(() => !left.some(isAlive));
+      expect(left.filter(isAlive)).toEqual([]);
+    } finally {
+      for (const pid of left.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
   }, 30_000);
 
   it("shows an attacker's workflow commands and escape sequences harmlessly", async () => {

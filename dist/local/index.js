@@ -6,17 +6,21 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(986);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(815);
+/* harmony import */ var _system_process_group_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(424);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(815);
 /** The `autonomous-loop` command's entry point (package.json `bin`): `node dist/local/index.js`. */
 
 
-const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
+
+// The last resort of every way out (an uncaught error too): nothing this command started may outlive it.
+process.on('exit', () => (0,_system_process_group_js__WEBPACK_IMPORTED_MODULE_0__/* .killAllGroups */ .g3)('SIGKILL'));
+const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    version: _version_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x,
+    version: _version_js__WEBPACK_IMPORTED_MODULE_2__/* .VERSION */ .x,
 });
 // Let what was written reach a pipe before exiting; a lingering socket or timer must not hold the terminal.
 await new Promise((resolve) => process.stdout.write('', resolve));
@@ -28,7 +32,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 986:
+/***/ 424:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -917,137 +921,10 @@ function checkFailureReport(result, timeoutMs) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/system/process-group.ts
-/**
- * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). It ends when the program exits, as a `run:` step does: what it
- * left behind gets a short grace for its output, then the group is killed. On abort or time-out the group gets
- * SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides what each end means.
- */
-
-
-const OUTPUT_LIMIT = 64 * 1024;
-/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
-function keepEnd(text) {
-    if (text.length <= OUTPUT_LIMIT)
-        return text;
-    const end = text.slice(-OUTPUT_LIMIT);
-    const lineStart = end.indexOf('\n');
-    return lineStart >= 0 ? end.slice(lineStart + 1) : end;
-}
-/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
-function killProcessGroup(pid, signal) {
-    if (pid === undefined)
-        return;
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is gone already.
-    }
-}
-function runProgram(command, args, options) {
-    const started = Date.now();
-    const { signal } = options;
-    return new Promise((resolve) => {
-        const result = (fields) => ({
-            exitCode: null,
-            exitSignal: null,
-            stopped: undefined,
-            spawnError: undefined,
-            stdout,
-            stderr,
-            durationMs: Date.now() - started,
-            ...fields,
-        });
-        let stdout = '';
-        let stderr = '';
-        if (signal?.aborted)
-            return resolve(result({ stopped: 'cancelled' }));
-        const stdoutDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-            env: options.env,
-            cwd: options.cwd,
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout.on('data', (chunk) => {
-            stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
-            options.onOutput?.(chunk);
-        });
-        child.stderr.on('data', (chunk) => {
-            stderr = keepEnd(stderr + stderrDecoder.write(chunk));
-            options.onOutput?.(chunk);
-        });
-        let stopping;
-        let killTimer;
-        let outputTimer;
-        let settled = false;
-        const cleanUp = () => {
-            signal?.removeEventListener('abort', onAbort);
-            clearTimeout(timeout);
-            clearTimeout(killTimer);
-            clearTimeout(outputTimer);
-        };
-        const finishStopped = () => {
-            settled = true;
-            // Whatever the program left behind must not outlive it.
-            killProcessGroup(child.pid, 'SIGKILL');
-            child.stdout.destroy();
-            child.stderr.destroy();
-            cleanUp();
-            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
-        };
-        const finishExited = () => {
-            if (settled)
-                return;
-            settled = true;
-            // Whatever the program left behind (a server started with `&`) must not outlive it.
-            killProcessGroup(child.pid, 'SIGKILL');
-            child.stdout.destroy();
-            child.stderr.destroy();
-            cleanUp();
-            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode }));
-        };
-        const stop = (why) => {
-            if (stopping !== undefined)
-                return;
-            stopping = why;
-            // Exited, and only its output's grace was left: a cancellation stops that; a time-out came too late to count.
-            if (child.exitCode !== null || child.signalCode !== null) {
-                return why === 'cancelled' ? finishStopped() : finishExited();
-            }
-            killProcessGroup(child.pid, 'SIGTERM');
-            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
-        };
-        const onAbort = () => stop('cancelled');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
-        child.on('error', (error) => {
-            settled = true;
-            cleanUp();
-            resolve(result({ spawnError: { code: error.code, message: error.message } }));
-        });
-        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open. Otherwise the
-        // program's end is its end: a background process holding the output gets a moment to finish writing, no more.
-        child.on('exit', () => {
-            if (stopping !== undefined)
-                finishStopped();
-            else
-                outputTimer = setTimeout(finishExited, options.outputGraceMs ?? 2_000);
-        });
-        child.on('close', () => {
-            if (stopping === undefined)
-                finishExited();
-        });
-    });
-}
-
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(193);
+// EXTERNAL MODULE: ./src/system/process-group.ts
+var process_group = __nccwpck_require__(30);
 ;// CONCATENATED MODULE: ./src/system/check-command.ts
 /**
  * The check command: what makes `completed` rest on the repository rather than on Claude's word. It runs like a
@@ -1065,7 +942,7 @@ async function runCheck(request) {
     let partial = '';
     const redactor = request.secrets.streamRedactor();
     // A character split between two chunks is decoded whole.
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    const decoder = new external_node_string_decoder_.StringDecoder('utf8');
     const take = (text) => {
         if (text === '')
             return;
@@ -1081,7 +958,7 @@ async function runCheck(request) {
             }
         }
     };
-    const run = await runProgram('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
+    const run = await (0,process_group/* runProgram */.mB)('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', request.command], {
         env: request.env,
         cwd: request.cwd,
         signal: request.signal,
@@ -1909,7 +1786,7 @@ function cancelled(command, args) {
 }
 /** Runs a set-up program in its own process group; a cancellation stops the group and becomes the error. */
 async function runChild(command, args, env, signal, timeoutMs) {
-    const run = await runProgram(command, args, { env, signal, timeoutMs });
+    const run = await (0,process_group/* runProgram */.mB)(command, args, { env, signal, timeoutMs });
     if (run.stopped === 'cancelled')
         throw cancelled(command, args);
     return run;
@@ -1938,6 +1815,8 @@ function isExecutableFile(file) {
     }
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(421);
 ;// CONCATENATED MODULE: ./src/claude/line-splitter.ts
 /**
  * Splits a byte stream into lines without ever holding more than one line (up to a cap) in memory. A line longer
@@ -2642,14 +2521,15 @@ function runClaudeProcess(request) {
         let exitSignal = null;
         let settled = false;
         const timers = [];
-        const child = (0,external_node_child_process_namespaceObject.spawn)(request.executable, request.args, {
+        const child = (0,external_node_child_process_.spawn)(request.executable, request.args, {
             cwd: request.cwd,
             env: request.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
             detached: true,
         });
-        const killGroup = (signal) => killProcessGroup(child.pid, signal);
+        const forgetGroup = (0,process_group/* trackProcessGroup */.uU)(child.pid);
+        const killGroup = (signal) => (0,process_group/* killProcessGroup */.$X)(child.pid, signal);
         const stop = () => {
             killGroup('SIGTERM');
             timers.push(setTimeout(() => killGroup('SIGKILL'), killGraceMs));
@@ -2675,7 +2555,7 @@ function runClaudeProcess(request) {
             splitter.push(chunk);
         });
         // Redacted before it is cut (a cut could leave half a secret), and decoded whole characters at a time.
-        const stderrDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_node_string_decoder_.StringDecoder('utf8');
         const keepStderr = (bytes) => {
             if (bytes.length > 0)
                 stderrTail = (stderrTail + stderrDecoder.write(bytes)).slice(-STDERR_TAIL_BYTES);
@@ -2704,6 +2584,7 @@ function runClaudeProcess(request) {
             settled = true;
             // What a tool left in the group without holding the output must not outlive the iteration either.
             killGroup('SIGKILL');
+            forgetGroup();
             splitter.end();
             keepStderr(stderrRedactor.end());
             for (const timer of timers)
@@ -4283,7 +4164,7 @@ async function namespaceProbe(options) {
     return `${cannot}, also after sysctl -w ${APPARMOR_USERNS}=0 (${describeEnd(sysctl)}).`;
 }
 async function run(options, command, args) {
-    const result = await runProgram(command, args, {
+    const result = await (0,process_group/* runProgram */.mB)(command, args, {
         env: options.env,
         signal: options.signal,
         timeoutMs: options.timeoutMs ?? 5 * 60_000,
@@ -5189,7 +5070,7 @@ function alternates(directories) {
 }
 function git(args, cwd, env, input = '') {
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const child = (0,external_node_child_process_.execFile)('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (!error)
                 return resolve(stdout);
             const said = stderr.trim().split('\n').join('; ') || error.message;
@@ -5716,7 +5597,7 @@ class SecretGuard {
     /** Of these objects, those that hold a secret, read in one `git cat-file --batch`. */
     objectsHolding(repository, ids) {
         return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
+            const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], {
                 cwd: repository.workTree,
                 env: this.workspace.gitEnv(repository),
                 stdio: ['pipe', 'pipe', 'pipe'],
@@ -7285,7 +7166,7 @@ function outputsJson(outcome) {
 /** The top level of the work tree that holds `directory`; throws git's own words when there is none. */
 function repositoryOf(directory, env) {
     try {
-        return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
+        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
             cwd: directory,
             env,
             encoding: 'utf8',
@@ -7303,6 +7184,7 @@ function repositoryOf(directory, env) {
  * The terminal front end: reads the flags, checks the work tree, runs the loop with the terminal as its host, and
  * reports it (a line per iteration, the final line, `--json`, `--summary`). Returns the exit code.
  */
+
 
 
 
@@ -7360,6 +7242,8 @@ async function main(argv, io) {
         if (cancel.signal.aborted) {
             // A second Ctrl-C: the user does not want to wait for the report.
             io.stderr.write(`Received ${signal} again: exiting without the report.\n`);
+            // Claude, npm and the check run in groups of their own, which the terminal's Ctrl-C does not reach.
+            (0,process_group/* killAllGroups */.g3)('SIGKILL');
             process.exit(EXIT_INTERRUPTED);
         }
         log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled (Ctrl-C again to quit).`);
@@ -7428,6 +7312,171 @@ const VERSION = '1.0.0';
 
 /***/ }),
 
+/***/ 30:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $X: () => (/* binding */ killProcessGroup),
+/* harmony export */   g3: () => (/* binding */ killAllGroups),
+/* harmony export */   mB: () => (/* binding */ runProgram),
+/* harmony export */   uU: () => (/* binding */ trackProcessGroup)
+/* harmony export */ });
+/* unused harmony export liveProcessGroups */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(193);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
+ * (npm's install scripts, a test runner's workers); keeps the live groups, for a hard exit to kill. The program ends
+ * as a `run:` step does: what it left behind gets a short grace for its output, then the group is killed. On abort or
+ * time-out the group gets SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides each end.
+ */
+
+
+const OUTPUT_LIMIT = 64 * 1024;
+/** The end of an output, from the start of a line: a cut in mid-line could leave half a secret, unrecognisable. */
+function keepEnd(text) {
+    if (text.length <= OUTPUT_LIMIT)
+        return text;
+    const end = text.slice(-OUTPUT_LIMIT);
+    const lineStart = end.indexOf('\n');
+    return lineStart >= 0 ? end.slice(lineStart + 1) : end;
+}
+/** Sends `signal` to the process group led by `pid`; a group that is gone already is fine. */
+function killProcessGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // The group is gone already.
+    }
+}
+/**
+ * The groups started and not yet killed at their end. A group of its own never gets the terminal's Ctrl-C: a process
+ * that exits without killing them leaves Claude and its tools running with no parent.
+ */
+const liveGroups = new Set();
+/** Records the group led by `pid` as live; call the function returned once the group has been killed at its end. */
+function trackProcessGroup(pid) {
+    if (pid === undefined)
+        return () => undefined;
+    liveGroups.add(pid);
+    return () => void liveGroups.delete(pid);
+}
+function liveProcessGroups() {
+    return [...liveGroups];
+}
+/** Sends `signal` to every live group, synchronously: a hard exit (and the process's 'exit' event) cannot wait. */
+function killAllGroups(signal) {
+    for (const pid of liveGroups)
+        killProcessGroup(pid, signal);
+}
+function runProgram(command, args, options) {
+    const started = Date.now();
+    const { signal } = options;
+    return new Promise((resolve) => {
+        const result = (fields) => ({
+            exitCode: null,
+            exitSignal: null,
+            stopped: undefined,
+            spawnError: undefined,
+            stdout,
+            stderr,
+            durationMs: Date.now() - started,
+            ...fields,
+        });
+        let stdout = '';
+        let stderr = '';
+        if (signal?.aborted)
+            return resolve(result({ stopped: 'cancelled' }));
+        const stdoutDecoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+        const stderrDecoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
+            env: options.env,
+            cwd: options.cwd,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const forgetGroup = trackProcessGroup(child.pid);
+        child.stdout.on('data', (chunk) => {
+            stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
+            options.onOutput?.(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr = keepEnd(stderr + stderrDecoder.write(chunk));
+            options.onOutput?.(chunk);
+        });
+        let stopping;
+        let killTimer;
+        let outputTimer;
+        let settled = false;
+        const cleanUp = () => {
+            signal?.removeEventListener('abort', onAbort);
+            clearTimeout(timeout);
+            clearTimeout(killTimer);
+            clearTimeout(outputTimer);
+            forgetGroup();
+        };
+        const finishStopped = () => {
+            settled = true;
+            // Whatever the program left behind must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            child.stdout.destroy();
+            child.stderr.destroy();
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode, stopped: stopping }));
+        };
+        const finishExited = () => {
+            if (settled)
+                return;
+            settled = true;
+            // Whatever the program left behind (a server started with `&`) must not outlive it.
+            killProcessGroup(child.pid, 'SIGKILL');
+            child.stdout.destroy();
+            child.stderr.destroy();
+            cleanUp();
+            resolve(result({ exitCode: child.exitCode, exitSignal: child.signalCode }));
+        };
+        const stop = (why) => {
+            if (stopping !== undefined)
+                return;
+            stopping = why;
+            // Exited, and only its output's grace was left: a cancellation stops that; a time-out came too late to count.
+            if (child.exitCode !== null || child.signalCode !== null) {
+                return why === 'cancelled' ? finishStopped() : finishExited();
+            }
+            killProcessGroup(child.pid, 'SIGTERM');
+            killTimer = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1_000);
+        };
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
+        child.on('error', (error) => {
+            settled = true;
+            cleanUp();
+            resolve(result({ spawnError: { code: error.code, message: error.message } }));
+        });
+        // On a stop, 'exit' rather than 'close': the program's children may hold its output pipes open. Otherwise the
+        // program's end is its end: a background process holding the output gets a moment to finish writing, no more.
+        child.on('exit', () => {
+            if (stopping !== undefined)
+                finishStopped();
+            else
+                outputTimer = setTimeout(finishExited, options.outputGraceMs ?? 2_000);
+        });
+        child.on('close', () => {
+            if (stopping === undefined)
+                finishExited();
+        });
+    });
+}
+
+
+/***/ }),
+
 /***/ 613:
 /***/ ((module) => {
 
@@ -7439,6 +7488,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 
 /***/ }),
 

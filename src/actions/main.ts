@@ -26,6 +26,7 @@ import { StatusComment } from './status-comment.js';
 import { StepReport } from './step-report.js';
 import { scrubActionEnvironment } from './action-environ.js';
 import { finalCallsBudgetMs, finalCallsSignal } from './final-calls.js';
+import { killAllGroups } from '../system/process-group.js';
 import { shorten } from '../text/text.js';
 import { LogDoor, Secrets } from '../text/untrusted-text.js';
 
@@ -40,7 +41,11 @@ export async function run(): Promise<void> {
   const log = actionLog(door, secrets);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!cancel.signal.aborted) log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled.`);
-    else hardStop.abort(new Error(`the runner sent ${signal} after the cancellation`));
+    else {
+      // The runner kills this process next, and what runs in groups of its own would outlive it: no grace left.
+      killAllGroups('SIGKILL');
+      hardStop.abort(new Error(`the runner sent ${signal} after the cancellation`));
+    }
     cancel.abort(new Error(`the job was cancelled (${signal})`));
   };
   process.on('SIGINT', onSignal);

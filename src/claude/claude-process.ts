@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter } from './line-splitter.js';
-import { killProcessGroup } from '../system/process-group.js';
+import { killProcessGroup, trackProcessGroup } from '../system/process-group.js';
 import { StreamState, type StreamEvent } from './stream-json.js';
 import type { TranscriptSink } from './transcript.js';
 import type { Secrets } from '../text/untrusted-text.js';
@@ -58,6 +58,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       // Its own process group, so that stopping it also stops the tools it started (and nothing is orphaned).
       detached: true,
     });
+    const forgetGroup = trackProcessGroup(child.pid);
 
     const killGroup = (signal: NodeJS.Signals): void => killProcessGroup(child.pid, signal);
     const stop = (): void => {
@@ -117,6 +118,7 @@ export function runClaudeProcess(request: ProcessRequest): Promise<ProcessOutcom
       settled = true;
       // What a tool left in the group without holding the output must not outlive the iteration either.
       killGroup('SIGKILL');
+      forgetGroup();
       splitter.end();
       keepStderr(stderrRedactor.end());
       for (const timer of timers) clearTimeout(timer);

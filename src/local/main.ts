@@ -10,6 +10,7 @@ import { runConfiguredLoop } from '../runner.js';
 import { describeForTerminal } from './describe.js';
 import type { Log } from '../core/log.js';
 import type { LoopOutcome } from '../core/outcome.js';
+import { killAllGroups } from '../system/process-group.js';
 import { realPath } from '../system/real-path.js';
 import { LOCAL_WORDS } from './host-words.js';
 import { Secrets } from '../text/untrusted-text.js';
@@ -68,6 +69,8 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
     if (cancel.signal.aborted) {
       // A second Ctrl-C: the user does not want to wait for the report.
       io.stderr.write(`Received ${signal} again: exiting without the report.\n`);
+      // Claude, npm and the check run in groups of their own, which the terminal's Ctrl-C does not reach.
+      killAllGroups('SIGKILL');
       process.exit(EXIT_INTERRUPTED);
     }
     log.warning(`Received ${signal}: stopping Claude and reporting the loop as cancelled (Ctrl-C again to quit).`);

@@ -1,8 +1,8 @@
 /**
  * Runs a program without a shell in its own process group, so that stopping it also stops everything it started
- * (npm's install scripts, a test runner's workers). It ends when the program exits, as a `run:` step does: what it
- * left behind gets a short grace for its output, then the group is killed. On abort or time-out the group gets
- * SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides what each end means.
+ * (npm's install scripts, a test runner's workers); keeps the live groups, for a hard exit to kill. The program ends
+ * as a `run:` step does: what it left behind gets a short grace for its output, then the group is killed. On abort or
+ * time-out the group gets SIGTERM, then SIGKILL after a grace period. Never rejects: the caller decides each end.
  */
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
@@ -53,6 +53,28 @@ export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals
   }
 }
 
+/**
+ * The groups started and not yet killed at their end. A group of its own never gets the terminal's Ctrl-C: a process
+ * that exits without killing them leaves Claude and its tools running with no parent.
+ */
+const liveGroups = new Set<number>();
+
+/** Records the group led by `pid` as live; call the function returned once the group has been killed at its end. */
+export function trackProcessGroup(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  liveGroups.add(pid);
+  return () => void liveGroups.delete(pid);
+}
+
+export function liveProcessGroups(): number[] {
+  return [...liveGroups];
+}
+
+/** Sends `signal` to every live group, synchronously: a hard exit (and the process's 'exit' event) cannot wait. */
+export function killAllGroups(signal: NodeJS.Signals): void {
+  for (const pid of liveGroups) killProcessGroup(pid, signal);
+}
+
 export function runProgram(command: string, args: readonly string[], options: ProgramOptions): Promise<ProgramRun> {
   const started = Date.now();
   const { signal } = options;
@@ -79,6 +101,7 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const forgetGroup = trackProcessGroup(child.pid);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout = keepEnd(stdout + stdoutDecoder.write(chunk));
       options.onOutput?.(chunk);
@@ -97,6 +120,7 @@ export function runProgram(command: string, args: readonly string[], options: Pr
       clearTimeout(timeout);
       clearTimeout(killTimer);
       clearTimeout(outputTimer);
+      forgetGroup();
     };
     const finishStopped = (): void => {
       settled = true;
