@@ -10,29 +10,11 @@ import {
   resumeDecision,
   resumePrompt,
   runFacts,
-  type LoopState,
   type ParsedState,
 } from '../src/core/loop-state.js';
+import { loopState } from './helpers/builders.js';
 
-const state = (extra: Partial<LoopState> = {}): LoopState => ({
-  version: 1,
-  repository: 'octo/widgets',
-  workingDirectory: '.',
-  prompt: 'Build the widget',
-  sessionId: '0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77',
-  status: 'iteration_limit_reached',
-  reason: 'Maximum iterations (3) reached',
-  runs: 1,
-  iterations: 3,
-  costUsd: 0.75,
-  costKnown: true,
-  turns: 9,
-  breaker: { runsWithoutChanges: 1, sameErrorCount: 2, lastError: 'tests fail' },
-  lastGate: { ready: false, reason: 'half', progress: 'p', blockers: ['a', 'b'], extra: {} },
-  checkReport: 'The check failed',
-  savedAt: '2026-11-22T09:00:00.000Z',
-  ...extra,
-});
+const state = loopState;
 const identity = { repository: 'octo/widgets', workingDirectory: '.' };
 const problemOf = (parsed: ParsedState): string => ('problem' in parsed ? parsed.problem : 'no problem');
 

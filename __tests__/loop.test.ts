@@ -7,6 +7,7 @@ import { StreamState } from '../src/claude/stream-json.js';
 import { describeForActions } from '../src/actions/describe.js';
 import type { WorkTreeFingerprint } from '../src/core/fingerprint.js';
 import type { CheckResult } from '../src/core/check.js';
+import { loopState } from './helpers/builders.js';
 
 const settings: LoopSettings = {
   prompt: 'Do the task',
@@ -769,25 +770,21 @@ describe('runLoop: a check command verifies ready: true', () => {
 
 const SAVED_SESSION = '0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77';
 
-const savedState = (extra: Partial<LoopState> = {}): LoopState => ({
-  version: 1,
-  repository: 'o/r',
-  workingDirectory: '.',
-  prompt: 'Do the task',
-  sessionId: SAVED_SESSION,
-  status: 'iteration_limit_reached',
-  reason: 'Maximum iterations (2) reached',
-  runs: 1,
-  iterations: 2,
-  costUsd: 0.2,
-  costKnown: true,
-  turns: 4,
-  breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
-  lastGate: { ready: false, reason: 'half done', progress: 'a', blockers: ['b'], extra: {} },
-  checkReport: undefined,
-  savedAt: '2026-11-21T10:00:00.000Z',
-  ...extra,
-});
+const savedState = (extra: Partial<LoopState> = {}): LoopState =>
+  loopState({
+    repository: 'o/r',
+    prompt: 'Do the task',
+    sessionId: SAVED_SESSION,
+    reason: 'Maximum iterations (2) reached',
+    iterations: 2,
+    costUsd: 0.2,
+    turns: 4,
+    breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
+    lastGate: { ready: false, reason: 'half done', progress: 'a', blockers: ['b'], extra: {} },
+    checkReport: undefined,
+    savedAt: '2026-11-21T10:00:00.000Z',
+    ...extra,
+  });
 const notReady = { lines: [text(gateText(false, 'more to do', ['x'])), result()], changes: true };
 const ready = { lines: [text(gateText(true, 'done')), result()], changes: true };
 

@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoopState } from '../src/core/loop-state.js';
 import { sessionFile, StateStore, STALE_TEMPORARY_MS } from '../src/system/state-store.js';
 import { Secrets } from '../src/text/untrusted-text.js';
+import { loopState } from './helpers/builders.js';
 
 const SESSION_ID = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 
@@ -32,24 +33,18 @@ function setUp(secrets = new Secrets([])): { dir: string; store: () => StateStor
   // Big enough that copying it takes several turns of the event loop, as a long session does.
   writeFileSync(session, `${JSON.stringify({ sessionId: SESSION_ID, text: 'x'.repeat(200_000) })}\n`.repeat(20));
   const dir = path.join(root, 'state');
-  const state: LoopState = {
-    version: 1,
-    repository: 'octo/widgets',
-    workingDirectory: '.',
+  const state = loopState({
     prompt: 'Build it',
     sessionId: SESSION_ID,
-    status: 'iteration_limit_reached',
     reason: 'r',
-    runs: 1,
     iterations: 1,
     costUsd: 0.5,
-    costKnown: true,
     turns: 2,
     breaker: { runsWithoutChanges: 0, sameErrorCount: 0, lastError: undefined },
     lastGate: undefined,
     checkReport: undefined,
     savedAt: new Date(0).toISOString(),
-  };
+  });
   return { dir, store: () => new StateStore(dir, configDir, cwd, secrets), state, session };
 }
 

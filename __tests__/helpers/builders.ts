@@ -6,6 +6,7 @@ import type { IssueContext } from '../../src/actions/issue.js';
 import type { ProcessOutcome } from '../../src/core/iteration-run.js';
 import { noTokens, type IterationRecord, type LoopOutcome } from '../../src/core/outcome.js';
 import { StreamState } from '../../src/claude/stream-json.js';
+import type { LoopState } from '../../src/core/loop-state.js';
 
 /** Iteration `number`: 12.3 s, 4 turns, 6 tool calls, $0.10, files changed, a gate that is not ready. */
 export function record(number: number, overrides: Partial<IterationRecord> = {}): IterationRecord {
@@ -88,6 +89,29 @@ export function processOutcome(
     stoppedAfterResult: false,
     spawnError: undefined,
     durationMs: 10,
+    ...overrides,
+  };
+}
+
+/** A saved loop of octo/widgets that reached its limit of 3 iterations, with a gate, a breaker count and a check. */
+export function loopState(overrides: Partial<LoopState> = {}): LoopState {
+  return {
+    version: 1,
+    repository: 'octo/widgets',
+    workingDirectory: '.',
+    prompt: 'Build the widget',
+    sessionId: '0b7c6a52-3f51-4f8e-9d4e-2a0c4b1d9e77',
+    status: 'iteration_limit_reached',
+    reason: 'Maximum iterations (3) reached',
+    runs: 1,
+    iterations: 3,
+    costUsd: 0.75,
+    costKnown: true,
+    turns: 9,
+    breaker: { runsWithoutChanges: 1, sameErrorCount: 2, lastError: 'tests fail' },
+    lastGate: { ready: false, reason: 'half', progress: 'p', blockers: ['a', 'b'], extra: {} },
+    checkReport: 'The check failed',
+    savedAt: '2026-11-22T09:00:00.000Z',
     ...overrides,
   };
 }
