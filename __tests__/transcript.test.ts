@@ -4,7 +4,7 @@
  * give one warning and no exception.
  */
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,11 +112,58 @@ describe('Transcript', () => {
 
   it('gives up with one warning when a write fails (a full disk)', async () => {
     const warnings: string[] = [];
-    const transcript = new Transcript('/dev/full', secrets, (w) => warnings.push(w));
+    // Opened as it is: the transcript never opens a file that is already there.
+    const transcript = new Transcript(
+      '/dev/full',
+      secrets,
+      (w) => warnings.push(w),
+      (file) => openSync(file, 'w'),
+    );
     transcript.write(Buffer.alloc(1 << 20, 0x61));
     transcript.write(Buffer.alloc(1 << 20, 0x61));
     await transcript.close();
     expect(transcript.path).toBe('');
     expect(warnings).toEqual([expect.stringMatching(/^Could not write the transcript \/dev\/full: ENOSPC/)]);
+  });
+
+  it('is readable by this user alone', async () => {
+    const file = path.join(dir, 'private.jsonl');
+    const transcript = new Transcript(file, secrets, () => expect.fail('no warning expected'));
+    transcript.write(Buffer.from('{"a":1}\n'));
+    await transcript.close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("gives up with one warning, writing nothing, where another user's file is already at its name", async () => {
+    const file = path.join(dir, 'taken.jsonl');
+    writeFileSync(file, 'theirs', { mode: 0o644 });
+    const warnings: string[] = [];
+    const transcript = new Transcript(file, secrets, (w) => warnings.push(w));
+    transcript.write(Buffer.from('{"conversation":"private"}\n'));
+    transcript.markRun(1, 1);
+    await transcript.close();
+    expect(transcript.path).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe('theirs');
+    expect(warnings).toEqual([expect.stringMatching(/^Could not write the transcript .*taken\.jsonl: EEXIST/)]);
+  });
+
+  it('never follows a link planted at its name', async () => {
+    const target = path.join(dir, 'target');
+    writeFileSync(target, 'theirs');
+    const file = path.join(dir, 'linked.jsonl');
+    symlinkSync(target, file);
+    const dangling = path.join(dir, 'dangling.jsonl');
+    symlinkSync(path.join(dir, 'not-yet'), dangling);
+    for (const name of [file, dangling]) {
+      const warnings: string[] = [];
+      const transcript = new Transcript(name, secrets, (w) => warnings.push(w));
+      transcript.write(Buffer.from('{"conversation":"private"}\n'));
+      await transcript.close();
+      expect(transcript.path).toBe('');
+      expect(warnings).toHaveLength(1);
+      expect(lstatSync(name).isSymbolicLink()).toBe(true);
+    }
+    expect(readFileSync(target, 'utf8')).toBe('theirs');
+    expect(() => statSync(path.join(dir, 'not-yet'))).toThrow(/ENOENT/);
   });
 });

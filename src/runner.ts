@@ -68,6 +68,11 @@ export interface RunnerHost {
   words: HostWords;
   /** Where installed versions of Claude Code are kept, in @actions/tool-cache's layout. */
   toolCacheDir: string;
+  /**
+   * The cache is the user's own, so one that another user could write is refused. Not a runner's: its cache is the
+   * runner's, which a job in a container may not own.
+   */
+  privateToolCache?: boolean;
   /** The environment the action runs in; Claude and the programs we run get it without our secrets. */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
@@ -143,6 +148,7 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
       fromPath: config.claudeFromPath,
       warning: log.warning,
       toolCacheDir: host.toolCacheDir,
+      privateToolCache: host.privateToolCache,
       tempDir: host.tempDir || os.tmpdir(),
       describe: host.words.setup,
     },

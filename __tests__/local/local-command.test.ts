@@ -3,7 +3,7 @@
  * stand-in CLI as --claude-path.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,11 @@ describe('autonomous-loop (local command)', () => {
     expect(run.stderr).toContain('Iteration 1 of 10');
     const outputs = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(outputs).toMatchObject({ status: 'completed', iterations: 1, 'cost-usd': 0.25, 'files-changed': 1 });
+    // The transcript is in a folder of this run's own, which no other user can read or list.
+    const transcript = String(outputs['transcript-file']);
+    expect(readFileSync(transcript, 'utf8')).toContain('SECRET-FREE-CHATTER');
+    expect(statSync(path.dirname(transcript)).mode & 0o777).toBe(0o700);
+    expect(statSync(transcript).mode & 0o077).toBe(0);
     // The action's own job summary.
     expect(readFileSync(summary, 'utf8')).toMatch(/^## ✅ Autonomous loop: `completed`\n/);
     expect(readFileSync(summary, 'utf8')).toMatch(/\| 1 \| [\d.]+ s \| 3 \| \$0\.25\d* \| yes \| ready: ok \|/);

@@ -1598,20 +1598,33 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 ;// CONCATENATED MODULE: ./src/system/tool-cache.ts
 /**
  * A tool cache in @actions/tool-cache's layout (`<root>/<tool>/<version>/<arch>`, whole once `<arch>.complete`
- * exists), under a root the host names: a runner's cache is shared with the actions that use that library.
+ * exists), under a root the host names: a runner's cache is shared with the actions that use that library. A private
+ * cache (a user's own) refuses directories that another user could have put programs in.
  */
 
 
 
 
+/** A tool's name or an exact version: one plain path segment, never `.`, `..` or a separator. */
+const SEGMENT = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/;
+class UnsafeToolCacheError extends Error {
+    name = 'UnsafeToolCacheError';
+}
 class ToolCache {
     root;
-    constructor(root) {
+    options;
+    constructor(root, options = {}) {
         this.root = root;
+        this.options = options;
     }
     /** The directory of `tool` at exactly `version` for this machine's architecture, or '' when not cached whole. */
     find(tool, version) {
         const dir = this.dirOf(tool, version);
+        if (this.options.private) {
+            if (!(0,external_node_fs_namespaceObject.existsSync)(this.root))
+                return '';
+            this.checkOwnership(dir);
+        }
         return (0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.existsSync)(`${dir}.complete`) ? dir : '';
     }
     /**
@@ -1621,6 +1634,10 @@ class ToolCache {
      */
     async add(sourceDir, tool, version) {
         const dir = this.dirOf(tool, version);
+        if (this.options.private) {
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.root, { recursive: true, mode: 0o700 });
+            this.checkOwnership(dir);
+        }
         await (0,external_node_fs_promises_namespaceObject.rm)(`${dir}.complete`, { force: true });
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         await (0,external_node_fs_promises_namespaceObject.mkdir)(dir, { recursive: true });
@@ -1629,8 +1646,51 @@ class ToolCache {
         return dir;
     }
     dirOf(tool, version) {
+        for (const [what, value] of [
+            ['tool name', tool],
+            ['version', version],
+        ]) {
+            if (!SEGMENT.test(value)) {
+                throw new Error(`The tool cache takes a plain ${what} (letters, digits, . + - _), not "${value}".`);
+            }
+        }
         return external_node_path_default().join(this.root, tool, version, external_node_os_default().arch());
     }
+    /**
+     * The root (followed if it is a link: a user's cache may live elsewhere) and each directory below it on the way to
+     * `dir` that exists (not followed: the cache never makes links there).
+     */
+    checkOwnership(dir) {
+        checkPrivate(this.root, (0,external_node_fs_namespaceObject.statSync)(this.root));
+        let current = this.root;
+        for (const segment of external_node_path_default().relative(this.root, dir).split((external_node_path_default()).sep)) {
+            current = external_node_path_default().join(current, segment);
+            let stats;
+            try {
+                stats = (0,external_node_fs_namespaceObject.lstatSync)(current);
+            }
+            catch {
+                return;
+            }
+            checkPrivate(current, stats);
+        }
+    }
+}
+function checkPrivate(dir, stats) {
+    const uid = process.getuid?.();
+    if (uid === undefined)
+        return;
+    const problem = !stats.isDirectory()
+        ? 'is not a directory'
+        : stats.uid !== uid && stats.uid !== 0
+            ? `belongs to another user (uid ${stats.uid}; you are uid ${uid})`
+            : (stats.mode & 0o022) !== 0
+                ? `can be written by other users (mode ${(stats.mode & 0o777).toString(8)})`
+                : undefined;
+    if (problem === undefined)
+        return;
+    throw new UnsafeToolCacheError(`Refusing the tool cache directory ${dir}: it ${problem}, so the programs in it could be someone else's. ` +
+        'Remove it (or make it yours and writable by you alone) and run again.');
 }
 
 ;// CONCATENATED MODULE: ./src/claude/claude-install.ts
@@ -1700,7 +1760,7 @@ async function locateClaude(claudePath, claudeVersion, env, log, signal, options
             warning(options.describe({ kind: 'path-version-differs', onPath, version, wanted: claudeVersion }));
         }
     }
-    const toolCache = new ToolCache(options.toolCacheDir);
+    const toolCache = new ToolCache(options.toolCacheDir, { private: options.privateToolCache });
     const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
     if (cachedDir !== '') {
         const cached = binIn(cachedDir);
@@ -4843,12 +4903,14 @@ class Transcript {
     batch = [];
     batchBytes = 0;
     failed = false;
-    constructor(file, secrets, warning) {
+    constructor(file, secrets, warning, 
+    /** How the file is opened (tests open a full device as it is). */
+    openFile = createPrivate) {
         this.file = file;
         this.warning = warning;
         this.redactor = secrets.streamRedactor();
         try {
-            this.fd = (0,external_node_fs_namespaceObject.openSync)(file, 'w');
+            this.fd = openFile(file);
         }
         catch (error) {
             this.fail(error);
@@ -4928,6 +4990,13 @@ class Transcript {
             this.fd = undefined;
         }
     }
+}
+/**
+ * Readable by this user alone, and never a file or a link already there: in a shared temporary directory another user
+ * may have taken the predictable name first. Then the transcript is given up.
+ */
+function createPrivate(file) {
+    return (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
 }
 /** A write to a regular file may be short (a disk filling up): write the rest, or throw trying. */
 function writeAll(fd, bytes) {
@@ -5756,6 +5825,7 @@ async function runLoopOnce(config, host) {
         fromPath: config.claudeFromPath,
         warning: log.warning,
         toolCacheDir: host.toolCacheDir,
+        privateToolCache: host.privateToolCache,
         tempDir: host.tempDir || external_node_os_default().tmpdir(),
         describe: host.words.setup,
     });
@@ -6166,6 +6236,11 @@ function isWithin(inner, outer) {
 }
 
 ;// CONCATENATED MODULE: ./src/local/host-words.ts
+/**
+ * The terminal's words for what the shared layers report: a developer's machine as where the loop runs, and the
+ * command's flags by name.
+ */
+
 const LOCAL_WORDS = {
     where: "a terminal on a developer's machine",
     // Run inside a CI job, the command keeps the runner's credentials and file commands from Claude as the Action does.
@@ -6190,6 +6265,14 @@ function describeSetup(problem) {
         case 'npm-failed':
             return `Could not install ${problem.what} (--claude-version): npm ${problem.failure}.`;
     }
+}
+/**
+ * The user's own tool cache: never the shared temporary directory, where another user could put a `claude` there
+ * first. `XDG_CACHE_HOME` counts only when absolute, as the XDG spec says.
+ */
+function localToolCacheDir(env, homeDir) {
+    const cacheHome = env.XDG_CACHE_HOME && external_node_path_default().isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+    return external_node_path_default().join(cacheHome ?? external_node_path_default().join(env.HOME || homeDir, '.cache'), 'autonomous-loop', 'tool-cache');
 }
 
 ;// CONCATENATED MODULE: ./src/local/exit-code.ts
@@ -7256,11 +7339,13 @@ async function main(argv, io) {
         const loopOutcome = await runConfiguredLoop(config, {
             log,
             words: LOCAL_WORDS,
-            toolCacheDir: external_node_path_default().join(external_node_os_default().tmpdir(), 'tool-cache'),
+            toolCacheDir: localToolCacheDir(io.env, external_node_os_default().homedir()),
+            privateToolCache: true,
             env: io.env,
             signal: cancel.signal,
             secrets,
-            tempDir: external_node_os_default().tmpdir(),
+            // A folder of this run's own (mode 0700): another user can neither read the transcript nor take its name.
+            tempDir: (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'autonomous-loop-')),
             runId: `local-${startedAt}-${process.pid}`,
             // A saved loop (--state-dir) is this repository's and this folder's in it.
             identity: { repository, workingDirectory: external_node_path_default().relative(repository, realPath(config.workingDirectory)) || '.' },

@@ -35,6 +35,8 @@ export type SetupProblem =
 export interface LocateOptions {
   /** Where installed versions are kept, in @actions/tool-cache's layout (a runner's tool cache). */
   toolCacheDir: string;
+  /** The cache is this user's alone: directories in it that another user could write are refused (the local host). */
+  privateToolCache?: boolean;
   /** Where an install is staged before it goes into the tool cache. */
   tempDir: string;
   /** A problem in the host's words. */
@@ -106,7 +108,7 @@ export async function locateClaude(
     }
   }
 
-  const toolCache = new ToolCache(options.toolCacheDir);
+  const toolCache = new ToolCache(options.toolCacheDir, { private: options.privateToolCache });
   const cachedDir = toolCache.find(TOOL_NAME, claudeVersion);
   if (cachedDir !== '') {
     const cached = binIn(cachedDir);

@@ -34,10 +34,12 @@ export class Transcript implements TranscriptSink {
     readonly file: string,
     secrets: Secrets,
     private readonly warning: (message: string) => void,
+    /** How the file is opened (tests open a full device as it is). */
+    openFile: (file: string) => number = createPrivate,
   ) {
     this.redactor = secrets.streamRedactor();
     try {
-      this.fd = openSync(file, 'w');
+      this.fd = openFile(file);
     } catch (error) {
       this.fail(error);
     }
@@ -114,6 +116,14 @@ export class Transcript implements TranscriptSink {
       this.fd = undefined;
     }
   }
+}
+
+/**
+ * Readable by this user alone, and never a file or a link already there: in a shared temporary directory another user
+ * may have taken the predictable name first. Then the transcript is given up.
+ */
+function createPrivate(file: string): number {
+  return openSync(file, 'wx', 0o600);
 }
 
 /** A write to a regular file may be short (a disk filling up): write the rest, or throw trying. */

@@ -2,6 +2,7 @@
  * The terminal's words for what the shared layers report: a developer's machine as where the loop runs, and the
  * command's flags by name.
  */
+import path from 'node:path';
 import type { SetupProblem } from '../claude/claude-install.js';
 import type { HostWords } from '../runner.js';
 
@@ -36,4 +37,13 @@ function describeSetup(problem: SetupProblem): string {
     case 'npm-failed':
       return `Could not install ${problem.what} (--claude-version): npm ${problem.failure}.`;
   }
+}
+
+/**
+ * The user's own tool cache: never the shared temporary directory, where another user could put a `claude` there
+ * first. `XDG_CACHE_HOME` counts only when absolute, as the XDG spec says.
+ */
+export function localToolCacheDir(env: NodeJS.ProcessEnv, homeDir: string): string {
+  const cacheHome = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  return path.join(cacheHome ?? path.join(env.HOME || homeDir, '.cache'), 'autonomous-loop', 'tool-cache');
 }

@@ -2,7 +2,7 @@
  * The terminal front end: reads the flags, checks the work tree, runs the loop with the terminal as its host, and
  * reports it (a line per iteration, the final line, `--json`, `--summary`). Returns the exit code.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cloudCredentialSecrets } from '../core/providers.js';
@@ -12,7 +12,7 @@ import type { Log } from '../core/log.js';
 import type { LoopOutcome } from '../core/outcome.js';
 import { killAllGroups } from '../system/process-group.js';
 import { realPath } from '../system/real-path.js';
-import { LOCAL_WORDS } from './host-words.js';
+import { LOCAL_WORDS, localToolCacheDir } from './host-words.js';
 import { Secrets } from '../text/untrusted-text.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-code.js';
 import { parseFlags, UsageError, type LocalCommand, type LocalOptions } from './flags.js';
@@ -83,11 +83,13 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
     const loopOutcome = await runConfiguredLoop(config, {
       log,
       words: LOCAL_WORDS,
-      toolCacheDir: path.join(os.tmpdir(), 'tool-cache'),
+      toolCacheDir: localToolCacheDir(io.env, os.homedir()),
+      privateToolCache: true,
       env: io.env,
       signal: cancel.signal,
       secrets,
-      tempDir: os.tmpdir(),
+      // A folder of this run's own (mode 0700): another user can neither read the transcript nor take its name.
+      tempDir: mkdtempSync(path.join(os.tmpdir(), 'autonomous-loop-')),
       runId: `local-${startedAt}-${process.pid}`,
       // A saved loop (--state-dir) is this repository's and this folder's in it.
       identity: { repository, workingDirectory: path.relative(repository, realPath(config.workingDirectory)) || '.' },
