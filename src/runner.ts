@@ -17,7 +17,12 @@ import {
   type CredentialStandIn,
   type EnvironmentWords,
 } from './claude/claude-cli.js';
-import { locateClaude, SetupCancelledError, type SetupProblem } from './claude/claude-install.js';
+import {
+  locateClaude,
+  SetupCancelledError,
+  type ClaudeExecutable,
+  type SetupProblem,
+} from './claude/claude-install.js';
 import { runClaudeProcess } from './claude/claude-process.js';
 import type { Log } from './core/log.js';
 import type { LoopConfig } from './core/settings.js';
@@ -124,51 +129,100 @@ async function stillPaused(config: Readonly<LoopConfig>, host: RunnerHost): Prom
   };
 }
 
+/** What one run opens and must close however it ends, and what it learns on the way. */
+interface OpenRun {
+  /** Claude and the check carry it: what they leave running outside their process group is found by it. */
+  marker: ProcessMarker;
+  /** Stops what the marker finds, saying so; `after` names what left it. */
+  sweep(after: string): Promise<void>;
+  proxy?: CredentialProxy;
+  transcript?: Transcript;
+  stateSaved: boolean;
+  secretFound: boolean;
+}
+
+/** The search for the CLI, started before the work tree is opened. */
+interface Locating {
+  claude: Promise<ClaudeExecutable>;
+  /** Stops the search (and an install), and waits for it to end, when the run ends before it needs the CLI. */
+  giveUp(): Promise<void>;
+  /** Fires when setting up has used the time limit; undefined without one. */
+  outOfTime: AbortSignal | undefined;
+}
+
 async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Promise<LoopOutcome> {
-  const { log, signal } = host;
   const toolEnv = withoutCredentials(
     host.env,
     [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken],
     host.words.withheld,
   );
-  // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
-  // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
-  // install of it), so that nothing is left running when the host reports it.
-  const setup = new AbortController();
-  // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
-  const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
-  const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
-  const locating = locateClaude(
-    config.claudePath,
-    config.claudeVersion,
-    toolEnv,
-    log.text,
-    AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]),
-    {
-      fromPath: config.claudeFromPath,
-      warning: log.warning,
-      toolCacheDir: host.toolCacheDir,
-      privateToolCache: host.privateToolCache,
-      tempDir: host.tempDir || os.tmpdir(),
-      describe: host.words.setup,
-    },
-  );
-  // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
-  locating.catch(() => undefined);
+  const locating = startLocating(config, host, toolEnv);
   let workspace: Workspace;
   try {
     workspace = await Workspace.open(config.workingDirectory, toolEnv);
   } catch (error) {
-    setup.abort();
-    await locating.catch(() => undefined);
+    await locating.giveUp();
     const message =
       error instanceof NotAGitWorkTreeError
         ? host.words.notAWorkTree(error.directory, error.detail)
         : (error as Error).message;
     return failedBeforeStart(message, config.maxIterations);
   }
-  let transcript: Transcript | undefined;
-  let stateSaved = false;
+  const run = openRun(host.log);
+  try {
+    return await runInWorkTree(config, host, { toolEnv, workspace, locating, run });
+  } catch (error) {
+    if (error instanceof SetupCancelledError) {
+      const cause: StopCause =
+        locating.outOfTime?.aborted && !host.signal.aborted
+          ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
+          : { kind: 'cancelled_setup', what: 'claude' };
+      return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
+    }
+    return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved: run.stateSaved };
+  } finally {
+    await run.sweep('Claude or the check');
+    await run.proxy?.close();
+    await run.transcript?.close();
+    workspace.dispose();
+  }
+}
+
+/**
+ * The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
+ * git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
+ * install of it), so that nothing is left running when the host reports it.
+ */
+function startLocating(config: Readonly<LoopConfig>, host: RunnerHost, toolEnv: Record<string, string>): Locating {
+  const setup = new AbortController();
+  // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
+  const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
+  const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
+  const claude = locateClaude(
+    config.claudePath,
+    config.claudeVersion,
+    toolEnv,
+    host.log.text,
+    AbortSignal.any([host.signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]),
+    {
+      fromPath: config.claudeFromPath,
+      warning: host.log.warning,
+      toolCacheDir: host.toolCacheDir,
+      privateToolCache: host.privateToolCache,
+      tempDir: host.tempDir || os.tmpdir(),
+      describe: host.words.setup,
+    },
+  );
+  // Its failure is read once the work tree is open; until then it must not count as unhandled.
+  claude.catch(() => undefined);
+  const giveUp = async (): Promise<void> => {
+    setup.abort();
+    await claude.catch(() => undefined);
+  };
+  return { claude, giveUp, outOfTime };
+}
+
+function openRun(log: Log): OpenRun {
   // Claude and the check carry this run's marker: what they leave running outside their process group (`nohup cmd &`,
   // `setsid cmd`) is found by it and stopped when the iteration or the check ends, however it ends.
   const marker = new ProcessMarker();
@@ -176,175 +230,232 @@ async function runLoopOnce(config: Readonly<LoopConfig>, host: RunnerHost): Prom
     const killed = await marker.sweep();
     if (killed > 0) log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
   };
-  let proxy: CredentialProxy | undefined;
-  try {
-    let settings: string | undefined;
-    if (config.sandbox) {
-      const sandbox = await setUpSandbox(config, host, toolEnv, outOfTime);
-      if (typeof sandbox !== 'string') {
-        setup.abort();
-        await locating.catch(() => undefined);
-        return sandbox;
-      }
-      settings = sandbox;
-    }
-    const claude = await locating;
-    log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+  return { marker, sweep, stateSaved: false, secretFound: false };
+}
 
-    // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
-    // A cloud provider signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
-    const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
-    let standIn: CredentialStandIn | undefined;
-    if (credential) {
-      proxy = await CredentialProxy.start({
-        credential,
-        upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
-        warning: log.warning,
-        proxyEnv: host.env,
-      });
-      host.secrets.add(proxy.token);
-      standIn = { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
-      log.text(
-        `Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
-          `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`,
-      );
-    }
-    const runningAsRoot = process.getuid?.() === 0;
-    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
-    for (const note of notes) log.text(note);
+/** The open work tree, the CLI being looked for, and what the run holds open. */
+interface WorkTree {
+  toolEnv: Record<string, string>;
+  workspace: Workspace;
+  locating: Locating;
+  run: OpenRun;
+}
 
-    const store =
-      config.stateDir === ''
-        ? undefined
-        : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
-    const saved = store ? await savedLoop(store, host.identity, log) : undefined;
-    let saveWarned = false;
+/** Everything the iterations and the check run with, once set up. */
+interface RunSetup extends WorkTree {
+  claudePath: string;
+  /** The sandbox's --settings JSON; undefined without the sandbox. */
+  settings: string | undefined;
+  /** Claude's environment. */
+  env: Record<string, string>;
+  store: StateStore | undefined;
+  transcript: Transcript;
+}
 
-    const runTranscript = new Transcript(
-      path.join(host.tempDir || os.tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`),
-      host.secrets,
-      log.warning,
-    );
-    transcript = runTranscript;
-
-    const guard = new SecretGuard(workspace, host.secrets);
-    let secretFound = false;
-    const deps: LoopDeps = {
-      transcriptFile: () => runTranscript.path,
-      runIteration: (request) => {
-        runTranscript.markRun(request.number, request.attempt);
-        return runClaudeProcess({
-          executable: claude.path,
-          args: buildClaudeArgs(config, request, host.words.where, settings),
-          env: marker.mark(env),
-          cwd: config.workingDirectory,
-          prompt: request.prompt,
-          timeoutMs: request.timeoutMs,
-          signal,
-          transcript: runTranscript,
-          secrets: host.secrets,
-          onEvent: (event) => {
-            const line = formatEvent(event);
-            if (line !== undefined) log.text(line);
-          },
-        }).finally(() => sweep(`Claude in iteration ${request.number}`));
-      },
-      runCheck: async (number, timeoutMs) => {
-        log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
-        const check = await runCheck({
-          command: config.checkCommand,
-          cwd: config.workingDirectory,
-          env: marker.mark(toolEnv),
-          timeoutMs,
-          signal,
-          secrets: host.secrets,
-          onLine: log.text,
-        }).finally(() => sweep('the check'));
-        log.endGroup();
-        const end = describeCheckEnd(check, timeoutMs);
-        log.text(
-          `Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`,
-        );
-        return check;
-      },
-      fingerprint: () => workspace.fingerprint(),
-      countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
-      findSecrets: async (from, to) => {
-        const places = await guard.find(from, to);
-        secretFound ||= places.length > 0;
-        return places;
-      },
-      sleep,
-      now: Date.now,
-      describe: host.describe,
-      saveState: async (state) => {
-        if (!store) return;
-        try {
-          for (const removed of await store.save(state)) log.warning(removed);
-          stateSaved = true;
-        } catch (error) {
-          stateSaved = false;
-          // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
-          if (!saveWarned) {
-            log.warning(
-              `Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${(error as Error).message}. ` +
-                'A later run cannot continue from this point.',
-            );
-          }
-          saveWarned = true;
-        }
-      },
-      log: {
-        startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
-        endIteration: (record, verdict) => {
-          log.endGroup();
-          const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
-          const denied = describeDenials(record.deniedTools);
-          log.text(
-            `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-              `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
-              `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
-          );
-          host.onIterationEnded?.(record);
-        },
-        warning: log.warning,
-      },
-    };
-    const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
-    const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
-    if (store && saved && outcome.savedSessionFailed) {
-      // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
-      // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
-      await store.discard().catch(() => undefined);
-      stateSaved = false;
-      log.warning(
-        `Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
-          `${store.dir} is discarded, and the next run starts a new loop.`,
-      );
+/** Sets up the sandbox, the CLI, the proxy and the saved state, then continues the saved loop or starts one. */
+async function runInWorkTree(config: Readonly<LoopConfig>, host: RunnerHost, tree: WorkTree): Promise<LoopOutcome> {
+  const { log } = host;
+  let settings: string | undefined;
+  if (config.sandbox) {
+    const sandbox = await setUpSandbox(config, host, tree.toolEnv, tree.locating.outOfTime);
+    if (typeof sandbox !== 'string') {
+      await tree.locating.giveUp();
+      return sandbox;
     }
-    if (store && secretFound) {
-      // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
-      // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
-      await store.discard().catch(() => undefined);
-      stateSaved = false;
-      log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
-    }
-    return { ...outcome, stateSaved };
-  } catch (error) {
-    if (error instanceof SetupCancelledError) {
-      const cause: StopCause =
-        outOfTime?.aborted && !signal.aborted
-          ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
-          : { kind: 'cancelled_setup', what: 'claude' };
-      return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
-    }
-    return { ...failedBeforeStart((error as Error).message, config.maxIterations), stateSaved };
-  } finally {
-    await sweep('Claude or the check');
-    await proxy?.close();
-    await transcript?.close();
-    workspace.dispose();
+    settings = sandbox;
   }
+  const claude = await tree.locating.claude;
+  log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+  const standIn = await startProxy(config, host, tree.run);
+  const runningAsRoot = process.getuid?.() === 0;
+  const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
+  for (const note of notes) log.text(note);
+
+  const store =
+    config.stateDir === ''
+      ? undefined
+      : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
+  const saved = store ? await savedLoop(store, host.identity, log) : undefined;
+  const transcript = new Transcript(
+    path.join(host.tempDir || os.tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`),
+    host.secrets,
+    log.warning,
+  );
+  tree.run.transcript = transcript;
+
+  const deps = loopDeps(config, host, { ...tree, claudePath: claude.path, settings, env, store, transcript });
+  const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
+  const outcome = await runLoop(config, deps, host.signal, { identity: host.identity, saved, deadline });
+  if (store) await discardBadState(store, saved, outcome, tree.run, log);
+  return { ...outcome, stateSaved: tree.run.stateSaved };
+}
+
+/**
+ * Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts. A cloud provider
+ * signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
+ */
+async function startProxy(
+  config: Readonly<LoopConfig>,
+  host: RunnerHost,
+  run: OpenRun,
+): Promise<CredentialStandIn | undefined> {
+  const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
+  if (!credential) return undefined;
+  const proxy = await CredentialProxy.start({
+    credential,
+    upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
+    warning: host.log.warning,
+    proxyEnv: host.env,
+  });
+  run.proxy = proxy;
+  host.secrets.add(proxy.token);
+  host.log.text(
+    `Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
+      `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`,
+  );
+  return { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
+}
+
+/** After the loop: a saved state that a later run must not continue is discarded. */
+async function discardBadState(
+  store: StateStore,
+  saved: LoopState | undefined,
+  outcome: LoopOutcome,
+  run: OpenRun,
+  log: Log,
+): Promise<void> {
+  if (saved && outcome.savedSessionFailed) {
+    // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
+    // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
+    await store.discard().catch(() => undefined);
+    run.stateSaved = false;
+    log.warning(
+      `Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
+        `${store.dir} is discarded, and the next run starts a new loop.`,
+    );
+  }
+  if (run.secretFound) {
+    // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
+    // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
+    await store.discard().catch(() => undefined);
+    run.stateSaved = false;
+    log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
+  }
+}
+
+/** Wires the loop to real processes: Claude, the check, git, the state store and the host's log. */
+function loopDeps(config: Readonly<LoopConfig>, host: RunnerHost, setup: RunSetup): LoopDeps {
+  const { workspace, run } = setup;
+  const guard = new SecretGuard(workspace, host.secrets);
+  return {
+    transcriptFile: () => setup.transcript.path,
+    runIteration: iterationRunner(config, host, setup),
+    runCheck: checkRunner(config, host, setup),
+    fingerprint: () => workspace.fingerprint(),
+    countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+    findSecrets: async (from, to) => {
+      const places = await guard.find(from, to);
+      run.secretFound ||= places.length > 0;
+      return places;
+    },
+    sleep,
+    now: Date.now,
+    describe: host.describe,
+    saveState: stateSaver(config, host, setup.store, run),
+    log: iterationLog(host),
+  };
+}
+
+function iterationRunner(config: Readonly<LoopConfig>, host: RunnerHost, setup: RunSetup): LoopDeps['runIteration'] {
+  const { log } = host;
+  const { transcript, run } = setup;
+  return (request) => {
+    transcript.markRun(request.number, request.attempt);
+    return runClaudeProcess({
+      executable: setup.claudePath,
+      args: buildClaudeArgs(config, request, host.words.where, setup.settings),
+      env: run.marker.mark(setup.env),
+      cwd: config.workingDirectory,
+      prompt: request.prompt,
+      timeoutMs: request.timeoutMs,
+      signal: host.signal,
+      transcript,
+      secrets: host.secrets,
+      onEvent: (event) => {
+        const line = formatEvent(event);
+        if (line !== undefined) log.text(line);
+      },
+    }).finally(() => run.sweep(`Claude in iteration ${request.number}`));
+  };
+}
+
+function checkRunner(config: Readonly<LoopConfig>, host: RunnerHost, setup: RunSetup): LoopDeps['runCheck'] {
+  const { log } = host;
+  const { run } = setup;
+  return async (number, timeoutMs) => {
+    log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+    const check = await runCheck({
+      command: config.checkCommand,
+      cwd: config.workingDirectory,
+      env: run.marker.mark(setup.toolEnv),
+      timeoutMs,
+      signal: host.signal,
+      secrets: host.secrets,
+      onLine: log.text,
+    }).finally(() => run.sweep('the check'));
+    log.endGroup();
+    const end = describeCheckEnd(check, timeoutMs);
+    log.text(
+      `Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`,
+    );
+    return check;
+  };
+}
+
+function stateSaver(
+  config: Readonly<LoopConfig>,
+  host: RunnerHost,
+  store: StateStore | undefined,
+  run: OpenRun,
+): LoopDeps['saveState'] {
+  const { log } = host;
+  let saveWarned = false;
+  return async (state) => {
+    if (!store) return;
+    try {
+      for (const removed of await store.save(state)) log.warning(removed);
+      run.stateSaved = true;
+    } catch (error) {
+      run.stateSaved = false;
+      // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
+      if (!saveWarned) {
+        log.warning(
+          `Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${(error as Error).message}. ` +
+            'A later run cannot continue from this point.',
+        );
+      }
+      saveWarned = true;
+    }
+  };
+}
+
+function iterationLog(host: RunnerHost): LoopDeps['log'] {
+  const { log } = host;
+  return {
+    startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
+    endIteration: (record, verdict) => {
+      log.endGroup();
+      const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+      const denied = describeDenials(record.deniedTools);
+      log.text(
+        `Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+          `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+          `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`,
+      );
+      host.onIterationEnded?.(record);
+    },
+    warning: log.warning,
+  };
 }
 
 /** The --settings JSON that turns the sandbox on, once its tools work; else the outcome that ends the run. */

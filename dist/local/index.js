@@ -97,47 +97,54 @@ function unsupportedSwitchesOn(env) {
 const has = (env, ...names) => names.every((name) => (env[name] ?? '') !== '');
 /** What `provider` needs and `env` lacks, most basic first; empty when all is there. */
 function missingSettings(provider, env) {
+    if (provider === 'bedrock')
+        return missingForBedrock(env);
+    if (provider === 'vertex')
+        return missingForVertex(env);
+    if (provider === 'foundry')
+        return missingForFoundry(env);
+    return [];
+}
+function missingForBedrock(env) {
     const missing = [];
-    if (provider === 'bedrock') {
-        if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
-            missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
-        }
-        const signedIn = isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
-            has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
-            has(env, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') ||
-            has(env, 'AWS_PROFILE') ||
-            has(env, 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN') ||
-            has(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI') ||
-            has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
-        if (!signedIn) {
-            missing.push({
-                kind: 'aws-credentials',
-                needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
-                credential: true,
-            });
-        }
+    if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
+        missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
     }
-    else if (provider === 'vertex') {
-        const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
-        if (absent.length > 0) {
-            missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
-        }
-        if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
-            missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
-        }
-    }
-    else if (provider === 'foundry') {
-        // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
-        // leaves nothing in the environment to look for.
-        if (!has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') && !has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) {
-            missing.push({
-                kind: 'foundry-endpoint',
-                needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
-                credential: false,
-            });
-        }
+    const signedIn = isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
+        has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
+        has(env, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') ||
+        has(env, 'AWS_PROFILE') ||
+        has(env, 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN') ||
+        has(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI') ||
+        has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
+    if (!signedIn) {
+        missing.push({
+            kind: 'aws-credentials',
+            needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
+            credential: true,
+        });
     }
     return missing;
+}
+function missingForVertex(env) {
+    const missing = [];
+    const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
+    if (absent.length > 0) {
+        missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
+    }
+    if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
+        missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
+    }
+    return missing;
+}
+function missingForFoundry(env) {
+    // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
+    // leaves nothing in the environment to look for.
+    if (has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') || has(env, 'ANTHROPIC_FOUNDRY_BASE_URL'))
+        return [];
+    return [
+        { kind: 'foundry-endpoint', needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL', credential: false },
+    ];
 }
 /**
  * The secret values among the cloud credentials in `env`: the variables above, and the secret fields of the Google
@@ -5812,39 +5819,66 @@ async function stillPaused(config, host) {
     };
 }
 async function runLoopOnce(config, host) {
-    const { log, signal } = host;
     const toolEnv = withoutCredentials(host.env, [config.githubToken, config.anthropicApiKey, config.claudeCodeOauthToken], host.words.withheld);
-    // The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
-    // git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
-    // install of it), so that nothing is left running when the host reports it.
-    const setup = new AbortController();
-    // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
-    const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
-    const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
-    const locating = locateClaude(config.claudePath, config.claudeVersion, toolEnv, log.text, AbortSignal.any([signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]), {
-        fromPath: config.claudeFromPath,
-        warning: log.warning,
-        toolCacheDir: host.toolCacheDir,
-        privateToolCache: host.privateToolCache,
-        tempDir: host.tempDir || external_node_os_default().tmpdir(),
-        describe: host.words.setup,
-    });
-    // Its failure is read below, once the work tree is open; until then it must not count as unhandled.
-    locating.catch(() => undefined);
+    const locating = startLocating(config, host, toolEnv);
     let workspace;
     try {
         workspace = await Workspace.open(config.workingDirectory, toolEnv);
     }
     catch (error) {
-        setup.abort();
-        await locating.catch(() => undefined);
+        await locating.giveUp();
         const message = error instanceof NotAGitWorkTreeError
             ? host.words.notAWorkTree(error.directory, error.detail)
             : error.message;
         return failedBeforeStart(message, config.maxIterations);
     }
-    let transcript;
-    let stateSaved = false;
+    const run = openRun(host.log);
+    try {
+        return await runInWorkTree(config, host, { toolEnv, workspace, locating, run });
+    }
+    catch (error) {
+        if (error instanceof SetupCancelledError) {
+            const cause = locating.outOfTime?.aborted && !host.signal.aborted
+                ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
+                : { kind: 'cancelled_setup', what: 'claude' };
+            return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
+        }
+        return { ...failedBeforeStart(error.message, config.maxIterations), stateSaved: run.stateSaved };
+    }
+    finally {
+        await run.sweep('Claude or the check');
+        await run.proxy?.close();
+        await run.transcript?.close();
+        workspace.dispose();
+    }
+}
+/**
+ * The CLI and the work tree are looked up at the same time: each mostly waits for a program (`claude --version`,
+ * git), and the first iteration needs both. A work tree that is no good stops the search for the CLI (and an
+ * install of it), so that nothing is left running when the host reports it.
+ */
+function startLocating(config, host, toolEnv) {
+    const setup = new AbortController();
+    // Setting up counts toward the time limit: a stalled npm install or a slow `claude --version` is stopped at it.
+    const setupTimeLeft = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs - Date.now();
+    const outOfTime = setupTimeLeft === undefined ? undefined : AbortSignal.timeout(Math.max(0, setupTimeLeft));
+    const claude = locateClaude(config.claudePath, config.claudeVersion, toolEnv, host.log.text, AbortSignal.any([host.signal, setup.signal, ...(outOfTime ? [outOfTime] : [])]), {
+        fromPath: config.claudeFromPath,
+        warning: host.log.warning,
+        toolCacheDir: host.toolCacheDir,
+        privateToolCache: host.privateToolCache,
+        tempDir: host.tempDir || external_node_os_default().tmpdir(),
+        describe: host.words.setup,
+    });
+    // Its failure is read once the work tree is open; until then it must not count as unhandled.
+    claude.catch(() => undefined);
+    const giveUp = async () => {
+        setup.abort();
+        await claude.catch(() => undefined);
+    };
+    return { claude, giveUp, outOfTime };
+}
+function openRun(log) {
     // Claude and the check carry this run's marker: what they leave running outside their process group (`nohup cmd &`,
     // `setsid cmd`) is found by it and stopped when the iteration or the check ends, however it ends.
     const marker = new ProcessMarker();
@@ -5853,162 +5887,180 @@ async function runLoopOnce(config, host) {
         if (killed > 0)
             log.text(`Stopped ${killed} background process(es) left running by ${after}.`);
     };
-    let proxy;
-    try {
-        let settings;
-        if (config.sandbox) {
-            const sandbox = await setUpSandbox(config, host, toolEnv, outOfTime);
-            if (typeof sandbox !== 'string') {
-                setup.abort();
-                await locating.catch(() => undefined);
-                return sandbox;
+    return { marker, sweep, stateSaved: false, secretFound: false };
+}
+/** Sets up the sandbox, the CLI, the proxy and the saved state, then continues the saved loop or starts one. */
+async function runInWorkTree(config, host, tree) {
+    const { log } = host;
+    let settings;
+    if (config.sandbox) {
+        const sandbox = await setUpSandbox(config, host, tree.toolEnv, tree.locating.outOfTime);
+        if (typeof sandbox !== 'string') {
+            await tree.locating.giveUp();
+            return sandbox;
+        }
+        settings = sandbox;
+    }
+    const claude = await tree.locating.claude;
+    log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
+    const standIn = await startProxy(config, host, tree.run);
+    const runningAsRoot = process.getuid?.() === 0;
+    const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
+    for (const note of notes)
+        log.text(note);
+    const store = config.stateDir === ''
+        ? undefined
+        : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
+    const saved = store ? await savedLoop(store, host.identity, log) : undefined;
+    const transcript = new Transcript(external_node_path_default().join(host.tempDir || external_node_os_default().tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`), host.secrets, log.warning);
+    tree.run.transcript = transcript;
+    const deps = loopDeps(config, host, { ...tree, claudePath: claude.path, settings, env, store, transcript });
+    const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
+    const outcome = await runLoop(config, deps, host.signal, { identity: host.identity, saved, deadline });
+    if (store)
+        await discardBadState(store, saved, outcome, tree.run, log);
+    return { ...outcome, stateSaved: tree.run.stateSaved };
+}
+/**
+ * Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts. A cloud provider
+ * signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
+ */
+async function startProxy(config, host, run) {
+    const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
+    if (!credential)
+        return undefined;
+    const proxy = await CredentialProxy.start({
+        credential,
+        upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
+        warning: host.log.warning,
+        proxyEnv: host.env,
+    });
+    run.proxy = proxy;
+    host.secrets.add(proxy.token);
+    host.log.text(`Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
+        `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`);
+    return { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
+}
+/** After the loop: a saved state that a later run must not continue is discarded. */
+async function discardBadState(store, saved, outcome, run, log) {
+    if (saved && outcome.savedSessionFailed) {
+        // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
+        // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
+        await store.discard().catch(() => undefined);
+        run.stateSaved = false;
+        log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
+            `${store.dir} is discarded, and the next run starts a new loop.`);
+    }
+    if (run.secretFound) {
+        // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
+        // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
+        await store.discard().catch(() => undefined);
+        run.stateSaved = false;
+        log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
+    }
+}
+/** Wires the loop to real processes: Claude, the check, git, the state store and the host's log. */
+function loopDeps(config, host, setup) {
+    const { workspace, run } = setup;
+    const guard = new SecretGuard(workspace, host.secrets);
+    return {
+        transcriptFile: () => setup.transcript.path,
+        runIteration: iterationRunner(config, host, setup),
+        runCheck: checkRunner(config, host, setup),
+        fingerprint: () => workspace.fingerprint(),
+        countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
+        findSecrets: async (from, to) => {
+            const places = await guard.find(from, to);
+            run.secretFound ||= places.length > 0;
+            return places;
+        },
+        sleep,
+        now: Date.now,
+        describe: host.describe,
+        saveState: stateSaver(config, host, setup.store, run),
+        log: iterationLog(host),
+    };
+}
+function iterationRunner(config, host, setup) {
+    const { log } = host;
+    const { transcript, run } = setup;
+    return (request) => {
+        transcript.markRun(request.number, request.attempt);
+        return runClaudeProcess({
+            executable: setup.claudePath,
+            args: buildClaudeArgs(config, request, host.words.where, setup.settings),
+            env: run.marker.mark(setup.env),
+            cwd: config.workingDirectory,
+            prompt: request.prompt,
+            timeoutMs: request.timeoutMs,
+            signal: host.signal,
+            transcript,
+            secrets: host.secrets,
+            onEvent: (event) => {
+                const line = formatEvent(event);
+                if (line !== undefined)
+                    log.text(line);
+            },
+        }).finally(() => run.sweep(`Claude in iteration ${request.number}`));
+    };
+}
+function checkRunner(config, host, setup) {
+    const { log } = host;
+    const { run } = setup;
+    return async (number, timeoutMs) => {
+        log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
+        const check = await runCheck({
+            command: config.checkCommand,
+            cwd: config.workingDirectory,
+            env: run.marker.mark(setup.toolEnv),
+            timeoutMs,
+            signal: host.signal,
+            secrets: host.secrets,
+            onLine: log.text,
+        }).finally(() => run.sweep('the check'));
+        log.endGroup();
+        const end = describeCheckEnd(check, timeoutMs);
+        log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
+        return check;
+    };
+}
+function stateSaver(config, host, store, run) {
+    const { log } = host;
+    let saveWarned = false;
+    return async (state) => {
+        if (!store)
+            return;
+        try {
+            for (const removed of await store.save(state))
+                log.warning(removed);
+            run.stateSaved = true;
+        }
+        catch (error) {
+            run.stateSaved = false;
+            // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
+            if (!saveWarned) {
+                log.warning(`Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${error.message}. ` +
+                    'A later run cannot continue from this point.');
             }
-            settings = sandbox;
+            saveWarned = true;
         }
-        const claude = await locating;
-        log.text(`Using Claude Code ${claude.version} from ${claude.source} (${claude.path})`);
-        // Claude gets a stand-in for the credential, good only at this proxy and only while the run lasts.
-        // A cloud provider signs in with the job's cloud credentials, to its own endpoint: no proxy stands in for those.
-        const credential = config.provider === 'anthropic' ? claudeCredential(config, host.env) : undefined;
-        let standIn;
-        if (credential) {
-            proxy = await CredentialProxy.start({
-                credential,
-                upstream: host.env.ANTHROPIC_BASE_URL || ANTHROPIC_API,
-                warning: log.warning,
-                proxyEnv: host.env,
-            });
-            host.secrets.add(proxy.token);
-            standIn = { kind: credential.kind, token: proxy.token, baseUrl: proxy.url };
-            log.text(`Claude holds a stand-in ${credential.kind === 'api-key' ? 'API key' : 'OAuth token'}, good only at ` +
-                `${proxy.url} during this run; the proxy sends its requests on to ${proxy.upstreamOrigin}.`);
-        }
-        const runningAsRoot = process.getuid?.() === 0;
-        const { env, notes } = buildClaudeEnv(config, host.env, runningAsRoot, host.words, standIn);
-        for (const note of notes)
-            log.text(note);
-        const store = config.stateDir === ''
-            ? undefined
-            : new StateStore(config.stateDir, claudeConfigDir(env), config.workingDirectory, host.secrets);
-        const saved = store ? await savedLoop(store, host.identity, log) : undefined;
-        let saveWarned = false;
-        const runTranscript = new Transcript(external_node_path_default().join(host.tempDir || external_node_os_default().tmpdir(), `autonomous-loop-${host.runId}-${Date.now()}.jsonl`), host.secrets, log.warning);
-        transcript = runTranscript;
-        const guard = new SecretGuard(workspace, host.secrets);
-        let secretFound = false;
-        const deps = {
-            transcriptFile: () => runTranscript.path,
-            runIteration: (request) => {
-                runTranscript.markRun(request.number, request.attempt);
-                return runClaudeProcess({
-                    executable: claude.path,
-                    args: buildClaudeArgs(config, request, host.words.where, settings),
-                    env: marker.mark(env),
-                    cwd: config.workingDirectory,
-                    prompt: request.prompt,
-                    timeoutMs: request.timeoutMs,
-                    signal,
-                    transcript: runTranscript,
-                    secrets: host.secrets,
-                    onEvent: (event) => {
-                        const line = formatEvent(event);
-                        if (line !== undefined)
-                            log.text(line);
-                    },
-                }).finally(() => sweep(`Claude in iteration ${request.number}`));
-            },
-            runCheck: async (number, timeoutMs) => {
-                log.startGroup(`Check after iteration ${number}: ${config.checkCommand}`);
-                const check = await runCheck({
-                    command: config.checkCommand,
-                    cwd: config.workingDirectory,
-                    env: marker.mark(toolEnv),
-                    timeoutMs,
-                    signal,
-                    secrets: host.secrets,
-                    onLine: log.text,
-                }).finally(() => sweep('the check'));
-                log.endGroup();
-                const end = describeCheckEnd(check, timeoutMs);
-                log.text(`Check after iteration ${number}: ${check.passed ? 'passed' : `failed (${end})`}, ${(check.durationMs / 1000).toFixed(1)} s`);
-                return check;
-            },
-            fingerprint: () => workspace.fingerprint(),
-            countChangedFiles: (from, to) => workspace.countChangedFiles(from, to),
-            findSecrets: async (from, to) => {
-                const places = await guard.find(from, to);
-                secretFound ||= places.length > 0;
-                return places;
-            },
-            sleep,
-            now: Date.now,
-            describe: host.describe,
-            saveState: async (state) => {
-                if (!store)
-                    return;
-                try {
-                    for (const removed of await store.save(state))
-                        log.warning(removed);
-                    stateSaved = true;
-                }
-                catch (error) {
-                    stateSaved = false;
-                    // Said once: the same cause (a full disk, a read-only directory) would repeat after every iteration.
-                    if (!saveWarned) {
-                        log.warning(`Could not save the loop's state in ${host.words.stateDir(config.stateDir)}: ${error.message}. ` +
-                            'A later run cannot continue from this point.');
-                    }
-                    saveWarned = true;
-                }
-            },
-            log: {
-                startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
-                endIteration: (record, verdict) => {
-                    log.endGroup();
-                    const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
-                    const denied = describeDenials(record.deniedTools);
-                    log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
-                        `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
-                        `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
-                    host.onIterationEnded?.(record);
-                },
-                warning: log.warning,
-            },
-        };
-        const deadline = config.timeLimitMs === undefined ? undefined : host.startedAt + config.timeLimitMs;
-        const outcome = await runLoop(config, deps, signal, { identity: host.identity, saved, deadline });
-        if (store && saved && outcome.savedSessionFailed) {
-            // Not found where it was put back (a naming of the CLI's project directory we did not foresee), or refused by
-            // the API: resuming again would fail the same way in every later run, so the next one starts a new loop.
-            await store.discard().catch(() => undefined);
-            stateSaved = false;
-            log.warning(`Claude Code could not resume the saved session ${saved.sessionId} (${shorten(outcome.reason, 500)}); the saved state in ` +
-                `${store.dir} is discarded, and the next run starts a new loop.`);
-        }
-        if (store && secretFound) {
-            // The loop did not save its leaking work; a state saved by an earlier iteration or run would still have a
-            // later run continue the conversation that led to it, as if nothing happened: the next run starts anew.
-            await store.discard().catch(() => undefined);
-            stateSaved = false;
-            log.warning(`A secret was found in the loop's work: the saved state in ${store.dir} is discarded.`);
-        }
-        return { ...outcome, stateSaved };
-    }
-    catch (error) {
-        if (error instanceof SetupCancelledError) {
-            const cause = outOfTime?.aborted && !signal.aborted
-                ? setupOutOfTime(config, { at: 'setup', what: 'claude', during: error.during })
-                : { kind: 'cancelled_setup', what: 'claude' };
-            return stoppedBeforeStart(cause, host.describe(cause), config.maxIterations);
-        }
-        return { ...failedBeforeStart(error.message, config.maxIterations), stateSaved };
-    }
-    finally {
-        await sweep('Claude or the check');
-        await proxy?.close();
-        await transcript?.close();
-        workspace.dispose();
-    }
+    };
+}
+function iterationLog(host) {
+    const { log } = host;
+    return {
+        startIteration: (number, max) => log.startGroup(`Iteration ${number} of ${max}`),
+        endIteration: (record, verdict) => {
+            log.endGroup();
+            const cost = `${record.costKnown ? '' : 'at least '}$${formatCost(record.costUsd)}`;
+            const denied = describeDenials(record.deniedTools);
+            log.text(`Iteration ${record.number}: ${(record.durationMs / 1000).toFixed(1)} s, ${record.turns} turns, ` +
+                `${record.toolCalls} tool calls${denied ? ` (denied: ${denied})` : ''}, ${cost}, ` +
+                `${record.changed ? 'files changed' : 'no file changes'} → ${verdict}`);
+            host.onIterationEnded?.(record);
+        },
+        warning: log.warning,
+    };
 }
 /** The --settings JSON that turns the sandbox on, once its tools work; else the outcome that ends the run. */
 async function setUpSandbox(config, host, toolEnv, outOfTime) {

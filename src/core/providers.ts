@@ -78,46 +78,54 @@ const has = (env: NodeJS.ProcessEnv, ...names: string[]): boolean => names.every
 
 /** What `provider` needs and `env` lacks, most basic first; empty when all is there. */
 export function missingSettings(provider: Provider, env: NodeJS.ProcessEnv): MissingSetting[] {
+  if (provider === 'bedrock') return missingForBedrock(env);
+  if (provider === 'vertex') return missingForVertex(env);
+  if (provider === 'foundry') return missingForFoundry(env);
+  return [];
+}
+
+function missingForBedrock(env: NodeJS.ProcessEnv): MissingSetting[] {
   const missing: MissingSetting[] = [];
-  if (provider === 'bedrock') {
-    if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
-      missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
-    }
-    const signedIn =
-      isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
-      has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
-      has(env, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') ||
-      has(env, 'AWS_PROFILE') ||
-      has(env, 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN') ||
-      has(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI') ||
-      has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
-    if (!signedIn) {
-      missing.push({
-        kind: 'aws-credentials',
-        needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
-        credential: true,
-      });
-    }
-  } else if (provider === 'vertex') {
-    const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
-    if (absent.length > 0) {
-      missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
-    }
-    if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
-      missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
-    }
-  } else if (provider === 'foundry') {
-    // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
-    // leaves nothing in the environment to look for.
-    if (!has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') && !has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) {
-      missing.push({
-        kind: 'foundry-endpoint',
-        needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL',
-        credential: false,
-      });
-    }
+  if (!has(env, 'AWS_REGION') && !has(env, 'AWS_DEFAULT_REGION')) {
+    missing.push({ kind: 'aws-region', needs: 'AWS_REGION', credential: false });
+  }
+  const signedIn =
+    isSwitchOn(env.CLAUDE_CODE_SKIP_BEDROCK_AUTH) ||
+    has(env, 'AWS_BEARER_TOKEN_BEDROCK') ||
+    has(env, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') ||
+    has(env, 'AWS_PROFILE') ||
+    has(env, 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN') ||
+    has(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI') ||
+    has(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
+  if (!signedIn) {
+    missing.push({
+      kind: 'aws-credentials',
+      needs: 'AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK)',
+      credential: true,
+    });
   }
   return missing;
+}
+
+function missingForVertex(env: NodeJS.ProcessEnv): MissingSetting[] {
+  const missing: MissingSetting[] = [];
+  const absent = ['ANTHROPIC_VERTEX_PROJECT_ID', 'CLOUD_ML_REGION'].filter((name) => !has(env, name));
+  if (absent.length > 0) {
+    missing.push({ kind: 'vertex-project', needs: absent.join(' and '), absent, credential: false });
+  }
+  if (!isSwitchOn(env.CLAUDE_CODE_SKIP_VERTEX_AUTH) && !has(env, 'GOOGLE_APPLICATION_CREDENTIALS')) {
+    missing.push({ kind: 'google-credentials', needs: 'GOOGLE_APPLICATION_CREDENTIALS', credential: true });
+  }
+  return missing;
+}
+
+function missingForFoundry(env: NodeJS.ProcessEnv): MissingSetting[] {
+  // The key is optional: without it the CLI signs in with Entra ID (azure/login, a managed identity), which
+  // leaves nothing in the environment to look for.
+  if (has(env, 'ANTHROPIC_FOUNDRY_RESOURCE') || has(env, 'ANTHROPIC_FOUNDRY_BASE_URL')) return [];
+  return [
+    { kind: 'foundry-endpoint', needs: 'ANTHROPIC_FOUNDRY_RESOURCE or ANTHROPIC_FOUNDRY_BASE_URL', credential: false },
+  ];
 }
 
 /**
