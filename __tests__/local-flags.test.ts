@@ -6,7 +6,8 @@ import { DEFAULT_CONTINUATION_PROMPT } from '../src/core/settings.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, exitCodeFor } from '../src/local/exit-code.js';
 import { FLAG_NAMES, parseFlags, UsageError } from '../src/local/flags.js';
 import type { Where } from '../src/local/flag-paths.js';
-import { inert, useColour } from '../src/local/terminal.js';
+import { useColour } from '../src/local/terminal.js';
+import { terminalText } from '../src/text/untrusted-text.js';
 import { HELP } from '../src/local/help.js';
 import { VERSION } from '../src/local/version.js';
 
@@ -301,7 +302,7 @@ describe('exitCodeFor', () => {
 
 describe('terminal output', () => {
   it('breaks workflow commands and drops control sequences', () => {
-    const shown = inert('::error::x\n  ::set-output name=a::b ##[warning]y \x1b]0;title\x07\x1b[2Jz\r');
+    const shown = terminalText('::error::x\n  ::set-output name=a::b ##[warning]y \x1b]0;title\x07\x1b[2Jz\r');
     expect(shown).not.toContain('::');
     expect(shown).not.toContain('##[');
     for (const control of ['\x1b', '\x07', '\r']) expect(shown).not.toContain(control);

@@ -452,9 +452,9 @@ function endsWithStartOf(data, at, bytes) {
 ;// CONCATENATED MODULE: ./src/text/untrusted-text.ts
 /**
  * The one door for untrusted text (from Claude, a tool, the CLI, the repository or a restored cache) on its way out:
- * `Secrets` replaces the secrets by `***` everywhere, also a piece of one cut at a text's edge; `LogDoor` keeps a log
- * line from being read as a workflow command; the `markdown…` helpers let no HTML, hidden comment, @-mention, remote
- * image or break out of a table cell or code fence into a summary, issue or comment. Pure but for `LogDoor`.
+ * `Secrets` replaces secrets by `***`, also a piece of one cut at a text's edge; `LogDoor` keeps a log line from being
+ * read as a workflow command; the `markdown…` helpers keep HTML, @-mentions, remote images and break-outs out of a
+ * summary, issue or comment; `terminalText` keeps escape sequences from a terminal. Pure but for `LogDoor`.
  */
 
 
@@ -871,6 +871,19 @@ function codeFence(text) {
         longest = Math.max(longest, run);
     }
     return '`'.repeat(Math.max(3, longest + 1));
+}
+const ZERO_WIDTH_SPACE = '\u200b';
+/**
+ * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
+ * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
+ * that would show a line in another order than it is.
+ */
+function terminalText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
+        .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
+        .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`));
 }
 
 ;// CONCATENATED MODULE: ./src/core/check.ts
@@ -2174,12 +2187,237 @@ function lastLines(text, count = 5) {
     return text.trim().split('\n').slice(-count).join(' | ');
 }
 
+;// CONCATENATED MODULE: ./src/core/stop-cause.ts
+
+
+const STATUS_OF_TRIP = {
+    max_iterations: 'iteration_limit_reached',
+    no_changes: 'no_progress',
+    same_error: 'repeated_error',
+};
+const STATUS_OF_KIND = {
+    completed: 'completed',
+    cancelled: 'cancelled',
+    cancelled_setup: 'cancelled',
+    time_limit: 'time_limit_reached',
+    iteration_timeout: 'timed_out',
+    budget: 'budget_exceeded',
+    cli_budget: 'budget_exceeded',
+    usage_limit: 'usage_limited',
+    usage_paused: 'usage_limited',
+    auth: 'failed',
+    iteration_failed: 'failed',
+    check_error: 'failed',
+    secret_leak: 'failed',
+    secret_search_failed: 'failed',
+    work_tree: 'failed',
+    crashed: 'failed',
+};
+function statusOf(cause) {
+    if (cause.kind === 'breaker')
+        return STATUS_OF_TRIP[cause.trip];
+    if (cause.kind === 'worded')
+        return cause.status;
+    return STATUS_OF_KIND[cause.kind];
+}
+/** "before iteration 1", "after the check of iteration 2". */
+function describeMoment({ stage, iteration }) {
+    if (stage === 'after_check')
+        return `after the check of iteration ${iteration}`;
+    return `${stage} iteration ${iteration}`;
+}
+/** A minute count as the reasons show it: at most three decimals. */
+function minutesOf(ms) {
+    return +(ms / 60_000).toFixed(3);
+}
+/** At most this many places where a secret was found are named in a reason, each at most this long. */
+const MAX_LEAK_PLACES = 10;
+const MAX_LEAK_PLACE = 200;
+/** "notes.txt, a1b2c3d and 2 more": where a secret was found (never what), bounded. */
+function describePlaces(places) {
+    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
+    const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
+    return `${named.join(', ')}${more}`;
+}
+/** When a time limit stopped the loop, to end a sentence: "during iteration 2, which was stopped." */
+function describeTimeLimitWhen(when) {
+    switch (when.at) {
+        case 'before_iteration':
+            return `before iteration ${when.iteration}.`;
+        case 'during_iteration':
+            return `during iteration ${when.iteration}, which was stopped.`;
+        case 'before_retry':
+            return `in iteration ${when.iteration}, before it could retry a transient API error (${when.error}).`;
+        case 'during_check':
+            return `while the check after iteration ${when.iteration} ran.`;
+        case 'setup':
+            return when.what === 'claude'
+                ? `while setting up Claude Code. Set-up ran out of time ${when.during}; it was stopped.`
+                : 'while setting up the sandbox. Installing its tools was stopped.';
+    }
+}
+const PLAIN_KINDS = [
+    'completed',
+    'cli_budget',
+    'usage_limit',
+    'iteration_failed',
+    'worded',
+    'usage_paused',
+    'check_error',
+    'work_tree',
+    'crashed',
+    'secret_search_failed',
+];
+function isPlain(cause) {
+    return PLAIN_KINDS.includes(cause.kind);
+}
+/** The words of a plain cause, the same for every front end. */
+function plainWords(cause) {
+    switch (cause.kind) {
+        case 'completed':
+            return cause.gateReason || 'Claude reported the task complete.';
+        case 'cli_budget':
+        case 'usage_limit':
+        case 'iteration_failed':
+        case 'worded':
+            return cause.message;
+        case 'usage_paused':
+            return (`The loop is paused by the usage limit until ${isoTime(cause.resetsAt)} (saved by run ` +
+                `${cause.runs}); a run after then continues it. The earlier run said: ${cause.earlierReason}`);
+        case 'check_error':
+            return cause.error;
+        case 'work_tree':
+            return `Could not look at the work tree ${describeMoment(cause.when)}: ${cause.error}`;
+        case 'crashed':
+            return `The loop stopped ${describeMoment(cause.when)}: ${cause.error}`;
+        case 'secret_search_failed':
+            return (`Could not search what the loop changed for secrets ${describeMoment(cause.when)}: ${cause.error}. The loop ` +
+                'stops, as nothing can tell that its work holds none.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/outcome.ts
+
+
+const STATUSES = [
+    'completed',
+    'iteration_limit_reached',
+    'no_progress',
+    'repeated_error',
+    'budget_exceeded',
+    'usage_limited',
+    'time_limit_reached',
+    'timed_out',
+    'cancelled',
+    'failed',
+];
+function isStatus(value) {
+    return STATUSES.includes(value);
+}
+const NO_TOTALS = { iterations: 0, costUsd: 0, costKnown: true, turns: 0 };
+function addTotals(a, b) {
+    return {
+        iterations: a.iterations + b.iterations,
+        costUsd: a.costUsd + b.costUsd,
+        costKnown: a.costKnown && b.costKnown,
+        turns: a.turns + b.turns,
+    };
+}
+function noTokens() {
+    return { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+}
+/** Over every run of the loop. */
+function allRuns(outcome) {
+    return addTotals(outcome, { ...NO_TOTALS, ...outcome.earlier });
+}
+/** Iterations over every run of the loop. */
+function totalIterations(outcome) {
+    return allRuns(outcome).iterations;
+}
+/** Cost over every run of the loop, and whether it is exact or a lower bound. */
+function totalCost(outcome) {
+    const { costUsd, costKnown } = allRuns(outcome);
+    return { usd: costUsd, known: costKnown };
+}
+/** An outcome for a loop that never started, e.g. because an input was invalid. */
+function failedBeforeStart(reason, maxIterations = 0) {
+    return endedBeforeStart('failed', reason, maxIterations);
+}
+/** An outcome for a loop that ended before its first iteration, for a reason already in words. */
+function endedBeforeStart(status, reason, maxIterations = 0) {
+    return stoppedBeforeStart({ kind: 'worded', status, message: reason }, reason, maxIterations);
+}
+/** An outcome for a loop that ended before its first iteration: `reason` says `cause` in the front end's words. */
+function stoppedBeforeStart(cause, reason, maxIterations = 0) {
+    return {
+        status: statusOf(cause),
+        reason,
+        cause,
+        iterations: 0,
+        maxIterations,
+        records: [],
+        lastGate: undefined,
+        sessionId: '',
+        costUsd: 0,
+        costKnown: true,
+        turns: 0,
+        filesChanged: 0,
+        transcriptFile: '',
+        lastCheck: undefined,
+        earlier: undefined,
+        stateSaved: false,
+        savedSessionFailed: false,
+        resultText: '',
+        wallTimeMs: 0,
+        resetsAt: undefined,
+        tokens: noTokens(),
+        subscription: false,
+    };
+}
+/** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
+function describeDenials(deniedTools) {
+    return Object.entries(deniedTools)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([tool, count]) => `${tool} (${count})`)
+        .join(', ');
+}
+/** Dollars as every report shows them. */
+function formatCost(usd) {
+    return usd.toFixed(4);
+}
+/**
+ * The last check, for the `check` output: `passed` or `failed` only when that describes the work tree the loop ended
+ * with (a consumer must not take a check of an older tree for the final one), `stale` otherwise, '' without one.
+ */
+function checkState(outcome) {
+    const check = outcome.lastCheck;
+    if (check === undefined)
+        return '';
+    if (check.stale)
+        return 'stale';
+    return check.passed ? 'passed' : 'failed';
+}
+/** The token counts under the names of the `tokens` output. */
+function tokenCounts(tokens) {
+    return {
+        input: tokens.input,
+        output: tokens.output,
+        cache_read: tokens.cacheRead,
+        cache_creation: tokens.cacheCreation,
+    };
+}
+/** When the usage limit resets, for the `resets-at` output: '' unless the loop ended `usage_limited`. */
+function resetsAtText(outcome) {
+    return outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '';
+}
+
 ;// CONCATENATED MODULE: ./src/claude/stream-json.ts
 /**
  * Folds the CLI's stream-json output (one JSON object per line) into the little that the loop and the reports need.
  * Pure and incremental: feed it one line at a time; it keeps counters and the last of each thing, never the
  * transcript, so memory stays flat however long an iteration runs.
  */
+
 
 
 const NONE = Object.freeze([]);
@@ -2215,7 +2453,7 @@ class StreamState {
     /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
     invalidCosts = [];
     /** Over all result lines: each line's `model_usage_since_last_result` when it counts tokens, else its `usage`. */
-    tokens = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+    tokens = noTokens();
     usageLimit;
     usageWarning;
     deniedCallIds = new Set();
@@ -2704,6 +2942,7 @@ const ISSUE_TEXT = 1_000;
 ;// CONCATENATED MODULE: ./src/claude/live-log.ts
 
 
+
 const MAX_ARGUMENT = 120;
 const MAX_TOOL_ERROR = 500;
 /** The input field that says best what a tool call does, for the tools Claude uses most. */
@@ -2738,7 +2977,7 @@ function formatEvent(event) {
             return undefined;
         case 'rate_limit': {
             const which = event.info.limitType ? ` (${event.info.limitType})` : '';
-            const until = event.info.resetsAt ? ` until ${new Date(event.info.resetsAt).toISOString()}` : '';
+            const until = event.info.resetsAt ? ` until ${isoTime(event.info.resetsAt)}` : '';
             return `⏸ the usage limit${which} refuses requests${until}`;
         }
     }
@@ -2768,203 +3007,6 @@ function oneLineShortened(text, max) {
             return shorten(head, max);
     }
     return shorten(oneLine(text), max);
-}
-
-;// CONCATENATED MODULE: ./src/core/stop-cause.ts
-
-const STATUS_OF_TRIP = {
-    max_iterations: 'iteration_limit_reached',
-    no_changes: 'no_progress',
-    same_error: 'repeated_error',
-};
-const STATUS_OF_KIND = {
-    completed: 'completed',
-    cancelled: 'cancelled',
-    cancelled_setup: 'cancelled',
-    time_limit: 'time_limit_reached',
-    iteration_timeout: 'timed_out',
-    budget: 'budget_exceeded',
-    cli_budget: 'budget_exceeded',
-    usage_limit: 'usage_limited',
-    usage_paused: 'usage_limited',
-    auth: 'failed',
-    iteration_failed: 'failed',
-    check_error: 'failed',
-    secret_leak: 'failed',
-    secret_search_failed: 'failed',
-    work_tree: 'failed',
-    crashed: 'failed',
-};
-function statusOf(cause) {
-    if (cause.kind === 'breaker')
-        return STATUS_OF_TRIP[cause.trip];
-    if (cause.kind === 'worded')
-        return cause.status;
-    return STATUS_OF_KIND[cause.kind];
-}
-/** "before iteration 1", "after the check of iteration 2". */
-function describeMoment({ stage, iteration }) {
-    if (stage === 'after_check')
-        return `after the check of iteration ${iteration}`;
-    return `${stage} iteration ${iteration}`;
-}
-/** A minute count as the reasons show it: at most three decimals. */
-function minutesOf(ms) {
-    return +(ms / 60_000).toFixed(3);
-}
-/** At most this many places where a secret was found are named in a reason, each at most this long. */
-const MAX_LEAK_PLACES = 10;
-const MAX_LEAK_PLACE = 200;
-/** "notes.txt, a1b2c3d and 2 more": where a secret was found (never what), bounded. */
-function describePlaces(places) {
-    const named = places.slice(0, MAX_LEAK_PLACES).map((place) => shorten(place, MAX_LEAK_PLACE));
-    const more = places.length > MAX_LEAK_PLACES ? ` and ${places.length - MAX_LEAK_PLACES} more` : '';
-    return `${named.join(', ')}${more}`;
-}
-/** When a time limit stopped the loop, to end a sentence: "during iteration 2, which was stopped." */
-function describeTimeLimitWhen(when) {
-    switch (when.at) {
-        case 'before_iteration':
-            return `before iteration ${when.iteration}.`;
-        case 'during_iteration':
-            return `during iteration ${when.iteration}, which was stopped.`;
-        case 'before_retry':
-            return `in iteration ${when.iteration}, before it could retry a transient API error (${when.error}).`;
-        case 'during_check':
-            return `while the check after iteration ${when.iteration} ran.`;
-        case 'setup':
-            return when.what === 'claude'
-                ? `while setting up Claude Code. Set-up ran out of time ${when.during}; it was stopped.`
-                : 'while setting up the sandbox. Installing its tools was stopped.';
-    }
-}
-const PLAIN_KINDS = [
-    'completed',
-    'cli_budget',
-    'usage_limit',
-    'iteration_failed',
-    'worded',
-    'usage_paused',
-    'check_error',
-    'work_tree',
-    'crashed',
-    'secret_search_failed',
-];
-function isPlain(cause) {
-    return PLAIN_KINDS.includes(cause.kind);
-}
-/** The words of a plain cause, the same for every front end. */
-function plainWords(cause) {
-    switch (cause.kind) {
-        case 'completed':
-            return cause.gateReason || 'Claude reported the task complete.';
-        case 'cli_budget':
-        case 'usage_limit':
-        case 'iteration_failed':
-        case 'worded':
-            return cause.message;
-        case 'usage_paused':
-            return (`The loop is paused by the usage limit until ${new Date(cause.resetsAt).toISOString()} (saved by run ` +
-                `${cause.runs}); a run after then continues it. The earlier run said: ${cause.earlierReason}`);
-        case 'check_error':
-            return cause.error;
-        case 'work_tree':
-            return `Could not look at the work tree ${describeMoment(cause.when)}: ${cause.error}`;
-        case 'crashed':
-            return `The loop stopped ${describeMoment(cause.when)}: ${cause.error}`;
-        case 'secret_search_failed':
-            return (`Could not search what the loop changed for secrets ${describeMoment(cause.when)}: ${cause.error}. The loop ` +
-                'stops, as nothing can tell that its work holds none.');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/outcome.ts
-
-const STATUSES = [
-    'completed',
-    'iteration_limit_reached',
-    'no_progress',
-    'repeated_error',
-    'budget_exceeded',
-    'usage_limited',
-    'time_limit_reached',
-    'timed_out',
-    'cancelled',
-    'failed',
-];
-function isStatus(value) {
-    return STATUSES.includes(value);
-}
-const NO_TOTALS = { iterations: 0, costUsd: 0, costKnown: true, turns: 0 };
-function addTotals(a, b) {
-    return {
-        iterations: a.iterations + b.iterations,
-        costUsd: a.costUsd + b.costUsd,
-        costKnown: a.costKnown && b.costKnown,
-        turns: a.turns + b.turns,
-    };
-}
-function noTokens() {
-    return { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
-}
-/** Over every run of the loop. */
-function allRuns(outcome) {
-    return addTotals(outcome, { ...NO_TOTALS, ...outcome.earlier });
-}
-/** Iterations over every run of the loop. */
-function totalIterations(outcome) {
-    return allRuns(outcome).iterations;
-}
-/** Cost over every run of the loop, and whether it is exact or a lower bound. */
-function totalCost(outcome) {
-    const { costUsd, costKnown } = allRuns(outcome);
-    return { usd: costUsd, known: costKnown };
-}
-/** An outcome for a loop that never started, e.g. because an input was invalid. */
-function failedBeforeStart(reason, maxIterations = 0) {
-    return endedBeforeStart('failed', reason, maxIterations);
-}
-/** An outcome for a loop that ended before its first iteration, for a reason already in words. */
-function endedBeforeStart(status, reason, maxIterations = 0) {
-    return stoppedBeforeStart({ kind: 'worded', status, message: reason }, reason, maxIterations);
-}
-/** An outcome for a loop that ended before its first iteration: `reason` says `cause` in the front end's words. */
-function stoppedBeforeStart(cause, reason, maxIterations = 0) {
-    return {
-        status: statusOf(cause),
-        reason,
-        cause,
-        iterations: 0,
-        maxIterations,
-        records: [],
-        lastGate: undefined,
-        sessionId: '',
-        costUsd: 0,
-        costKnown: true,
-        turns: 0,
-        filesChanged: 0,
-        transcriptFile: '',
-        lastCheck: undefined,
-        earlier: undefined,
-        stateSaved: false,
-        savedSessionFailed: false,
-        resultText: '',
-        wallTimeMs: 0,
-        resetsAt: undefined,
-        tokens: noTokens(),
-        subscription: false,
-    };
-}
-/** `Write (2), Bash (1)`: the tools whose calls the permission mode denied, most denied first. */
-function describeDenials(deniedTools) {
-    return Object.entries(deniedTools)
-        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-        .map(([tool, count]) => `${tool} (${count})`)
-        .join(', ');
-}
-/** Dollars as every report shows them. */
-function formatCost(usd) {
-    return usd.toFixed(4);
 }
 
 ;// CONCATENATED MODULE: ./src/core/loop-state.ts
@@ -3631,6 +3673,7 @@ function denialsOf(state, settings) {
 
 
 
+
 /** The work tree could not be looked at: the loop stops with this cause. */
 class WorkTreeError extends Error {
     stop;
@@ -3735,7 +3778,7 @@ function newIterationRun(state, number) {
         },
         sessionId: state.sessionId,
         resultText: state.resultText,
-        tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+        tokens: noTokens(),
         warnedOfUsage: state.warnedOfUsage,
         warnedOfDroppedLines: state.warnedOfDroppedLines,
         failure: undefined,
@@ -6182,7 +6225,7 @@ function describeForTerminal(cause) {
         case 'iteration_timeout':
             return `Iteration ${cause.iteration} ran longer than --iteration-timeout-minutes (${cause.minutes}) and was stopped.`;
         case 'budget': {
-            const spent = `${cause.costKnown ? '' : 'at least '}$${cause.spentUsd.toFixed(4)}`;
+            const spent = `${cause.costKnown ? '' : 'at least '}$${formatCost(cause.spentUsd)}`;
             const how = cause.cliStop ? `; the CLI stopped at what was left of it (${cause.cliStop})` : '';
             return withDenials(`The loop has cost ${spent}, reaching --max-budget-usd ($${cause.limitUsd})${how}.`, cause.denials);
         }
@@ -7159,51 +7202,13 @@ function truncateBytes(text, limit) {
     return `${buffer.subarray(0, limit - 64).toString('utf8')}\n\n… (truncated to stay under 1 MiB)\n`;
 }
 
-;// CONCATENATED MODULE: ./src/local/terminal.ts
-const ZERO_WIDTH_SPACE = '\u200b';
-/**
- * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
- * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
- * that would show a line in another order than it is.
- */
-function inert(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
-        .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
-        .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`));
-}
-/** Colour on a TTY only, never with NO_COLOR set (and not empty, as https://no-color.org has it), nor on a dumb one. */
-function useColour(isTTY, env) {
-    return isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
-}
-const CODES = { bold: [1, 22], dim: [2, 22], green: [32, 39], yellow: [33, 39], red: [31, 39] };
-function painter(colour) {
-    return (style, text) => (colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text);
-}
-/** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
-function terminalLog(out) {
-    const safe = (message) => inert(out.secrets.redact(message));
-    return {
-        text: (message) => {
-            if (!out.quiet)
-                out.line(safe(message));
-        },
-        warning: (message) => out.line(`${out.paint('yellow', 'warning:')} ${safe(message)}`),
-        startGroup: (name) => {
-            if (!out.quiet)
-                out.line(out.paint('bold', `── ${safe(name)}`));
-        },
-        endGroup: () => undefined,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/local/report.ts
 /**
  * What the local command says about a loop: a line per iteration, the final line, how to continue, and the outputs as
  * one JSON object. The Markdown summary is report/summary.ts's, the action's own. The caller redacts; Claude's words
- * pass through `inert` here, before any colour is added.
+ * pass through `terminalText` here, before any colour is added.
  */
+
 
 
 
@@ -7212,7 +7217,7 @@ function terminalLog(out) {
 
 const MAX_LINE_REASON = 300;
 /** Untrusted text for one line of a terminal. */
-const shown = (text, max) => inert(shorten(oneLine(text), max));
+const shown = (text, max) => terminalText(shorten(oneLine(text), max));
 /** E.g. "Iteration 2 of 10: changed files · $0.0123 · gate not ready: tests still fail". */
 function iterationLine(record, maxIterations, paint) {
     const gate = record.gate;
@@ -7236,7 +7241,7 @@ function finalLine(outcome, paint) {
     const style = outcome.status === 'completed' ? 'green' : outcome.status === 'failed' ? 'red' : 'yellow';
     return (`${paint('bold', 'Autonomous loop:')} ${paint(style, outcome.status)} after ${outcome.iterations} of ` +
         `${outcome.maxIterations} iterations, ${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ` +
-        shown(outcome.reason, 4_000));
+        shown(outcome.reason, LOG_TEXT));
 }
 /** How to go on with a loop that did not complete, in the flags' words; undefined when there is nothing to say. */
 function continueHint(outcome) {
@@ -7260,7 +7265,6 @@ function renderLocalSummary(outcome) {
 }
 /** The action's outputs, with numbers as numbers and lists as lists. */
 function localOutputs(outcome) {
-    const check = outcome.lastCheck;
     return {
         status: outcome.status,
         iterations: outcome.iterations,
@@ -7274,17 +7278,12 @@ function localOutputs(outcome) {
         'total-cost-usd': Number(formatCost(totalCost(outcome).usd)),
         'cost-usd': Number(formatCost(outcome.costUsd)),
         'cost-known': outcome.costKnown,
-        tokens: {
-            input: outcome.tokens.input,
-            output: outcome.tokens.output,
-            cache_read: outcome.tokens.cacheRead,
-            cache_creation: outcome.tokens.cacheCreation,
-        },
-        'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '',
+        tokens: tokenCounts(outcome.tokens),
+        'resets-at': resetsAtText(outcome),
         turns: outcome.turns,
         'files-changed': outcome.filesChanged ?? null,
         'transcript-file': outcome.transcriptFile,
-        check: check === undefined ? '' : check.stale ? 'stale' : check.passed ? 'passed' : 'failed',
+        check: checkState(outcome),
     };
 }
 /**
@@ -7293,6 +7292,33 @@ function localOutputs(outcome) {
  */
 function outputsJson(outcome) {
     return JSON.stringify(localOutputs(outcome)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/local/terminal.ts
+
+/** Colour on a TTY only, never with NO_COLOR set (and not empty, as https://no-color.org has it), nor on a dumb one. */
+function useColour(isTTY, env) {
+    return isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+}
+const CODES = { bold: [1, 22], dim: [2, 22], green: [32, 39], yellow: [33, 39], red: [31, 39] };
+function painter(colour) {
+    return (style, text) => (colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text);
+}
+/** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
+function terminalLog(out) {
+    const safe = (message) => terminalText(out.secrets.redact(message));
+    return {
+        text: (message) => {
+            if (!out.quiet)
+                out.line(safe(message));
+        },
+        warning: (message) => out.line(`${out.paint('yellow', 'warning:')} ${safe(message)}`),
+        startGroup: (name) => {
+            if (!out.quiet)
+                out.line(out.paint('bold', `── ${safe(name)}`));
+        },
+        endGroup: () => undefined,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/local/work-tree.ts
@@ -7335,6 +7361,7 @@ function repositoryOf(directory, env) {
 
 
 
+
 async function main(argv, io) {
     let command;
     try {
@@ -7343,7 +7370,7 @@ async function main(argv, io) {
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        io.stderr.write(`autonomous-loop: ${inert(error.message)}\nRun autonomous-loop --help for the flags.\n`);
+        io.stderr.write(`autonomous-loop: ${terminalText(error.message)}\nRun autonomous-loop --help for the flags.\n`);
         return EXIT_USAGE;
     }
     if (command.kind === 'help') {
@@ -7423,7 +7450,7 @@ function report(outcome, options, out) {
     if (options.summaryFile !== undefined) {
         try {
             (0,external_node_fs_namespaceObject.writeFileSync)(options.summaryFile, renderLocalSummary(outcome));
-            out.line(`Summary written to ${inert(options.summaryFile)}`);
+            out.line(`Summary written to ${terminalText(options.summaryFile)}`);
         }
         catch (error) {
             // The loop has run: its outcome still decides the exit code.

@@ -13,7 +13,7 @@ import {
   type Denials,
   type StopCause,
 } from '../core/stop-cause.js';
-import { describeDenials } from '../core/outcome.js';
+import { describeDenials, formatCost } from '../core/outcome.js';
 
 export function describeForActions(cause: StopCause): string {
   if (isPlain(cause)) return plainWords(cause);
@@ -27,7 +27,7 @@ export function describeForActions(cause: StopCause): string {
     case 'iteration_timeout':
       return `Iteration ${cause.iteration} ran longer than 'iteration-timeout-minutes' (${cause.minutes}) and was stopped.`;
     case 'budget': {
-      const spent = `${cause.costKnown ? '' : 'at least '}$${cause.spentUsd.toFixed(4)}`;
+      const spent = `${cause.costKnown ? '' : 'at least '}$${formatCost(cause.spentUsd)}`;
       const how = cause.cliStop ? `; the CLI stopped at what was left of it (${cause.cliStop})` : '';
       return withDenials(
         `The loop has cost ${spent}, reaching 'max-budget-usd' ($${cause.limitUsd})${how}.`,

@@ -29,8 +29,7 @@ import { finalCallsBudgetMs, finalCallsSignal } from './final-calls.js';
 import { killAllGroups } from '../system/process-group.js';
 import { shorten } from '../text/text.js';
 import { LogDoor, Secrets } from '../text/untrusted-text.js';
-
-const MAX_LOGGED_REASON = 4_000;
+import { LOG_TEXT } from '../text/bounds.js';
 
 export async function run(): Promise<void> {
   const cancel = new AbortController();
@@ -169,7 +168,7 @@ async function runAction(
   if (issue || commentUrl) report(step, outcome, issue, secrets, door, commentUrl);
 
   // A reason can hold a whole error output (git's stderr, say): the log and an annotation get its start.
-  const reason = shorten(outcome.reason, MAX_LOGGED_REASON);
+  const reason = shorten(outcome.reason, LOG_TEXT);
   log.text(
     `Autonomous loop: ${outcome.status} after ${outcome.iterations} of ${outcome.maxIterations} iterations, ` +
       `${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ${reason}`,

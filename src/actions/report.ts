@@ -3,7 +3,15 @@
  * report/summary.ts's, shared with the local command; what here names inputs is how to continue a loop.
  */
 import { withoutFinalGate } from '../core/gate.js';
-import { formatCost, totalCost, totalIterations, type LoopOutcome } from '../core/outcome.js';
+import {
+  checkState,
+  formatCost,
+  resetsAtText,
+  tokenCounts,
+  totalCost,
+  totalIterations,
+  type LoopOutcome,
+} from '../core/outcome.js';
 import { isoTime } from '../core/failure.js';
 import { renderMarkdownSummary, type IssueRef } from '../report/summary.js';
 import { shorten } from '../text/text.js';
@@ -36,32 +44,16 @@ export function outcomeOutputs(outcome: LoopOutcome, issue?: IssueRef, statusCom
     'total-iterations': String(totalIterations(outcome)),
     'total-cost-usd': formatCost(totalCost(outcome).usd),
     'cost-usd': formatCost(outcome.costUsd),
-    tokens: JSON.stringify({
-      input: outcome.tokens.input,
-      output: outcome.tokens.output,
-      cache_read: outcome.tokens.cacheRead,
-      cache_creation: outcome.tokens.cacheCreation,
-    }),
-    'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '',
+    tokens: JSON.stringify(tokenCounts(outcome.tokens)),
+    'resets-at': resetsAtText(outcome),
     turns: String(outcome.turns),
     'files-changed': outcome.filesChanged === undefined ? '' : String(outcome.filesChanged),
     'transcript-file': outcome.transcriptFile,
-    check: checkOutput(outcome),
+    check: checkState(outcome),
     'issue-number': issue ? String(issue.number) : '',
     'issue-url': issue?.url ?? '',
     'status-comment-url': statusCommentUrl,
   };
-}
-
-/**
- * `passed` or `failed` only when that describes the work tree the loop ended with: a workflow's
- * `if: outputs.check == 'passed'` must not take a check of an older tree for the final one.
- */
-function checkOutput(outcome: LoopOutcome): string {
-  const check = outcome.lastCheck;
-  if (check === undefined) return '';
-  if (check.stale) return 'stale';
-  return check.passed ? 'passed' : 'failed';
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { StreamEvent } from './stream-json.js';
 import { LOG_TEXT } from '../text/bounds.js';
 import { oneLine, shorten } from '../text/text.js';
+import { isoTime } from '../core/failure.js';
 
 const MAX_ARGUMENT = 120;
 const MAX_TOOL_ERROR = 500;
@@ -42,7 +43,7 @@ export function formatEvent(event: StreamEvent): string | undefined {
       return undefined;
     case 'rate_limit': {
       const which = event.info.limitType ? ` (${event.info.limitType})` : '';
-      const until = event.info.resetsAt ? ` until ${new Date(event.info.resetsAt).toISOString()}` : '';
+      const until = event.info.resetsAt ? ` until ${isoTime(event.info.resetsAt)}` : '';
       return `⏸ the usage limit${which} refuses requests${until}`;
     }
   }

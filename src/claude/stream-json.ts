@@ -6,6 +6,7 @@
 import { parseFinalGate, GATE_START, type Gate } from '../core/gate.js';
 import { isUsageLimitText, usageLimitReset } from '../core/failure.js';
 import type { RateLimitInfo, ResultInfo, StreamSummary, TokenUsage } from '../core/iteration-run.js';
+import { noTokens } from '../core/outcome.js';
 
 /** What one line means for the live log. */
 export type StreamEvent =
@@ -52,7 +53,7 @@ export class StreamState implements StreamSummary {
   /** Cost fields that were not a finite, non-negative number: ignored, and said in the log. */
   invalidCosts: string[] = [];
   /** Over all result lines: each line's `model_usage_since_last_result` when it counts tokens, else its `usage`. */
-  tokens: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+  tokens: TokenUsage = noTokens();
   usageLimit: RateLimitInfo | undefined;
   usageWarning: RateLimitInfo | undefined;
   private readonly deniedCallIds = new Set<string>();

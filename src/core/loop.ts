@@ -8,7 +8,7 @@ import { describeCheckEnd, type CheckResult } from './check.js';
 import { failsEveryResume, isoTime, iterationFailure, retryDelayMs, type IterationFailure } from './failure.js';
 import type { LoopConfig } from './settings.js';
 import { resumePrompt, type LoopIdentity, type LoopState } from './loop-state.js';
-import type { IterationRecord, LoopOutcome } from './outcome.js';
+import { noTokens, type IterationRecord, type LoopOutcome } from './outcome.js';
 import { sameFingerprint, type WorkTreeFingerprint } from './fingerprint.js';
 import {
   addTokens,
@@ -234,7 +234,7 @@ function newIterationRun(state: RunState, number: number): IterationRun {
     },
     sessionId: state.sessionId,
     resultText: state.resultText,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+    tokens: noTokens(),
     warnedOfUsage: state.warnedOfUsage,
     warnedOfDroppedLines: state.warnedOfDroppedLines,
     failure: undefined,

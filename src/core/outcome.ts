@@ -4,6 +4,7 @@
  */
 import type { Gate } from './gate.js';
 import type { RateLimitInfo, TokenUsage } from './iteration-run.js';
+import { isoTime } from './failure.js';
 import { statusOf, type StopCause } from './stop-cause.js';
 
 export const STATUSES = [
@@ -212,4 +213,30 @@ export function describeDenials(deniedTools: Readonly<Record<string, number>>): 
 /** Dollars as every report shows them. */
 export function formatCost(usd: number): string {
   return usd.toFixed(4);
+}
+
+/**
+ * The last check, for the `check` output: `passed` or `failed` only when that describes the work tree the loop ended
+ * with (a consumer must not take a check of an older tree for the final one), `stale` otherwise, '' without one.
+ */
+export function checkState(outcome: LoopOutcome): '' | 'stale' | 'passed' | 'failed' {
+  const check = outcome.lastCheck;
+  if (check === undefined) return '';
+  if (check.stale) return 'stale';
+  return check.passed ? 'passed' : 'failed';
+}
+
+/** The token counts under the names of the `tokens` output. */
+export function tokenCounts(tokens: TokenUsage): Record<'input' | 'output' | 'cache_read' | 'cache_creation', number> {
+  return {
+    input: tokens.input,
+    output: tokens.output,
+    cache_read: tokens.cacheRead,
+    cache_creation: tokens.cacheCreation,
+  };
+}
+
+/** When the usage limit resets, for the `resets-at` output: '' unless the loop ended `usage_limited`. */
+export function resetsAtText(outcome: LoopOutcome): string {
+  return outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '';
 }

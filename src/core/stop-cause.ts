@@ -6,6 +6,7 @@ import type { TripCause } from './breaker.js';
 import type { LoopStatus } from './outcome.js';
 import type { CloudProvider } from './providers.js';
 import { shorten } from '../text/text.js';
+import { isoTime } from './failure.js';
 
 /** Where in the loop something happened. */
 export interface LoopMoment {
@@ -162,8 +163,6 @@ const PLAIN_KINDS = [
 
 /** A cause that names nothing of a front end (no setting, no credential): every front end says it the same way. */
 export type PlainCause = Extract<StopCause, { kind: (typeof PLAIN_KINDS)[number] }>;
-/** A cause each front end words itself; its describe must handle every kind (a `never` check makes sure). */
-export type HostCause = Exclude<StopCause, PlainCause>;
 
 export function isPlain(cause: StopCause): cause is PlainCause {
   return (PLAIN_KINDS as readonly string[]).includes(cause.kind);
@@ -181,7 +180,7 @@ export function plainWords(cause: PlainCause): string {
       return cause.message;
     case 'usage_paused':
       return (
-        `The loop is paused by the usage limit until ${new Date(cause.resetsAt).toISOString()} (saved by run ` +
+        `The loop is paused by the usage limit until ${isoTime(cause.resetsAt)} (saved by run ` +
         `${cause.runs}); a run after then continues it. The earlier run said: ${cause.earlierReason}`
       );
     case 'check_error':

@@ -18,7 +18,8 @@ import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from 
 import { parseFlags, UsageError, type LocalCommand, type LocalOptions } from './flags.js';
 import { HELP } from './help.js';
 import { continueHint, finalLine, iterationLine, outputsJson, renderLocalSummary } from './report.js';
-import { inert, painter, terminalLog, useColour, type Paint } from './terminal.js';
+import { painter, terminalLog, useColour, type Paint } from './terminal.js';
+import { terminalText } from '../text/untrusted-text.js';
 import { repositoryOf } from './work-tree.js';
 
 export interface LocalIo {
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], io: LocalIo): Promise<number
     command = parseFlags(argv, { cwd: io.cwd, env: io.env, repositoryOf });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`autonomous-loop: ${inert(error.message)}\nRun autonomous-loop --help for the flags.\n`);
+    io.stderr.write(`autonomous-loop: ${terminalText(error.message)}\nRun autonomous-loop --help for the flags.\n`);
     return EXIT_USAGE;
   }
   if (command.kind === 'help') {
@@ -118,7 +119,7 @@ function report(
   if (options.summaryFile !== undefined) {
     try {
       writeFileSync(options.summaryFile, renderLocalSummary(outcome));
-      out.line(`Summary written to ${inert(options.summaryFile)}`);
+      out.line(`Summary written to ${terminalText(options.summaryFile)}`);
     } catch (error) {
       // The loop has run: its outcome still decides the exit code.
       out.log.warning(`--summary: could not write ${options.summaryFile}: ${(error as Error).message}`);

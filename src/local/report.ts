@@ -1,19 +1,30 @@
 /**
  * What the local command says about a loop: a line per iteration, the final line, how to continue, and the outputs as
  * one JSON object. The Markdown summary is report/summary.ts's, the action's own. The caller redacts; Claude's words
- * pass through `inert` here, before any colour is added.
+ * pass through `terminalText` here, before any colour is added.
  */
 import { withoutFinalGate } from '../core/gate.js';
-import { formatCost, totalCost, totalIterations, type IterationRecord, type LoopOutcome } from '../core/outcome.js';
+import {
+  checkState,
+  formatCost,
+  resetsAtText,
+  tokenCounts,
+  totalCost,
+  totalIterations,
+  type IterationRecord,
+  type LoopOutcome,
+} from '../core/outcome.js';
 import { isoTime } from '../core/failure.js';
 import { renderMarkdownSummary } from '../report/summary.js';
 import { oneLine, shorten } from '../text/text.js';
-import { inert, type Paint } from './terminal.js';
+import { type Paint } from './terminal.js';
+import { terminalText } from '../text/untrusted-text.js';
+import { LOG_TEXT } from '../text/bounds.js';
 
 const MAX_LINE_REASON = 300;
 
 /** Untrusted text for one line of a terminal. */
-const shown = (text: string, max: number): string => inert(shorten(oneLine(text), max));
+const shown = (text: string, max: number): string => terminalText(shorten(oneLine(text), max));
 
 /** E.g. "Iteration 2 of 10: changed files · $0.0123 · gate not ready: tests still fail". */
 export function iterationLine(record: IterationRecord, maxIterations: number, paint: Paint): string {
@@ -39,7 +50,7 @@ export function finalLine(outcome: LoopOutcome, paint: Paint): string {
   return (
     `${paint('bold', 'Autonomous loop:')} ${paint(style, outcome.status)} after ${outcome.iterations} of ` +
     `${outcome.maxIterations} iterations, ${outcome.costKnown ? '' : 'at least '}$${formatCost(outcome.costUsd)}: ` +
-    shown(outcome.reason, 4_000)
+    shown(outcome.reason, LOG_TEXT)
   );
 }
 
@@ -68,7 +79,6 @@ export function renderLocalSummary(outcome: LoopOutcome): string {
 
 /** The action's outputs, with numbers as numbers and lists as lists. */
 export function localOutputs(outcome: LoopOutcome): Record<string, unknown> {
-  const check = outcome.lastCheck;
   return {
     status: outcome.status,
     iterations: outcome.iterations,
@@ -82,17 +92,12 @@ export function localOutputs(outcome: LoopOutcome): Record<string, unknown> {
     'total-cost-usd': Number(formatCost(totalCost(outcome).usd)),
     'cost-usd': Number(formatCost(outcome.costUsd)),
     'cost-known': outcome.costKnown,
-    tokens: {
-      input: outcome.tokens.input,
-      output: outcome.tokens.output,
-      cache_read: outcome.tokens.cacheRead,
-      cache_creation: outcome.tokens.cacheCreation,
-    },
-    'resets-at': outcome.status === 'usage_limited' && outcome.resetsAt !== undefined ? isoTime(outcome.resetsAt) : '',
+    tokens: tokenCounts(outcome.tokens),
+    'resets-at': resetsAtText(outcome),
     turns: outcome.turns,
     'files-changed': outcome.filesChanged ?? null,
     'transcript-file': outcome.transcriptFile,
-    check: check === undefined ? '' : check.stale ? 'stale' : check.passed ? 'passed' : 'failed',
+    check: checkState(outcome),
   };
 }
 

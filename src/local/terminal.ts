@@ -3,24 +3,7 @@
  * and no workflow command a CI log would (the command may run inside a job), in colour only where it helps.
  */
 import type { Log } from '../core/log.js';
-import type { Secrets } from '../text/untrusted-text.js';
-
-const ZERO_WIDTH_SPACE = '\u200b';
-
-/**
- * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
- * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
- * that would show a line in another order than it is.
- */
-export function inert(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
-      .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
-      .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`)
-  );
-}
+import { terminalText, type Secrets } from '../text/untrusted-text.js';
 
 /** Colour on a TTY only, never with NO_COLOR set (and not empty, as https://no-color.org has it), nor on a dumb one. */
 export function useColour(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
@@ -46,7 +29,7 @@ export interface TerminalOut {
 
 /** The runner's log on a terminal. Groups become headings: a terminal has nothing to fold. */
 export function terminalLog(out: TerminalOut): Log {
-  const safe = (message: string): string => inert(out.secrets.redact(message));
+  const safe = (message: string): string => terminalText(out.secrets.redact(message));
   return {
     text: (message) => {
       if (!out.quiet) out.line(safe(message));

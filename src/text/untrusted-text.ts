@@ -1,8 +1,8 @@
 /**
  * The one door for untrusted text (from Claude, a tool, the CLI, the repository or a restored cache) on its way out:
- * `Secrets` replaces the secrets by `***` everywhere, also a piece of one cut at a text's edge; `LogDoor` keeps a log
- * line from being read as a workflow command; the `markdown…` helpers let no HTML, hidden comment, @-mention, remote
- * image or break out of a table cell or code fence into a summary, issue or comment. Pure but for `LogDoor`.
+ * `Secrets` replaces secrets by `***`, also a piece of one cut at a text's edge; `LogDoor` keeps a log line from being
+ * read as a workflow command; the `markdown…` helpers keep HTML, @-mentions, remote images and break-outs out of a
+ * summary, issue or comment; `terminalText` keeps escape sequences from a terminal. Pure but for `LogDoor`.
  */
 import { randomBytes } from 'node:crypto';
 import { NeedleGate, SecretBytes } from './secret-bytes.js';
@@ -454,4 +454,21 @@ export function codeFence(text: string): string {
     longest = Math.max(longest, run);
   }
   return '`'.repeat(Math.max(3, longest + 1));
+}
+
+const ZERO_WIDTH_SPACE = '\u200b';
+
+/**
+ * Text as the terminal may show it: `::` and `##[` broken invisibly; control characters other than tab and newline
+ * dropped (ESC starts every sequence a terminal acts on, and C1's CSI is one alone), and the bidirectional overrides
+ * that would show a line in another order than it is.
+ */
+export function terminalText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/::/g, `:${ZERO_WIDTH_SPACE}:`)
+      .replace(/##\[/g, `#${ZERO_WIDTH_SPACE}#[`)
+  );
 }
